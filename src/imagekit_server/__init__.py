@@ -1,0 +1,1 @@
+"""Self-hosted ImageKit-compatible media server."""

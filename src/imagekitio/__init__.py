@@ -1,0 +1,1 @@
+"""ImageKit Python SDK (4.x-compatible)."""
