@@ -1,0 +1,144 @@
+"""What only the local-disk backend promises: files under the root, rename-in writes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from imagekit_server.storage import BlobNotFound, InvalidBlobKey, LocalBlobStore
+
+
+@pytest.fixture
+def local(tmp_path: Path) -> LocalBlobStore:
+    return LocalBlobStore(tmp_path / "root")
+
+
+def test_blob_is_a_plain_file_under_root(local: LocalBlobStore) -> None:
+    local.put_bytes("a/b/c.jpg", b"pixels")
+    assert (local.root / "a" / "b" / "c.jpg").read_bytes() == b"pixels"
+    assert local.local_path("a/b/c.jpg") == local.root / "a/b/c.jpg"
+
+
+def test_root_is_created_and_resolved(tmp_path: Path) -> None:
+    store = LocalBlobStore(tmp_path / "x" / ".." / "deep" / "root")
+    assert store.root == (tmp_path / "deep" / "root").resolve()
+    assert store.temp_dir == store.root / ".tmp"
+    assert store.temp_dir.is_dir()
+
+
+def test_files_are_world_readable(local: LocalBlobStore, tmp_path: Path) -> None:
+    local.put_bytes("p.bin", b"x")
+    source = tmp_path / "s.bin"
+    source.write_bytes(b"y")
+    local.put_file("q.bin", source)
+    for name in ("p.bin", "q.bin"):
+        assert (local.root / name).stat().st_mode & 0o777 == 0o644
+
+
+def test_writes_leave_no_temporary_files(local: LocalBlobStore, tmp_path: Path) -> None:
+    source = tmp_path / "s.bin"
+    source.write_bytes(b"y")
+    local.put_bytes("a.bin", b"x")
+    local.put_file("b.bin", source)
+    with pytest.raises(FileNotFoundError):
+        local.put_file("c.bin", tmp_path / "missing.bin")
+    assert list(local.temp_dir.iterdir()) == []
+
+
+def test_put_file_from_temp_dir_links_instead_of_copying(local: LocalBlobStore) -> None:
+    spooled = local.temp_dir / "upload-123"
+    spooled.write_bytes(b"spooled upload")
+    local.put_file("up/a.bin", spooled)
+    stored = local.root / "up" / "a.bin"
+    assert stored.read_bytes() == b"spooled upload"
+    assert os.path.samefile(stored, spooled)  # same inode: no bytes were copied
+    spooled.unlink()
+    assert local.get_bytes("up/a.bin") == b"spooled upload"
+
+
+def test_put_file_elsewhere_copies(local: LocalBlobStore, tmp_path: Path) -> None:
+    source = tmp_path / "outside.bin"
+    source.write_bytes(b"outside")
+    local.put_file("o.bin", source)
+    assert not os.path.samefile(local.root / "o.bin", source)
+    source.write_bytes(b"changed later")
+    assert local.get_bytes("o.bin") == b"outside"
+
+
+def test_temp_dir_is_neither_listed_nor_addressable(local: LocalBlobStore) -> None:
+    (local.temp_dir / "partial").write_bytes(b"half")
+    local.put_bytes("real.bin", b"x")
+    assert list(local.list_keys()) == ["real.bin"]
+    assert list(local.list_keys(".")) == []
+    with pytest.raises(InvalidBlobKey):
+        local.get_bytes(".tmp/partial")
+    with pytest.raises(InvalidBlobKey):
+        local.put_bytes(".tmp/x", b"x")
+    assert local.delete_prefix(".tm") == 0
+    assert (local.temp_dir / "partial").exists()
+
+
+def test_symlink_out_of_root_is_refused(local: LocalBlobStore, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_bytes(b"secret")
+    (local.root / "link").symlink_to(outside)
+    with pytest.raises(InvalidBlobKey):
+        local.get_bytes("link/secret.txt")
+    with pytest.raises(InvalidBlobKey):
+        local.put_bytes("link/planted.txt", b"x")
+    assert not (outside / "planted.txt").exists()
+
+
+def test_symlink_inside_root_is_followed(local: LocalBlobStore) -> None:
+    local.put_bytes("real/a.bin", b"a")
+    (local.root / "alias").symlink_to(local.root / "real")
+    assert local.get_bytes("alias/a.bin") == b"a"
+
+
+def test_delete_prunes_empty_folders(local: LocalBlobStore) -> None:
+    local.put_bytes("x/y/z.bin", b"1")
+    local.put_bytes("x/keep.bin", b"2")
+    local.delete("x/y/z.bin")
+    assert not (local.root / "x" / "y").exists()
+    assert (local.root / "x").is_dir()
+    local.delete_prefix("x/")
+    assert not (local.root / "x").exists()
+    assert local.root.is_dir()
+
+
+def test_key_clashing_with_a_folder_or_file(local: LocalBlobStore) -> None:
+    local.put_bytes("f/inner.bin", b"1")
+    with pytest.raises(InvalidBlobKey, match="clashes"):
+        local.put_bytes("f", b"2")
+    local.put_bytes("g", b"3")
+    with pytest.raises(InvalidBlobKey, match="clashes"):
+        local.put_bytes("g/inner.bin", b"4")
+    assert local.get_bytes("f/inner.bin") == b"1"
+    assert local.get_bytes("g") == b"3"
+
+
+def test_open_stream_keeps_reading_the_old_version(local: LocalBlobStore) -> None:
+    local.put_bytes("v.bin", b"A" * 100)
+    stream = local.iter_range("v.bin", chunk_size=10)
+    first = next(stream)
+    local.put_bytes("v.bin", b"B" * 100)
+    assert first + b"".join(stream) == b"A" * 100
+    assert local.get_bytes("v.bin") == b"B" * 100
+
+
+def test_unfinished_stream_closes_its_file_when_closed(local: LocalBlobStore) -> None:
+    local.put_bytes("c.bin", b"C" * 100)
+    fds_before = len(os.listdir("/proc/self/fd"))
+    stream = local.iter_range("c.bin", chunk_size=10)
+    next(stream)
+    assert len(os.listdir("/proc/self/fd")) == fds_before + 1
+    stream.close()  # type: ignore[attr-defined]
+    assert len(os.listdir("/proc/self/fd")) == fds_before
+
+
+def test_missing_blob_error_names_the_key(local: LocalBlobStore) -> None:
+    with pytest.raises(BlobNotFound, match=r"nope\.bin"):
+        local.get_bytes("nope.bin")
