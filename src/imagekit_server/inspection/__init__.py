@@ -1,0 +1,19 @@
+"""Media inspection: what the server learns from an uploaded or fetched file.
+
+Used by the upload endpoint (type, geometry, refusal of corrupt and oversized images) and by
+the metadata endpoints (EXIF, embedded metadata, perceptual hash).
+"""
+
+from __future__ import annotations
+
+from imagekit_server.inspection.errors import InspectionError
+from imagekit_server.inspection.phash import phash, phash_distance
+from imagekit_server.inspection.probe import Probe, probe_file
+
+__all__ = [
+    "InspectionError",
+    "Probe",
+    "phash",
+    "phash_distance",
+    "probe_file",
+]

@@ -1,0 +1,65 @@
+"""Open images with an explicitly chosen libvips loader: header first, pixels only on demand.
+
+The loader is picked from the sniffed format, so libvips never guesses (and never reaches for
+a loader such as ``matrixload`` that would accept arbitrary text). Every load passes
+``revalidate`` so that a path reused for a different upload is never answered from the libvips
+operation cache.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyvips
+
+from imagekit_server.inspection.sniffing import JPEG, SVG, WEBP, ImageFormat
+
+# Loaders that can hold several frames or pages and accept ``n``.
+_PAGED_LOADERS = frozenset({"gifload", "webpload", "tiffload", "heifload"})
+
+# A reduced decode this large is enough to prove the whole bitstream decodes.
+_VERIFY_SIZE = 1024
+
+
+def open_header(path: Path, image_format: ImageFormat) -> pyvips.Image:
+    """Open ``path`` lazily: only the header is parsed until pixels are requested."""
+    if image_format is SVG:
+        return pyvips.Image.svgload_buffer(path.read_bytes())
+    return _load(path, image_format, access="sequential", fail_on="error")
+
+
+def page_count(image: pyvips.Image) -> int:
+    """Number of pages or frames the file holds (1 when the format has no such notion)."""
+    if "n-pages" in image.get_fields():
+        pages = image.get("n-pages")
+        if isinstance(pages, int) and pages > 0:
+            return pages
+    return 1
+
+
+def verify_pixels(path: Path, image_format: ImageFormat, header: pyvips.Image) -> None:
+    """Decode every page of ``path`` cheaply; raises ``pyvips.Error`` if the data is damaged.
+
+    JPEG and WebP decode with shrink-on-load (the entropy-coded data is still read in full),
+    so a 20 MB JPEG costs a fraction of a full-size decode.
+    """
+    options: dict[str, Any] = {"access": "sequential", "fail_on": "error"}
+    if image_format is JPEG:
+        options["shrink"] = 8
+    elif image_format is WEBP:
+        options["scale"] = min(1.0, _VERIFY_SIZE / max(header.width, header.height, 1))
+    if image_format.loader in _PAGED_LOADERS:
+        options["n"] = -1
+    if image_format is SVG:
+        scale = min(1.0, _VERIFY_SIZE / max(header.width, header.height, 1))
+        image = pyvips.Image.svgload_buffer(path.read_bytes(), scale=scale)
+    else:
+        image = _load(path, image_format, **options)
+    image.avg()
+
+
+def _load(path: Path, image_format: ImageFormat, **options: Any) -> pyvips.Image:
+    loader = getattr(pyvips.Image, image_format.loader)
+    image: pyvips.Image = loader(str(path), revalidate=True, **options)
+    return image

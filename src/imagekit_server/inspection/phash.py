@@ -1,0 +1,83 @@
+"""A 64-bit DCT perceptual hash: similar-looking images get hashes a few bits apart.
+
+The image is flattened, reduced to 32x32 grey levels, transformed with a 2-D DCT-II, and the
+8x8 lowest frequencies are compared with their median (taken without the DC term, which only
+says how bright the image is). Each coefficient above the median sets one bit.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pyvips
+
+from imagekit_server.inspection.errors import InspectionError
+from imagekit_server.inspection.sniffing import SNIFF_LENGTH, sniff_format
+
+_SAMPLE_SIZE = 32
+_LOW_FREQUENCIES = 8
+
+FloatMatrix = npt.NDArray[np.float64]
+
+
+def phash(path: Path) -> str:
+    """The perceptual hash of the image at ``path`` as 16 lower-case hex characters.
+
+    Raises ``InspectionError`` if ``path`` is not a decodable image.
+    """
+    try:
+        with path.open("rb") as stream:
+            if sniff_format(stream.read(SNIFF_LENGTH)) is None:
+                raise InspectionError("The file is not an image.")
+        # A source (not a file name) keeps libvips from parsing "[...]" in the name as options.
+        source = pyvips.Source.new_from_file(str(path))
+        thumbnail = pyvips.Image.thumbnail_source(
+            source, _SAMPLE_SIZE, height=_SAMPLE_SIZE, size="force"
+        )
+        return phash_of_image(thumbnail)
+    except (pyvips.Error, OSError) as error:
+        raise InspectionError("The image is corrupt and cannot be hashed.") from error
+
+
+def phash_of_image(image: pyvips.Image) -> str:
+    """The perceptual hash of an already opened image (any size, bands or interpretation)."""
+    if image.width != _SAMPLE_SIZE or image.height != _SAMPLE_SIZE:
+        image = image.thumbnail_image(_SAMPLE_SIZE, height=_SAMPLE_SIZE, size="force")
+    grey = _to_grey(image)
+    samples = np.ndarray(
+        buffer=grey.write_to_memory(), dtype=np.uint8, shape=(_SAMPLE_SIZE, _SAMPLE_SIZE)
+    ).astype(np.float64)
+    basis = _dct_basis(_SAMPLE_SIZE)
+    low = (basis @ samples @ basis.T)[:_LOW_FREQUENCIES, :_LOW_FREQUENCIES].flatten()
+    median = float(np.median(low[1:]))
+    bits = 0
+    for coefficient in low:
+        bits = (bits << 1) | int(coefficient > median)
+    return f"{bits:016x}"
+
+
+def phash_distance(a: str, b: str) -> int:
+    """Hamming distance between two hashes from ``phash`` (0 = identical, 64 = opposite)."""
+    return (int(a, 16) ^ int(b, 16)).bit_count()
+
+
+def _to_grey(image: pyvips.Image) -> pyvips.Image:
+    if image.hasalpha():
+        image = image.flatten(background=[255] * (image.bands - 1))
+    grey = image.colourspace("b-w")
+    if grey.bands > 1:
+        grey = grey.extract_band(0)
+    return grey.cast("uchar")
+
+
+@lru_cache(maxsize=1)
+def _dct_basis(size: int) -> FloatMatrix:
+    """Orthonormal DCT-II matrix: row k samples cos(pi * (2n + 1) * k / (2 * size))."""
+    k = np.arange(size).reshape(-1, 1)
+    n = np.arange(size).reshape(1, -1)
+    basis: FloatMatrix = np.cos(np.pi * (2 * n + 1) * k / (2 * size)) * np.sqrt(2.0 / size)
+    basis[0, :] = np.sqrt(1.0 / size)
+    return basis
