@@ -7,6 +7,7 @@ the metadata endpoints (EXIF, embedded metadata, perceptual hash).
 from __future__ import annotations
 
 from imagekit_server.inspection.errors import InspectionError
+from imagekit_server.inspection.metadata import read_metadata
 from imagekit_server.inspection.phash import phash, phash_distance
 from imagekit_server.inspection.probe import Probe, probe_file
 
@@ -16,4 +17,5 @@ __all__ = [
     "phash",
     "phash_distance",
     "probe_file",
+    "read_metadata",
 ]

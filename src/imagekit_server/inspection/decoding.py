@@ -13,7 +13,7 @@ from typing import Any
 
 import pyvips
 
-from imagekit_server.inspection.sniffing import JPEG, SVG, WEBP, ImageFormat
+from imagekit_server.inspection.sniffing import GIF, JPEG, SVG, WEBP, ImageFormat
 
 # Loaders that can hold several frames or pages and accept ``n``.
 _PAGED_LOADERS = frozenset({"gifload", "webpload", "tiffload", "heifload"})
@@ -36,6 +36,17 @@ def page_count(image: pyvips.Image) -> int:
         if isinstance(pages, int) and pages > 0:
             return pages
     return 1
+
+
+def has_alpha(header: pyvips.Image, image_format: ImageFormat) -> bool:
+    """Whether the image has an alpha channel that can make pixels transparent."""
+    if not header.hasalpha():
+        return False
+    if image_format is GIF:
+        # libvips always adds an alpha band to GIFs; only a transparent colour makes it real.
+        # This decodes the first frame, which the pixel-limit check has already bounded.
+        return bool(header.extract_band(header.bands - 1).min() < 255)
+    return True
 
 
 def verify_pixels(path: Path, image_format: ImageFormat, header: pyvips.Image) -> None:

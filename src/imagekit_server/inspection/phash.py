@@ -15,7 +15,7 @@ import numpy.typing as npt
 import pyvips
 
 from imagekit_server.inspection.errors import InspectionError
-from imagekit_server.inspection.sniffing import SNIFF_LENGTH, sniff_format
+from imagekit_server.inspection.sniffing import sniff_path
 
 _SAMPLE_SIZE = 32
 _LOW_FREQUENCIES = 8
@@ -29,9 +29,8 @@ def phash(path: Path) -> str:
     Raises ``InspectionError`` if ``path`` is not a decodable image.
     """
     try:
-        with path.open("rb") as stream:
-            if sniff_format(stream.read(SNIFF_LENGTH)) is None:
-                raise InspectionError("The file is not an image.")
+        if sniff_path(path)[0] is None:
+            raise InspectionError("The file is not an image.")
         # A source (not a file name) keeps libvips from parsing "[...]" in the name as options.
         source = pyvips.Source.new_from_file(str(path))
         thumbnail = pyvips.Image.thumbnail_source(

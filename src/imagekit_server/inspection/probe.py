@@ -9,16 +9,9 @@ from typing import Literal
 
 import pyvips
 
-from imagekit_server.inspection.decoding import open_header, page_count, verify_pixels
+from imagekit_server.inspection.decoding import has_alpha, open_header, page_count, verify_pixels
 from imagekit_server.inspection.errors import InspectionError
-from imagekit_server.inspection.sniffing import (
-    GIF,
-    PDF_MAGIC,
-    SNIFF_LENGTH,
-    SVG,
-    ImageFormat,
-    sniff_format,
-)
+from imagekit_server.inspection.sniffing import PDF_MAGIC, SVG, ImageFormat, sniff_path
 
 FileType = Literal["image", "non-image"]
 
@@ -53,11 +46,9 @@ def probe_file(path: Path, file_name: str, *, max_pixels: int, allow_svg: bool =
     rendered and is reported as a non-image. No other exception escapes.
     """
     try:
-        with path.open("rb") as stream:
-            head = stream.read(SNIFF_LENGTH)
+        image_format, head = sniff_path(path)
     except OSError as error:
         raise InspectionError("The file could not be read.") from error
-    image_format = sniff_format(head)
     if image_format is SVG and not allow_svg:
         return Probe(file_type="non-image", format="svg", mime=_SVG_MIME)
     if image_format is None:
@@ -87,19 +78,10 @@ def _probe_image(path: Path, image_format: ImageFormat, max_pixels: int) -> Prob
         mime=image_format.mime,
         width=header.width,
         height=header.height,
-        has_alpha=_has_alpha(header, image_format),
+        has_alpha=has_alpha(header, image_format),
         orientation=_orientation(header),
         pages=pages,
     )
-
-
-def _has_alpha(header: pyvips.Image, image_format: ImageFormat) -> bool:
-    if not header.hasalpha():
-        return False
-    if image_format is GIF:
-        # libvips always adds an alpha band to GIFs; only a transparent colour makes it real.
-        return bool(header.extract_band(header.bands - 1).min() < 255)
-    return True
 
 
 def _orientation(header: pyvips.Image) -> int | None:

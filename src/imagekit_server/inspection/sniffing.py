@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 #: How many leading bytes ``sniff_format`` wants to see.
 SNIFF_LENGTH = 4096
@@ -51,6 +52,16 @@ def sniff_format(head: bytes) -> ImageFormat | None:
     if _looks_like_svg(head):
         return SVG
     return None
+
+
+def sniff_path(path: Path) -> tuple[ImageFormat | None, bytes]:
+    """The format the file at ``path`` claims, with the leading bytes it was judged on.
+
+    Raises ``OSError`` if the file cannot be read.
+    """
+    with path.open("rb") as stream:
+        head = stream.read(SNIFF_LENGTH)
+    return sniff_format(head), head
 
 
 def _sniff_heif(head: bytes) -> ImageFormat | None:

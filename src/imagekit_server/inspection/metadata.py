@@ -1,0 +1,71 @@
+"""The metadata object of api.md section 2.4 (``GET /v1/files/{id}/metadata``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyvips
+
+from imagekit_server.inspection.decoding import has_alpha, open_header, page_count
+from imagekit_server.inspection.errors import InspectionError
+from imagekit_server.inspection.exif import exif_sections, read_exif_tags
+from imagekit_server.inspection.jpeg_quality import estimate_jpeg_quality
+from imagekit_server.inspection.phash import phash
+from imagekit_server.inspection.sniffing import GIF, JPEG, ImageFormat, sniff_path
+
+_MM_PER_INCH = 25.4
+_DEFAULT_DENSITY = 72
+
+
+def read_metadata(path: Path, *, max_pixels: int | None = None) -> dict[str, Any]:
+    """Size, format, colour profile, quality, density, transparency, pHash and EXIF of an image.
+
+    Raises ``InspectionError`` only when ``path`` is not a decodable image (or declares more
+    than ``max_pixels``); odd or damaged metadata is skipped, never raised.
+    """
+    try:
+        image_format, _ = sniff_path(path)
+        if image_format is None:
+            raise InspectionError("The file is not an image, so it has no image metadata.")
+        header = open_header(path, image_format)
+        if max_pixels is not None and header.width * header.height * page_count(header) > (
+            max_pixels
+        ):
+            raise InspectionError("The image is too large to inspect.")
+        return {
+            "height": header.height,
+            "width": header.width,
+            "size": path.stat().st_size,
+            "format": image_format.name,
+            "hasColorProfile": "icc-profile-data" in header.get_fields(),
+            "quality": _quality(path, image_format),
+            "density": _density(header, image_format),
+            "hasTransparency": has_alpha(header, image_format),
+            "pHash": phash(path),
+            "exif": exif_sections(read_exif_tags(_blob(header, "exif-data"))),
+        }
+    except (pyvips.Error, OSError) as error:
+        raise InspectionError("The image is corrupt and its metadata cannot be read.") from error
+
+
+def _quality(path: Path, image_format: ImageFormat) -> int:
+    if image_format is not JPEG:
+        return 0
+    with path.open("rb") as stream:
+        return estimate_jpeg_quality(stream)
+
+
+def _density(header: pyvips.Image, image_format: ImageFormat) -> int:
+    """Horizontal resolution in dots per inch (libvips keeps pixels per millimetre)."""
+    if image_format is GIF:  # GIF has no resolution field
+        return _DEFAULT_DENSITY
+    dpi = round(header.xres * _MM_PER_INCH)
+    return dpi if dpi > 0 else _DEFAULT_DENSITY
+
+
+def _blob(header: pyvips.Image, field: str) -> bytes:
+    if field not in header.get_fields():
+        return b""
+    value = header.get(field)
+    return value if isinstance(value, bytes) else b""
