@@ -1,0 +1,5 @@
+from ..errors import BadRequestError
+
+
+class BadRequestException(BadRequestError):
+    """400 Bad Request."""

@@ -1,0 +1,5 @@
+from ..errors import ConflictError
+
+
+class ConflictException(ConflictError):
+    """409 Conflict (rename_file)."""

@@ -1,0 +1,5 @@
+from ..errors import PermissionDeniedError
+
+
+class ForbiddenException(PermissionDeniedError):
+    """403 Forbidden."""

@@ -1,0 +1,5 @@
+from ..errors import PartialSuccessError
+
+
+class PartialSuccessException(PartialSuccessError):
+    """207 Multi-Status (bulk operations)."""

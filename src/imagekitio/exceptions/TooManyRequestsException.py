@@ -1,0 +1,5 @@
+from ..errors import RateLimitError
+
+
+class TooManyRequestsException(RateLimitError):
+    """429 Too Many Requests."""

@@ -1,0 +1,5 @@
+from ..errors import AuthenticationError
+
+
+class UnauthorizedException(AuthenticationError):
+    """401 Unauthorized."""

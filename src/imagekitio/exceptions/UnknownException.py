@@ -1,0 +1,5 @@
+from ..errors import UnknownStatusError
+
+
+class UnknownException(UnknownStatusError):
+    """Any other non-success status."""

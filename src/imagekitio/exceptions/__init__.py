@@ -1,0 +1,1 @@
+"""4.x exception classes, one module per class."""

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from typing import Any
+
+from ...result_base import OpenResult
+from .ResponseMetadata import ResponseMetadata
+
+
+class FolderResult(OpenResult):
+    def __init__(
+        self,
+        job_id: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        self.job_id = job_id
+        self.response_metadata = ResponseMetadata("", "", "")
+        self._keep_extras(kwargs)

@@ -1,0 +1,1 @@
+"""4.x result classes, one module per class."""

@@ -1,0 +1,150 @@
+"""A streaming ``multipart/form-data`` encoder.
+
+The body is produced chunk by chunk: file content is read ``CHUNK_SIZE`` bytes at a time from
+the file object or path while the transport sends it, so memory stays flat whatever the file
+size. The total length is computed up front (from ``len``/``stat``/``seek``) when possible, so
+the request carries a ``Content-Length``; a non-seekable stream falls back to chunked encoding.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import secrets
+from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass
+from typing import BinaryIO, Union
+
+CHUNK_SIZE = 64 * 1024
+CRLF = b"\r\n"
+
+FileSource = Union[bytes, bytearray, memoryview, BinaryIO, "os.PathLike[str]", "os.PathLike[bytes]"]
+
+
+@dataclass(frozen=True)
+class TextField:
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class FileField:
+    """A file part; ``source`` is read lazily, from its current position for file objects."""
+
+    name: str
+    filename: str
+    source: FileSource
+    content_type: str | None = None
+
+
+Field = TextField | FileField
+
+
+def _quote(value: str) -> str:
+    # HTML form encoding of names in Content-Disposition: escape quotes and line breaks.
+    return value.replace("\\", "\\\\").replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _source_size(source: FileSource) -> int | None:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return memoryview(source).nbytes
+    if isinstance(source, os.PathLike):
+        return os.stat(source).st_size
+    try:
+        if not source.seekable():
+            return None
+        position = source.tell()
+        end = source.seek(0, io.SEEK_END)
+        source.seek(position)
+    except (AttributeError, OSError, ValueError):
+        return None
+    return max(end - position, 0)
+
+
+def _read_stream(stream: BinaryIO, size: int | None) -> Iterator[bytes]:
+    remaining = size
+    while remaining is None or remaining > 0:
+        want = CHUNK_SIZE if remaining is None else min(CHUNK_SIZE, remaining)
+        chunk = stream.read(want)
+        if not isinstance(chunk, (bytes, bytearray)):
+            raise TypeError("upload file objects must be opened in binary mode")
+        if not chunk:
+            if remaining:
+                raise ValueError("the upload file became shorter while it was being sent")
+            return
+        if remaining is not None:
+            remaining -= len(chunk)
+        yield bytes(chunk)
+
+
+def _read_source(source: FileSource, size: int | None) -> Iterator[bytes]:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        view = memoryview(source).cast("B")
+        for start in range(0, len(view), CHUNK_SIZE):
+            yield bytes(view[start : start + CHUNK_SIZE])
+    elif isinstance(source, os.PathLike):
+        with open(source, "rb") as stream:
+            yield from _read_stream(stream, size)
+    else:
+        yield from _read_stream(source, size)
+
+
+class MultipartBody:
+    """An iterable ``multipart/form-data`` body; iterate it once to send it."""
+
+    def __init__(self, fields: Sequence[Field], boundary: str | None = None) -> None:
+        self.fields = tuple(fields)
+        self.boundary = boundary or f"imagekit-{secrets.token_hex(16)}"
+        self._sizes = [
+            _source_size(item.source) if isinstance(item, FileField) else None
+            for item in self.fields
+        ]
+
+    @property
+    def content_type(self) -> str:
+        return f"multipart/form-data; boundary={self.boundary}"
+
+    def _part_header(self, item: Field) -> bytes:
+        disposition = f'form-data; name="{_quote(item.name)}"'
+        lines = []
+        if isinstance(item, FileField):
+            disposition += f'; filename="{_quote(item.filename)}"'
+        lines.append(f"Content-Disposition: {disposition}")
+        if isinstance(item, FileField) and item.content_type:
+            lines.append(f"Content-Type: {item.content_type}")
+        head = f"--{self.boundary}\r\n" + "\r\n".join(lines) + "\r\n\r\n"
+        return head.encode("utf-8")
+
+    def _closing(self) -> bytes:
+        return f"--{self.boundary}--\r\n".encode()
+
+    def content_length(self) -> int | None:
+        """Total body size in bytes, or ``None`` if a file part has an unknown size."""
+        total = len(self._closing())
+        for item, size in zip(self.fields, self._sizes, strict=True):
+            if isinstance(item, FileField):
+                if size is None:
+                    return None
+                body_size = size
+            else:
+                body_size = len(item.value.encode("utf-8"))
+            total += len(self._part_header(item)) + body_size + len(CRLF)
+        return total
+
+    def __iter__(self) -> Iterator[bytes]:
+        for item, size in zip(self.fields, self._sizes, strict=True):
+            yield self._part_header(item)
+            if isinstance(item, FileField):
+                yield from _read_source(item.source, size)
+            else:
+                yield item.value.encode("utf-8")
+            yield CRLF
+        yield self._closing()
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self:
+            yield chunk
+
+    def to_bytes(self) -> bytes:
+        """The whole body in memory (for small bodies and tests)."""
+        return b"".join(self)

@@ -1,0 +1,94 @@
+"""The blocking transport: one pooled ``requests.Session``, timeouts and bounded retries."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import requests
+from requests.structures import CaseInsensitiveDict
+
+from .errors import APIConnectionError, APITimeoutError
+from .multipart import MultipartBody
+from .retry import RetryPolicy
+from .wire import ApiRequest, ApiResponse
+
+Timeout = float | tuple[float, float] | None
+DEFAULT_TIMEOUT = 60.0
+
+
+class _SizedStream:
+    """An iterable body with a known ``len`` so requests sends Content-Length, not chunks."""
+
+    def __init__(self, body: MultipartBody, length: int) -> None:
+        self._body = body
+        self._length = length
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._body)
+
+    def __len__(self) -> int:
+        return self._length
+
+
+def _requests_body(body: bytes | MultipartBody | None) -> Any:
+    if not isinstance(body, MultipartBody):
+        return body
+    length = body.content_length()
+    return iter(body) if length is None else _SizedStream(body, length)
+
+
+class SyncTransport:
+    """Sends an ``ApiRequest`` and returns the fully read ``ApiResponse``."""
+
+    def __init__(
+        self,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        session: requests.Session | None = None,
+        sleep: Any = time.sleep,
+    ) -> None:
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+        self.session = session or requests.Session()
+        self._sleep = sleep
+
+    def _send_once(self, request: ApiRequest) -> ApiResponse:
+        try:
+            response = self.session.request(
+                request.method,
+                request.url,
+                params=list(request.params) or None,
+                headers=dict(request.headers),
+                data=_requests_body(request.body),
+                timeout=self.timeout,
+            )
+        except requests.Timeout as exc:
+            raise APITimeoutError(f"{request.method} {request.url} timed out: {exc}") from exc
+        except requests.ConnectionError as exc:
+            raise APIConnectionError(f"{request.method} {request.url} failed: {exc}") from exc
+        return ApiResponse(
+            response.status_code, CaseInsensitiveDict(response.headers), response.content
+        )
+
+    def send(self, request: ApiRequest) -> ApiResponse:
+        attempt = 0
+        while True:
+            try:
+                response = self._send_once(request)
+            except APIConnectionError:
+                delay = self.retry.delay(attempt, request.retry_safe)
+                if delay is None:
+                    raise
+            else:
+                delay = self.retry.delay(
+                    attempt, request.retry_safe, response.status_code, response.headers
+                )
+                if delay is None:
+                    return response
+            self._sleep(delay)
+            attempt += 1
+
+    def close(self) -> None:
+        self.session.close()

@@ -1,0 +1,1 @@
+"""4.x helper modules: case conversion, signatures, response conversion."""
