@@ -1,0 +1,231 @@
+"""Render validated predicates as SQL over one asset table (files, folders or file versions).
+
+A predicate renders to a SQLAlchemy boolean clause, or to a Python bool when its outcome is
+known without looking at rows (a ``type`` condition, or a field the asset kind does not have:
+such fields match no comparison). Only portable SQL is used, so SQLite and PostgreSQL agree:
+case-sensitive prefixes are LIKE (for the index) plus an exact substr comparison (SQLite's LIKE
+ignores ASCII case).
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
+
+from imagekit_server.db.tables import file_search_values, file_tags, file_versions, files, folders
+from imagekit_server.search import geo
+from imagekit_server.search.fields import Predicate
+
+Clause = ColumnElement[bool] | bool
+_NEGATED = {"NOT =": "=", "NOT IN": "IN", "NOT EXISTS": "EXISTS", "NOT HAS": "HAS"}
+# Characters treated as word separators by HAS, in addition to spaces.
+_SEPARATORS = "-_.,/()+&'\":;!?[]"
+_WORD = re.compile(r"[^\W_]+")
+
+
+class Target(enum.Enum):
+    """The asset kind a clause selects, named as the ``type`` field names it."""
+
+    FILE = "file"
+    FOLDER = "folder"
+    VERSION = "file-version"
+
+
+_COLUMNS: dict[Target, dict[str, str]] = {
+    Target.FILE: {
+        "name": "name", "id": "id", "createdAt": "created_at", "updatedAt": "updated_at",
+        "height": "height", "width": "width", "size": "size", "format": "format",
+        "private": "is_private", "published": "is_published", "transparency": "has_alpha",
+    },
+    Target.FOLDER: {
+        "name": "name", "id": "id", "createdAt": "created_at", "updatedAt": "updated_at",
+    },
+    Target.VERSION: {
+        "name": "name", "id": "id", "createdAt": "created_at", "updatedAt": "updated_at",
+        "height": "height", "width": "width", "size": "size", "format": "format",
+        "transparency": "has_alpha",
+    },
+}  # fmt: skip
+TABLES = {Target.FILE: files, Target.FOLDER: folders, Target.VERSION: file_versions}
+
+
+def render(predicate: Predicate, target: Target, account_id: str) -> Clause:
+    """The clause selecting rows of ``target``'s table that satisfy ``predicate``."""
+    if predicate.field == "type":
+        selected = target.value in predicate.values
+        return selected != predicate.operator.startswith("NOT")
+    table = TABLES[target]
+    column_name = _COLUMNS[target].get(predicate.field)
+    if column_name is not None:
+        return compare(table.c[column_name], predicate.operator, predicate.values)
+    if predicate.field == "path":
+        return _render_path(predicate, target)
+    if target is not Target.FILE or predicate.field in ("videoDuration", "createdBy"):
+        return False  # the asset kind has no such field (this server keeps no uploader/duration)
+    positive = _NEGATED.get(predicate.operator)
+    file_ids = _matching_file_ids(predicate, positive or predicate.operator, account_id)
+    return files.c.id.not_in(file_ids) if positive else files.c.id.in_(file_ids)
+
+
+def compare(column: ColumnElement[Any], operator: str, values: Sequence[Any]) -> Clause:
+    """``column <operator> values`` for the value operators of the language."""
+    value = values[0] if values else None
+    if operator == "=":
+        return column == value
+    if operator == "NOT =":
+        return column != value
+    if operator == "IN":
+        return column.in_(values) if values else False
+    if operator == "NOT IN":
+        return column.not_in(values) if values else column.is_not(None)
+    if operator == ":":
+        return starts_with(column, str(value))
+    if operator == "HAS":
+        return has_words(column, str(value))
+    if operator == "NOT HAS":
+        return sa.not_(_as_clause(has_words(column, str(value))))
+    return {
+        "<": column < value,
+        "<=": column <= value,
+        ">": column > value,
+        ">=": column >= value,
+    }[operator]
+
+
+def starts_with(column: ColumnElement[Any], prefix: str) -> ColumnElement[bool]:
+    """Case-sensitive prefix match on both backends."""
+    return sa.and_(
+        column.startswith(prefix, autoescape=True),
+        sa.func.substr(column, 1, len(prefix)) == prefix,
+    )
+
+
+def has_words(column: ColumnElement[Any], text: str) -> Clause:
+    """Case-insensitive word match: every word of ``text`` is a word of the column, the last
+    one as a word prefix (so "summer sa" finds "Summer-Sale.jpg")."""
+    words = _WORD.findall(text.lower())
+    if not words:
+        return False
+    spaced = sa.func.lower(column)
+    for separator in _SEPARATORS:
+        spaced = sa.func.replace(spaced, separator, " ")
+    padded = sa.literal(" ") + spaced + sa.literal(" ")
+    conditions = [padded.contains(f" {word} ", autoescape=True) for word in words[:-1]]
+    conditions.append(padded.contains(f" {words[-1]}", autoescape=True))
+    return sa.and_(*conditions)
+
+
+def _render_path(predicate: Predicate, target: Target) -> Clause:
+    """``path`` is the folder holding the asset: ``=`` that folder, ``:`` it or a sub-folder."""
+    folders_paths: tuple[str, ...] = predicate.values
+    if target is Target.FILE:
+        return _folder_clause(files.c.folder_path, predicate.operator, folders_paths)
+    if target is Target.FOLDER:
+        return _folder_clause(folders.c.parent_path, predicate.operator, folders_paths)
+    return _version_folder_clause(predicate.operator, folders_paths)
+
+
+def _folder_clause(column: ColumnElement[str], operator: str, paths: tuple[str, ...]) -> Clause:
+    if operator == ":":
+        (path,) = paths
+        if path == "/":
+            return True
+        return sa.or_(column == path, starts_with(column, path + "/"))
+    return compare(column, operator, paths)
+
+
+def _version_folder_clause(operator: str, paths: tuple[str, ...]) -> Clause:
+    file_path = file_versions.c.file_path
+
+    def directly_in(path: str) -> ColumnElement[bool]:
+        prefix = path.rstrip("/") + "/"
+        deeper = file_path.like(_escape_like(prefix) + "%/%", escape="\\")
+        return sa.and_(starts_with(file_path, prefix), sa.not_(deeper))
+
+    if operator == ":":
+        (path,) = paths
+        return True if path == "/" else starts_with(file_path, path + "/")
+    matches = sa.or_(*(directly_in(path) for path in paths)) if paths else sa.false()
+    return sa.not_(matches) if operator.startswith("NOT") else matches
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _matching_file_ids(predicate: Predicate, operator: str, account_id: str) -> sa.Select[Any]:
+    """Ids of the files with a tag or metadata value satisfying the (positive) operator."""
+    if predicate.field == "tags":
+        query = sa.select(file_tags.c.file_id).where(file_tags.c.account_id == account_id)
+        if operator == "EXISTS":
+            return query
+        return query.where(_as_clause(compare(file_tags.c.tag, operator, predicate.values)))
+    if predicate.kind == "geo":
+        return _located_file_ids(predicate.values[0], account_id)
+    namespace = "custom" if predicate.field == "customMetadata" else "embedded"
+    values = file_search_values.c
+    query = sa.select(values.file_id).where(
+        values.account_id == account_id, values.namespace == namespace, values.key == predicate.key
+    )
+    if operator == "EXISTS":
+        return query
+    return query.where(_as_clause(_value_clause(predicate, operator)))
+
+
+def _value_clause(predicate: Predicate, operator: str) -> Clause:
+    values = file_search_values.c
+    typed_column = {
+        "text": values.text_value,
+        "number": values.number_value,
+        "time": values.time_value,
+        "bool": values.bool_value,
+    }.get(predicate.kind)
+    if typed_column is not None:
+        return compare(typed_column, operator, predicate.values)
+    # "scalar": each value is compared in the column of its own type.
+    by_column: dict[str, list[Any]] = {"text_value": [], "number_value": [], "bool_value": []}
+    for value in predicate.values:
+        by_column[_scalar_column(value)].append(value)
+    if operator == ":":
+        return starts_with(values.text_value, str(predicate.values[0]))
+    clauses = [compare(values[name], operator, typed) for name, typed in by_column.items() if typed]
+    return sa.or_(*(_as_clause(clause) for clause in clauses)) if clauses else False
+
+
+def _scalar_column(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool_value"
+    if isinstance(value, float | int):
+        return "number_value"
+    if isinstance(value, datetime):
+        return "time_value"
+    return "text_value"
+
+
+def _located_file_ids(area: geo.Area, account_id: str) -> sa.Select[Any]:
+    latitude = file_search_values.alias("latitude")
+    longitude = file_search_values.alias("longitude")
+    return (
+        sa.select(latitude.c.file_id)
+        .join(longitude, longitude.c.file_id == latitude.c.file_id)
+        .where(
+            latitude.c.account_id == account_id,
+            latitude.c.namespace == "embedded",
+            latitude.c.key == "GPSLatitude",
+            longitude.c.namespace == "embedded",
+            longitude.c.key == "GPSLongitude",
+            geo.contains(area, latitude.c.number_value, longitude.c.number_value),
+        )
+    )
+
+
+def _as_clause(clause: Clause) -> ColumnElement[bool]:
+    if isinstance(clause, bool):
+        return sa.true() if clause else sa.false()
+    return clause

@@ -1,0 +1,42 @@
+"""The ``sort`` parameter of list and search: ``ASC_`` or ``DESC_`` and a sort key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import UnaryExpression
+
+from imagekit_server.db.tables import files
+from imagekit_server.search.errors import SearchQueryError
+
+# Sort key -> column name. Keys the table lacks (a folder has no size) fall back to creation
+# time. RELEVANCE has no score here: matches are ranked by recency (newest first for DESC).
+SORT_KEYS = {
+    "NAME": "name",
+    "CREATED": "created_at",
+    "UPDATED": "updated_at",
+    "HEIGHT": "height",
+    "WIDTH": "width",
+    "SIZE": "size",
+    "RELEVANCE": "created_at",
+    "DURATION": "created_at",
+    "ORIGINAL_CREATION_DATE": "created_at",
+}
+DEFAULT_SORT = "ASC_CREATED"
+
+
+def sort_columns(sort: str | None, table: sa.Table = files) -> list[UnaryExpression[Any]]:
+    """ORDER BY terms for ``sort`` over ``table`` (files by default), ending with the id so
+    that skip/limit pages are stable. Missing values (a PDF's width) sort last either way."""
+    text = (sort or DEFAULT_SORT).strip().upper()
+    direction, _, key = text.partition("_")
+    if direction not in ("ASC", "DESC") or key not in SORT_KEYS:
+        raise SearchQueryError(
+            f'Invalid sort "{sort}": expected ASC_ or DESC_ followed by one of '
+            + ", ".join(SORT_KEYS),
+            0,
+        )
+    column_name = SORT_KEYS[key] if SORT_KEYS[key] in table.c else "created_at"
+    order = sa.asc if direction == "ASC" else sa.desc
+    return [order(table.c[column_name]).nulls_last(), order(table.c.id)]
