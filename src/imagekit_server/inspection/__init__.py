@@ -6,6 +6,7 @@ the metadata endpoints (EXIF, embedded metadata, perceptual hash).
 
 from __future__ import annotations
 
+from imagekit_server.inspection.embedded import read_embedded_metadata
 from imagekit_server.inspection.errors import InspectionError
 from imagekit_server.inspection.metadata import read_metadata
 from imagekit_server.inspection.phash import phash, phash_distance
@@ -17,5 +18,6 @@ __all__ = [
     "phash",
     "phash_distance",
     "probe_file",
+    "read_embedded_metadata",
     "read_metadata",
 ]

@@ -29,6 +29,14 @@ def open_header(path: Path, image_format: ImageFormat) -> pyvips.Image:
     return _load(path, image_format, access="sequential", fail_on="error")
 
 
+def metadata_blob(header: pyvips.Image, field: str) -> bytes:
+    """A binary metadata field such as ``exif-data`` or ``xmp-data``; empty when absent."""
+    if field not in header.get_fields():
+        return b""
+    value = header.get(field)
+    return value if isinstance(value, bytes) else b""
+
+
 def page_count(image: pyvips.Image) -> int:
     """Number of pages or frames the file holds (1 when the format has no such notion)."""
     if "n-pages" in image.get_fields():

@@ -82,8 +82,13 @@ def exif_sections(tags: Mapping[str, IfdTag]) -> dict[str, dict[str, JsonValue]]
             continue  # unknown tags are named "Tag 0x1234" by exifread
         value = raw_value(tag)
         if value is not None:
-            sections[section][_RENAMES.get(section, {}).get(name, name)] = value
+            sections[section][exif_key(section, name)] = value
     return sections
+
+
+def exif_key(section: str, name: str) -> str:
+    """The ImageKit (ExifTool) name of the exifread tag ``name`` in ``section``."""
+    return _RENAMES.get(section, {}).get(name, name)
 
 
 def raw_value(tag: IfdTag) -> JsonValue:

@@ -7,7 +7,12 @@ from typing import Any
 
 import pyvips
 
-from imagekit_server.inspection.decoding import has_alpha, open_header, page_count
+from imagekit_server.inspection.decoding import (
+    has_alpha,
+    metadata_blob,
+    open_header,
+    page_count,
+)
 from imagekit_server.inspection.errors import InspectionError
 from imagekit_server.inspection.exif import exif_sections, read_exif_tags
 from imagekit_server.inspection.jpeg_quality import estimate_jpeg_quality
@@ -43,7 +48,7 @@ def read_metadata(path: Path, *, max_pixels: int | None = None) -> dict[str, Any
             "density": _density(header, image_format),
             "hasTransparency": has_alpha(header, image_format),
             "pHash": phash(path),
-            "exif": exif_sections(read_exif_tags(_blob(header, "exif-data"))),
+            "exif": exif_sections(read_exif_tags(metadata_blob(header, "exif-data"))),
         }
     except (pyvips.Error, OSError) as error:
         raise InspectionError("The image is corrupt and its metadata cannot be read.") from error
@@ -62,10 +67,3 @@ def _density(header: pyvips.Image, image_format: ImageFormat) -> int:
         return _DEFAULT_DENSITY
     dpi = round(header.xres * _MM_PER_INCH)
     return dpi if dpi > 0 else _DEFAULT_DENSITY
-
-
-def _blob(header: pyvips.Image, field: str) -> bytes:
-    if field not in header.get_fields():
-        return b""
-    value = header.get(field)
-    return value if isinstance(value, bytes) else b""

@@ -83,3 +83,43 @@ def with_blob(image: pyvips.Image, field: str, data: bytes) -> pyvips.Image:
 def write_jpeg(image: pyvips.Image, path: Path, **options: object) -> Path:
     image.jpegsave(str(path), **options)
     return path
+
+
+def iim_dataset(dataset: int, value: bytes, record: int = 2) -> bytes:
+    """One IPTC-IIM dataset: tag marker, record, dataset number, 16-bit length, value."""
+    return bytes([0x1C, record, dataset]) + len(value).to_bytes(2, "big") + value
+
+
+def photoshop_iptc(datasets: bytes) -> bytes:
+    """A JPEG APP13 payload: an unrelated resource, then the IPTC-NAA resource (0x0404)."""
+
+    def resource(resource_id: int, data: bytes) -> bytes:
+        padding = b"\x00" * (len(data) % 2)
+        # An empty Pascal name takes two bytes (length byte + pad to even).
+        header = b"8BIM" + resource_id.to_bytes(2, "big") + b"\x00\x00"
+        return header + len(data).to_bytes(4, "big") + data + padding
+
+    return b"Photoshop 3.0\x00" + resource(0x03ED, b"\x00" * 15) + resource(0x0404, datasets)
+
+
+XMP_PACKET = b"""<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about=""
+    xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/"
+    xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+    xmlns:Iptc4xmpCore="http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/"
+    photoshop:City="Pune"
+    photoshop:DateCreated="2019-10-16T19:01:03+05:30"
+    xmp:Rating="4">
+   <dc:subject><rdf:Bag><rdf:li>sea</rdf:li><rdf:li>sky</rdf:li></rdf:Bag></dc:subject>
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">Evening</rdf:li></rdf:Alt></dc:title>
+   <dc:creator><rdf:Seq><rdf:li>Asha</rdf:li></rdf:Seq></dc:creator>
+   <Iptc4xmpCore:CreatorContactInfo rdf:parseType="Resource">
+    <Iptc4xmpCore:CiAdrCity>Mumbai</Iptc4xmpCore:CiAdrCity>
+   </Iptc4xmpCore:CreatorContactInfo>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
