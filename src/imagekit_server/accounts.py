@@ -1,0 +1,160 @@
+"""Accounts: an ``imagekit_id`` with its key pair. Every other row belongs to one account."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import sqlalchemy as sa
+
+from imagekit_server.db.engine import read_transaction, write_transaction
+from imagekit_server.db.tables import accounts
+from imagekit_server.ids import new_api_key
+
+
+class AccountExists(ValueError):
+    """An account with this id (or key) exists already."""
+
+
+@dataclass(frozen=True)
+class Account:
+    id: str
+    public_key: str
+    private_key: str
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _from_row(row: sa.Row[Any]) -> Account:
+    return Account(row.id, row.public_key, row.private_key, dict(row.settings or {}))
+
+
+def get_account(conn: sa.Connection, account_id: str) -> Account | None:
+    row = conn.execute(sa.select(accounts).where(accounts.c.id == account_id)).first()
+    return _from_row(row) if row else None
+
+
+def list_accounts(conn: sa.Connection) -> list[Account]:
+    rows = conn.execute(sa.select(accounts).order_by(accounts.c.id)).all()
+    return [_from_row(row) for row in rows]
+
+
+def create_account(
+    conn: sa.Connection,
+    account_id: str,
+    *,
+    public_key: str | None = None,
+    private_key: str | None = None,
+) -> Account:
+    """Insert an account; keys are generated when not given."""
+    if get_account(conn, account_id) is not None:
+        raise AccountExists(f"account {account_id!r} exists already")
+    account = Account(
+        account_id, public_key or new_api_key("public"), private_key or new_api_key("private")
+    )
+    now = utc_now()
+    try:
+        with conn.begin_nested():
+            conn.execute(
+                accounts.insert().values(
+                    id=account.id,
+                    public_key=account.public_key,
+                    private_key=account.private_key,
+                    settings={},
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+    except sa.exc.IntegrityError as exc:
+        raise AccountExists(f"account {account_id!r} or one of its keys exists already") from exc
+    return account
+
+
+def ensure_account(
+    engine: sa.Engine,
+    account_id: str,
+    *,
+    public_key: str | None = None,
+    private_key: str | None = None,
+) -> tuple[Account, bool]:
+    """Make sure the account exists; keys given explicitly replace stored ones.
+
+    Returns the account and whether it was created now. Safe when several processes start at
+    once: a lost insert race re-reads the winner's row.
+    """
+    with write_transaction(engine) as conn:
+        existing = get_account(conn, account_id)
+        if existing is None:
+            try:
+                created = create_account(
+                    conn, account_id, public_key=public_key, private_key=private_key
+                )
+                return created, True
+            except AccountExists:
+                existing = get_account(conn, account_id)
+                assert existing is not None
+        changes = {
+            name: value
+            for name, value in (("public_key", public_key), ("private_key", private_key))
+            if value and getattr(existing, name) != value
+        }
+        if not changes:
+            return existing, False
+        conn.execute(
+            accounts.update()
+            .where(accounts.c.id == account_id)
+            .values(**changes, updated_at=utc_now())
+        )
+        return Account(**{**existing.__dict__, **changes}), False
+
+
+class AccountDirectory:
+    """Looks accounts up by id or key, caching briefly: several processes share one database,
+    so a key change through the CLI must become visible within ``ttl_seconds``."""
+
+    def __init__(self, engine: sa.Engine, ttl_seconds: float = 5.0) -> None:
+        self._engine = engine
+        self._ttl = ttl_seconds
+        self._lock = threading.Lock()
+        self._loaded_at = float("-inf")
+        self._by_id: dict[str, Account] = {}
+        self._by_private: dict[str, Account] = {}
+        self._by_public: dict[str, Account] = {}
+
+    def by_id(self, account_id: str) -> Account | None:
+        return self._lookup("_by_id", account_id)
+
+    def by_private_key(self, key: str) -> Account | None:
+        return self._lookup("_by_private", key)
+
+    def by_public_key(self, key: str) -> Account | None:
+        return self._lookup("_by_public", key)
+
+    def _lookup(self, index_name: str, key: str) -> Account | None:
+        self._refresh(force=False)
+        found: Account | None = getattr(self, index_name).get(key)
+        if found is None:
+            # An account created a moment ago by another process: look again, once.
+            self._refresh(force=True)
+            found = getattr(self, index_name).get(key)
+        return found
+
+    def _refresh(self, *, force: bool) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if not force and now - self._loaded_at < self._ttl:
+                return
+            if force and now - self._loaded_at < 0.5:
+                return
+            with read_transaction(self._engine) as conn:
+                loaded = list_accounts(conn)
+            self._by_id = {account.id: account for account in loaded}
+            self._by_private = {account.private_key: account for account in loaded}
+            self._by_public = {account.public_key: account for account in loaded}
+            self._loaded_at = now

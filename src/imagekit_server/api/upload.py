@@ -1,0 +1,130 @@
+"""``POST /api/v1/files/upload``: authenticate, stream the body to disk, ingest, answer."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from typing import Any
+
+from anyio import to_thread
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from imagekit_server.accounts import Account
+from imagekit_server.api.client_upload_auth import authenticate_client_upload
+from imagekit_server.api.dependencies import server_context
+from imagekit_server.api.multipart_spool import SpooledUpload, spool_multipart
+from imagekit_server.api.upload_form import UploadOptions, parse_upload_options
+from imagekit_server.api.upload_source import resolve_upload_file
+from imagekit_server.auth import authenticate_private_key, basic_auth_username
+from imagekit_server.context import ServerContext
+from imagekit_server.errors import BadRequest, Unauthorized
+from imagekit_server.fetch import FetchError, post_json
+from imagekit_server.files.ingest import ingest_upload
+from imagekit_server.files.objects import upload_response
+
+router = APIRouter()
+log = logging.getLogger("imagekit_server.upload")
+
+
+@router.post("/api/v1/files/upload", tags=["upload"], summary="Upload a file")
+async def upload_file(request: Request) -> JSONResponse:
+    context = server_context(request)
+    authorization = request.headers.get("authorization")
+    basic_account = (
+        authenticate_private_key(context.accounts, authorization)
+        if basic_auth_username(authorization) is not None
+        else None
+    )
+    spooled = await spool_multipart(
+        request.headers.get("content-type", ""),
+        request.stream(),
+        spool_dir=context.spool_dir,
+        max_file_bytes=_max_spool_bytes(context),
+    )
+    try:
+        body = await to_thread.run_sync(_process, context, basic_account, spooled)
+    finally:
+        spooled.discard()
+    return JSONResponse(body)
+
+
+def _max_spool_bytes(context: ServerContext) -> int:
+    # A base64 text part is 4/3 of the decoded size; the decoded size is checked again.
+    return context.settings.max_upload_bytes * 4 // 3 + 1024
+
+
+def _process(
+    context: ServerContext, basic_account: Account | None, spooled: SpooledUpload
+) -> dict[str, Any]:
+    options = parse_upload_options(spooled.fields)
+    account = _authenticate(context, basic_account, options)
+    _refuse_unsupported(options)
+    if not spooled.file_is_text and spooled.file_size > context.settings.max_upload_bytes:
+        raise BadRequest(
+            f"File size exceeds the maximum allowed ({context.settings.max_upload_bytes} bytes)."
+        )
+    source = resolve_upload_file(spooled, context.settings, context.spool_dir)
+    ingested = ingest_upload(context, account, options, source)
+    endpoint = context.settings.url_endpoint(account.id)
+    body = upload_response(
+        ingested.row, endpoint, options.response_fields, ingested.facts.orientation
+    )
+    if options.webhook_url:
+        _send_webhook(context, options.webhook_url, body)
+    return body
+
+
+def _authenticate(
+    context: ServerContext, basic_account: Account | None, options: UploadOptions
+) -> Account:
+    if basic_account is not None:
+        if options.client_auth is not None:
+            raise BadRequest(
+                "Send either private API key authentication or a client-side upload signature, "
+                "not both."
+            )
+        return basic_account
+    if options.client_auth is None:
+        raise Unauthorized("Your request does not contain private API key.")
+    return authenticate_client_upload(context.accounts, context.engine, options.client_auth)
+
+
+def _refuse_unsupported(options: UploadOptions) -> None:
+    if options.extensions:
+        names = sorted(
+            {
+                str(ext.get("name")) if isinstance(ext, dict) else str(ext)
+                for ext in options.extensions
+            }
+        )
+        raise BadRequest(
+            f"Extensions are not available on this server: {', '.join(names)}.",
+        )
+    if options.pre_transformation:
+        raise BadRequest(
+            "Pre-transformation on upload is not supported yet "
+            f"(transformation.pre = {options.pre_transformation!r})."
+        )
+    if options.checks:
+        raise BadRequest("Upload checks are not supported yet.")
+
+
+def _send_webhook(context: ServerContext, url: str, data: dict[str, Any]) -> None:
+    """Best effort, in the background: the upload has already succeeded."""
+    event = json.dumps({"type": "upload.completed", "data": data}).encode()
+    settings = context.settings
+
+    def deliver() -> None:
+        try:
+            post_json(
+                url,
+                event,
+                allowlist=settings.fetch_allowlist,
+                timeout=settings.webhook_timeout_seconds,
+            )
+        except FetchError as exc:
+            log.warning("webhook delivery to %s failed: %s", url, exc)
+
+    threading.Thread(target=deliver, name="webhook", daemon=True).start()

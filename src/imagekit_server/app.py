@@ -1,0 +1,73 @@
+"""``create_app(settings)``: the API (FastAPI, docs at /docs) and the delivery endpoint (a lean
+Starlette route) on one origin. No module globals: everything hangs off ``app.state.context``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Route
+
+from imagekit_server.api import files as files_api
+from imagekit_server.api import upload as upload_api
+from imagekit_server.context import ServerContext, open_context
+from imagekit_server.delivery.endpoint import deliver
+from imagekit_server.errors import ApiError, api_error_handler
+from imagekit_server.settings import Settings
+
+RESERVED_ACCOUNT_IDS = frozenset({"v1", "api", "docs", "redoc", "openapi.json", "healthz"})
+
+
+def create_app(settings: Settings, context: ServerContext | None = None) -> FastAPI:
+    """The ASGI app. Without ``context`` one is opened (migrations, default account, recovery)
+    when the app starts and closed when it stops."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = context is None
+        app.state.context = context or open_context(settings)
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.context.close()
+
+    app = FastAPI(
+        title="imagekit-server",
+        summary="A self-hostable server for ImageKit.io's HTTP API and URL endpoint.",
+        lifespan=lifespan,
+    )
+    if context is not None:
+        app.state.context = context
+    app.add_exception_handler(ApiError, api_error_handler)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.include_router(upload_api.router)
+    app.include_router(files_api.router)
+    app.add_api_route("/healthz", _healthz, methods=["GET"], include_in_schema=False)
+    app.router.routes.append(Route("/{account_id}/{path:path}", deliver, methods=["GET", "HEAD"]))
+    return app
+
+
+async def _healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    problems = "; ".join(
+        f"{'.'.join(str(part) for part in error.get('loc', ())[1:])}: {error.get('msg')}"
+        for error in exc.errors()
+    )
+    return JSONResponse(ApiError(f"Invalid request parameters: {problems}").body(), status_code=400)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    message = {404: "Not Found", 405: "Method Not Allowed"}.get(exc.status_code, str(exc.detail))
+    return JSONResponse(ApiError(message).body(), status_code=exc.status_code, headers=exc.headers)

@@ -1,0 +1,172 @@
+"""``imagekit-server``: serve, migrate, keys, accounts create, fsck."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from imagekit_server.settings import Settings, SettingsError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="imagekit-server", description="A self-hostable ImageKit-compatible media server."
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="data directory (default: $IMAGEKIT_DATA_DIR or ./imagekit-data)",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the HTTP server")
+    serve.add_argument("--host", help="interface to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to bind (default 8000)")
+    serve.add_argument("--data-dir", type=Path, dest="sub_data_dir", help=argparse.SUPPRESS)
+    commands.add_parser("migrate", help="apply database migrations")
+    commands.add_parser("keys", help="show the default account's keys and URL endpoint")
+    accounts = commands.add_parser("accounts", help="manage accounts")
+    account_commands = accounts.add_subparsers(dest="accounts_command", required=True)
+    create = account_commands.add_parser("create", help="create an account")
+    create.add_argument("account_id")
+    create.add_argument("--public-key")
+    create.add_argument("--private-key")
+    account_commands.add_parser("list", help="list accounts")
+    fsck = commands.add_parser("fsck", help="check database and blob store consistency")
+    fsck.add_argument("--repair", action="store_true", help="delete orphans, resolve intents")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    data_dir = getattr(args, "sub_data_dir", None) or args.data_dir
+    return Settings.from_env(
+        data_dir=data_dir, host=getattr(args, "host", None), port=getattr(args, "port", None)
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = _settings(args)
+    except SettingsError as exc:
+        print(f"imagekit-server: {exc}", file=sys.stderr)
+        return 2
+    handlers = {
+        "serve": _serve,
+        "migrate": _migrate,
+        "keys": _keys,
+        "accounts": _accounts,
+        "fsck": _fsck,
+    }
+    return handlers[args.command](settings, args)
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from imagekit_server.app import create_app
+    from imagekit_server.context import open_context
+
+    context = open_context(settings)
+    account = context.default_account
+    state = "created" if context.default_account_created else "existing"
+    print(f"imagekit-server: account {account.id!r} ({state})", flush=True)
+    print(f"  public key:   {account.public_key}", flush=True)
+    print(f"  URL endpoint: {settings.url_endpoint(account.id)}", flush=True)
+    print("  private key:  run `imagekit-server keys` to show it", flush=True)
+    try:
+        uvicorn.run(
+            create_app(settings, context),
+            host=settings.host,
+            port=settings.port,
+            log_level="warning",
+            timeout_graceful_shutdown=5,
+        )
+    finally:
+        context.close()
+    return 0
+
+
+def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from imagekit_server.db.engine import create_engine
+    from imagekit_server.db.migrate import current_revision, upgrade_to_head
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(settings.database_url)
+    upgrade_to_head(engine)
+    print(f"database at revision {current_revision(engine)}")
+    engine.dispose()
+    return 0
+
+
+def _keys(settings: Settings, args: argparse.Namespace) -> int:
+    from imagekit_server.context import open_context
+
+    context = open_context(settings)
+    try:
+        account = context.default_account
+        print(f"IMAGEKIT_ID={account.id}")
+        print(f"IMAGEKIT_PUBLIC_KEY={account.public_key}")
+        print(f"IMAGEKIT_PRIVATE_KEY={account.private_key}")
+        print(f"IMAGEKIT_URL_ENDPOINT={settings.url_endpoint(account.id)}")
+    finally:
+        context.close()
+    return 0
+
+
+def _accounts(settings: Settings, args: argparse.Namespace) -> int:
+    from imagekit_server.accounts import AccountExists, create_account, list_accounts
+    from imagekit_server.context import open_context
+    from imagekit_server.db.engine import read_transaction, write_transaction
+
+    context = open_context(settings)
+    try:
+        if args.accounts_command == "list":
+            with read_transaction(context.engine) as conn:
+                for account in list_accounts(conn):
+                    print(f"{account.id}\t{account.public_key}")
+            return 0
+        try:
+            with write_transaction(context.engine) as conn:
+                account = create_account(
+                    conn,
+                    args.account_id,
+                    public_key=args.public_key,
+                    private_key=args.private_key,
+                )
+        except (AccountExists, ValueError) as exc:
+            print(f"imagekit-server: {exc}", file=sys.stderr)
+            return 1
+        print(f"IMAGEKIT_ID={account.id}")
+        print(f"IMAGEKIT_PUBLIC_KEY={account.public_key}")
+        print(f"IMAGEKIT_PRIVATE_KEY={account.private_key}")
+        print(f"IMAGEKIT_URL_ENDPOINT={settings.url_endpoint(account.id)}")
+        return 0
+    finally:
+        context.close()
+
+
+def _fsck(settings: Settings, args: argparse.Namespace) -> int:
+    from imagekit_server.context import open_context
+    from imagekit_server.fsck import check, repair
+
+    context = open_context(settings)
+    try:
+        report = check(context)
+        for line in report.lines():
+            print(line)
+        if report.clean:
+            print("fsck: no problems found")
+            return 0
+        if args.repair:
+            repair(context, report)
+            print("fsck: repaired")
+            return 0
+        return 1
+    finally:
+        context.close()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

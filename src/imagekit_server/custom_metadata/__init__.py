@@ -1,0 +1,1 @@
+"""Custom metadata: values checked against the account's custom metadata field schemas."""

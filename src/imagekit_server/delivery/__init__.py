@@ -1,0 +1,1 @@
+"""The URL endpoint ``/<imagekit_id>/...``: parse, authorise, look up, respond."""

@@ -1,0 +1,182 @@
+"""``GET``/``HEAD /<imagekit_id>/<file path>``: originals with caching headers, conditional and
+range requests, signed URLs for private files (delivery.md §3, §4, §8-10).
+
+Kept lean (a plain Starlette endpoint, one indexed lookup) because it is the hot path.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import quote
+
+import sqlalchemy as sa
+from anyio import to_thread
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.types import ASGIApp
+
+from imagekit_server.accounts import Account
+from imagekit_server.context import ServerContext
+from imagekit_server.db.engine import read_transaction
+from imagekit_server.db.tables import file_versions, files
+from imagekit_server.delivery.conditional import (
+    Unsatisfiable,
+    http_date,
+    is_not_modified,
+    requested_range,
+)
+from imagekit_server.delivery.originals import BlobResponse
+from imagekit_server.delivery.target import DeliveryTarget, TargetError, parse_target
+
+CACHE_CONTROL = "public, s-maxage=15552000, max-age=15552000, must-revalidate"
+SIGNATURE_PARAMS = ("ik-s", "ik-t")
+
+
+def error_response(status: int, ik_error: str, body: str) -> Response:
+    cache = "public, max-age=60" if status == 404 else "no-store"
+    headers = {"ik-error": ik_error, "Cache-Control": cache}
+    return PlainTextResponse(body, status_code=status, headers=headers)
+
+
+def not_found(detail: str) -> Response:
+    return error_response(404, f"ENOENT - {detail}", "Not Found")
+
+
+async def deliver(request: Request) -> ASGIApp:
+    context: ServerContext = request.app.state.context
+    account = context.accounts.by_id(request.path_params["account_id"])
+    if account is None:
+        return not_found("unknown account")
+    raw_path = request.scope.get("raw_path") or request.scope["path"].encode()
+    try:
+        target = parse_target(
+            raw_path.decode("latin-1"), request.scope["query_string"].decode("latin-1"), account.id
+        )
+    except (TargetError, UnicodeDecodeError) as exc:
+        code = str(exc) if isinstance(exc, TargetError) else "ENOENT - invalid file path"
+        status = 404 if code.startswith("ENOENT") else 400
+        return error_response(status, code, "Not Found" if status == 404 else "Bad Request")
+    signature = _signature_status(account, target)
+    if signature in ("INVALID", "EXPIRED"):
+        return error_response(401, f"EUNAUTHORIZED - signature {signature.lower()}", "Unauthorized")
+    if target.transformation is not None and target.transformation != "orig-true":
+        return error_response(
+            400, "EUNSUPPORTED - transformations are not enabled yet", "Bad Request"
+        )
+    row = await to_thread.run_sync(_lookup, context, account, target)
+    if row is None:
+        return not_found(f"{target.file_path} does not exist")
+    if not row.is_published and signature != "VALID":
+        return not_found(f"{target.file_path} does not exist")
+    if row.is_private and signature != "VALID":
+        return error_response(
+            401, "EUNAUTHORIZED - private file needs a signed URL", "Unauthorized"
+        )
+    return _original_response(request, context, target, row)
+
+
+def _signature_status(account: Account, target: DeliveryTarget) -> str:
+    """VALID / UNSIGNED / INVALID / EXPIRED (``delivery.signing`` does the cryptography)."""
+    if not any(name in target.query for name in SIGNATURE_PARAMS):
+        return "UNSIGNED"
+    from imagekit_server.delivery.signing import check_signature
+
+    status = check_signature(account.private_key, target.signed_part)
+    return str(getattr(status, "name", status))
+
+
+def _lookup(context: ServerContext, account: Account, target: DeliveryTarget) -> Any:
+    """The delivered version's content columns plus the file's access flags."""
+    version_id = target.query.get("ik-obj-version")
+    if version_id:
+        query = (
+            sa.select(
+                file_versions.c.blob_key,
+                file_versions.c.mime,
+                file_versions.c.size,
+                file_versions.c.etag,
+                file_versions.c.name,
+                file_versions.c.created_at.label("modified_at"),
+                files.c.is_private,
+                files.c.is_published,
+            )
+            .join(files, files.c.id == file_versions.c.file_id)
+            .where(
+                files.c.account_id == account.id,
+                files.c.file_path == target.file_path,
+                file_versions.c.id == version_id,
+            )
+        )
+    else:
+        query = sa.select(
+            files.c.blob_key,
+            files.c.mime,
+            files.c.size,
+            files.c.etag,
+            files.c.name,
+            files.c.updated_at.label("modified_at"),
+            files.c.is_private,
+            files.c.is_published,
+        ).where(files.c.account_id == account.id, files.c.file_path == target.file_path)
+    with read_transaction(context.engine) as conn:
+        return conn.execute(query).first()
+
+
+def _original_response(
+    request: Request, context: ServerContext, target: DeliveryTarget, row: Any
+) -> ASGIApp:
+    etag = f'"{row.etag[:32]}"'
+    modified: datetime = row.modified_at
+    if modified.tzinfo is None:
+        modified = modified.replace(tzinfo=timezone.utc)
+    headers = {
+        "Content-Type": row.mime,
+        "ETag": etag,
+        "Last-Modified": http_date(modified),
+        "Cache-Control": CACHE_CONTROL,
+        "Accept-Ranges": "bytes",
+        "Access-Control-Allow-Origin": "*",
+        "x-server": "imagekit-server",
+    }
+    if target.query.get("ik-attachment") == "true":
+        filename = target.query.get("ik-attachment-filename") or row.name
+        headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    request_headers = request.headers
+    if is_not_modified(
+        request_headers.get("if-none-match"),
+        request_headers.get("if-modified-since"),
+        etag,
+        modified,
+    ):
+        kept = {k: v for k, v in headers.items() if k in ("ETag", "Cache-Control", "Last-Modified")}
+        return Response(status_code=304, headers=kept)
+    head_only = request.method == "HEAD"
+    try:
+        byte_range = requested_range(
+            request_headers.get("range"), request_headers.get("if-range"), etag, row.size
+        )
+    except Unsatisfiable:
+        return Response(status_code=416, headers={"Content-Range": f"bytes */{row.size}"})
+    if byte_range is None:
+        return BlobResponse(
+            context.store,
+            row.blob_key,
+            status=200,
+            headers=headers,
+            start=0,
+            end=row.size,
+            whole=True,
+            head_only=head_only,
+        )
+    headers["Content-Range"] = f"bytes {byte_range.start}-{byte_range.end - 1}/{row.size}"
+    return BlobResponse(
+        context.store,
+        row.blob_key,
+        status=206,
+        headers=headers,
+        start=byte_range.start,
+        end=byte_range.end,
+        whole=False,
+        head_only=head_only,
+    )

@@ -1,0 +1,1 @@
+"""The media library: file and folder records, names and paths, and their API objects."""

@@ -1,0 +1,70 @@
+"""What the server reads from a file's bytes: type and geometry (``inspection.probe_file``),
+embedded metadata and the api.md §2.4 metadata object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from imagekit_server.errors import BadRequest
+from imagekit_server.inspection import InspectionError, probe_file
+
+
+@dataclass(frozen=True)
+class MediaFacts:
+    file_type: str
+    format: str
+    mime: str
+    size: int
+    width: int | None
+    height: int | None
+    has_alpha: bool
+    orientation: int | None
+    embedded_metadata: dict[str, Any] | None
+    metadata: dict[str, Any] | None
+
+
+def read_media_facts(path: Path, file_name: str, *, max_pixels: int) -> MediaFacts:
+    """Raises 400 for corrupt images and images over the pixel limit."""
+    try:
+        probe = probe_file(path, file_name, max_pixels=max_pixels)
+    except InspectionError as exc:
+        raise BadRequest(str(exc)) from exc
+    size = path.stat().st_size
+    embedded, metadata = _metadata(path, probe.file_type)
+    if metadata is None and probe.file_type == "image":
+        metadata = {
+            "height": probe.height,
+            "width": probe.width,
+            "size": size,
+            "format": probe.format,
+            "hasTransparency": probe.has_alpha,
+        }
+    return MediaFacts(
+        file_type=probe.file_type,
+        format=probe.format,
+        mime=probe.mime,
+        size=size,
+        width=probe.width,
+        height=probe.height,
+        has_alpha=probe.has_alpha,
+        orientation=probe.orientation,
+        embedded_metadata=embedded,
+        metadata=metadata,
+    )
+
+
+def _metadata(path: Path, file_type: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    if file_type != "image":
+        return None, None
+    try:
+        from imagekit_server import inspection
+
+        read_embedded = getattr(inspection, "read_embedded_metadata", None)
+        read_metadata = getattr(inspection, "read_metadata", None)
+        embedded = read_embedded(path) if read_embedded else None
+        metadata = read_metadata(path) if read_metadata else None
+    except InspectionError:
+        return None, None
+    return embedded, metadata

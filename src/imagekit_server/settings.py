@@ -1,0 +1,142 @@
+"""Server settings: one validated object, read from environment variables at start-up.
+
+Every field is documented where it is declared; ``Settings.from_env`` is the only reader of
+the environment so the rest of the server receives plain values.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+MB = 1024 * 1024
+
+
+class SettingsError(ValueError):
+    """A setting has an invalid value; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class FetchAllowlist:
+    """Hosts and networks that outgoing requests may reach although they are private."""
+
+    hosts: frozenset[str] = frozenset()
+    networks: tuple[IpNetwork, ...] = ()
+
+    @classmethod
+    def parse(cls, text: str) -> FetchAllowlist:
+        hosts: set[str] = set()
+        networks: list[IpNetwork] = []
+        for item in (part.strip() for part in text.split(",")):
+            if not item:
+                continue
+            try:
+                networks.append(ipaddress.ip_network(item, strict=False))
+            except ValueError:
+                hosts.add(item.lower())
+        return cls(frozenset(hosts), tuple(networks))
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Directory for the embedded defaults (SQLite file, local blobs).
+    data_dir: Path = Path("imagekit-data")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # The default account, created on start-up when missing.
+    imagekit_id: str = "demo"
+    # Keys of the default account; generated on first start when not given.
+    public_key: str | None = None
+    private_key: str | None = None
+    # SQLAlchemy URL; default: SQLite (WAL) in the data directory.
+    database_url: str = ""
+    # Blob store URL (a directory path, file://, or s3://bucket/prefix); default <data_dir>/blobs.
+    storage_url: str = ""
+    # Base used to build the `url`/`thumbnail` fields; default http://<host>:<port>.
+    public_url: str = ""
+    # Private hosts/networks outgoing fetches (upload from URL, webhooks) may reach.
+    fetch_allowlist: FetchAllowlist = field(default_factory=FetchAllowlist)
+    # Largest accepted upload in bytes.
+    max_upload_bytes: int = 40 * MB
+    # Largest accepted image in pixels (decompression-bomb guard).
+    max_image_pixels: int = 100_000_000
+    # Time limit for a remote fetch (upload from URL), in seconds.
+    fetch_timeout_seconds: float = 20.0
+    # Time limit for webhook delivery, in seconds.
+    webhook_timeout_seconds: float = 5.0
+    # Apply migrations on start-up (the CLI `migrate` command does it explicitly).
+    migrate_on_start: bool = True
+
+    def __post_init__(self) -> None:
+        if not self.database_url:
+            sqlite_path = (self.data_dir / "imagekit.sqlite3").resolve()
+            object.__setattr__(self, "database_url", f"sqlite:///{sqlite_path}")
+        if not self.storage_url:
+            object.__setattr__(self, "storage_url", str((self.data_dir / "blobs").resolve()))
+        if not self.public_url:
+            object.__setattr__(self, "public_url", f"http://{self.host}:{self.port}")
+        object.__setattr__(self, "public_url", self.public_url.rstrip("/"))
+        if self.max_upload_bytes <= 0 or self.max_image_pixels <= 0:
+            raise SettingsError("size and pixel limits must be positive")
+        if not self.imagekit_id or "/" in self.imagekit_id:
+            raise SettingsError("IMAGEKIT_ID must be a non-empty name without '/'")
+
+    def url_endpoint(self, account_id: str) -> str:
+        """The URL endpoint of an account, e.g. ``http://127.0.0.1:8000/demo``."""
+        return f"{self.public_url}/{account_id}"
+
+    def with_changes(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Build settings from ``IMAGEKIT_*``/``DATABASE_URL`` variables; overrides win."""
+        env = os.environ if env is None else env
+        values: dict[str, object] = {}
+        _read(env, values, "IMAGEKIT_DATA_DIR", "data_dir", Path)
+        _read(env, values, "IMAGEKIT_HOST", "host", str)
+        _read(env, values, "IMAGEKIT_PORT", "port", int)
+        _read(env, values, "IMAGEKIT_ID", "imagekit_id", str)
+        _read(env, values, "IMAGEKIT_PUBLIC_KEY", "public_key", str)
+        _read(env, values, "IMAGEKIT_PRIVATE_KEY", "private_key", str)
+        _read(env, values, "DATABASE_URL", "database_url", str)
+        _read(env, values, "IMAGEKIT_STORAGE", "storage_url", str)
+        _read(env, values, "IMAGEKIT_PUBLIC_URL", "public_url", str)
+        _read(env, values, "IMAGEKIT_FETCH_ALLOWLIST", "fetch_allowlist", FetchAllowlist.parse)
+        _read(env, values, "IMAGEKIT_MAX_UPLOAD_BYTES", "max_upload_bytes", int)
+        _read(env, values, "IMAGEKIT_MAX_IMAGE_PIXELS", "max_image_pixels", int)
+        _read(env, values, "IMAGEKIT_FETCH_TIMEOUT", "fetch_timeout_seconds", float)
+        _read(env, values, "IMAGEKIT_WEBHOOK_TIMEOUT", "webhook_timeout_seconds", float)
+        _read(env, values, "IMAGEKIT_MIGRATE_ON_START", "migrate_on_start", _parse_bool)
+        values.update({key: value for key, value in overrides.items() if value is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def _parse_bool(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"not a boolean: {text!r}")
+
+
+def _read(
+    env: Mapping[str, str],
+    values: dict[str, object],
+    name: str,
+    key: str,
+    convert: object,
+) -> None:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return
+    try:
+        values[key] = convert(raw)  # type: ignore[operator]
+    except ValueError as exc:
+        raise SettingsError(f"{name}: {exc}") from exc

@@ -1,0 +1,1 @@
+"""SDK-over-HTTP tests against a real server process."""
