@@ -42,7 +42,16 @@ class ImageKitRequest:
         )
         self.options: dict[str, Any] = options or {}
         self.context = RequestContext.create(private_key, api_base_url, upload_base_url)
-        self.transport = SyncTransport(timeout=timeout, retry=RetryPolicy(max_retries=max_retries))
+        self.timeout = timeout
+        self.retry = RetryPolicy(max_retries=max_retries)
+        self._transport: SyncTransport | None = None
+
+    @property
+    def transport(self) -> SyncTransport:
+        """The blocking transport, created on first use (the async client never needs it)."""
+        if self._transport is None:
+            self._transport = SyncTransport(timeout=self.timeout, retry=self.retry)
+        return self._transport
 
     def send(self, operation: Operation[ResultT]) -> ResultT:
         """Send the operation's request (with retries) and decode the response."""
@@ -85,4 +94,6 @@ class ImageKitRequest:
         return {**self.options, **keys, **options}
 
     def close(self) -> None:
-        self.transport.close()
+        if self._transport is not None:
+            self._transport.close()
+            self._transport = None

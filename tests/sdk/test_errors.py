@@ -1,0 +1,182 @@
+"""Status -> exception class, per method (sdk.md §7.3), and error body handling."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from imagekitio import ImageKit
+from imagekitio.errors import APIStatusError, ImageKitError, NotFoundError, RateLimitError
+from imagekitio.exceptions.BadRequestException import BadRequestException
+from imagekitio.exceptions.ConflictException import ConflictException
+from imagekitio.exceptions.ForbiddenException import ForbiddenException
+from imagekitio.exceptions.InternalServerException import InternalServerException
+from imagekitio.exceptions.NotFoundException import NotFoundException
+from imagekitio.exceptions.PartialSuccessException import PartialSuccessException
+from imagekitio.exceptions.TooManyRequestsException import TooManyRequestsException
+from imagekitio.exceptions.UnauthorizedException import UnauthorizedException
+from imagekitio.exceptions.UnknownException import UnknownException
+from tests.fixtures.recording_server import RecordingServer, Reply
+from tests.sdk.method_cases import CASES_BY_NAME
+
+STATUSES = [400, 401, 403, 404, 409, 429, 500, 502, 503, 504, 207, 418]
+CLASSES = {
+    "BadReq": BadRequestException,
+    "Unauth": UnauthorizedException,
+    "Forbid": ForbiddenException,
+    "NotFound": NotFoundException,
+    "Conflict": ConflictException,
+    "TooMany": TooManyRequestsException,
+    "Internal": InternalServerException,
+    "Partial": PartialSuccessException,
+    "Unknown": UnknownException,
+}
+# sdk.md §7.3, observed with imagekitio 4.2.0; columns follow STATUSES.
+MATRIX = """
+upload_file BadReq Unauth Forbid Unknown Unknown TooMany Internal Internal Internal Internal Unknown Unknown
+list_files BadReq Unauth Forbid Unknown Unknown TooMany Internal Internal Internal Internal Unknown Unknown
+get_file_details BadReq Unauth Forbid Unknown Unknown TooMany Internal Internal Internal Internal Unknown Unknown
+get_file_versions BadReq Unauth Forbid NotFound Unknown TooMany Internal Internal Internal Internal Unknown Unknown
+get_file_version_details BadReq Unauth Forbid NotFound Unknown TooMany Internal Internal Internal Internal Unknown Unknown
+update_file_details BadReq Unauth Forbid Unknown Unknown TooMany Internal Internal Internal Internal Unknown Unknown
+add_tags BadReq Unauth Forbid NotFound Unknown TooMany Internal Internal Internal Internal Partial Unknown
+remove_tags BadReq Unauth Forbid NotFound Unknown TooMany Internal Internal Internal Internal Partial Unknown
+remove_ai_tags BadReq Unauth Forbid NotFound Unknown TooMany Internal Internal Internal Internal Partial Unknown
+delete_file BadReq Unauth Forbid Unknown Unknown TooMany Internal Internal Internal Internal Unknown Unknown
+delete_file_version BadReq Unauth Forbid NotFound Unknown TooMany Internal Internal Internal Internal Unknown Unknown
+bulk_file_delete BadReq Unauth Forbid NotFound Unknown TooMany Internal Internal Internal Internal Partial Unknown
+copy_file BadReq Unauth Forbid NotFound Unknown TooMany Internal Internal Internal Internal Unknown Unknown
+move_file BadReq Unauth Forbid NotFound Unknown TooMany Internal Internal Internal Internal Unknown Unknown
+rename_file BadReq Unauth Forbid NotFound Conflict TooMany Internal Internal Internal Internal Partial Unknown
+restore_file_version BadReq Unauth Forbid NotFound Unknown TooMany Internal Internal Internal Internal Unknown Unknown
+create_folder Unknown Unknown Unknown Unknown Unknown Unknown Unknown Unknown Unknown Unknown Unknown Unknown
+delete_folder BadReq Unauth Forbid NotFound Unknown TooMany Internal Internal Internal Internal Unknown Unknown
+copy_folder BadReq Unauth Forbid NotFound Unknown TooMany Internal Internal Internal Internal Unknown Unknown
+move_folder BadReq Unauth Forbid NotFound Unknown TooMany Internal Internal Internal Internal Unknown Unknown
+get_bulk_job_status BadReq Unauth Forbid Unknown Unknown TooMany Internal Internal Internal Internal Unknown Unknown
+purge_file_cache BadReq Unauth Forbid Unknown Unknown TooMany Internal Internal Internal Internal Unknown Unknown
+get_purge_file_cache_status BadReq Unauth Forbid Unknown Unknown TooMany Internal Internal Internal Internal Unknown Unknown
+get_file_metadata BadReq Unauth Forbid Unknown Unknown TooMany Internal Internal Internal Internal Unknown Unknown
+get_remote_file_url_metadata BadReq Unauth Forbid Unknown Unknown TooMany Internal Internal Internal Internal Unknown Unknown
+create_custom_metadata_fields BadReq Unknown Unknown Unknown Unknown Unknown Unknown Unknown Unknown Unknown Unknown Unknown
+get_custom_metadata_fields Unknown Unknown Unknown Unknown Unknown Unknown Unknown Unknown Unknown Unknown Unknown Unknown
+update_custom_metadata_fields BadReq Unknown Unknown NotFound Unknown Unknown Unknown Unknown Unknown Unknown Unknown Unknown
+delete_custom_metadata_field Unknown Unknown Unknown NotFound Unknown Unknown Unknown Unknown Unknown Unknown Unknown Unknown
+"""
+
+
+def _matrix_rows() -> list[tuple[str, int, type[Exception]]]:
+    rows = []
+    for line in MATRIX.strip().splitlines():
+        name, *labels = line.split()
+        assert len(labels) == len(STATUSES)
+        rows.extend(
+            (name, status, CLASSES[label]) for status, label in zip(STATUSES, labels, strict=True)
+        )
+    return rows
+
+
+@pytest.mark.parametrize(("method", "status", "expected"), _matrix_rows())
+def test_status_maps_to_the_4x_exception(
+    method: str,
+    status: int,
+    expected: type[Exception],
+    ik: ImageKit,
+    recording_server: RecordingServer,
+) -> None:
+    recording_server.reply(Reply(status, {"message": "m", "help": "h"}, {"X-RateLimit-Limit": "9"}))
+
+    with pytest.raises(APIStatusError) as caught:
+        CASES_BY_NAME[method].call(ik)
+
+    error = caught.value
+    assert type(error) is expected
+    assert (error.message, error.response_help, str(error)) == ("m", "h", "m")
+    assert error.response_metadata is not None
+    assert error.response_metadata.http_status_code == status
+    assert error.response_metadata.raw == {"message": "m", "help": "h"}
+    assert error.response_metadata.headers["x-ratelimit-limit"] == "9"
+    assert len(recording_server.requests) == 1
+
+
+def test_every_api_method_is_in_the_matrix() -> None:
+    assert {line.split()[0] for line in MATRIX.strip().splitlines()} == set(CASES_BY_NAME)
+
+
+@pytest.mark.parametrize("status", [200, 201, 202, 204])
+def test_an_unexpected_success_status_is_an_error(
+    status: int, ik: ImageKit, recording_server: RecordingServer
+) -> None:
+    recording_server.reply(Reply(status, {"message": "queued"}))  # copy_file expects 204 only
+
+    if status == 204:
+        assert ik.copy_file(None).response_metadata.http_status_code == 204
+        return
+    with pytest.raises(UnknownException, match="queued"):
+        ik.copy_file(None)
+
+
+def test_both_error_trees_catch_the_same_exception(
+    ik: ImageKit, recording_server: RecordingServer
+) -> None:
+    recording_server.reply(Reply(404, {"message": "gone", "help": ""}))
+
+    with pytest.raises(NotFoundError) as caught:
+        ik.get_file_versions("f1")
+
+    assert isinstance(caught.value, NotFoundException)
+    assert isinstance(caught.value, ImageKitError)
+    assert caught.value.status_code == 404
+
+
+def test_rate_limit_headers_reach_the_exception(
+    ik: ImageKit, recording_server: RecordingServer
+) -> None:
+    limits = {"X-RateLimit-Limit": "5", "X-RateLimit-Reset": "1000", "X-RateLimit-Interval": "1"}
+    recording_server.reply(Reply(429, {"message": "slow down", "help": ""}, limits))
+
+    with pytest.raises(RateLimitError) as caught:
+        ik.list_files()
+
+    assert isinstance(caught.value, TooManyRequestsException)
+    metadata = caught.value.response_metadata
+    assert metadata is not None
+    assert metadata.headers["x-ratelimit-reset"] == "1000"
+
+
+@pytest.mark.parametrize(
+    ("raw", "message", "help_text"),
+    [
+        (b'{"message": "only message"}', "only message", ""),
+        (b"{'message': 'single quoted', 'help': 'h'}", "single quoted", "h"),
+        (b"plain text failure", "plain text failure", ""),
+        (b"", "", ""),
+        (b'["a", "b"]', "", ""),
+    ],
+)
+def test_error_bodies_that_crashed_4x_give_clear_exceptions(
+    raw: bytes, message: str, help_text: str, ik: ImageKit, recording_server: RecordingServer
+) -> None:
+    recording_server.reply(Reply(400, raw=raw))
+
+    with pytest.raises(BadRequestException) as caught:
+        ik.get_file_details("f1")
+
+    assert (caught.value.message, caught.value.response_help) == (message, help_text)
+
+
+def test_exceptions_keep_4x_args_and_pickle(
+    ik: ImageKit, recording_server: RecordingServer
+) -> None:
+    recording_server.reply(Reply(403, {"message": "no", "help": "key"}))
+
+    with pytest.raises(ForbiddenException) as caught:
+        ik.get_file_details("f1")
+
+    error = caught.value
+    assert error.args[:2] == ("no", "key")
+    clone = pickle.loads(pickle.dumps(error))
+    assert type(clone) is ForbiddenException
+    assert (clone.message, clone.response_help) == ("no", "key")
+    assert clone.response_metadata.http_status_code == 403
