@@ -1,0 +1,70 @@
+"""Encode the final image with the options gathered from the chain (transformations.md §4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from imagekit_server.imaging.plan import OutputOptions
+
+_WHITE = [255.0, 255.0, 255.0]
+
+
+@dataclass(frozen=True)
+class OutputDefaults:
+    """Account-level defaults (ImageKit dashboard settings)."""
+
+    quality: int = 80
+    auto_avif: bool = False
+    avif_effort: int = 2
+    chroma_subsampling: bool = False
+
+
+def _keep(options: OutputOptions) -> str:
+    if options.metadata:
+        return "all"
+    return "icc" if options.colour_profile else "none"
+
+
+def has_real_alpha(image: Any) -> bool:
+    """An alpha band that is not fully opaque everywhere."""
+    return bool(image.hasalpha()) and image[image.bands - 1].min() < 255
+
+
+def encode(image: Any, format_name: str, options: OutputOptions, defaults: OutputDefaults) -> bytes:
+    quality = options.quality or defaults.quality
+    keep = _keep(options)
+    if format_name == "jpeg":
+        if image.hasalpha():
+            image = image.flatten(background=_WHITE if image.bands > 2 else [255.0])
+        return bytes(
+            image.jpegsave_buffer(
+                Q=quality,
+                interlace=bool(options.progressive),
+                optimize_coding=True,
+                subsample_mode="auto" if defaults.chroma_subsampling else "off",
+                keep=keep,
+            )
+        )
+    if format_name == "png":
+        lossless = bool(options.lossless)
+        return bytes(
+            image.pngsave_buffer(
+                palette=not lossless, Q=quality, compression=6, effort=4, keep=keep
+            )
+        )
+    if format_name == "webp":
+        return bytes(
+            image.webpsave_buffer(Q=quality, lossless=bool(options.lossless), effort=4, keep=keep)
+        )
+    if format_name == "avif":
+        return bytes(
+            image.heifsave_buffer(
+                compression="av1",
+                Q=quality,
+                lossless=bool(options.lossless),
+                effort=defaults.avif_effort,
+                keep=keep,
+            )
+        )
+    return bytes(image.gifsave_buffer(keep=keep))

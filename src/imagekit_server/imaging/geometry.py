@@ -1,0 +1,199 @@
+"""Crop strategies and modes as pure size arithmetic (transformations.md §3.4-3.6).
+
+``plan_geometry`` turns a step's request into primitive operations — resize, crop, smart crop,
+pad — that ``resize`` applies with pyvips. Keeping the maths free of pixels makes every rule
+testable and lets limits be checked before anything is decoded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from imagekit_server.imaging.errors import invalid
+from imagekit_server.imaging.expressions import Expression, round_half_up
+from imagekit_server.imaging.plan import Step
+
+
+@dataclass(frozen=True)
+class Resize:
+    """Scale to exactly ``width`` x ``height``."""
+
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Crop:
+    left: int
+    top: int
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class SmartCrop:
+    """Crop to ``width`` x ``height`` keeping the most interesting part (`fo-auto`)."""
+
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Pad:
+    """Place the image at (left, top) on a ``width`` x ``height`` background canvas."""
+
+    width: int
+    height: int
+    left: int
+    top: int
+
+
+Operation = Resize | Crop | SmartCrop | Pad
+_PASS_THROUGH_SINGLE = {"at_max", "maintain_ratio_no_enlarge", "pad_resize_no_enlarge"}
+
+
+def _scaled(size: int, scale: float) -> int:
+    return max(1, round_half_up(size * scale))
+
+
+def anchor_offset(anchor: str | None, free_x: int, free_y: int) -> tuple[int, int]:
+    """Offsets placing a box by an anchor keyword inside free space (may be negative)."""
+    anchor = anchor or "center"
+    left = 0 if "left" in anchor else free_x if "right" in anchor else free_x // 2
+    top = 0 if "top" in anchor else free_y if "bottom" in anchor else free_y // 2
+    return left, top
+
+
+def plan_geometry(
+    step: Step,
+    source_width: int,
+    source_height: int,
+    width: int | None,
+    height: int | None,
+    variables: Mapping[str, float],
+) -> list[Operation]:
+    """Operations turning a ``source_width`` x ``source_height`` image into the request."""
+    if width is None and height is None:
+        return []
+    mode = step.crop_mode or step.crop or "maintain_ratio"
+    if mode in {"extract", "pad_extract", "pad_extract_no_shrink"}:
+        target_width = width if width is not None else source_width
+        target_height = height if height is not None else source_height
+        return _extract(
+            step, mode, source_width, source_height, target_width, target_height, variables
+        )
+    if width is None or height is None:
+        scale = width / source_width if width is not None else (height or 1) / source_height
+        if mode in _PASS_THROUGH_SINGLE and scale >= 1:
+            return []
+        return [Resize(_scaled(source_width, scale), _scaled(source_height, scale))]
+    return _both_sides(step, mode, source_width, source_height, width, height)
+
+
+def _both_sides(
+    step: Step, mode: str, source_width: int, source_height: int, width: int, height: int
+) -> list[Operation]:
+    cover = max(width / source_width, height / source_height)
+    contain = min(width / source_width, height / source_height)
+    if mode == "force":
+        return [Resize(width, height)]
+    if mode == "at_least":
+        return [Resize(_scaled(source_width, cover), _scaled(source_height, cover))]
+    if mode == "at_max_enlarge" or (mode == "at_max" and contain < 1):
+        return [Resize(_scaled(source_width, contain), _scaled(source_height, contain))]
+    if mode == "at_max":
+        return []
+    if mode in {"pad_resize", "pad_resize_no_enlarge"}:
+        scale = min(contain, 1.0) if mode == "pad_resize_no_enlarge" else contain
+        inner_width = min(width, _scaled(source_width, scale))
+        inner_height = min(height, _scaled(source_height, scale))
+        left, top = anchor_offset(step.focus, width - inner_width, height - inner_height)
+        return [Resize(inner_width, inner_height), Pad(width, height, left, top)]
+    if mode == "maintain_ratio_no_enlarge" and cover > 1:
+        return _largest_box(step, source_width, source_height, width, height)
+    resized_width = max(width, _scaled(source_width, cover))
+    resized_height = max(height, _scaled(source_height, cover))
+    operations: list[Operation] = [Resize(resized_width, resized_height)]
+    return [*operations, _crop_at_focus(step, resized_width, resized_height, width, height)]
+
+
+def _crop_at_focus(
+    step: Step, image_width: int, image_height: int, width: int, height: int
+) -> Operation:
+    if (image_width, image_height) == (width, height):
+        return Crop(0, 0, width, height)
+    if step.focus == "auto":
+        return SmartCrop(width, height)
+    left, top = anchor_offset(step.focus, image_width - width, image_height - height)
+    return Crop(left, top, width, height)
+
+
+def _largest_box(
+    step: Step, source_width: int, source_height: int, width: int, height: int
+) -> list[Operation]:
+    if source_width * height > source_height * width:
+        box_width, box_height = max(1, round_half_up(source_height * width / height)), source_height
+    else:
+        box_width, box_height = source_width, max(1, round_half_up(source_width * height / width))
+    return [_crop_at_focus(step, source_width, source_height, box_width, box_height)]
+
+
+def _evaluate(
+    expression: Expression | None, variables: Mapping[str, float], key: str
+) -> int | None:
+    if expression is None:
+        return None
+    value = round_half_up(expression.evaluate(variables, key))
+    if value < 0:
+        raise invalid(f"'{key}' must not be negative")
+    return value
+
+
+def _window_origin(
+    step: Step,
+    source_width: int,
+    source_height: int,
+    width: int,
+    height: int,
+    variables: Mapping[str, float],
+) -> tuple[int, int, bool]:
+    """Top-left of the extract window and whether it came from centre coordinates."""
+    x, y = _evaluate(step.x, variables, "x"), _evaluate(step.y, variables, "y")
+    xc, yc = _evaluate(step.xc, variables, "xc"), _evaluate(step.yc, variables, "yc")
+    left, top = anchor_offset(step.focus, source_width - width, source_height - height)
+    if x is not None:
+        left = x
+    elif xc is not None:
+        left = xc - width // 2
+    if y is not None:
+        top = y
+    elif yc is not None:
+        top = yc - height // 2
+    return left, top, xc is not None or yc is not None
+
+
+def _extract(
+    step: Step,
+    mode: str,
+    source_width: int,
+    source_height: int,
+    width: int,
+    height: int,
+    variables: Mapping[str, float],
+) -> list[Operation]:
+    if mode == "extract":
+        width, height = min(width, source_width), min(height, source_height)
+        if step.focus == "auto" and step.x is None and step.y is None:
+            return [SmartCrop(width, height)]
+    elif mode == "pad_extract_no_shrink":
+        width, height = max(width, source_width), max(height, source_height)
+    left, top, centred = _window_origin(step, source_width, source_height, width, height, variables)
+    if mode != "extract":
+        return [Pad(width, height, -left, -top)]
+    outside = left < 0 or top < 0 or left + width > source_width or top + height > source_height
+    if outside and centred:
+        raise invalid("'xc'/'yc' place the extract window outside the image")
+    left = min(max(left, 0), source_width - width)
+    top = min(max(top, 0), source_height - height)
+    return [Crop(left, top, width, height)]

@@ -1,0 +1,38 @@
+"""Resource limits checked before and while an image is rendered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from imagekit_server.imaging.errors import limit_exceeded
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Ceilings for one render; defaults follow ImageKit's documented limits."""
+
+    max_source_bytes: int = 40 * 1024 * 1024
+    max_source_pixels: int = 100_000_000
+    max_output_pixels: int = 100_000_000
+    max_output_dimension: int = 65_535
+    max_layers: int = 20
+    max_layer_depth: int = 3
+    max_processing_seconds: float = 30.0
+    max_shadow_pixels: int = 2_000_000
+    max_vector_bytes: int = 5 * 1024 * 1024
+    allow_svg: bool = False
+    allow_pdf: bool = False
+
+    def check_output_size(self, width: int, height: int) -> None:
+        """Refuse an image of ``width`` x ``height`` before it is allocated."""
+        if width > self.max_output_dimension or height > self.max_output_dimension:
+            raise limit_exceeded(
+                f"output {width}x{height} exceeds {self.max_output_dimension} px per side"
+            )
+        if width * height > self.max_output_pixels:
+            raise limit_exceeded(f"output {width}x{height} exceeds {self.max_output_pixels} pixels")
+
+    def check_source_size(self, width: int, height: int, pages: int = 1) -> None:
+        """Refuse a source whose header announces too many pixels."""
+        if width * height * max(pages, 1) > self.max_source_pixels:
+            raise limit_exceeded(f"source {width}x{height} exceeds {self.max_source_pixels} pixels")

@@ -1,0 +1,127 @@
+"""Identify a source from its header and load it, enforcing limits before pixels are decoded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pyvips
+
+from imagekit_server.imaging.errors import limit_exceeded, unsupported
+from imagekit_server.imaging.geometry import Resize
+from imagekit_server.imaging.limits import Limits
+
+# libvips loader class name fragment -> our format name. Anything else is refused.
+_LOADER_FORMATS = {
+    "Jpeg": "jpeg",
+    "Png": "png",
+    "Spng": "png",
+    "Webp": "webp",
+    "Gif": "gif",
+    "Nsgif": "gif",
+    "Heif": "heif",
+    "Tiff": "tiff",
+    "Svg": "svg",
+    "Pdf": "pdf",
+    "Pdfium": "pdf",
+    "Poppler": "pdf",
+}
+_SWAPPED_ORIENTATIONS = {5, 6, 7, 8}
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """What the header says: format, oriented size, pages, alpha."""
+
+    format: str  # jpeg, png, webp, gif, avif, heic, tiff, svg, pdf
+    width: int
+    height: int
+    pages: int
+    has_alpha: bool
+
+    @property
+    def content_type(self) -> str:
+        return {
+            "jpeg": "image/jpeg",
+            "png": "image/png",
+            "webp": "image/webp",
+            "gif": "image/gif",
+            "avif": "image/avif",
+            "heic": "image/heic",
+            "tiff": "image/tiff",
+            "svg": "image/svg+xml",
+            "pdf": "application/pdf",
+        }[self.format]
+
+
+def _loader_format(data: bytes) -> str:
+    found = pyvips.vips_lib.vips_foreign_find_load_buffer(data, len(data))
+    if found == pyvips.ffi.NULL:
+        pyvips.vips_lib.vips_error_clear()
+        raise unsupported("the source is not an image this server can read")
+    name = pyvips.ffi.string(found).decode()
+    for fragment, format_name in _LOADER_FORMATS.items():
+        if name == f"VipsForeignLoad{fragment}Buffer":
+            return format_name
+    raise unsupported("the source image format is not supported")
+
+
+def inspect_source(data: bytes, limits: Limits) -> SourceInfo:
+    """Read only the header; refuse untrusted loaders and oversized sources."""
+    if len(data) > limits.max_source_bytes:
+        raise limit_exceeded(f"source is larger than {limits.max_source_bytes} bytes")
+    format_name = _loader_format(data)
+    if format_name == "svg" and not limits.allow_svg:
+        raise unsupported("SVG sources are not enabled on this server")
+    if format_name == "pdf" and not limits.allow_pdf:
+        raise unsupported("PDF sources are not enabled on this server")
+    if format_name in {"svg", "pdf"} and len(data) > limits.max_vector_bytes:
+        raise limit_exceeded(f"vector source is larger than {limits.max_vector_bytes} bytes")
+    try:
+        header = pyvips.Image.new_from_buffer(data, "")
+    except pyvips.Error:
+        raise unsupported("the source image cannot be decoded") from None
+    if format_name == "heif":
+        compression = _field(header, "heif-compression", "hevc")
+        format_name = "avif" if compression == "av1" else "heic"
+    width, height = header.width, header.height
+    if _field(header, "orientation", 1) in _SWAPPED_ORIENTATIONS:
+        width, height = height, width
+    pages = int(_field(header, "n-pages", 1))
+    limits.check_source_size(width, height)
+    return SourceInfo(format_name, width, height, pages, bool(header.hasalpha()))
+
+
+def _field(image: Any, name: str, default: Any) -> Any:
+    return image.get(name) if image.get_typeof(name) != 0 else default
+
+
+def _page_options(page: int | None) -> dict[str, int]:
+    return {} if page is None else {"page": page - 1}
+
+
+def load_full(data: bytes, page: int | None) -> Any:
+    """Decode the whole (oriented, sRGB) image."""
+    try:
+        image = pyvips.Image.new_from_buffer(data, "", **_page_options(page))
+    except pyvips.Error:
+        raise unsupported(f"page {page} does not exist in the source") from None
+    return to_srgb(image.autorot())
+
+
+def load_resized(data: bytes, size: Resize, page: int | None) -> Any:
+    """Decode straight to ``size`` using shrink-on-load (JPEG DCT scaling, WebP, ...)."""
+    option_string = "" if page is None else f"page={page - 1}"
+    image = pyvips.Image.thumbnail_buffer(
+        data, size.width, height=size.height, size="force", option_string=option_string
+    )
+    return to_srgb(image)
+
+
+def to_srgb(image: Any) -> Any:
+    """Bring CMYK, 16-bit and other spaces to 8-bit sRGB (or 8-bit grey)."""
+    if image.interpretation in {"srgb", "b-w"} and image.format == "uchar":
+        return image
+    if image.interpretation in {"b-w", "grey16"}:
+        return image.colourspace("b-w").cast("uchar")
+    return image.colourspace("srgb").cast("uchar")

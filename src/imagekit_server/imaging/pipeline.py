@@ -1,0 +1,200 @@
+"""Run a chain of steps over pyvips, each step in the fixed order of transformations.md §2.3."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from imagekit_server.imaging import effects, orientation, shape
+from imagekit_server.imaging.backgrounds import padded
+from imagekit_server.imaging.conditions import holds
+from imagekit_server.imaging.distort import distort
+from imagekit_server.imaging.errors import limit_exceeded
+from imagekit_server.imaging.geometry import Operation, Pad, Resize, plan_geometry
+from imagekit_server.imaging.gradient import apply_gradient
+from imagekit_server.imaging.limits import Limits
+from imagekit_server.imaging.loading import SourceInfo, load_full, load_resized
+from imagekit_server.imaging.plan import OutputOptions, Step, StepNode
+from imagekit_server.imaging.resize import apply_operation, check_operations
+from imagekit_server.imaging.shadow import drop_shadow
+from imagekit_server.imaging.sizes import ClientHints, requested_size, size_variables
+from imagekit_server.imaging.trim import trim
+
+_EMPTY = Step()
+_STEP_FIELD_NAMES = tuple(f.name for f in fields(Step))
+LayerPainter = Callable[[Any, Step, "ChainContext"], Any]
+
+
+@dataclass
+class ChainContext:
+    """Everything a chain needs besides the image: limits, deadline, hooks."""
+
+    source: bytes
+    info: SourceInfo
+    limits: Limits
+    hints: ClientHints = field(default_factory=ClientHints)
+    deadline: float = float("inf")
+    paint_layers: LayerPainter | None = None
+    load_image: Callable[[str], bytes] | None = None
+    output: OutputOptions = field(default_factory=OutputOptions)
+    used_unsharp: bool = False
+    single_pass: bool = False  # the whole chain reads pixels once, top to bottom
+
+    def check_deadline(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise limit_exceeded(
+                f"processing took longer than {self.limits.max_processing_seconds:g} s"
+            )
+
+
+_GEOMETRY_FIELDS = frozenset(
+    {"width", "height", "aspect_ratio", "dpr", "crop", "focus", "output", "text", "x", "y"}
+)
+
+
+def is_single_pass(nodes: tuple[StepNode, ...]) -> bool:
+    """A lone step of resize/crop and output options only (the fast path)."""
+    if len(nodes) != 1 or not isinstance(nodes[0], Step):
+        return False
+    step = nodes[0]
+    changed = {name for name in _STEP_FIELD_NAMES if getattr(step, name) != getattr(_EMPTY, name)}
+    return changed <= _GEOMETRY_FIELDS and step.focus != "auto"
+
+
+def run_chain(nodes: tuple[StepNode, ...], context: ChainContext, image: Any = None) -> Any:
+    """Run steps left to right; ``image`` None means "not decoded yet" (shrink-on-load)."""
+    for node in nodes:
+        if isinstance(node, Step):
+            image = run_step(image, node, context)
+            continue
+        width, height = _current_size(image, context)
+        properties = {
+            "w": width,
+            "h": height,
+            "ar": width / height,
+            "iw": context.info.width,
+            "ih": context.info.height,
+            "iar": context.info.width / context.info.height,
+        }
+        branch = node.then_steps if holds(node.condition, properties) else node.else_steps
+        image = run_chain(branch, context, image)
+    if image is None:
+        image = load_full(context.source, None)
+    return image
+
+
+def _current_size(image: Any, context: ChainContext) -> tuple[int, int]:
+    if image is None:
+        return context.info.width, context.info.height
+    return image.width, image.height
+
+
+def _geometry(step: Step, width: int, height: int, context: ChainContext) -> list[Operation]:
+    variables = size_variables(context.info.width, context.info.height, width, height)
+    target_width, target_height = requested_size(step, width, height, variables, context.hints)
+    operations = plan_geometry(step, width, height, target_width, target_height, variables)
+    check_operations(operations, context.limits)
+    return operations
+
+
+def _load(step: Step, context: ChainContext) -> tuple[Any, list[Operation] | None]:
+    """Decode for the first step, straight to the target size when the step starts by resizing."""
+    if step.page is not None and step.page > context.info.pages:
+        raise limit_exceeded(
+            f"page {step.page} does not exist (the source has {context.info.pages})"
+        )
+    if not step.trim:
+        operations = _geometry(step, context.info.width, context.info.height, context)
+        if operations and isinstance(operations[0], Resize) and not _needs_source_for_pad(step):
+            image = load_resized(context.source, operations[0], step.page)
+            # Shrink-on-load reads the source sequentially; anything beyond a plain
+            # resize/crop may read out of order, so it gets the (small) result in memory.
+            return (image if context.single_pass else image.copy_memory()), operations[1:]
+    return load_full(context.source, step.page), None
+
+
+def _needs_source_for_pad(step: Step) -> bool:
+    return step.background is not None and step.background.kind == "blurred"
+
+
+def run_step(image: Any, step: Step, context: ChainContext) -> Any:
+    context.check_deadline()
+    context.output = context.output.merged(step.output)
+    context.used_unsharp = context.used_unsharp or step.unsharp is not None
+    operations = None
+    if image is None:
+        image, operations = _load(step, context)
+    if step.trim:
+        image = trim(image, step.trim)
+    if operations is None:
+        operations = _geometry(step, image.width, image.height, context)
+    image = _apply_geometry(image, operations, step)
+    image = orientation.rotate(image, step.rotate or 0, _colour_background(step), context.limits)
+    image = orientation.flip(image, step.flip_horizontal, step.flip_vertical)
+    image = _pixel_effects(image, step)
+    image = _shape_and_frame(image, step, context)
+    if step.layers and context.paint_layers is not None:
+        image = context.paint_layers(image, step, context)
+    return image
+
+
+def _colour_background(step: Step) -> Any:
+    if step.background is not None and step.background.kind == "colour":
+        return step.background.colour
+    return None
+
+
+def _apply_geometry(image: Any, operations: list[Operation], step: Step) -> Any:
+    source = image
+    for operation in operations:
+        if isinstance(operation, Pad):
+            image = padded(image, source, operation, step.background)
+        else:
+            image = apply_operation(image, operation)
+    return image
+
+
+def _pixel_effects(image: Any, step: Step) -> Any:
+    if step.contrast:
+        image = effects.contrast(image)
+    if step.grayscale:
+        image = effects.grayscale(image)
+    if step.colorize is not None:
+        image = effects.colorize(image, step.colorize)
+    if step.colour_replace is not None:
+        image = effects.replace_colour(image, step.colour_replace)
+    if step.sharpen is not None:
+        image = effects.sharpen(image, step.sharpen)
+    if step.unsharp is not None:
+        image = effects.unsharp_mask(image, step.unsharp)
+    if step.blur:
+        image = effects.blur(image, step.blur)
+    if step.distort is not None:
+        image = distort(image, step.distort)
+    if step.gradient is not None:
+        variables = size_variables(image.width, image.height, image.width, image.height)
+        image = apply_gradient(image, step.gradient, variables)
+    return image
+
+
+def _shape_and_frame(image: Any, step: Step, context: ChainContext) -> Any:
+    if step.radius is not None:
+        image = shape.round_corners(image, step.radius)
+    if step.border is not None:
+        variables = size_variables(
+            context.info.width, context.info.height, image.width, image.height
+        )
+        image = shape.add_border(image, step.border, variables, context.limits)
+    if step.shadow is not None:
+        if image.width * image.height > context.limits.max_shadow_pixels:
+            raise limit_exceeded("e-shadow needs an input of at most 2 megapixels")
+        image = drop_shadow(image, step.shadow)
+    if step.opacity is not None or (step.background and not _has_pad(step)):
+        image = shape.opacity_and_flatten(image, step.opacity, _colour_background(step))
+    return image
+
+
+def _has_pad(step: Step) -> bool:
+    return (step.crop_mode or step.crop or "").startswith("pad")

@@ -1,0 +1,147 @@
+"""`render`: source bytes + Plan -> encoded image, with limits and a processing deadline."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pyvips
+
+from imagekit_server.imaging.encode import OutputDefaults, encode, has_real_alpha
+from imagekit_server.imaging.errors import (
+    TransformationError,
+    invalid,
+    limit_exceeded,
+    processing_failed,
+)
+from imagekit_server.imaging.layers_render import count_layers, paint_layers
+from imagekit_server.imaging.limits import Limits
+from imagekit_server.imaging.loading import SourceInfo, inspect_source
+from imagekit_server.imaging.negotiate import content_type, is_negotiated, negotiate_format
+from imagekit_server.imaging.parser import parse_transformation
+from imagekit_server.imaging.pipeline import ChainContext, is_single_pass, run_chain
+from imagekit_server.imaging.plan import Plan
+from imagekit_server.imaging.sizes import ClientHints
+from imagekit_server.imaging.vips_setup import configure_libvips
+
+
+@dataclass(frozen=True)
+class Rendered:
+    data: bytes
+    content_type: str
+    format: str  # jpeg, png, webp, avif, gif (or the source format for orig / SVG pass-through)
+    width: int
+    height: int
+    vary_accept: bool
+
+
+def render(
+    source: bytes,
+    plan: Plan,
+    *,
+    accept: str | None,
+    limits: Limits,
+    resolve_named: Callable[[str], str] | None = None,
+    load_image: Callable[[str], bytes] | None = None,
+    hints: ClientHints | None = None,
+    defaults: OutputDefaults | None = None,
+) -> Rendered:
+    """Render ``plan`` on ``source``. Raises only :class:`TransformationError`.
+
+    ``load_image(path)`` returns the bytes of another file of the account (image layers);
+    ``hints`` carries client-hint headers for `w-auto` / `dpr-auto`.
+    """
+    configure_libvips()
+    if plan.named:
+        if resolve_named is None:
+            raise invalid(f"named transformation '{plan.named[0]}' does not exist")
+        plan = parse_transformation(plan.text, resolve_named=resolve_named)
+    if plan.original:
+        return _original(source)
+    info = inspect_source(source, limits)
+    if count_layers(plan.steps) > limits.max_layers:
+        raise limit_exceeded(f"more than {limits.max_layers} layers")
+    if info.format == "svg" and plan.output.format in {None, "auto"}:
+        return Rendered(source, info.content_type, "svg", info.width, info.height, False)
+    context = ChainContext(
+        source=source,
+        info=info,
+        limits=limits,
+        hints=hints or ClientHints(),
+        deadline=time.monotonic() + limits.max_processing_seconds,
+        paint_layers=paint_layers,
+        load_image=load_image,
+        single_pass=is_single_pass(plan.steps),
+    )
+    try:
+        return _render(plan, context, accept, defaults or OutputDefaults())
+    except pyvips.Error as error:
+        if time.monotonic() > context.deadline:
+            raise limit_exceeded(
+                f"processing took longer than {limits.max_processing_seconds:g} s"
+            ) from None
+        raise processing_failed(f"image processing failed: {_first_line(error)}") from None
+    except (ValueError, ZeroDivisionError, OverflowError) as error:
+        raise processing_failed(f"image processing failed: {error}") from None
+
+
+def _first_line(error: pyvips.Error) -> str:
+    return str(error.message).splitlines()[0] if error.message else "unknown error"
+
+
+def _render(
+    plan: Plan, context: ChainContext, accept: str | None, defaults: OutputDefaults
+) -> Rendered:
+    image = run_chain(plan.steps, context)
+    context.limits.check_output_size(image.width, image.height)
+    options = context.output
+    negotiated = is_negotiated(options.format)
+    alpha = False
+    if image.hasalpha():
+        image = image.copy_memory()
+        alpha = has_real_alpha(image)
+    format_name = negotiate_format(
+        accept,
+        context.info.format,
+        alpha,
+        requested=options.format,
+        width=image.width,
+        height=image.height,
+        auto_avif=defaults.auto_avif,
+        avoid_avif=bool(options.colour_profile) or context.used_unsharp,
+    )
+    _watch_deadline(image, context.deadline)
+    data = encode(image, format_name, options, defaults)
+    return Rendered(
+        data, content_type(format_name), format_name, image.width, image.height, negotiated
+    )
+
+
+def _watch_deadline(image: Any, deadline: float) -> None:
+    """Ask libvips to abort the final evaluation once the deadline has passed."""
+
+    def on_eval(evaluated: Any, progress: Any) -> None:
+        if time.monotonic() > deadline:
+            evaluated.set_kill(True)
+
+    image.set_progress(True)
+    image.signal_connect("eval", on_eval)
+
+
+def _original(source: bytes) -> Rendered:
+    permissive = Limits(
+        max_source_bytes=len(source) + 1,
+        max_source_pixels=2**62,
+        allow_svg=True,
+        allow_pdf=True,
+        max_vector_bytes=len(source) + 1,
+    )
+    try:
+        info: SourceInfo | None = inspect_source(source, permissive)
+    except TransformationError:
+        info = None
+    if info is None:
+        return Rendered(source, "application/octet-stream", "unknown", 0, 0, False)
+    return Rendered(source, info.content_type, info.format, info.width, info.height, False)

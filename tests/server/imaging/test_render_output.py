@@ -1,0 +1,176 @@
+"""Formats, quality, metadata, negotiation, limits and errors of render()."""
+
+from __future__ import annotations
+
+import pytest
+import pyvips
+
+from imagekit_server.imaging import (
+    Limits,
+    TransformationError,
+    negotiate_format,
+    parse_transformation,
+    render,
+)
+from tests.server.imaging.sample_images import decode, jpeg, png, quadrants, transparent_square
+
+
+@pytest.fixture(scope="module")
+def source() -> bytes:
+    return jpeg(quadrants(400, 300))
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("image/avif,image/webp,*/*", "webp"),
+        ("image/webp", "webp"),
+        ("*/*", "jpeg"),
+        (None, "jpeg"),
+        ("image/webp;q=0,image/png", "jpeg"),
+    ],
+)
+def test_negotiation_for_opaque_images(source: bytes, accept: str | None, expected: str) -> None:
+    rendered = render(source, parse_transformation("w-100"), accept=accept, limits=Limits())
+    assert rendered.format == expected
+    assert rendered.vary_accept
+    loader = decode(rendered).get("vips-loader")
+    assert loader.startswith(expected[:3] if expected != "jpeg" else "jpeg")
+
+
+def test_negotiate_format_rules() -> None:
+    assert negotiate_format("image/webp", "png", True) == "webp"
+    assert negotiate_format("text/html", "png", True) == "png"
+    assert negotiate_format("image/avif", "jpeg", False, auto_avif=True) == "avif"
+    assert negotiate_format("image/avif", "jpeg", False, auto_avif=True, avoid_avif=True) == "jpeg"
+    assert negotiate_format("image/webp", "jpeg", False, width=20000) == "jpeg"
+    assert negotiate_format("image/webp", "jpeg", False, requested="png") == "png"
+    assert negotiate_format(None, "png", False, requested="orig") == "png"
+    assert negotiate_format("image/webp", "jpeg", False, requested="gif") == "webp"
+    with pytest.raises(TransformationError):
+        negotiate_format(None, "jpeg", False, requested="webp", width=20000)
+
+
+@pytest.mark.parametrize("fmt", ["jpg", "png", "webp", "avif"])
+def test_explicit_formats(source: bytes, fmt: str) -> None:
+    rendered = render(source, parse_transformation(f"w-120,f-{fmt}"), accept=None, limits=Limits())
+    assert not rendered.vary_accept
+    image = decode(rendered)
+    assert image.width == 120
+    assert rendered.content_type == f"image/{'jpeg' if fmt == 'jpg' else fmt}"
+    assert abs(image(10, 10)[0] - 255) < 20 and image(10, 10)[2] < 30
+
+
+def test_transparent_result_negotiates_png_without_webp(source: bytes) -> None:
+    rendered = render(
+        png(transparent_square()), parse_transformation("w-100"), accept=None, limits=Limits()
+    )
+    assert rendered.format == "png"
+    assert decode(rendered)(0, 0)[3] == 0
+
+
+def test_quality_changes_the_encoding(source: bytes) -> None:
+    noisy = jpeg(pyvips.Image.gaussnoise(300, 300).cast("uchar").colourspace("srgb"))
+    low = render(noisy, parse_transformation("q-10,f-jpg"), accept=None, limits=Limits())
+    high = render(noisy, parse_transformation("q-95,f-jpg"), accept=None, limits=Limits())
+    assert len(low.data) < len(high.data)
+    assert decode(low).width == 300
+
+
+def test_progressive_jpeg(source: bytes) -> None:
+    rendered = render(
+        source, parse_transformation("w-300,f-jpg,pr-true"), accept=None, limits=Limits()
+    )
+    assert decode(rendered).get("interlaced") == 1
+
+
+def _with_exif(image: pyvips.Image) -> bytes:
+    image = image.copy()
+    image.set_type(pyvips.GValue.gstr_type, "exif-ifd0-Artist", "tester")
+    return bytes(image.jpegsave_buffer(keep="all"))
+
+
+def test_metadata_is_stripped_by_default_and_kept_with_md(source: bytes) -> None:
+    tagged = _with_exif(quadrants(200, 150))
+    stripped = decode(render(tagged, parse_transformation("f-jpg"), accept=None, limits=Limits()))
+    kept = decode(
+        render(tagged, parse_transformation("f-jpg,md-true"), accept=None, limits=Limits())
+    )
+    assert stripped.get_typeof("exif-data") == 0
+    assert kept.get_typeof("exif-data") != 0
+
+
+def test_exif_orientation_is_applied() -> None:
+    image = quadrants(400, 200).copy()
+    image.set_type(pyvips.GValue.gint_type, "orientation", 6)
+    data = bytes(image.jpegsave_buffer(keep="all"))
+    rendered = render(data, parse_transformation("w-100"), accept=None, limits=Limits())
+    decoded = decode(rendered)
+    assert (decoded.width, decoded.height) == (100, 200)
+
+
+def test_orig_returns_the_source_bytes(source: bytes) -> None:
+    rendered = render(
+        source, parse_transformation("orig-true,w-10"), accept="image/webp", limits=Limits()
+    )
+    assert rendered.data == source and rendered.content_type == "image/jpeg"
+
+
+def test_source_pixel_limit_is_checked_from_the_header(source: bytes) -> None:
+    with pytest.raises(TransformationError) as raised:
+        render(
+            source, parse_transformation("w-10"), accept=None, limits=Limits(max_source_pixels=1000)
+        )
+    assert raised.value.code == "ELIMIT" and raised.value.status == 400
+
+
+def test_output_limit(source: bytes) -> None:
+    with pytest.raises(TransformationError) as raised:
+        plan = parse_transformation("w-60000,h-60000,c-force")
+        render(source, plan, accept=None, limits=Limits())
+    assert raised.value.code == "ELIMIT"
+
+
+def test_processing_deadline(source: bytes) -> None:
+    with pytest.raises(TransformationError) as raised:
+        render(
+            source,
+            parse_transformation("w-3000,bl-100:e-contrast"),
+            accept=None,
+            limits=Limits(max_processing_seconds=0.0),
+        )
+    assert raised.value.code == "ELIMIT"
+
+
+def test_svg_refused_unless_allowed() -> None:
+    svg = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+        b'<rect width="40" height="20" fill="red"/></svg>'
+    )
+    with pytest.raises(TransformationError) as raised:
+        render(svg, parse_transformation("w-10,f-png"), accept=None, limits=Limits())
+    assert raised.value.code == "EUNSUPPORTED"
+    allowed = render(
+        svg, parse_transformation("w-20,f-png"), accept=None, limits=Limits(allow_svg=True)
+    )
+    assert (allowed.width, allowed.height) == (20, 10)
+    untouched = render(
+        svg, parse_transformation("w-20"), accept=None, limits=Limits(allow_svg=True)
+    )
+    assert untouched.data == svg
+
+
+def test_garbage_source_is_a_client_error() -> None:
+    with pytest.raises(TransformationError) as raised:
+        render(b"not an image", parse_transformation("w-10"), accept=None, limits=Limits())
+    assert raised.value.status == 400
+
+
+def test_unresolved_named_transformation(source: bytes) -> None:
+    plan = parse_transformation("n-small")
+    with pytest.raises(TransformationError):
+        render(source, plan, accept=None, limits=Limits())
+    rendered = render(
+        source, plan, accept=None, limits=Limits(), resolve_named={"small": "w-50"}.__getitem__
+    )
+    assert rendered.width == 50
