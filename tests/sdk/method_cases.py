@@ -169,9 +169,7 @@ CASES = [
         body={"fileIds": ["f1"], "AITags": ["car"]},
         json_content_type=True,
     ),
-    MethodCase(
-        "delete_file", lambda ik: ik.delete_file("f1"), "DELETE", "/v1/files/f1", 204, None
-    ),
+    MethodCase("delete_file", lambda ik: ik.delete_file("f1"), "DELETE", "/v1/files/f1", 204, None),
     MethodCase(
         "delete_file_version",
         lambda ik: ik.delete_file_version("f1", "v2"),
