@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from imagekit_server.accounts import Account
 from imagekit_server.api.client_upload_auth import authenticate_client_upload
 from imagekit_server.api.dependencies import server_context
-from imagekit_server.api.multipart_spool import SpooledUpload, spool_multipart
+from imagekit_server.api.multipart_spool import SpooledUpload, UploadTooLarge, spool_multipart
 from imagekit_server.api.upload_form import UploadOptions, parse_upload_options
 from imagekit_server.api.upload_source import resolve_upload_file
 from imagekit_server.auth import authenticate_private_key, basic_auth_username
@@ -37,12 +37,15 @@ async def upload_file(request: Request) -> JSONResponse:
         if basic_auth_username(authorization) is not None
         else None
     )
-    spooled = await spool_multipart(
-        request.headers.get("content-type", ""),
-        request.stream(),
-        spool_dir=context.spool_dir,
-        max_file_bytes=_max_spool_bytes(context),
-    )
+    try:
+        spooled = await spool_multipart(
+            request.headers.get("content-type", ""),
+            request.stream(),
+            spool_dir=context.spool_dir,
+            max_file_bytes=_max_spool_bytes(context),
+        )
+    except UploadTooLarge as exc:
+        raise _too_large(context) from exc
     try:
         body = await to_thread.run_sync(_process, context, basic_account, spooled)
     finally:
@@ -55,6 +58,11 @@ def _max_spool_bytes(context: ServerContext) -> int:
     return context.settings.max_upload_bytes * 4 // 3 + 1024
 
 
+def _too_large(context: ServerContext) -> BadRequest:
+    limit = context.settings.max_upload_bytes
+    return BadRequest(f"File size exceeds the maximum allowed ({limit} bytes).")
+
+
 def _process(
     context: ServerContext, basic_account: Account | None, spooled: SpooledUpload
 ) -> dict[str, Any]:
@@ -62,9 +70,7 @@ def _process(
     account = _authenticate(context, basic_account, options)
     _refuse_unsupported(options)
     if not spooled.file_is_text and spooled.file_size > context.settings.max_upload_bytes:
-        raise BadRequest(
-            f"File size exceeds the maximum allowed ({context.settings.max_upload_bytes} bytes)."
-        )
+        raise _too_large(context)
     source = resolve_upload_file(spooled, context.settings, context.spool_dir)
     ingested = ingest_upload(context, account, options, source)
     endpoint = context.settings.url_endpoint(account.id)

@@ -27,6 +27,7 @@ from imagekit_server.delivery.conditional import (
     requested_range,
 )
 from imagekit_server.delivery.originals import BlobResponse
+from imagekit_server.delivery.signing import SignatureStatus, check_signature
 from imagekit_server.delivery.target import DeliveryTarget, TargetError, parse_target
 
 CACHE_CONTROL = "public, s-maxage=15552000, max-age=15552000, must-revalidate"
@@ -58,8 +59,9 @@ async def deliver(request: Request) -> ASGIApp:
         status = 404 if code.startswith("ENOENT") else 400
         return error_response(status, code, "Not Found" if status == 404 else "Bad Request")
     signature = _signature_status(account, target)
-    if signature in ("INVALID", "EXPIRED"):
-        return error_response(401, f"EUNAUTHORIZED - signature {signature.lower()}", "Unauthorized")
+    if signature in (SignatureStatus.INVALID, SignatureStatus.EXPIRED):
+        detail = f"EUNAUTHORIZED - signature {signature.value}"
+        return error_response(401, detail, "Unauthorized")
     if target.transformation is not None and target.transformation != "orig-true":
         return error_response(
             400, "EUNSUPPORTED - transformations are not enabled yet", "Bad Request"
@@ -67,23 +69,19 @@ async def deliver(request: Request) -> ASGIApp:
     row = await to_thread.run_sync(_lookup, context, account, target)
     if row is None:
         return not_found(f"{target.file_path} does not exist")
-    if not row.is_published and signature != "VALID":
+    if not row.is_published and signature is not SignatureStatus.VALID:
         return not_found(f"{target.file_path} does not exist")
-    if row.is_private and signature != "VALID":
+    if row.is_private and signature is not SignatureStatus.VALID:
         return error_response(
             401, "EUNAUTHORIZED - private file needs a signed URL", "Unauthorized"
         )
     return _original_response(request, context, target, row)
 
 
-def _signature_status(account: Account, target: DeliveryTarget) -> str:
-    """VALID / UNSIGNED / INVALID / EXPIRED (``delivery.signing`` does the cryptography)."""
+def _signature_status(account: Account, target: DeliveryTarget) -> SignatureStatus:
     if not any(name in target.query for name in SIGNATURE_PARAMS):
-        return "UNSIGNED"
-    from imagekit_server.delivery.signing import check_signature
-
-    status = check_signature(account.private_key, target.signed_part)
-    return str(getattr(status, "name", status))
+        return SignatureStatus.UNSIGNED  # the common case, without parsing the target again
+    return check_signature(account.private_key, target.signed_part)
 
 
 def _lookup(context: ServerContext, account: Account, target: DeliveryTarget) -> Any:
@@ -141,7 +139,10 @@ def _original_response(
     }
     if target.query.get("ik-attachment") == "true":
         filename = target.query.get("ik-attachment-filename") or row.name
-        headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+        fallback = filename.encode("ascii", "replace").decode().replace('"', "_")
+        headers["Content-Disposition"] = (
+            f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+        )
     request_headers = request.headers
     if is_not_modified(
         request_headers.get("if-none-match"),
