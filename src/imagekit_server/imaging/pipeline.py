@@ -133,7 +133,7 @@ def run_step(image: Any, step: Step, context: ChainContext) -> Any:
     image = _apply_geometry(image, operations, step)
     image = orientation.rotate(image, step.rotate or 0, _colour_background(step), context.limits)
     image = orientation.flip(image, step.flip_horizontal, step.flip_vertical)
-    image = _pixel_effects(image, step)
+    image = _pixel_effects(image, step, context)
     image = _shape_and_frame(image, step, context)
     if step.layers and context.paint_layers is not None:
         image = context.paint_layers(image, step, context)
@@ -156,7 +156,7 @@ def _apply_geometry(image: Any, operations: list[Operation], step: Step) -> Any:
     return image
 
 
-def _pixel_effects(image: Any, step: Step) -> Any:
+def _pixel_effects(image: Any, step: Step, context: ChainContext) -> Any:
     if step.contrast:
         image = effects.contrast(image)
     if step.grayscale:
@@ -174,7 +174,9 @@ def _pixel_effects(image: Any, step: Step) -> Any:
     if step.distort is not None:
         image = distort(image, step.distort)
     if step.gradient is not None:
-        variables = size_variables(image.width, image.height, image.width, image.height)
+        variables = size_variables(
+            context.info.width, context.info.height, image.width, image.height
+        )
         image = apply_gradient(image, step.gradient, variables)
     return image
 
