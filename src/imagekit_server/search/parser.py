@@ -75,6 +75,9 @@ def parse_expression(text: str) -> Node:
     """Parse a query into its syntax tree; any syntax error becomes a SearchQueryError."""
     if not text.strip():
         raise SearchQueryError("Syntax error at position 0: the query is empty", 0)
+    if "\x00" in text:  # PostgreSQL text cannot hold NUL, so no value could ever match
+        position = text.index("\x00")
+        raise SearchQueryError(f"Syntax error at position {position}: NUL character", position)
     interactive = _PARSER.parse_interactive(text)
     previous: Token | None = None
     current: Token | None = None
