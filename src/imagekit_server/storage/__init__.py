@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .base import (
     BlobNotFound,
+    BlobReadInterrupted,
     BlobStat,
     BlobStore,
     InvalidBlobKey,
@@ -19,6 +20,7 @@ from .registry import BackendFactory, open_store, register_backend, registered_s
 __all__ = [
     "BackendFactory",
     "BlobNotFound",
+    "BlobReadInterrupted",
     "BlobStat",
     "BlobStore",
     "InvalidBlobKey",

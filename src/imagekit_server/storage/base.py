@@ -17,6 +17,7 @@ from typing import Protocol, runtime_checkable
 __all__ = [
     "MAX_KEY_LENGTH",
     "BlobNotFound",
+    "BlobReadInterrupted",
     "BlobStat",
     "BlobStore",
     "InvalidBlobKey",
@@ -37,6 +38,10 @@ class BlobNotFound(KeyError):
 
 class InvalidBlobKey(ValueError):
     """The key (or prefix) is not acceptable: bad characters, traversal, too long, ..."""
+
+
+class BlobReadInterrupted(OSError):
+    """A stream broke mid-blob and the rest could not be read from the same version of it."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +79,9 @@ class BlobStore(Protocol):
         ``end=None`` (or an ``end`` past the size) means up to the end of the blob; a ``start`` at
         or past the size yields nothing. ``BlobNotFound`` is raised by the call itself, before
         iteration starts, so a server can answer 404 before it begins a response. The stream
-        reads one version of the blob even if it is overwritten meanwhile.
+        reads one version of the blob even if it is overwritten meanwhile; if it cannot (a
+        remote stream broke and the blob changed before it could resume), iteration raises
+        ``BlobReadInterrupted``.
         """
 
     def stat(self, key: str) -> BlobStat | None:

@@ -17,7 +17,6 @@ import boto3
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from botocore.response import StreamingBody
 
 from .base import (
     BlobNotFound,
@@ -27,6 +26,7 @@ from .base import (
     validate_key,
     validate_prefix,
 )
+from .s3_stream import stream_object
 
 if TYPE_CHECKING:
     from mypy_boto3_s3.client import S3Client
@@ -40,7 +40,7 @@ _DELETE_BATCH = 1000
 _NOT_FOUND_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
 # Files above the threshold go up in parallel parts, so one slow part does not stall the rest.
 _TRANSFER = TransferConfig(
-    multipart_threshold=16 << 20, multipart_chunksize=16 << 20, max_concurrency=4
+    multipart_threshold=16 << 20, multipart_chunksize=8 << 20, max_concurrency=4
 )
 
 
@@ -111,7 +111,9 @@ class S3BlobStore:
             if _error_code(exc) != "InvalidRange":  # start at or past the end of the blob
                 raise
             return self._nothing_if_exists(key)
-        return _stream(response["Body"], chunk_size)
+        return stream_object(
+            self.client, self.bucket, self._key_start + key, response, start, chunk_size
+        )
 
     def stat(self, key: str) -> BlobStat | None:
         try:
@@ -222,11 +224,6 @@ def make_s3_client(endpoint_url: str | None = None, region_name: str | None = No
     # A session of our own: the module-level default session is not thread-safe.
     session = boto3.session.Session()
     return session.client("s3", endpoint_url=endpoint_url, region_name=region_name, config=config)
-
-
-def _stream(body: StreamingBody, chunk_size: int) -> Iterator[bytes]:
-    with body:
-        yield from body.iter_chunks(chunk_size)
 
 
 def _http_range(start: int, end: int | None) -> str:
