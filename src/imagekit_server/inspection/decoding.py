@@ -13,10 +13,16 @@ from typing import Any
 
 import pyvips
 
+from imagekit_server.inspection.errors import InspectionError
 from imagekit_server.inspection.sniffing import GIF, JPEG, SVG, WEBP, ImageFormat
 
-# Loaders that can hold several frames or pages and accept ``n``.
-_PAGED_LOADERS = frozenset({"gifload", "webpload", "tiffload", "heifload"})
+# Animations: every frame has the canvas size, so all frames load as one tall image.
+_ANIMATION_LOADERS = frozenset({"gifload", "webpload"})
+# Documents whose pages may differ in size (TIFF pyramids, HEIF collections): page by page.
+_DOCUMENT_LOADERS = frozenset({"tiffload", "heifload"})
+
+#: Multi-page TIFF/HEIF files with more pages than this are refused (each page is a load).
+MAX_DOCUMENT_PAGES = 1000
 
 # A reduced decode this large is enough to prove the whole bitstream decodes.
 _VERIFY_SIZE = 1024
@@ -57,25 +63,47 @@ def has_alpha(header: pyvips.Image, image_format: ImageFormat) -> bool:
     return True
 
 
-def verify_pixels(path: Path, image_format: ImageFormat, header: pyvips.Image) -> None:
+def verify_pixels(
+    path: Path, image_format: ImageFormat, header: pyvips.Image, *, max_pixels: int
+) -> None:
     """Decode every page of ``path`` cheaply; raises ``pyvips.Error`` if the data is damaged.
 
     JPEG and WebP decode with shrink-on-load (the entropy-coded data is still read in full),
-    so a 20 MB JPEG costs a fraction of a full-size decode.
+    so a 20 MB JPEG costs a fraction of a full-size decode. Pages of TIFF and HEIF files can
+    differ in size, so each page's own header is checked against ``max_pixels`` (for all pages
+    together) before it is decoded; ``InspectionError`` is raised when they add up to more.
     """
     options: dict[str, Any] = {"access": "sequential", "fail_on": "error"}
+    if image_format is SVG:
+        scale = min(1.0, _VERIFY_SIZE / max(header.width, header.height, 1))
+        pyvips.Image.svgload_buffer(path.read_bytes(), scale=scale).avg()
+        return
     if image_format is JPEG:
         options["shrink"] = 8
     elif image_format is WEBP:
         options["scale"] = min(1.0, _VERIFY_SIZE / max(header.width, header.height, 1))
-    if image_format.loader in _PAGED_LOADERS:
+    if image_format.loader in _ANIMATION_LOADERS:
         options["n"] = -1
-    if image_format is SVG:
-        scale = min(1.0, _VERIFY_SIZE / max(header.width, header.height, 1))
-        image = pyvips.Image.svgload_buffer(path.read_bytes(), scale=scale)
-    else:
-        image = _load(path, image_format, **options)
-    image.avg()
+    if image_format.loader in _DOCUMENT_LOADERS:
+        _verify_pages(path, image_format, page_count(header), max_pixels, options)
+        return
+    _load(path, image_format, **options).avg()
+
+
+def _verify_pages(
+    path: Path, image_format: ImageFormat, pages: int, max_pixels: int, options: dict[str, Any]
+) -> None:
+    if pages > MAX_DOCUMENT_PAGES:
+        raise InspectionError(f"The file has {pages} pages; at most {MAX_DOCUMENT_PAGES} are read.")
+    decoded = 0
+    for page in range(pages):
+        image = _load(path, image_format, page=page, **options)
+        decoded += image.width * image.height
+        if decoded > max_pixels:
+            raise InspectionError(
+                f"The image is too large: its pages exceed the limit of {max_pixels} pixels."
+            )
+        image.avg()
 
 
 def _load(path: Path, image_format: ImageFormat, **options: Any) -> pyvips.Image:

@@ -71,7 +71,7 @@ def _probe_image(path: Path, image_format: ImageFormat, max_pixels: int) -> Prob
             f"The image is too large: {header.width}x{header.height} pixels"
             f"{f' x {pages} pages' if pages > 1 else ''} exceeds the limit of {max_pixels} pixels."
         )
-    verify_pixels(path, image_format, header)
+    verify_pixels(path, image_format, header, max_pixels=max_pixels)
     return Probe(
         file_type="image",
         format=image_format.name,
