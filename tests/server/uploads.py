@@ -41,9 +41,9 @@ def uploaded(server: LiveServer, data: bytes, file_name: str, **fields: str) -> 
     return body
 
 
-def api_get(server: LiveServer, path: str, **params: str) -> requests.Response:
+def api_get(server: LiveServer, route: str, /, **params: str) -> requests.Response:
     return requests.get(
-        f"{server.base_url}{path}", params=params, auth=server.auth, timeout=TIMEOUT
+        f"{server.base_url}{route}", params=params, auth=server.auth, timeout=TIMEOUT
     )
 
 
