@@ -41,6 +41,18 @@ class ChainContext:
     output: OutputOptions = field(default_factory=OutputOptions)
     used_unsharp: bool = False
     single_pass: bool = False  # the whole chain reads pixels once, top to bottom
+    parent: tuple[int, int] | None = None  # size of the image a layer is drawn on
+    image_variables: bool = True  # False in text and solid layers: only bw/bh/bar exist
+
+    def variables(self, width: int, height: int) -> dict[str, float]:
+        """Expression variables for a step whose input is ``width`` x ``height``."""
+        values = size_variables(self.info.width, self.info.height, width, height)
+        if not self.image_variables:
+            values = {}
+        if self.parent is not None:
+            parent_width, parent_height = self.parent
+            values.update(bw=parent_width, bh=parent_height, bar=parent_width / parent_height)
+        return values
 
     def check_deadline(self) -> None:
         if time.monotonic() > self.deadline:
@@ -92,7 +104,7 @@ def _current_size(image: Any, context: ChainContext) -> tuple[int, int]:
 
 
 def _geometry(step: Step, width: int, height: int, context: ChainContext) -> list[Operation]:
-    variables = size_variables(context.info.width, context.info.height, width, height)
+    variables = context.variables(width, height)
     target_width, target_height = requested_size(step, width, height, variables, context.hints)
     operations = plan_geometry(step, width, height, target_width, target_height, variables)
     check_operations(operations, context.limits)
@@ -174,9 +186,7 @@ def _pixel_effects(image: Any, step: Step, context: ChainContext) -> Any:
     if step.distort is not None:
         image = distort(image, step.distort)
     if step.gradient is not None:
-        variables = size_variables(
-            context.info.width, context.info.height, image.width, image.height
-        )
+        variables = context.variables(image.width, image.height)
         image = apply_gradient(image, step.gradient, variables)
     return image
 
@@ -185,9 +195,7 @@ def _shape_and_frame(image: Any, step: Step, context: ChainContext) -> Any:
     if step.radius is not None:
         image = shape.round_corners(image, step.radius)
     if step.border is not None:
-        variables = size_variables(
-            context.info.width, context.info.height, image.width, image.height
-        )
+        variables = context.variables(image.width, image.height)
         image = shape.add_border(image, step.border, variables, context.limits)
     if step.shadow is not None:
         if image.width * image.height > context.limits.max_shadow_pixels:

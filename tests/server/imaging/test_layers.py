@@ -1,0 +1,139 @@
+"""Layers: positions, image/text/solid layers, nesting and modes, judged by pixels (layers.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import pyvips
+
+from imagekit_server.imaging import Limits, TransformationError, parse_transformation, render
+from imagekit_server.imaging.layers_render import layer_position
+from imagekit_server.imaging.plan import Step
+from tests.server.imaging.sample_images import close, decode, jpeg, png, quadrants
+
+RED, GREEN, BLUE, WHITE, BLACK = [255, 0, 0], [0, 255, 0], [0, 0, 255], [255] * 3, [0, 0, 0]
+
+
+def solid(width: int, height: int, colour: list[int]) -> bytes:
+    image = pyvips.Image.black(width, height).new_from_image(colour).cast("uchar")
+    return png(image.copy(interpretation="srgb"))
+
+
+FILES = {
+    "logo.png": solid(400, 100, [0, 0, 0, 255]),
+    "folder/green.png": solid(50, 50, [0, 255, 0, 255]),
+}
+
+
+@pytest.fixture(scope="module")
+def base() -> bytes:
+    return jpeg(quadrants(600, 400))
+
+
+def run(base: bytes, text: str) -> Any:
+    rendered = render(
+        base,
+        parse_transformation(f"{text}:f-png,lo-true"),
+        accept=None,
+        limits=Limits(),
+        load_image=FILES.__getitem__,
+    )
+    return decode(rendered)
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ("", (250, 175)),
+        ("lfo-bottom_right", (500, 350)),
+        ("lx-35", (35, 0)),
+        ("lx-N35", (465, 0)),
+        ("ly-N0", (0, 350)),
+        ("lx-bw_sub_cw,ly-bh_div_2", (500, 200)),
+        ("lxc-300,lyc-200", (250, 175)),
+        ("lx-700", (500, 0)),
+        ("lap-center,lx-10,ly-N10", (310, 190)),
+    ],
+)
+def test_position_table(params: str, expected: tuple[int, int]) -> None:
+    text = f"l-image,i-x.png{',' + params if params else ''},l-end"
+    step = parse_transformation(text).steps[0]
+    assert isinstance(step, Step)
+    variables = {"cw": 100, "ch": 50, "car": 2, "bw": 600, "bh": 400, "bar": 1.5}
+    assert layer_position(step.layers[0], 100, 50, 600, 400, variables) == expected
+
+
+def test_image_layer_with_expressions(base: bytes) -> None:
+    image = run(base, "l-image,i-logo.png,w-bw_div_2,lx-bw_sub_cw,ly-bh_mul_0.1,l-end")
+    # logo 300x75 at (300, 40), touching the right edge.
+    assert close(image(450, 77), BLACK) and close(image(299, 77), RED)
+    assert close(image(450, 38), GREEN) and close(image(450, 116), GREEN)
+
+
+def test_layer_iw_is_the_overlay_size(base: bytes) -> None:
+    image = run(base, "l-image,i-logo.png,w-iw_div_2,lx-bw_div_8,ly-bh_div_8,l-end")
+    # logo 200x50 at (75, 50)
+    assert close(image(76, 51), BLACK) and close(image(273, 98), BLACK)
+    assert close(image(74, 60), RED) and close(image(276, 60), RED)
+
+
+def test_solid_block_at_the_bottom(base: bytes) -> None:
+    image = run(base, "l-image,i-ik_canvas,bg-000000,w-bw,h-bh_div_10,ly-N0,l-end")
+    assert close(image(10, 380), BLACK) and close(image(10, 355), BLUE)
+
+
+def test_solid_block_transparency_level(base: bytes) -> None:
+    image = run(base, "l-image,i-ik_canvas,bg-0000FF,w-100,h-100,al-5,lx-0,ly-0,l-end")
+    assert close(image(50, 50), [128, 0, 127], 4)
+
+
+def test_text_layer_draws_coloured_text_on_its_box(base: bytes) -> None:
+    image = run(base, "l-text,i-Hello,fs-40,co-00FF00,bg-FFFF00,pa-10,lfo-top_left,l-end")
+    assert close(image(3, 3), [255, 255, 0])
+    box = image.crop(0, 0, 100, 60)
+    greenish = (box[1] > 200) & (box[0] < 60)
+    assert greenish.max() == 255
+
+
+def test_text_layer_only_allows_parent_variables(base: bytes) -> None:
+    with pytest.raises(TransformationError) as raised:
+        run(base, "l-text,i-Hi,fs-iw_div_10,l-end")
+    assert raised.value.status == 400
+
+
+def test_nested_layer_is_positioned_on_its_parent(base: bytes) -> None:
+    text = (
+        "l-image,i-logo.png,w-200,lfo-bottom_left,"
+        "l-image,i-folder@@green.png,w-20,lfo-top_right,l-end,l-end"
+    )
+    image = run(base, text)
+    # outer 200x50 at (0, 350); inner 20x20 at its top right: (180, 350)
+    assert close(image(190, 360), GREEN) and close(image(170, 360), BLACK)
+
+
+def test_chained_steps_inside_a_layer(base: bytes) -> None:
+    image = run(base, "l-image,i-folder@@green.png,w-100:rt-90,lx-0,ly-0,l-end")
+    assert close(image(50, 50), GREEN)
+
+
+def test_layer_modes(base: bytes) -> None:
+    cut = run(base, "l-image,i-folder@@green.png,lm-cutout,lx-0,ly-0,l-end")
+    assert cut(10, 10)[3] == 0 and cut(100, 100)[3] == 255
+    cutter = run(base, "l-image,i-folder@@green.png,lm-cutter,lx-10,ly-10,l-end")
+    assert (cutter.width, cutter.height) == (50, 50) and close(cutter(25, 25), RED)
+    multiplied = run(base, "l-image,i-folder@@green.png,lm-multiply,lx-350,ly-250,l-end")
+    assert close(multiplied(360, 260), GREEN)  # white x green
+
+
+def test_missing_layer_file_is_not_found(base: bytes) -> None:
+    with pytest.raises(TransformationError) as raised:
+        run(base, "l-image,i-missing.png,l-end")
+    assert raised.value.status == 404 and raised.value.code == "ENOENT"
+
+
+def test_too_many_layers(base: bytes) -> None:
+    text = ",".join(["l-image,i-logo.png,l-end"] * 3)
+    with pytest.raises(TransformationError) as raised:
+        render(base, parse_transformation(text), accept=None, limits=Limits(max_layers=2))
+    assert raised.value.code == "ELIMIT"
