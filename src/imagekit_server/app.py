@@ -13,8 +13,12 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Route
 
+from imagekit_server.api import custom_metadata_fields as custom_metadata_fields_api
+from imagekit_server.api import file_details_update as file_details_update_api
 from imagekit_server.api import files as files_api
+from imagekit_server.api import tags as tags_api
 from imagekit_server.api import upload as upload_api
+from imagekit_server.api import versions as versions_api
 from imagekit_server.context import ServerContext, open_context
 from imagekit_server.delivery.endpoint import deliver
 from imagekit_server.errors import ApiError, api_error_handler
@@ -49,6 +53,13 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.include_router(upload_api.router)
     app.include_router(files_api.router)
+    for library_router in (
+        file_details_update_api.router,
+        versions_api.router,
+        tags_api.router,
+        custom_metadata_fields_api.router,
+    ):
+        app.include_router(library_router)
     app.add_api_route("/healthz", _healthz, methods=["GET"], include_in_schema=False)
     app.router.routes.append(Route("/{account_id}/{path:path}", deliver, methods=["GET", "HEAD"]))
     return app
