@@ -77,6 +77,16 @@ def _problem(value: Any, schema: Mapping[str, Any]) -> str | None:
     return f"field has an unknown type {kind!r}"
 
 
+def field_value_problem(value: Any, schema: Mapping[str, Any]) -> str | None:
+    """Why ``value`` does not fit ``schema``, or None (also checks a schema's defaultValue)."""
+    return _problem(value, schema)
+
+
+def parse_date(value: Any) -> datetime | None:
+    """An ISO-8601 string as an aware datetime (UTC when no offset), or None."""
+    return _parse_date(value)
+
+
 def _in_options(value: Any, options: list[Any]) -> bool:
     # bool is an int in Python; compare types too so True does not match 1.
     return any(type(value) is type(option) and value == option for option in options)
