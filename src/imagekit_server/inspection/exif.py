@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
@@ -55,6 +56,8 @@ _RENAMES: Mapping[str, Mapping[str, str]] = {
 _MAX_UNDEFINED_LENGTH = 256
 
 _EXIF_PREFIX = b"Exif\x00\x00"
+# A JPEG caps EXIF at 64 KiB; larger blocks (possible in PNG or WebP) are not parsed.
+MAX_EXIF_SIZE = 1 << 20
 
 # exifread reports odd files through logging; malformed uploads are expected here.
 logging.getLogger("exifread").setLevel(logging.CRITICAL)
@@ -62,6 +65,8 @@ logging.getLogger("exifread").setLevel(logging.CRITICAL)
 
 def read_exif_tags(blob: bytes) -> dict[str, IfdTag]:
     """All tags exifread finds in an EXIF block (``Exif\\0\\0`` + TIFF); ``{}`` if unreadable."""
+    if len(blob) > MAX_EXIF_SIZE:
+        return {}
     tiff = blob[len(_EXIF_PREFIX) :] if blob.startswith(_EXIF_PREFIX) else blob
     try:
         tags = exifread.process_file(
@@ -112,15 +117,19 @@ def _text(values: object) -> str | None:
         values = values.decode("latin-1")
     if not isinstance(values, str):
         return None
-    return values.rstrip("\x00").strip()
+    # EXIF text is NUL-terminated; what follows the NUL is padding or junk.
+    return values.partition("\x00")[0].strip()
 
 
 def _undefined(values: object) -> str | None:
     if isinstance(values, str):
-        return values.rstrip("\x00")
-    if isinstance(values, (bytes, list)) and len(values) <= _MAX_UNDEFINED_LENGTH:
-        return bytes(int(item) & 0xFF for item in values).decode("latin-1").rstrip("\x00")
-    return None
+        text = values
+    elif isinstance(values, (bytes, list)) and len(values) <= _MAX_UNDEFINED_LENGTH:
+        text = bytes(int(item) & 0xFF for item in values).decode("latin-1")
+    else:
+        return None
+    # NUL bytes are dropped: JSON stores (PostgreSQL jsonb) refuse "\u0000" in strings.
+    return text.replace("\x00", "")
 
 
 def _number(item: object) -> int | float:
@@ -128,6 +137,8 @@ def _number(item: object) -> int | float:
         return int(item) if item.denominator == 1 else float(item)
     if isinstance(item, bool):
         return int(item)
-    if isinstance(item, (int, float)):
+    if isinstance(item, int):
         return item
-    raise TypeError(f"not a number: {type(item).__name__}")
+    if isinstance(item, float) and math.isfinite(item):
+        return item
+    raise TypeError(f"not a finite number: {item!r}")  # JSON has no NaN or infinity

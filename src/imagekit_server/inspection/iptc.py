@@ -135,4 +135,4 @@ def _decode(raw: bytes) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         text = raw.decode("latin-1")
-    return text.rstrip("\x00").strip()
+    return text.replace("\x00", "").strip()  # JSON stores refuse NUL characters

@@ -40,6 +40,7 @@ def camera_exif(thumbnail: bytes) -> bytes:
         piexif.ExifIFD.SubSecTimeOriginal: b"01",
         piexif.ExifIFD.SubSecTimeDigitized: b"02",
         piexif.ExifIFD.FlashpixVersion: b"0100",
+        piexif.ExifIFD.ComponentsConfiguration: b"\x01\x02\x03\x00",
         piexif.ExifIFD.ColorSpace: 1,
         piexif.ExifIFD.FocalPlaneXResolution: (3240000, 730),
         piexif.ExifIFD.FocalPlaneYResolution: (2160000, 486),

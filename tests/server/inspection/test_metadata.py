@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -35,6 +36,13 @@ def test_top_level_fields_of_a_camera_jpeg(camera_jpeg: Path) -> None:
     assert metadata["pHash"] == phash(camera_jpeg)
     assert re.fullmatch(r"[0-9a-f]{16}", metadata["pHash"])
     assert set(metadata["exif"]) == EXIF_SECTIONS
+
+
+def test_metadata_is_json_without_nul_characters(camera_jpeg: Path) -> None:
+    metadata = read_metadata(camera_jpeg)
+    # Cameras write ComponentsConfiguration as the bytes 1 2 3 0.
+    assert metadata["exif"]["exif"]["ComponentsConfiguration"] == "\x01\x02\x03"
+    assert "\\u0000" not in json.dumps(metadata, allow_nan=False)
 
 
 def test_exif_image_and_thumbnail_sections(camera_jpeg: Path) -> None:
