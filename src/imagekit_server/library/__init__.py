@@ -1,0 +1,1 @@
+"""The media library's write operations on files and folders (the API modules stay thin)."""
