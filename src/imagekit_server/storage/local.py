@@ -12,8 +12,9 @@ import os
 import secrets
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from stat import S_ISREG
 from typing import BinaryIO
@@ -70,7 +71,7 @@ class LocalBlobStore:
         try:
             if source.resolve().parent == self.temp_dir:
                 # Spooled by us on this filesystem: a hard link shares the bytes, no copy.
-                with open(source, "rb+") as file:
+                with open(source, "rb") as file:
                     _seal(file)
                 os.link(source, temp)
             else:
@@ -85,7 +86,7 @@ class LocalBlobStore:
         """Move ``temp`` over ``path`` atomically and make the rename durable."""
         for attempt in range(_INSTALL_ATTEMPTS):
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                _make_folders(path.parent)
                 os.replace(temp, path)
                 break
             except (FileExistsError, NotADirectoryError, IsADirectoryError) as exc:
@@ -175,6 +176,21 @@ class LocalBlobStore:
                 return
             directory = directory.parent
 
+    # -- housekeeping ----------------------------------------------------------------------
+
+    def remove_stale_temp_files(self, older_than: timedelta = timedelta(hours=6)) -> int:
+        """Delete files in ``temp_dir`` not modified for ``older_than`` (left by a crash or an
+        abandoned upload); returns how many. Safe to run while the store is in use as long as
+        no write takes longer than ``older_than``."""
+        cutoff = time.time() - older_than.total_seconds()
+        removed = 0
+        for entry in os.scandir(self.temp_dir):
+            with contextlib.suppress(FileNotFoundError):
+                if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < cutoff:
+                    os.unlink(entry.path)
+                    removed += 1
+        return removed
+
     # -- keys to paths ---------------------------------------------------------------------
 
     def _path(self, key: str) -> Path:
@@ -232,6 +248,20 @@ def _walk_sorted(directory: Path, base: str, prefix: str, skip: Path) -> Iterato
             yield from _walk_sorted(Path(entry.path), sort_name[:-1], prefix, skip)
         elif entry.is_file():
             yield sort_name
+
+
+def _make_folders(directory: Path) -> None:
+    """``mkdir -p`` that fsyncs each parent it adds an entry to, so new folders survive a crash."""
+    missing: list[Path] = []
+    while not directory.is_dir() and directory != directory.parent:
+        missing.append(directory)
+        directory = directory.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            continue  # made by a concurrent writer, or a file (then os.replace reports the clash)
+        _fsync_dir(folder.parent)
 
 
 def _seal(file: BinaryIO) -> None:

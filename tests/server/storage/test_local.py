@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -142,3 +144,23 @@ def test_unfinished_stream_closes_its_file_when_closed(local: LocalBlobStore) ->
 def test_missing_blob_error_names_the_key(local: LocalBlobStore) -> None:
     with pytest.raises(BlobNotFound, match=r"nope\.bin"):
         local.get_bytes("nope.bin")
+
+
+def test_remove_stale_temp_files(local: LocalBlobStore) -> None:
+    stale = local.temp_dir / "abandoned-upload"
+    fresh = local.temp_dir / "upload-in-progress"
+    stale.write_bytes(b"old")
+    fresh.write_bytes(b"new")
+    two_hours_ago = time.time() - 7200
+    os.utime(stale, (two_hours_ago, two_hours_ago))
+    assert local.remove_stale_temp_files(timedelta(hours=1)) == 1
+    assert not stale.exists()
+    assert fresh.read_bytes() == b"new"
+    assert local.remove_stale_temp_files(timedelta(hours=1)) == 0
+
+
+def test_new_nested_folders_are_created(local: LocalBlobStore) -> None:
+    local.put_bytes("n1/n2/n3/n4/leaf.bin", b"leaf")
+    assert (local.root / "n1" / "n2" / "n3" / "n4" / "leaf.bin").read_bytes() == b"leaf"
+    local.put_bytes("n1/n2/other.bin", b"other")
+    assert sorted(local.list_keys("n1/")) == ["n1/n2/n3/n4/leaf.bin", "n1/n2/other.bin"]

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from imagekit_server.storage import BlobReadInterrupted, open_store
+from imagekit_server.storage import BlobReadInterrupted, BlobStore, open_store
 from imagekit_server.storage.s3 import S3BlobStore, endpoint_from_env, make_s3_client
 
 from .cutting_proxy import CuttingProxy
@@ -187,3 +187,7 @@ def test_stream_does_not_resume_onto_another_version(
             received += chunk
     assert len(received) < BLOB_SIZE
     assert received == old[: len(received)]
+
+
+def test_s3_store_satisfies_protocol(s3_store: S3BlobStore) -> None:
+    assert isinstance(s3_store, BlobStore)
