@@ -17,7 +17,8 @@ class OutputDefaults:
     quality: int = 80
     auto_avif: bool = False
     avif_effort: int = 2
-    chroma_subsampling: bool = False
+    chroma_subsampling: bool = False  # ImageKit's default is 4:4:4
+    optimize_jpeg_coding: bool = False  # ~3 % smaller JPEGs for ~10 % more encode time
 
 
 def _keep(options: OutputOptions) -> str:
@@ -41,7 +42,7 @@ def encode(image: Any, format_name: str, options: OutputOptions, defaults: Outpu
             image.jpegsave_buffer(
                 Q=quality,
                 interlace=bool(options.progressive),
-                optimize_coding=True,
+                optimize_coding=defaults.optimize_jpeg_coding,
                 subsample_mode="auto" if defaults.chroma_subsampling else "off",
                 keep=keep,
             )
