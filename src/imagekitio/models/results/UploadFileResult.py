@@ -8,7 +8,15 @@ from .EmbeddedMetadata import EmbeddedMetadata
 from .ResponseMetadata import ResponseMetadata
 from .VersionInfo import VersionInfo
 
-_ABSENT: Any = object()
+
+class _Absent:
+    """Default of ``ai_tags``: tells a missing key apart from an explicit JSON null."""
+
+    def __repr__(self) -> str:
+        return "<absent>"
+
+
+_ABSENT: Any = _Absent()
 
 
 class UploadFileResult(OpenResult):
