@@ -30,13 +30,13 @@ _DEFAULT_TIMESTAMP: int = Default.DEFAULT_TIMESTAMP.value
 _ENCODE_URI_SAFE: str = Default.IGNORE_CHARACTERS.value
 _INVALID_POSITION_MESSAGE = "Invalid transformationPosition parameter"
 
-# Option keys whose values need more than `code-value`: `-` alone, booleans, slash rewriting.
+# `code-` for every mapped key whose value is written as `code-value`; other keys (unknown,
+# `raw`, `default_image`) and other values (`-`, booleans, odd types) take the general route.
 _SLASH_REWRITE_CODES = frozenset({"oi", "di"})
-_SPECIAL_KEYS = frozenset(
-    key
-    for key in ("oi", "di", "raw", *SUPPORTED_TRANS)
-    if SUPPORTED_TRANS.get(key, key) in {"oi", "di", "raw"}
-)
+_PIECE_PREFIXES = {
+    key: f"{code}-" for key, code in SUPPORTED_TRANS.items() if code not in {"oi", "di", "raw"}
+}
+_PLAIN_VALUE_TYPES = frozenset({str, int, float})
 
 # `quote_plus` for ASCII text as one table lookup per character: letters, digits and `_.-~`
 # stay, space becomes `+`, everything else `%XX`.
@@ -66,11 +66,18 @@ _COMMON_ESCAPES = (
     (_KEY_VALUE_MARK, "="),
 )
 _QUOTED_QUERY = re.compile(r"[A-Za-z0-9_.~%+&=-]*")
+# The usual text: safe characters plus the `,` and `:` of transformation strings.
+_USUAL_TEXT = re.compile(r"[A-Za-z0-9_.~,:-]*")
+_USUAL_QUERY = re.compile(r"[A-Za-z0-9_.~,:\x00\x01-]*")
 
 # A URL that `urlparse` + `urlunparse` give back unchanged: lower-case http(s) scheme, a plain
 # host[:port], a path without `;` parameters, no fragment and none of the characters `urlsplit`
 # deletes (tab, CR, LF). Group 1 is everything before `?`, group 2 the query.
 _PLAIN_URL = re.compile(r"(https?://[A-Za-z0-9._:-]+/[^?#;\t\r\n]*)(?:\?([^#\t\r\n]*))?")
+# An endpoint whose `<endpoint>/<path>` URLs are plain whenever the path has none of these.
+_URL_DELIMITERS = re.compile(r"[?#;\t\r\n]")
+_PLAIN_ENDPOINTS: dict[str, bool] = {}
+_PLAIN_ENDPOINTS_LIMIT = 64
 
 # 4.x `camel_to_snake` (sdk.md section 10), applied to top-level option keys only.
 _BEFORE_CAPITALISED_WORD = re.compile(r"(.)([A-Z][a-z]+)")
@@ -148,15 +155,17 @@ class Url:
         if not path and not src:
             return ""
 
-        if not path:
-            url = src
-            position = "query"
-        elif position == "path" and transformation:
-            url = f"{url_endpoint}/tr:{transformation.strip('/')}/{path}"
-        else:
+        if path:
+            if position == "path" and transformation:
+                path = f"tr:{transformation.strip('/')}/{path}"
             url = f"{url_endpoint}/{path}"
-
-        prefix, query, fragment = _split_url(url)
+            if _is_plain_endpoint(url_endpoint) and _URL_DELIMITERS.search(path) is None:
+                prefix, query, fragment = url, "", ""  # what `_split_url` would find, sooner
+            else:
+                prefix, query, fragment = _split_url(url)
+        else:
+            position = "query"
+            prefix, query, fragment = _split_url(src)
         params: dict[Any, Any] = _parse_query(query) if query else {}
         params.update(options.get("query_parameters", {}))
         if position == "query" and transformation:
@@ -167,7 +176,8 @@ class Url:
 
         expire_seconds = options.get("expire_seconds")
         timestamp = _expiry_timestamp(expire_seconds, self._clock)
-        signature = self.get_signature(options.get("private_key"), url, url_endpoint, timestamp)
+        private_key: Any = options.get("private_key")
+        signature = self.get_signature(private_key, url, url_endpoint, timestamp)
         return _append_signature(
             url, prefix, params, fragment, signature, timestamp, expire_seconds
         )
@@ -194,14 +204,15 @@ class Url:
         """Chained steps joined by ``:``, parameters of a step joined by ``,`` (urls.md 3)."""
         if not isinstance(transformation, list):
             return ""
-        steps = []
+        steps: list[str] = []
         for step in transformation:
-            pieces = []
+            pieces: list[str] = []
             for key, value in step.items():
-                if value is True or value is False or key in _SPECIAL_KEYS or value == "-":
+                prefix = _PIECE_PREFIXES.get(key)
+                if prefix is None or value.__class__ not in _PLAIN_VALUE_TYPES or value == "-":
                     _append_special_piece(pieces, SUPPORTED_TRANS.get(key, key), value)
                 else:
-                    pieces.append(f"{SUPPORTED_TRANS.get(key, key)}-{value}")
+                    pieces.append(f"{prefix}{value}")
             steps.append(",".join(pieces))
         return ":".join(steps)
 
@@ -255,6 +266,16 @@ def _snake_key(key: str) -> str:
     return snake
 
 
+def _is_plain_endpoint(url_endpoint: str) -> bool:
+    plain = _PLAIN_ENDPOINTS.get(url_endpoint)
+    if plain is None:
+        plain = _PLAIN_URL.fullmatch(url_endpoint + "/") is not None
+        if len(_PLAIN_ENDPOINTS) >= _PLAIN_ENDPOINTS_LIMIT:
+            _PLAIN_ENDPOINTS.clear()
+        _PLAIN_ENDPOINTS[url_endpoint] = plain
+    return plain
+
+
 def _split_url(url: str) -> tuple[str, str, str]:
     """``(URL without query and fragment, query, fragment)`` exactly as ``urlparse`` sees them."""
     plain = _PLAIN_URL.fullmatch(url)
@@ -306,6 +327,9 @@ def _append_signature(
 
 def _urlencode(params: Mapping[Any, Any]) -> str:
     """``urllib.parse.urlencode(params)``, in one pass when every key and value is ASCII text."""
+    if len(params) == 1:  # typically just `tr`
+        for key, value in params.items():
+            return f"{_quote_plus(key)}={_quote_plus(value)}"
     for key, value in params.items():
         if type(key) is not str or type(value) is not str:
             return "&".join(f"{_quote_plus(k)}={_quote_plus(v)}" for k, v in params.items())
@@ -316,6 +340,13 @@ def _urlencode(params: Mapping[Any, Any]) -> str:
         or raw.count(_KEY_VALUE_MARK) != len(params)
     ):
         return "&".join(f"{_quote_plus(k)}={_quote_plus(v)}" for k, v in params.items())
+    if _USUAL_QUERY.fullmatch(raw):
+        return (
+            raw.replace(",", "%2C")
+            .replace(":", "%3A")
+            .replace(_PAIR_MARK, "&")
+            .replace(_KEY_VALUE_MARK, "=")
+        )
     quoted = raw
     for char, escape in _COMMON_ESCAPES:
         quoted = quoted.replace(char, escape)
@@ -329,6 +360,8 @@ def _quote_plus(value: object) -> str:
     if isinstance(value, bytes):
         return quote_plus(value)
     text = value if type(value) is str else str(value)
+    if _USUAL_TEXT.fullmatch(text):
+        return text.replace(",", "%2C").replace(":", "%3A")
     if text.isascii():
         return text.translate(_QUOTE_PLUS_TABLE)
     return quote_plus(text)

@@ -1,0 +1,200 @@
+"""``ImageKit.url()`` throughput: this project's SDK against the official ``imagekitio==4.2.0``.
+
+Run: ``.venv/bin/python bench/url_throughput.py`` (options: ``--help``).
+
+The official package is installed once into its own virtualenv under ``bench/.venvs/official``
+and reused. Every measurement runs in a fresh subprocess pinned to one CPU core; the two SDKs
+alternate round by round (ours first on even rounds, official first on odd ones) so that drift in
+machine load hits both alike. Each subprocess first checks that both SDKs build the same URL for
+every case, then times each case for a fixed wall-clock slice and reports URLs per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+OFFICIAL_VENV = BENCH_DIR / ".venvs" / "official"
+OFFICIAL_REQUIREMENT = "imagekitio==4.2.0"
+TARGET_RATIO = 4.0
+
+INIT = {
+    "public_key": "public_BENCH_KEY",
+    "private_key": "private_BENCH_KEY",
+    "url_endpoint": "https://ik.example.com/demo",
+}
+CASES: dict[str, dict[str, Any]] = {
+    "a_path_one_step": {
+        "path": "/default-image.jpg",
+        "transformation": [{"height": "300", "width": "400"}],
+    },
+    "b_query_chained": {
+        "path": "/folder/sub/image.jpg",
+        "transformation_position": "query",
+        "transformation": [{"height": "300", "width": "400"}, {"rotation": 90}, {"named": "thumb"}],
+    },
+    "c_src_with_query": {
+        "src": "https://ik.example.com/demo/folder/a.jpg?client=123&ab=c",
+        "query_parameters": {"v": "2", "lang": "en"},
+        "transformation": [{"format": "webp", "quality": 80}],
+    },
+    "d_signed_expiring": {
+        "path": "/default-image.jpg",
+        "transformation": [{"height": "300", "width": "400"}],
+        "signed": True,
+        "expire_seconds": 300,
+    },
+}
+
+
+# --- worker: runs inside either interpreter, imports whichever `imagekitio` it finds ----------
+
+
+def run_worker(seconds: float, core: int | None) -> None:
+    if core is not None:
+        os.sched_setaffinity(0, {core})
+    from imagekitio import ImageKit
+
+    imagekit = ImageKit(**INIT)
+    sample_urls = {name: imagekit.url(options) for name, options in CASES.items()}
+    rates = {
+        name: _calls_per_second(imagekit.url, options, seconds) for name, options in CASES.items()
+    }
+    json.dump({"rates": rates, "sample_urls": sample_urls}, sys.stdout)
+
+
+def _calls_per_second(
+    url: Callable[[dict[str, Any]], str], options: dict[str, Any], seconds: float
+) -> float:
+    batch = 200
+    for _ in range(batch):  # warm-up
+        url(options)
+    calls = 0
+    start = time.perf_counter()
+    while True:
+        for _ in range(batch):
+            url(options)
+        calls += batch
+        elapsed = time.perf_counter() - start
+        if elapsed >= seconds:
+            return calls / elapsed
+
+
+# --- parent: prepares the official virtualenv and alternates the two SDKs ---------------------
+
+
+def official_python() -> Path:
+    """The interpreter of ``bench/.venvs/official``, created and filled on first use."""
+    python = OFFICIAL_VENV / "bin" / "python"
+    check = [str(python), "-c", "import importlib.metadata as m; print(m.version('imagekitio'))"]
+    if python.exists():
+        installed = subprocess.run(check, capture_output=True, text=True)
+        if installed.returncode == 0 and installed.stdout.strip() == "4.2.0":
+            return python
+    else:
+        print(f"creating {OFFICIAL_VENV} ...", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", str(OFFICIAL_VENV)], check=True)
+    print(f"installing {OFFICIAL_REQUIREMENT} ...", file=sys.stderr)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", OFFICIAL_REQUIREMENT],
+        check=True,
+        stderr=subprocess.DEVNULL,
+    )
+    return python
+
+
+def measure(python: Path | str, seconds: float, core: int | None) -> dict[str, Any]:
+    command = [str(python), str(Path(__file__).resolve()), "--worker", "--seconds", str(seconds)]
+    if core is not None:
+        command += ["--core", str(core)]
+    # Run from the bench folder so neither interpreter picks up ./src by accident.
+    done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=BENCH_DIR)
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def same_url(ours: str, official: str) -> bool:
+    """Equal, or equal up to ``ik-t``/``ik-s`` when the two runs straddled a second."""
+    if ours == official:
+        return True
+    return "ik-t=" in ours and ours.split("ik-t=")[0] == official.split("ik-t=")[0]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=5, help="subprocess pairs (default 5)")
+    parser.add_argument("--seconds", type=float, default=0.5, help="time per case (default 0.5)")
+    parser.add_argument("--core", type=int, default=max(os.sched_getaffinity(0)), help="CPU core")
+    parser.add_argument("--check", action="store_true", help=f"exit 1 below {TARGET_RATIO}x")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.worker:
+        run_worker(arguments.seconds, arguments.core)
+        return 0
+
+    interpreters = {"ours": Path(sys.executable), "official": official_python()}
+    rates: dict[str, dict[str, list[float]]] = {
+        sdk: {name: [] for name in CASES} for sdk in interpreters
+    }
+    samples: dict[str, dict[str, str]] = {}
+    for round_number in range(arguments.rounds):
+        order = ["ours", "official"] if round_number % 2 == 0 else ["official", "ours"]
+        for sdk in order:
+            result = measure(interpreters[sdk], arguments.seconds, arguments.core)
+            samples[sdk] = result["sample_urls"]
+            for name, rate in result["rates"].items():
+                rates[sdk][name].append(rate)
+        print(f"round {round_number + 1}/{arguments.rounds} done", file=sys.stderr)
+
+    return report(rates, samples, arguments)
+
+
+def report(
+    rates: dict[str, dict[str, list[float]]],
+    samples: dict[str, dict[str, str]],
+    arguments: argparse.Namespace,
+) -> int:
+    print(
+        f"ImageKit.url() throughput, URLs/s; {arguments.rounds} rounds x {arguments.seconds}s "
+        f"per case, core {arguments.core}, Python {sys.version.split()[0]}"
+    )
+    header = ("case", "ours best", "ours median", "4.2.0 best", "4.2.0 median", "ratio")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    all_met = True
+    for name in CASES:
+        ours, official = rates["ours"][name], rates["official"][name]
+        ratio = statistics.median(ours) / statistics.median(official)
+        all_met &= ratio >= TARGET_RATIO
+        row = (
+            name,
+            f"{max(ours):,.0f}",
+            f"{statistics.median(ours):,.0f}",
+            f"{max(official):,.0f}",
+            f"{statistics.median(official):,.0f}",
+            f"{ratio:.2f}x",
+        )
+        print("| " + " | ".join(row) + " |")
+        if not same_url(samples["ours"][name], samples["official"][name]):
+            print(f"  WARNING {name}: URLs differ:", file=sys.stderr)
+            print(f"    ours:     {samples['ours'][name]}", file=sys.stderr)
+            print(f"    official: {samples['official'][name]}", file=sys.stderr)
+            all_met = False
+    print(
+        f"ratio = median ours / median official; target >= {TARGET_RATIO}x: "
+        f"{'met' if all_met else 'NOT met'}"
+    )
+    return 0 if all_met or not arguments.check else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
