@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +11,10 @@ SNIFF_LENGTH = 4096
 
 # ISO-BMFF brands (the ``ftyp`` box) that libheif decodes, mapped to our format names.
 _AVIF_BRANDS = frozenset({b"avif", b"avis"})
+# What may precede the root element: an XML declaration or processing instruction, a comment,
+# a document type declaration (possibly with an internal subset).
+_XML_PROLOG = re.compile(r"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(\[.*?\])?\s*>", re.DOTALL)
+_SVG_ROOT = re.compile(r"<(\w+:)?svg[\s>/]")
 _HEIC_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"})
 
 
@@ -78,5 +83,13 @@ def _sniff_heif(head: bytes) -> ImageFormat | None:
 
 
 def _looks_like_svg(head: bytes) -> bool:
-    text = head.decode("utf-8", errors="ignore").lstrip("\ufeff \t\r\n")
-    return text.startswith("<") and "<svg" in text
+    """True when the first element of an XML document is ``<svg>`` (so HTML with inline SVG
+    is not an SVG image)."""
+    text = head.decode("utf-8", errors="ignore").lstrip("\ufeff")
+    while True:
+        text = text.lstrip(" \t\r\n")
+        prolog = _XML_PROLOG.match(text)
+        if prolog is None:
+            break
+        text = text[prolog.end() :]
+    return _SVG_ROOT.match(text) is not None

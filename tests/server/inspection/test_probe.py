@@ -112,6 +112,29 @@ def test_svg_is_an_image_unless_disallowed(tmp_path: Path) -> None:
     assert refused == Probe(file_type="non-image", format="svg", mime="image/svg+xml")
 
 
+def test_html_with_inline_svg_is_not_an_svg_image(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text('<!DOCTYPE html><html><body><svg width="10" height="10"></svg></body></html>')
+
+    probe = probe_file(path, "page.html", max_pixels=LIMIT)
+
+    assert (probe.file_type, probe.mime) == ("non-image", "text/html")
+
+
+def test_svg_declaring_a_huge_canvas_is_refused_before_rendering(tmp_path: Path) -> None:
+    path = tmp_path / "huge.svg"
+    path.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="60000" height="60000">'
+        '<rect width="60000" height="60000" fill="red"/></svg>'
+    )
+    started = time.monotonic()
+
+    with pytest.raises(InspectionError, match="too large"):
+        probe_file(path, "huge.svg", max_pixels=LIMIT)
+
+    assert time.monotonic() - started < 1.0
+
+
 def test_non_image_mime_comes_from_the_name(tmp_path: Path) -> None:
     path = tmp_path / "upload.bin"
     path.write_bytes(b"hello, world\n")
