@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
 import pyvips
 
-from imagekit_server.inspection.decoding import (
-    has_alpha,
-    metadata_blob,
-    open_header,
-    page_count,
-)
+from imagekit_server.inspection.decoding import has_alpha, metadata_blob, open_header, page_count
 from imagekit_server.inspection.errors import InspectionError
 from imagekit_server.inspection.exif import exif_sections, read_exif_tags
 from imagekit_server.inspection.jpeg_quality import estimate_jpeg_quality
@@ -34,9 +30,8 @@ def read_metadata(path: Path, *, max_pixels: int | None = None) -> dict[str, Any
         if image_format is None:
             raise InspectionError("The file is not an image, so it has no image metadata.")
         header = open_header(path, image_format)
-        if max_pixels is not None and header.width * header.height * page_count(header) > (
-            max_pixels
-        ):
+        declared_pixels = header.width * header.height * page_count(header)
+        if max_pixels is not None and declared_pixels > max_pixels:
             raise InspectionError("The image is too large to inspect.")
         return {
             "height": header.height,
@@ -50,7 +45,7 @@ def read_metadata(path: Path, *, max_pixels: int | None = None) -> dict[str, Any
             "pHash": phash(path),
             "exif": exif_sections(read_exif_tags(metadata_blob(header, "exif-data"))),
         }
-    except (pyvips.Error, OSError) as error:
+    except (pyvips.Error, OSError, ValueError, OverflowError) as error:
         raise InspectionError("The image is corrupt and its metadata cannot be read.") from error
 
 
@@ -65,5 +60,7 @@ def _density(header: pyvips.Image, image_format: ImageFormat) -> int:
     """Horizontal resolution in dots per inch (libvips keeps pixels per millimetre)."""
     if image_format is GIF:  # GIF has no resolution field
         return _DEFAULT_DENSITY
-    dpi = round(header.xres * _MM_PER_INCH)
-    return dpi if dpi > 0 else _DEFAULT_DENSITY
+    dots_per_inch = float(header.xres) * _MM_PER_INCH
+    if not math.isfinite(dots_per_inch) or round(dots_per_inch) <= 0:
+        return _DEFAULT_DENSITY
+    return round(dots_per_inch)
