@@ -40,6 +40,10 @@ class SourceInfo:
     has_alpha: bool
 
     @property
+    def animated(self) -> bool:
+        return self.pages > 1 and self.format in {"gif", "webp"}
+
+    @property
     def content_type(self) -> str:
         return {
             "jpeg": "image/jpeg",
@@ -88,7 +92,7 @@ def inspect_source(data: bytes, limits: Limits) -> SourceInfo:
     if _field(header, "orientation", 1) in _SWAPPED_ORIENTATIONS:
         width, height = height, width
     pages = int(_field(header, "n-pages", 1))
-    limits.check_source_size(width, height)
+    limits.check_source_size(width, height, pages if format_name in {"gif", "webp"} else 1)
     return SourceInfo(format_name, width, height, pages, bool(header.hasalpha()))
 
 

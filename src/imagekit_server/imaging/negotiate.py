@@ -35,11 +35,13 @@ def negotiate_format(
     height: int = 1,
     auto_avif: bool = False,
     avoid_avif: bool = False,
+    animated: bool = False,
 ) -> str:
     """Pick jpeg, png, webp, avif or gif for the rendered image.
 
-    ``avoid_avif`` is set when the URL has `cp-true` or `e-usm` (ImageKit never auto-picks AVIF
-    then); ``auto_avif`` is the account setting (off by default, as at ImageKit).
+    ``animated`` sources negotiate to animated WebP, else GIF. ``avoid_avif`` is set when the
+    URL has `cp-true` or `e-usm` (ImageKit never auto-picks AVIF then); ``auto_avif`` is the
+    account setting (off by default, as at ImageKit).
     """
     too_big_for_webp = max(width, height) > WEBP_MAX_DIMENSION
     if requested == "orig":
@@ -54,6 +56,8 @@ def negotiate_format(
             raise limit_exceeded(f"WebP output is limited to {WEBP_MAX_DIMENSION} px per side")
         return chosen
     types = accepted_types(accept)
+    if animated:
+        return "webp" if "image/webp" in types and not too_big_for_webp else "gif"
     if auto_avif and not avoid_avif and "image/avif" in types and source_format != "heic":
         return "avif"
     if "image/webp" in types and not too_big_for_webp:

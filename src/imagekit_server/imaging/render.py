@@ -9,6 +9,7 @@ from typing import Any
 
 import pyvips
 
+from imagekit_server.imaging.animation import join_frames, load_frames, transform_frames
 from imagekit_server.imaging.encode import OutputDefaults, encode, has_real_alpha
 from imagekit_server.imaging.errors import (
     TransformationError,
@@ -22,7 +23,7 @@ from imagekit_server.imaging.loading import SourceInfo, inspect_source
 from imagekit_server.imaging.negotiate import content_type, is_negotiated, negotiate_format
 from imagekit_server.imaging.parser import parse_transformation
 from imagekit_server.imaging.pipeline import ChainContext, is_single_pass, run_chain
-from imagekit_server.imaging.plan import Plan
+from imagekit_server.imaging.plan import Plan, Step
 from imagekit_server.imaging.sizes import ClientHints
 from imagekit_server.imaging.vips_setup import configure_libvips
 
@@ -94,8 +95,17 @@ def _first_line(error: pyvips.Error) -> str:
 def _render(
     plan: Plan, context: ChainContext, accept: str | None, defaults: OutputDefaults
 ) -> Rendered:
-    image = run_chain(plan.steps, context)
-    context.limits.check_output_size(image.width, image.height)
+    animated = context.info.animated and _keeps_animation(plan)
+    if animated:
+        frames, timing = load_frames(context.source)
+        frames = transform_frames(frames, lambda frame: run_chain(plan.steps, context, frame))
+        frame_width, frame_height = frames[0].width, frames[0].height
+        context.limits.check_output_size(frame_width, frame_height * len(frames))
+        image = join_frames(frames, timing)
+    else:
+        image = run_chain(plan.steps, context)
+        frame_width, frame_height = image.width, image.height
+        context.limits.check_output_size(image.width, image.height)
     options = context.output
     negotiated = is_negotiated(options.format)
     alpha = False
@@ -107,16 +117,23 @@ def _render(
         context.info.format,
         alpha,
         requested=options.format,
-        width=image.width,
-        height=image.height,
+        width=frame_width,
+        height=frame_height,
         auto_avif=defaults.auto_avif,
         avoid_avif=bool(options.colour_profile) or context.used_unsharp,
+        animated=animated,
     )
     _watch_deadline(image, context.deadline)
     data = encode(image, format_name, options, defaults)
     return Rendered(
-        data, content_type(format_name), format_name, image.width, image.height, negotiated
+        data, content_type(format_name), format_name, frame_width, frame_height, negotiated
     )
+
+
+def _keeps_animation(plan: Plan) -> bool:
+    """Animated output unless a static format or a single page was asked for."""
+    pages = any(isinstance(node, Step) and node.page is not None for node in plan.steps)
+    return not pages and plan.output.format in {None, "auto", "gif", "webp", "orig"}
 
 
 def _watch_deadline(image: Any, deadline: float) -> None:

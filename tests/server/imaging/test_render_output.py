@@ -174,3 +174,49 @@ def test_unresolved_named_transformation(source: bytes) -> None:
         source, plan, accept=None, limits=Limits(), resolve_named={"small": "w-50"}.__getitem__
     )
     assert rendered.width == 50
+
+
+def _animated_gif(frames: int = 4) -> bytes:
+    colours = [[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 255]]
+    images = [
+        (pyvips.Image.black(80, 60) + colours[i % 4]).cast("uchar").copy(interpretation="srgb")
+        for i in range(frames)
+    ]
+    stacked = pyvips.Image.arrayjoin(images, across=1).copy()
+    stacked.set_type(pyvips.GValue.gint_type, "page-height", 60)
+    stacked.set_type(pyvips.GValue.array_int_type, "delay", [120] * frames)
+    return bytes(stacked.gifsave_buffer())
+
+
+@pytest.mark.parametrize(("accept", "expected"), [("image/webp", "webp"), (None, "gif")])
+def test_animation_is_kept_and_resized_per_frame(accept: str | None, expected: str) -> None:
+    rendered = render(
+        _animated_gif(), parse_transformation("w-40,h-40"), accept=accept, limits=Limits()
+    )
+    assert rendered.format == expected and (rendered.width, rendered.height) == (40, 40)
+    frames = pyvips.Image.new_from_buffer(rendered.data, "", n=-1)
+    assert frames.get("n-pages") == 4 and frames.height == 160
+    assert frames(20, 20)[0] > 200 and frames(20, 60)[1] > 200 and frames(20, 100)[2] > 200
+    assert list(frames.get("delay")) == [120] * 4
+
+
+def test_static_format_or_page_takes_one_frame() -> None:
+    rendered = render(
+        _animated_gif(), parse_transformation("pg-2,f-png"), accept=None, limits=Limits()
+    )
+    image = decode(rendered)
+    assert image.get_typeof("n-pages") == 0 or image.get("n-pages") == 1
+    assert image(10, 10)[1] > 200 and image(10, 10)[0] < 30  # the green second frame
+    with pytest.raises(TransformationError):
+        render(_animated_gif(), parse_transformation("pg-9"), accept=None, limits=Limits())
+
+
+def test_animation_frames_count_towards_the_pixel_limit() -> None:
+    with pytest.raises(TransformationError) as raised:
+        render(
+            _animated_gif(),
+            parse_transformation("w-10"),
+            accept=None,
+            limits=Limits(max_source_pixels=80 * 60 * 3),
+        )
+    assert raised.value.code == "ELIMIT"
