@@ -42,7 +42,7 @@ def _matrix_lines() -> list[str]:
 
 
 def _matrix_rows() -> list[tuple[str, int, type[Exception]]]:
-    rows = []
+    rows: list[tuple[str, int, type[Exception]]] = []
     for line in _matrix_lines():
         name, *labels = line.split()
         assert len(labels) == len(STATUSES)
@@ -154,4 +154,5 @@ def test_exceptions_keep_4x_args_and_pickle(
     clone = pickle.loads(pickle.dumps(error))
     assert type(clone) is ForbiddenException
     assert (clone.message, clone.response_help) == ("no", "key")
+    assert clone.response_metadata is not None
     assert clone.response_metadata.http_status_code == 403

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -29,7 +30,7 @@ def _no_host_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(UPLOAD_BASE_URL_ENV, raising=False)
 
 
-def client(**settings: str) -> ImageKit:
+def client(**settings: Any) -> ImageKit:
     return ImageKit(
         "public_x", "private_x", "https://ik.imagekit.io/demo", max_retries=0, **settings
     )

@@ -199,11 +199,11 @@ def test_a_file_that_shrinks_while_sending_fails(
     path.write_bytes(b"x" * (CHUNK_SIZE * 4))
 
     class Shrinking(io.FileIO):
-        def read(self, size: int = -1) -> bytes:
+        def read(self, size: int | None = -1) -> bytes:
             os.truncate(path, CHUNK_SIZE)
             return super().read(size)
 
     from imagekitio.errors import APIConnectionError
 
     with Shrinking(path, "rb") as stream, pytest.raises((ValueError, APIConnectionError)):
-        ik.upload_file(stream, "shrinking.bin")  # type: ignore[arg-type]
+        ik.upload_file(stream, "shrinking.bin")

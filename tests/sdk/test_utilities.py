@@ -64,13 +64,11 @@ def test_authentication_parameters(key: str, token: str, expire: object, signatu
 def test_authentication_parameter_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     class FrozenDatetime(datetime):
         @classmethod
-        def now(cls, tz: object = None) -> FrozenDatetime:  # type: ignore[override]
+        def now(cls, tz: object = None) -> FrozenDatetime:
             return cls.fromtimestamp(1700000000.5)
 
     monkeypatch.setattr(calculation, "datetime", FrozenDatetime)
-    monkeypatch.setattr(
-        calculation.uuid, "uuid4", lambda: uuid.UUID("11111111-2222-4333-8444-555555555555")
-    )
+    monkeypatch.setattr(uuid, "uuid4", lambda: uuid.UUID("11111111-2222-4333-8444-555555555555"))
     ik = ImageKit("public_x", "private_TEST_KEY", "https://ik.imagekit.io/demo")
 
     assert ik.get_authentication_parameters() == {

@@ -93,13 +93,13 @@ CHECKS: list[tuple[str, Callable[[ImageKit], Any], type[Exception], Any]] = [
     ("delete without id", lambda ik: ik.delete_file(), TypeError, ERRORS.FILE_ID_MISSING.value),
     (
         "delete version without version",
-        lambda ik: ik.delete_file_version("f1", None),
+        lambda ik: ik.delete_file_version("f1", None),  # type: ignore[arg-type]
         TypeError,
         ERRORS.VERSION_ID_MISSING.value,
     ),
     (
         "restore without id",
-        lambda ik: ik.restore_file_version(None, "v1"),
+        lambda ik: ik.restore_file_version(None, "v1"),  # type: ignore[arg-type]
         TypeError,
         ERRORS.FILE_ID_MISSING.value,
     ),
@@ -113,7 +113,7 @@ CHECKS: list[tuple[str, Callable[[ImageKit], Any], type[Exception], Any]] = [
     ),
     (
         "purge status None",
-        lambda ik: ik.get_purge_file_cache_status(None),
+        lambda ik: ik.get_purge_file_cache_status(None),  # type: ignore[arg-type]
         TypeError,
         ERRORS.CACHE_PURGE_STATUS_ID_MISSING.value,
     ),
@@ -185,7 +185,7 @@ def test_invalid_call_fails_before_sending(
 @pytest.mark.parametrize("missing", ["public_key", "private_key", "url_endpoint"])
 @pytest.mark.parametrize("value", [None, ""])
 def test_constructor_requires_all_three_keys(missing: str, value: str | None) -> None:
-    keys: dict[str, str | None] = {
+    keys: dict[str, Any] = {
         "public_key": "public_x",
         "private_key": "private_x",
         "url_endpoint": "https://ik.imagekit.io/demo",
