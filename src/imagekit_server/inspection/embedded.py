@@ -77,7 +77,22 @@ def _exif_fields(blob: bytes) -> dict[str, Any]:
         key = exif_key(EXIF_GROUPS[group], name)
         if key not in _POINTER_TAGS:
             fields.setdefault(key, _readable_value(key, tag))
+    for key, negative_reference in (("GPSLatitude", "S"), ("GPSLongitude", "W")):
+        degrees = _decimal_degrees(fields.get(key))
+        if degrees is not None:
+            negative = fields.get(f"{key}Ref") == negative_reference
+            fields[key] = -degrees if negative else degrees
     return fields
+
+
+def _decimal_degrees(value: Any) -> float | None:
+    """EXIF stores a coordinate as [degrees, minutes, seconds]; search wants one number."""
+    if not isinstance(value, list) or len(value) != 3:
+        return None
+    if not all(isinstance(part, int | float) for part in value):
+        return None
+    degrees, minutes, seconds = value
+    return float(round(degrees + minutes / 60 + seconds / 3600, 7))
 
 
 def _readable_value(key: str, tag: IfdTag) -> Any:

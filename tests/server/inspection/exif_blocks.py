@@ -54,6 +54,8 @@ def camera_exif(thumbnail: bytes) -> bytes:
         piexif.GPSIFD.GPSVersionID: (2, 2, 0, 0),
         piexif.GPSIFD.GPSLatitudeRef: b"N",
         piexif.GPSIFD.GPSLatitude: ((12, 1), (58, 1), (1234, 100)),
+        piexif.GPSIFD.GPSLongitudeRef: b"W",
+        piexif.GPSIFD.GPSLongitude: ((77, 1), (35, 1), (2400, 100)),
     }
     interop = {piexif.InteropIFD.InteroperabilityIndex: b"R98"}
     first = {

@@ -60,6 +60,9 @@ def test_exif_values_are_readable(tagged_jpeg: Path) -> None:
     assert embedded["ExposureProgram"] == "Manual"
     assert embedded["ColorSpace"] == "sRGB"
     assert embedded["GPSVersionID"] == [2, 2, 0, 0]
+    # Coordinates become signed decimal degrees (what LocationTaken search compares).
+    assert embedded["GPSLatitude"] == pytest.approx(12 + 58 / 60 + 12.34 / 3600)
+    assert embedded["GPSLongitude"] == pytest.approx(-(77 + 35 / 60 + 24 / 3600))
     assert embedded["Artist"] == "Creator One"
     # Offsets between IFDs are file structure, not metadata.
     assert "ExifOffset" not in embedded

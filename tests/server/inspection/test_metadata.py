@@ -106,6 +106,8 @@ def test_exif_gps_and_interoperability(camera_jpeg: Path) -> None:
     assert exif["gps"]["GPSVersionID"] == [2, 2, 0, 0]
     assert exif["gps"]["GPSLatitudeRef"] == "N"
     assert exif["gps"]["GPSLatitude"] == pytest.approx([12, 58, 12.34])
+    assert exif["gps"]["GPSLongitudeRef"] == "W"
+    assert exif["gps"]["GPSLongitude"] == pytest.approx([77, 35, 24])
     assert exif["interoperability"]["InteropIndex"] == "R98"
     assert exif["makernote"] == {}
 
