@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -53,6 +54,8 @@ class SyncTransport:
         self.retry = retry or RetryPolicy()
         self.session = session or requests.Session()
         self._sleep = sleep
+        # Clients that are never closed still release their pooled sockets when collected.
+        self._finalizer = weakref.finalize(self, self.session.close)
 
     def _send_once(self, request: ApiRequest) -> ApiResponse:
         try:
@@ -91,4 +94,4 @@ class SyncTransport:
             attempt += 1
 
     def close(self) -> None:
-        self.session.close()
+        self._finalizer()

@@ -130,3 +130,36 @@ def test_connections_are_reused_by_the_session(
 
     assert ik.ik_request.transport.session is session
     assert len(recording_server.requests) == 2
+
+
+def test_list_files_with_an_empty_tag_list_sends_no_tags(
+    ik: ImageKit, recording_server: RecordingServer
+) -> None:
+    from imagekitio.models.ListAndSearchFileRequestOptions import (
+        ListAndSearchFileRequestOptions,
+    )
+
+    recording_server.reply(Reply(200, []))
+
+    ik.list_files(ListAndSearchFileRequestOptions(type="file", tags=[]))
+
+    assert recording_server.last.query == [("type", "file")]
+
+
+def test_an_unclosed_client_releases_its_connections_when_collected(
+    recording_server: RecordingServer,
+) -> None:
+    import gc
+
+    from tests.sdk.conftest import make_client
+
+    recording_server.reply(Reply(200, []))
+    client = make_client(recording_server)
+    client.list_files()
+    adapter = client.ik_request.transport.session.get_adapter(recording_server.base_url)
+    pools = adapter.poolmanager.pools
+
+    del client
+    gc.collect()
+
+    assert len(pools) == 0

@@ -50,8 +50,9 @@ def _query_value(value: Any) -> str:
 def list_query(options: Any) -> tuple[tuple[str, str], ...]:
     """Query pairs for ``list_files`` in option order; a list of tags is joined with ", "."""
     fields = option_fields(options)
-    if isinstance(fields.get("tags"), (list, tuple)) and fields["tags"]:
-        fields["tags"] = ", ".join(str(tag) for tag in fields["tags"])
+    if isinstance(fields.get("tags"), (list, tuple)):
+        # An empty list sends nothing, as requests did with 4.x.
+        fields["tags"] = ", ".join(str(tag) for tag in fields["tags"]) or None
     query = camel_options(fields)
     if any(key not in VALID_FILE_OPTIONS for key in query):
         raise ValueError("Invalid option for list_files")
