@@ -51,6 +51,8 @@ def phash_of_image(image: pyvips.Image) -> str:
     ).astype(np.float64)
     basis = _dct_basis(_SAMPLE_SIZE)
     low = (basis @ samples @ basis.T)[:_LOW_FREQUENCIES, :_LOW_FREQUENCIES].flatten()
+    # Rounding away floating-point noise keeps flat images (all AC terms ~0) stable.
+    low = np.round(low, 6)
     median = float(np.median(low[1:]))
     bits = 0
     for coefficient in low:

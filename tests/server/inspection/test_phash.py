@@ -46,6 +46,15 @@ def test_alpha_is_flattened_onto_white(tmp_path: Path) -> None:
     assert phash(write(opaque, tmp_path / "o.png")) == phash(write(with_alpha, tmp_path / "a.png"))
 
 
+def test_flat_images_hash_to_the_dc_bit_only(tmp_path: Path) -> None:
+    # Black has a zero DC term too, so no coefficient exceeds the (zero) median.
+    cases = {(0, 0, 0): "0000000000000000", (10, 100, 200): "8000000000000000"}
+    cases[(255, 255, 255)] = "8000000000000000"
+    for colour, expected in cases.items():
+        path = write(solid_image(300, 200, list(colour)), tmp_path / "flat.png")
+        assert phash(path) == expected
+
+
 def test_distance_counts_differing_bits() -> None:
     assert phash_distance("0000000000000000", "0000000000000000") == 0
     assert phash_distance("0000000000000000", "ffffffffffffffff") == 64
