@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import requests.adapters
 
 from imagekitio import ImageKit
 from tests.fixtures.recording_server import RecordedRequest, RecordingServer, Reply
@@ -157,7 +158,9 @@ def test_an_unclosed_client_releases_its_connections_when_collected(
     client = make_client(recording_server)
     client.list_files()
     adapter = client.ik_request.transport.session.get_adapter(recording_server.base_url)
+    assert isinstance(adapter, requests.adapters.HTTPAdapter)
     pools = adapter.poolmanager.pools
+    assert len(pools) == 1
 
     del client
     gc.collect()
