@@ -126,8 +126,10 @@ def _original_response(
 ) -> ASGIApp:
     etag = f'"{row.etag[:32]}"'
     modified: datetime = row.modified_at
+    # SQLite gives naive UTC, PostgreSQL the session's offset: normalise to UTC.
     if modified.tzinfo is None:
         modified = modified.replace(tzinfo=timezone.utc)
+    modified = modified.astimezone(timezone.utc)
     headers = {
         "Content-Type": row.mime,
         "ETag": etag,
