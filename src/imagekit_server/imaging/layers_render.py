@@ -93,7 +93,7 @@ def _layer_image(layer: Layer, parent: tuple[int, int], context: ChainContext) -
         layer_context = _layer_context(context, b"", _synthetic_info(*parent), parent, False)
         variables = layer_context.variables(*parent)
         background = first.background.colour if first.background else None
-        image = render_text(layer, first.width, background, variables)
+        image = render_text(layer, first.width, background, variables, context.load_image)
         cleared = dataclasses.replace(first, width=None, background=None, output=first.output)
         return run_chain((cleared, *rest), layer_context, image)
     if layer.is_canvas:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pyvips
 
 from imagekit_server.imaging.colours import Colour
-from imagekit_server.imaging.errors import invalid, limit_exceeded
+from imagekit_server.imaging.errors import TransformationError, invalid, limit_exceeded
 from imagekit_server.imaging.expressions import Expression, round_half_up
+from imagekit_server.imaging.font_files import family_name, is_font_path, stored_font_file
 from imagekit_server.imaging.layers_plan import Layer, TextStyle
 
 MAX_TEXT_BOX = 16_383
@@ -51,13 +52,26 @@ def _markup(text: str, style: TextStyle) -> str:
     return markup
 
 
-def _family(style: TextStyle) -> str:
+FontLoader = Callable[[str], bytes]
+
+
+def _font(style: TextStyle, load_font: FontLoader | None) -> tuple[str, str | None]:
+    """Pango family name and, for a custom font, the font file to register."""
     if style.family is None:
-        return "sans"
+        return "sans", None
+    if is_font_path(style.family):
+        path = style.family.replace("@@", "/").strip("/")
+        if load_font is None:
+            raise TransformationError(404, "ENOENT", f"font '{path}' is not available")
+        try:
+            font = load_font(path)
+        except (LookupError, FileNotFoundError):
+            raise TransformationError(404, "ENOENT", f"font '{path}' not found") from None
+        return family_name(font), str(stored_font_file(font))
     generic = BUILT_IN_FAMILIES.get(style.family.lower())
     if generic is None:
         raise invalid(f"'ff' names an unknown font '{style.family}'")
-    return generic
+    return generic, None
 
 
 def text_colour(style: TextStyle, alpha_level: int | None) -> Colour:
@@ -87,20 +101,24 @@ def render_text(
     max_width: Expression | None,
     background: Colour | None,
     variables: Mapping[str, float],
+    load_font: FontLoader | None = None,
 ) -> Any:
     """An RGBA image of the text box: padded text on the optional background colour."""
     assert layer.text is not None
     style = layer.text
     size = _pixels(style.size, variables, "fs")
     top, right, bottom, left = _padding(style, variables)
+    family, font_file = _font(style, load_font)
     options: dict[str, Any] = {
-        "font": f"{_family(style)} {size}",
+        "font": f"{family} {size}",
         "dpi": 72,
         "align": _ALIGN[style.align],
         "wrap": "word",
     }
     if max_width is not None:
         options["width"] = max(1, _pixels(max_width, variables, "w") - left - right)
+    if font_file is not None:
+        options["fontfile"] = font_file
     if style.line_height is not None:
         options["spacing"] = max(0, round_half_up(style.line_height.evaluate(variables, "lh")))
     if size > MAX_TEXT_BOX:

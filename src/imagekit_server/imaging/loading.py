@@ -100,14 +100,23 @@ def _field(image: Any, name: str, default: Any) -> Any:
     return image.get(name) if image.get_typeof(name) != 0 else default
 
 
-def _page_options(page: int | None) -> dict[str, int]:
-    return {} if page is None else {"page": page - 1}
+def _load_options(page: int | None, density: float | None, format_name: str) -> dict[str, Any]:
+    options: dict[str, Any] = {} if page is None else {"page": page - 1}
+    # `dn`: rasterisation density of vector sources (72 dpi = natural size).
+    if density is not None and format_name == "svg":
+        options["scale"] = density / 72
+    if density is not None and format_name == "pdf":
+        options["dpi"] = density
+    return options
 
 
-def load_full(data: bytes, page: int | None) -> Any:
+def load_full(
+    data: bytes, page: int | None, density: float | None = None, format_name: str = ""
+) -> Any:
     """Decode the whole (oriented, sRGB) image."""
     try:
-        image = pyvips.Image.new_from_buffer(data, "", **_page_options(page))
+        options = _load_options(page, density, format_name)
+        image = pyvips.Image.new_from_buffer(data, "", **options)
     except pyvips.Error:
         raise unsupported(f"page {page} does not exist in the source") from None
     return to_srgb(image.autorot())

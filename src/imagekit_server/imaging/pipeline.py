@@ -119,12 +119,13 @@ def _load(step: Step, context: ChainContext) -> tuple[Any, list[Operation] | Non
         )
     if not step.trim:
         operations = _geometry(step, context.info.width, context.info.height, context)
-        if operations and isinstance(operations[0], Resize) and not _needs_source_for_pad(step):
-            image = load_resized(context.source, operations[0], step.page)
+        first = operations[0] if operations else None
+        if isinstance(first, Resize) and step.density is None and not _needs_source_for_pad(step):
+            image = load_resized(context.source, first, step.page)
             # Shrink-on-load reads the source sequentially; anything beyond a plain
             # resize/crop may read out of order, so it gets the (small) result in memory.
             return (image if context.single_pass else image.copy_memory()), operations[1:]
-    return load_full(context.source, step.page), None
+    return load_full(context.source, step.page, step.density, context.info.format), None
 
 
 def _needs_source_for_pad(step: Step) -> bool:

@@ -137,3 +137,46 @@ def test_too_many_layers(base: bytes) -> None:
     with pytest.raises(TransformationError) as raised:
         render(base, parse_transformation(text), accept=None, limits=Limits(max_layers=2))
     assert raised.value.code == "ELIMIT"
+
+
+def _ink_width(image: Any) -> int:
+    """Width of the dark text ink in the top band of a white image."""
+    ink = image.crop(0, 0, image.width, 120)[0] < 128
+    columns, _ = ink.project()
+    nonzero = [x for x in range(columns.width) if columns(x, 0)[0] > 0]
+    return nonzero[-1] - nonzero[0] + 1 if nonzero else 0
+
+
+DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
+
+
+def test_custom_font_file_is_used() -> None:
+    import os
+
+    if not os.path.exists(DEJAVU):
+        pytest.skip("no DejaVu font file on this machine")
+    with open(DEJAVU, "rb") as handle:
+        font = handle.read()
+    white = png(pyvips.Image.black(800, 200).new_from_image([255, 255, 255]).cast("uchar"))
+    files = {"fonts/Mono.ttf": font}
+
+    def draw(extra: str) -> Any:
+        text = f"l-text,i-iiiiiiii,fs-60,co-000000{extra},lfo-top_left,l-end:f-png"
+        rendered = render(
+            white,
+            parse_transformation(text),
+            accept=None,
+            limits=Limits(),
+            load_image=files.__getitem__,
+        )
+        return decode(rendered)
+
+    # In a monospaced font "i" is as wide as any letter, so the run of i's is much wider.
+    assert _ink_width(draw(",ff-fonts@@Mono.ttf")) > 1.5 * _ink_width(draw(""))
+
+
+def test_unknown_font_family_is_invalid(base: bytes) -> None:
+    with pytest.raises(TransformationError) as raised:
+        run(base, "l-text,i-Hi,ff-NoSuchFont,l-end")
+    assert raised.value.status == 400
+    assert run(base, "l-text,i-Hi,ff-Open%20Sans,l-end").width == 600

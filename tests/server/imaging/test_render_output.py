@@ -220,3 +220,14 @@ def test_animation_frames_count_towards_the_pixel_limit() -> None:
             limits=Limits(max_source_pixels=80 * 60 * 3),
         )
     assert raised.value.code == "ELIMIT"
+
+
+def test_density_rasterises_vectors_larger() -> None:
+    svg = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="40pt" height="20pt">'
+        b'<rect width="100%" height="100%" fill="blue"/></svg>'
+    )
+    limits = Limits(allow_svg=True)
+    normal = render(svg, parse_transformation("f-png"), accept=None, limits=limits)
+    dense = render(svg, parse_transformation("dn-144,f-png"), accept=None, limits=limits)
+    assert dense.width == 2 * normal.width and dense.height == 2 * normal.height
