@@ -5,8 +5,10 @@ Run: ``.venv/bin/python bench/url_throughput.py`` (options: ``--help``).
 The official package is installed once into its own virtualenv under ``bench/.venvs/official``
 and reused. Every measurement runs in a fresh subprocess pinned to one CPU core; the two SDKs
 alternate round by round (ours first on even rounds, official first on odd ones) so that drift in
-machine load hits both alike. Each subprocess first checks that both SDKs build the same URL for
-every case, then times each case for a fixed wall-clock slice and reports URLs per second.
+machine load hits both alike. Each subprocess builds a sample URL per case (the parent checks
+that both SDKs agree), then times each case for a slice of CPU time in batches of 1,000 calls
+and reports its best batch in URLs per CPU-second: process time, so that time the scheduler
+gives to other processes on a busy machine does not count.
 """
 
 from __future__ import annotations
@@ -75,18 +77,21 @@ def run_worker(seconds: float, core: int | None) -> None:
 def _calls_per_second(
     url: Callable[[dict[str, Any]], str], options: dict[str, Any], seconds: float
 ) -> float:
-    batch = 200
+    """The best rate over short batches, in CPU time: time spent descheduled does not count."""
+    batch = 1000
     for _ in range(batch):  # warm-up
         url(options)
-    calls = 0
-    start = time.perf_counter()
+    best = 0.0
+    deadline = time.process_time() + seconds
     while True:
+        start = time.process_time()
         for _ in range(batch):
             url(options)
-        calls += batch
-        elapsed = time.perf_counter() - start
-        if elapsed >= seconds:
-            return calls / elapsed
+        end = time.process_time()
+        if end > start:
+            best = max(best, batch / (end - start))
+        if end >= deadline:
+            return best
 
 
 # --- parent: prepares the official virtualenv and alternates the two SDKs ---------------------
@@ -167,21 +172,31 @@ def report(
         f"ImageKit.url() throughput, URLs/s; {arguments.rounds} rounds x {arguments.seconds}s "
         f"per case, core {arguments.core}, Python {sys.version.split()[0]}"
     )
-    header = ("case", "ours best", "ours median", "4.2.0 best", "4.2.0 median", "ratio")
+    header = (
+        "case",
+        "ours best",
+        "ours median",
+        "4.2.0 best",
+        "4.2.0 median",
+        "ratio best",
+        "ratio median",
+    )
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     all_met = True
     for name in CASES:
         ours, official = rates["ours"][name], rates["official"][name]
-        ratio = statistics.median(ours) / statistics.median(official)
-        all_met &= ratio >= TARGET_RATIO
+        best_ratio = max(ours) / max(official)
+        median_ratio = statistics.median(ours) / statistics.median(official)
+        all_met &= min(best_ratio, median_ratio) >= TARGET_RATIO
         row = (
             name,
             f"{max(ours):,.0f}",
             f"{statistics.median(ours):,.0f}",
             f"{max(official):,.0f}",
             f"{statistics.median(official):,.0f}",
-            f"{ratio:.2f}x",
+            f"{best_ratio:.2f}x",
+            f"{median_ratio:.2f}x",
         )
         print("| " + " | ".join(row) + " |")
         if not same_url(samples["ours"][name], samples["official"][name]):
@@ -189,10 +204,8 @@ def report(
             print(f"    ours:     {samples['ours'][name]}", file=sys.stderr)
             print(f"    official: {samples['official'][name]}", file=sys.stderr)
             all_met = False
-    print(
-        f"ratio = median ours / median official; target >= {TARGET_RATIO}x: "
-        f"{'met' if all_met else 'NOT met'}"
-    )
+    verdict = "met" if all_met else "NOT met"
+    print(f"target: ours >= {TARGET_RATIO}x official by best and by median: {verdict}")
     return 0 if all_met or not arguments.check else 1
 
 
