@@ -71,6 +71,9 @@ class Settings:
     webhook_timeout_seconds: float = 5.0
     # Apply migrations on start-up (the CLI `migrate` command does it explicitly).
     migrate_on_start: bool = True
+    # How long a bulk job stays leased to a process without progress before another
+    # process may resume it (seconds); renewed by every batch.
+    job_lease_seconds: float = 30.0
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -113,6 +116,7 @@ class Settings:
         _read(env, values, "IMAGEKIT_FETCH_TIMEOUT", "fetch_timeout_seconds", float)
         _read(env, values, "IMAGEKIT_WEBHOOK_TIMEOUT", "webhook_timeout_seconds", float)
         _read(env, values, "IMAGEKIT_MIGRATE_ON_START", "migrate_on_start", _parse_bool)
+        _read(env, values, "IMAGEKIT_JOB_LEASE_SECONDS", "job_lease_seconds", float)
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]
 
