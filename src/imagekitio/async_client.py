@@ -46,6 +46,7 @@ from .models.UpdateCustomMetadataFieldsRequestOptions import (
 from .models.UpdateFileRequestOptions import UpdateFileRequestOptions
 from .models.UploadFileRequestOptions import UploadFileRequestOptions
 from .operations import custom_fields, files, folders, metadata, purge, upload
+from .request_context import RequestContext
 from .resource import ImageKitRequest
 from .sync_transport import DEFAULT_TIMEOUT, Timeout
 from .upload_source import UploadSource
@@ -86,7 +87,7 @@ class AsyncImageKit:
         self.transport = AsyncTransport(timeout=timeout, retry=self.ik_request.retry)
 
     @property
-    def _ctx(self) -> Any:
+    def _ctx(self) -> RequestContext:
         return self.ik_request.context
 
     async def _send(self, operation: Operation[ResultT]) -> ResultT:

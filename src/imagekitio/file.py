@@ -28,6 +28,7 @@ from .models.results.TagsResult import TagsResult
 from .models.results.UploadFileResult import UploadFileResult
 from .operations import custom_fields, files, folders, metadata, purge
 from .operations import upload as upload_ops
+from .request_context import RequestContext
 from .resource import ImageKitRequest
 
 
@@ -36,7 +37,7 @@ class File:
         self.request = request_obj
 
     @property
-    def _ctx(self) -> Any:
+    def _ctx(self) -> RequestContext:
         return self.request.context
 
     def upload(self, file: Any, file_name: Any, options: Any = None) -> UploadFileResult:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import requests
@@ -48,7 +48,7 @@ class SyncTransport:
         timeout: Timeout = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         session: requests.Session | None = None,
-        sleep: Any = time.sleep,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
