@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import pyvips
+
 from imagekit_server.imaging.plan import OutputOptions
 
 _WHITE = [255.0, 255.0, 255.0]
@@ -32,9 +34,26 @@ def has_real_alpha(image: Any) -> bool:
     return bool(image.hasalpha()) and image[image.bands - 1].min() < 255
 
 
+def to_srgb_profile(image: Any) -> Any:
+    """Convert pixels from an embedded colour profile to sRGB, so stripping it changes nothing.
+
+    ImageKit strips profiles without converting (colours may look washed out); converting first
+    is our deliberate improvement (transformations.md §4.5).
+    """
+    if image.get_typeof("icc-profile-data") == 0 or image.interpretation != "srgb":
+        return image
+    try:
+        converted = image.icc_transform("srgb", embedded=True, intent="relative")
+    except pyvips.Error:
+        return image  # unreadable profile: strip it as ImageKit does
+    return converted.cast("uchar") if converted.format != "uchar" else converted
+
+
 def encode(image: Any, format_name: str, options: OutputOptions, defaults: OutputDefaults) -> bytes:
     quality = options.quality or defaults.quality
     keep = _keep(options)
+    if keep == "none":
+        image = to_srgb_profile(image)
     if format_name == "jpeg":
         if image.hasalpha():
             image = image.flatten(background=_WHITE if image.bands > 2 else [255.0])

@@ -231,3 +231,15 @@ def test_density_rasterises_vectors_larger() -> None:
     normal = render(svg, parse_transformation("f-png"), accept=None, limits=limits)
     dense = render(svg, parse_transformation("dn-144,f-png"), accept=None, limits=limits)
     assert dense.width == 2 * normal.width and dense.height == 2 * normal.height
+
+
+def test_colour_profile_converted_to_srgb_unless_kept() -> None:
+    red = pyvips.Image.black(32, 32).new_from_image([255, 0, 0]).copy(interpretation="srgb")
+    wide = red.icc_transform("p3", input_profile="srgb", embedded=False)
+    data = bytes(wide.jpegsave_buffer(Q=98, keep="all"))
+    converted = decode(render(data, parse_transformation("f-png"), accept=None, limits=Limits()))
+    assert converted.get_typeof("icc-profile-data") == 0
+    assert converted(10, 10)[0] > 250 and converted(10, 10)[1] < 10
+    kept = decode(render(data, parse_transformation("f-png,cp-true"), accept=None, limits=Limits()))
+    assert kept.get_typeof("icc-profile-data") != 0
+    assert kept(10, 10)[1] > 30  # the P3 pixel values are left as they were
