@@ -5,7 +5,10 @@ its speed. The work is table-driven and skips ``urllib.parse`` round-trips where
 provably identical: a plain ``http(s)://host/path?query`` URL is split by one regular expression,
 an all-text query is quoted in one pass, and the HMAC key schedule is computed once per private
 key. Anything unusual (fragments, ``;`` parameters, odd hosts, non-text values) takes the exact
-``urllib`` route.
+``urllib`` route; ``tests/sdk/test_url_fast_paths.py`` holds each shortcut to the code it replaces.
+
+"Now" for expiring URLs comes from the ``clock`` given to ``Url`` (``time.time`` by default), so
+tests freeze time without patching ``datetime``.
 """
 
 from __future__ import annotations
@@ -42,8 +45,8 @@ _PLAIN_VALUE_TYPES = frozenset({str, int, float})
 # stay, space becomes `+`, everything else `%XX`.
 _ALWAYS_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~"
 _QUOTE_PLUS_TABLE = [
-    char if char in _ALWAYS_SAFE else "+" if char == " " else f"%{code:02X}"
-    for code, char in ((code, chr(code)) for code in range(128))
+    chr(code) if chr(code) in _ALWAYS_SAFE else "+" if code == 0x20 else f"%{code:02X}"
+    for code in range(128)
 ]
 # A whole query is quoted at once with two control characters standing in for `&` and `=`.
 _PAIR_MARK = "\x00"
@@ -89,7 +92,7 @@ _SNAKE_KEYS_LIMIT = 1024
 _SHA1_BLOCK_SIZE = 64
 _INNER_PAD = bytes(byte ^ 0x36 for byte in range(256))
 _OUTER_PAD = bytes(byte ^ 0x5C for byte in range(256))
-_HMAC_STATES: dict[str, tuple[Any, Any]] = {}
+_HMAC_STATES: dict[str, tuple[hashlib._Hash, hashlib._Hash]] = {}
 _HMAC_STATES_LIMIT = 64
 
 
