@@ -12,6 +12,7 @@ import os
 import pathlib
 from typing import Any
 
+import imagekitio
 import imagekitio.errors
 
 SNAPSHOT = pathlib.Path(__file__).with_name("public_surface.json")
@@ -166,6 +167,9 @@ def test_4x_import_paths_and_constants_exist() -> None:
     from imagekitio.utils.calculation import DEFAULT_TIME_DIFF
 
     assert ImageKit is ClientImageKit
+    assert (
+        imagekitio.AsyncImageKit is importlib.import_module("imagekitio.async_client").AsyncImageKit
+    )
     assert (URL.API_BASE_URL, URL.UPLOAD_BASE_URL, URL.BULK_FILE_DELETE) == (
         "https://api.imagekit.io",
         "https://upload.imagekit.io",

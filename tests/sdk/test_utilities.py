@@ -110,3 +110,16 @@ def test_camel_to_snake(camel: str, snake: str) -> None:
 )
 def test_snake_to_lower_camel(snake: str, camel: str) -> None:
     assert snake_to_lower_camel(snake) == camel
+
+
+def test_client_url_uses_the_client_settings() -> None:
+    ik = ImageKit(
+        "public_x",
+        "private_x",
+        "https://ik.imagekit.io/demo",
+        transformation_position="query",
+    )
+
+    url = ik.url({"path": "/a.jpg", "transformation": [{"height": "300", "width": "400"}]})
+
+    assert url == "https://ik.imagekit.io/demo/a.jpg?tr=h-300%2Cw-400"
