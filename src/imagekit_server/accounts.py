@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -17,6 +18,24 @@ from imagekit_server.ids import new_api_key
 
 class AccountExists(ValueError):
     """An account with this id (or key) exists already."""
+
+
+class InvalidAccountId(ValueError):
+    """The id cannot be an URL path segment of its own (bad characters or a reserved name)."""
+
+
+_ACCOUNT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+# First path segments the API, the docs and the health check already use.
+RESERVED_ACCOUNT_IDS = frozenset({"v1", "api", "docs", "redoc", "healthz"})
+
+
+def check_account_id(account_id: str) -> str:
+    if not _ACCOUNT_ID.fullmatch(account_id) or account_id.lower() in RESERVED_ACCOUNT_IDS:
+        raise InvalidAccountId(
+            f"invalid account id {account_id!r}: use letters, digits, '_' and '-', "
+            f"not one of {', '.join(sorted(RESERVED_ACCOUNT_IDS))}"
+        )
+    return account_id
 
 
 @dataclass(frozen=True)
@@ -53,6 +72,7 @@ def create_account(
     private_key: str | None = None,
 ) -> Account:
     """Insert an account; keys are generated when not given."""
+    check_account_id(account_id)
     if get_account(conn, account_id) is not None:
         raise AccountExists(f"account {account_id!r} exists already")
     account = Account(

@@ -24,8 +24,6 @@ from imagekit_server.delivery.endpoint import deliver
 from imagekit_server.errors import ApiError, api_error_handler
 from imagekit_server.settings import Settings
 
-RESERVED_ACCOUNT_IDS = frozenset({"v1", "api", "docs", "redoc", "openapi.json", "healthz"})
-
 
 def create_app(settings: Settings, context: ServerContext | None = None) -> FastAPI:
     """The ASGI app. Without ``context`` one is opened (migrations, default account, recovery)

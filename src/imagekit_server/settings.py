@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -86,8 +87,8 @@ class Settings:
         object.__setattr__(self, "public_url", self.public_url.rstrip("/"))
         if self.max_upload_bytes <= 0 or self.max_image_pixels <= 0:
             raise SettingsError("size and pixel limits must be positive")
-        if not self.imagekit_id or "/" in self.imagekit_id:
-            raise SettingsError("IMAGEKIT_ID must be a non-empty name without '/'")
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", self.imagekit_id):
+            raise SettingsError("IMAGEKIT_ID must be letters, digits, '_' and '-'")
 
     def url_endpoint(self, account_id: str) -> str:
         """The URL endpoint of an account, e.g. ``http://127.0.0.1:8000/demo``."""
