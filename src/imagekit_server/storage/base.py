@@ -68,6 +68,12 @@ class BlobStore(Protocol):
     def put_bytes(self, key: str, data: bytes) -> None:
         """Store ``data`` under ``key``, replacing any previous blob atomically."""
 
+    def copy(self, source_key: str, target_key: str) -> None:
+        """Store the blob at ``source_key`` under ``target_key`` too, replacing any blob there
+        atomically; the two are independent afterwards. Backends copy without a round trip
+        through this process where they can (a hard link, a server-side S3 copy). Raises
+        ``BlobNotFound`` (naming ``source_key``) when there is no source blob."""
+
     def get_bytes(self, key: str) -> bytes:
         """The whole blob. Raises ``BlobNotFound``."""
 

@@ -82,6 +82,22 @@ class LocalBlobStore:
         finally:
             temp.unlink(missing_ok=True)
 
+    def copy(self, source_key: str, target_key: str) -> None:
+        source = self._path(source_key)
+        target = self._path(target_key)
+        if not source.is_file():
+            raise BlobNotFound(source_key)
+        # Blobs are only ever replaced, never written in place, so sharing the inode is safe.
+        temp = self.temp_dir / f"copy-{secrets.token_hex(8)}"
+        try:
+            try:
+                os.link(source, temp)
+            except _MISSING_ERRORS:
+                raise BlobNotFound(source_key) from None
+            self._install(temp, target, target_key)
+        finally:
+            temp.unlink(missing_ok=True)
+
     def _install(self, temp: Path, path: Path, key: str) -> None:
         """Move ``temp`` over ``path`` atomically and make the rename durable."""
         for attempt in range(_INSTALL_ATTEMPTS):

@@ -30,7 +30,11 @@ from .s3_stream import stream_object
 
 if TYPE_CHECKING:
     from mypy_boto3_s3.client import S3Client
-    from mypy_boto3_s3.type_defs import GetObjectOutputTypeDef, ObjectIdentifierTypeDef
+    from mypy_boto3_s3.type_defs import (
+        CopySourceTypeDef,
+        GetObjectOutputTypeDef,
+        ObjectIdentifierTypeDef,
+    )
 
 __all__ = ["S3BlobStore", "endpoint_from_env", "make_s3_client"]
 
@@ -88,6 +92,21 @@ class S3BlobStore:
         if not source.is_file():
             raise FileNotFoundError(f"no such file to store: {source}")
         self.client.upload_file(str(source), self.bucket, object_key, Config=_TRANSFER)
+
+    def copy(self, source_key: str, target_key: str) -> None:
+        source: CopySourceTypeDef = {"Bucket": self.bucket, "Key": self._object_key(source_key)}
+        target = self._object_key(target_key)
+        if source_key == target_key:  # S3 refuses a copy onto itself that changes nothing
+            if not self.exists(source_key):
+                raise BlobNotFound(source_key)
+            return
+        try:
+            # Server-side; the managed copy switches to multipart copy for big objects.
+            self.client.copy(source, self.bucket, target, Config=_TRANSFER)
+        except ClientError as exc:
+            if _error_code(exc) in _NOT_FOUND_CODES:
+                raise BlobNotFound(source_key) from None
+            raise
 
     # -- reading ---------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import threading
 import time
 import tracemalloc
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,41 @@ def test_keys_are_independent(store: BlobStore) -> None:
     assert store.get_bytes("a/b.txt") == b"1"
     assert store.get_bytes("a/b.txt.bak") == b"2"
     assert store.get_bytes("a/c/b.txt") == b"3"
+
+
+def test_copy_makes_an_independent_blob(store: BlobStore) -> None:
+    data = _pattern(5000)
+    store.put_bytes("orig/a.jpg", data)
+    store.copy("orig/a.jpg", "copies/deep/a.jpg")
+    assert store.get_bytes("copies/deep/a.jpg") == data
+    store.put_bytes("orig/a.jpg", b"changed")
+    assert store.get_bytes("copies/deep/a.jpg") == data
+    store.delete("orig/a.jpg")
+    assert store.get_bytes("copies/deep/a.jpg") == data
+    store.put_bytes("copies/deep/a.jpg", b"target changed")
+    assert not store.exists("orig/a.jpg")
+
+
+def test_copy_overwrites_the_target(store: BlobStore) -> None:
+    store.put_bytes("src.bin", b"new")
+    store.put_bytes("dst.bin", b"old and longer")
+    store.copy("src.bin", "dst.bin")
+    assert store.get_bytes("dst.bin") == b"new"
+    assert store.get_bytes("src.bin") == b"new"
+
+
+def test_copy_onto_itself_keeps_the_blob(store: BlobStore) -> None:
+    store.put_bytes("self.bin", b"same")
+    store.copy("self.bin", "self.bin")
+    assert store.get_bytes("self.bin") == b"same"
+
+
+def test_copy_of_missing_blob_raises_blob_not_found(store: BlobStore) -> None:
+    store.put_bytes("dst.bin", b"kept")
+    with pytest.raises(BlobNotFound) as caught:
+        store.copy("absent.bin", "dst.bin")
+    assert caught.value.args == ("absent.bin",)
+    assert store.get_bytes("dst.bin") == b"kept"
 
 
 # -- ranges -----------------------------------------------------------------------------------
@@ -266,8 +302,8 @@ def test_delete_prefix_refuses_empty_prefix(listed: BlobStore) -> None:
 
 def test_delete_prefix_more_than_one_batch(store: BlobStore) -> None:
     keys = [f"many/{i:05d}.bin" for i in range(1100)]
-    for key in keys:
-        store.put_bytes(key, b"")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda key: store.put_bytes(key, b""), keys))
     store.put_bytes("manyother.bin", b"")
     assert store.delete_prefix("many/") == 1100
     assert list(store.list_keys()) == ["manyother.bin"]
@@ -303,10 +339,19 @@ def test_invalid_keys_are_refused_everywhere(store: BlobStore, key: str, tmp_pat
     def put_file(store: BlobStore, key: str) -> None:
         store.put_file(key, source)
 
-    for call in [*KEYED_CALLS, put_file]:
+    def copy_from(store: BlobStore, key: str) -> None:
+        store.copy(key, "target.bin")
+
+    def copy_to(store: BlobStore, key: str) -> None:
+        store.copy("source.bin", key)
+
+    for call in [*KEYED_CALLS, put_file, copy_from, copy_to]:
         with pytest.raises(InvalidBlobKey):
             call(store, key)
     assert list(store.list_keys()) == []
+    store.put_bytes("source.bin", b"x")
+    with pytest.raises(InvalidBlobKey):
+        copy_to(store, key)
 
 
 @pytest.mark.parametrize("prefix", ["../", "/", "a/../", "\x00"])

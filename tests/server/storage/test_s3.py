@@ -191,3 +191,16 @@ def test_stream_does_not_resume_onto_another_version(
 
 def test_s3_store_satisfies_protocol(s3_store: S3BlobStore) -> None:
     assert isinstance(s3_store, BlobStore)
+
+
+def test_big_copy_is_server_side_and_complete(
+    s3_store: S3BlobStore, s3_admin_client: S3Client, tmp_path: Path
+) -> None:
+    source = tmp_path / "big.bin"
+    source.write_bytes(os.urandom(20 << 20))
+    s3_store.put_file("big.bin", source)
+    s3_store.copy("big.bin", "copy/big.bin")
+    head = s3_admin_client.head_object(Bucket=s3_store.bucket, Key="store/copy/big.bin")
+    assert head["ContentLength"] == 20 << 20
+    assert head["ETag"].strip('"').endswith("-3")  # copied part by part, on the server
+    assert s3_store.get_bytes("copy/big.bin") == source.read_bytes()
