@@ -16,20 +16,24 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
+import random
 import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 OFFICIAL_VENV = BENCH_DIR / ".venvs" / "official"
 OFFICIAL_REQUIREMENT = "imagekitio==4.2.0"
 TARGET_RATIO = 4.0
+FROZEN_NOW = 1_700_000_000  # "now" for --compare, so that expiring URLs match
 
-INIT = {
+INIT: dict[str, Any] = {
     "public_key": "public_BENCH_KEY",
     "private_key": "private_BENCH_KEY",
     "url_endpoint": "https://ik.example.com/demo",
@@ -94,6 +98,90 @@ def _calls_per_second(
             return best
 
 
+def run_url_builder(sdk: str) -> None:
+    """Read pickled option dicts on stdin, write the URL (or error type) each one gives."""
+    from imagekitio import ImageKit
+
+    imagekit = ImageKit(**INIT)
+    if sdk == "official":
+        import imagekitio.url as official_url  # 4.2.0 reads "now" from its `dt` global
+
+        class FrozenDatetime:
+            @staticmethod
+            def now() -> Any:
+                return SimpleNamespace(timestamp=lambda: float(FROZEN_NOW))
+
+        official_url.dt = FrozenDatetime  # type: ignore[attr-defined]
+    else:
+        from imagekitio.url import Url
+
+        imagekit.url_obj = Url(imagekit.ik_request, clock=lambda: FROZEN_NOW)
+    results = []
+    for options in pickle.load(sys.stdin.buffer):
+        try:
+            results.append(("url", imagekit.url(options)))
+        except Exception as error:  # the error type is part of the behaviour compared
+            results.append(("error", type(error).__name__))
+    pickle.dump(results, sys.stdout.buffer)
+
+
+def random_options(generator: random.Random) -> dict[str, Any]:
+    """Options mixing every feature with awkward characters, types and edge cases."""
+    characters = "aZ09 -_.~/?#;&=+%,:@!é中\t"
+
+    def text(longest: int = 8) -> str:
+        return "".join(generator.choice(characters) for _ in range(generator.randint(0, longest)))
+
+    def value() -> Any:
+        return generator.choice([text(), generator.randint(-5, 500), True, False, None, "-", 1.5])
+
+    options: dict[str, Any] = {}
+    if generator.random() < 0.7:
+        options["path"] = generator.choice(["/", "//", ""]) + text(12)
+    if generator.random() < 0.4:
+        host = generator.choice(["https://ik.example.com/demo/", "http://h:8/", "HTTPS://X.y/"])
+        options["src"] = host + text(10) + generator.choice(["", "?" + text(10), "?a=1&b=&a=2"])
+    if generator.random() < 0.7:
+        keys = ["height", "width", "raw", "oi", "default_image", "effect_sharpen", "aspectRatio"]
+        options["transformation"] = [
+            {key: text() if key in {"raw", "oi", "default_image"} else value() for key in step}
+            for step in (generator.sample(keys, generator.randint(0, 3)) for _ in range(3))
+        ]
+    for key, choices in (
+        ("transformationPosition", ["path", "query", "middle"]),
+        ("signed", [True, False, 1]),
+        ("expireSeconds", [0, None, 60]),
+        ("urlEndpoint", ["https://cdn.x/y/", "http://127.0.0.1:8080/demo", "https://é.test/a"]),
+    ):
+        if generator.random() < 0.3:
+            options[key] = generator.choice(choices)
+    if generator.random() < 0.4:
+        names = [text(4), "ik-attachment", "tr", "ik-s"]
+        options["queryParameters"] = {generator.choice(names): value() for _ in range(3)}
+    return options
+
+
+def compare(count: int, seed: int) -> int:
+    """Build ``count`` random URLs with both SDKs; print and count the differences."""
+    generator = random.Random(seed)
+    cases = pickle.dumps([random_options(generator) for _ in range(count)])
+    outputs = {}
+    for sdk, python in (("ours", Path(sys.executable)), ("official", official_python())):
+        command = [str(python), str(Path(__file__).resolve()), "--build-urls", sdk]
+        done = subprocess.run(command, input=cases, capture_output=True, check=True, cwd=BENCH_DIR)
+        outputs[sdk] = pickle.loads(done.stdout)
+    differences = 0
+    paired = zip(pickle.loads(cases), outputs["ours"], outputs["official"], strict=True)
+    for options, ours, official in paired:
+        if ours != official:
+            differences += 1
+            print(f"{options!r}\n  ours:     {ours}\n  official: {official}")
+    errors = sum(kind == "error" for kind, _ in outputs["official"])
+    print(f"{count} random option sets (seed {seed}, {errors} raising in 4.2.0): ", end="")
+    print(f"{differences} differ")
+    return 1 if differences else 0
+
+
 # --- parent: prepares the official virtualenv and alternates the two SDKs ---------------------
 
 
@@ -140,11 +228,21 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=0.5, help="time per case (default 0.5)")
     parser.add_argument("--core", type=int, default=max(os.sched_getaffinity(0)), help="CPU core")
     parser.add_argument("--check", action="store_true", help=f"exit 1 below {TARGET_RATIO}x")
+    parser.add_argument(
+        "--compare", type=int, metavar="N", help="instead of timing, diff N random URLs vs 4.2.0"
+    )
+    parser.add_argument("--seed", type=int, default=0, help="random seed for --compare")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--build-urls", choices=["ours", "official"], help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.worker:
         run_worker(arguments.seconds, arguments.core)
         return 0
+    if arguments.build_urls:
+        run_url_builder(arguments.build_urls)
+        return 0
+    if arguments.compare:
+        return compare(arguments.compare, arguments.seed)
 
     interpreters = {"ours": Path(sys.executable), "official": official_python()}
     rates: dict[str, dict[str, list[float]]] = {
