@@ -13,15 +13,20 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Route
 
+from imagekit_server.api import bulk_jobs as bulk_jobs_api
 from imagekit_server.api import custom_metadata_fields as custom_metadata_fields_api
 from imagekit_server.api import file_details_update as file_details_update_api
+from imagekit_server.api import file_operations as file_operations_api
 from imagekit_server.api import files as files_api
+from imagekit_server.api import folders as folders_api
+from imagekit_server.api import purge as purge_api
 from imagekit_server.api import tags as tags_api
 from imagekit_server.api import upload as upload_api
 from imagekit_server.api import versions as versions_api
 from imagekit_server.context import ServerContext, open_context
 from imagekit_server.delivery.endpoint import deliver
 from imagekit_server.errors import ApiError, api_error_handler
+from imagekit_server.jobs.runner import JobRunner
 from imagekit_server.settings import Settings
 
 
@@ -33,9 +38,12 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = context is None
         app.state.context = context or open_context(settings)
+        app.state.job_runner = JobRunner(app.state.context)
+        app.state.job_runner.start()
         try:
             yield
         finally:
+            app.state.job_runner.stop()
             if owned:
                 app.state.context.close()
 
@@ -56,6 +64,10 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
         versions_api.router,
         tags_api.router,
         custom_metadata_fields_api.router,
+        file_operations_api.router,
+        purge_api.router,
+        folders_api.router,
+        bulk_jobs_api.router,
     ):
         app.include_router(library_router)
     app.add_api_route("/healthz", _healthz, methods=["GET"], include_in_schema=False)
