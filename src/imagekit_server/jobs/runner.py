@@ -1,0 +1,76 @@
+"""The background thread of each server process that claims and runs bulk jobs.
+
+Jobs are claimed through the queue's leases, so with several processes each job runs in one
+of them at a time; ``wake`` makes a just-submitted job start without waiting for the next
+poll. On shutdown the current job stops between batches and its lease is released, so a
+restarted (or another) process resumes it straight away.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from imagekit_server.context import ServerContext
+from imagekit_server.jobs import queue
+from imagekit_server.jobs.folder_transfer import run_folder_transfer
+from imagekit_server.jobs.queue import Job, LeaseLost
+
+log = logging.getLogger("imagekit_server.jobs")
+POLL_SECONDS = 1.0
+FOLDER_JOB_TYPES = frozenset({"COPY_FOLDER", "MOVE_FOLDER", "RENAME_FOLDER"})
+
+
+class JobRunner:
+    def __init__(self, context: ServerContext, *, poll_seconds: float = POLL_SECONDS) -> None:
+        self.context = context
+        self.owner = f"{context.lease.token}-{threading.get_native_id()}"
+        self.poll_seconds = poll_seconds
+        self._stopping = threading.Event()
+        self._wake = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="bulk-jobs", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                job = queue.claim_next(
+                    self.context.engine, self.owner, self.context.settings.job_lease_seconds
+                )
+            except Exception:
+                log.exception("could not claim a bulk job")
+                job = None
+            if job is None:
+                self._wake.wait(self.poll_seconds)
+                self._wake.clear()
+                continue
+            self._run(job)
+
+    def _run(self, job: Job) -> None:
+        try:
+            if job.type not in FOLDER_JOB_TYPES:
+                raise ValueError(f"unknown job type {job.type!r}")
+            finished = run_folder_transfer(
+                self.context, job, self.owner, should_stop=self._stopping.is_set
+            )
+        except LeaseLost:
+            log.warning("bulk job %s was taken over by another process", job.id)
+            return
+        except Exception:
+            # The lease runs out and the job is retried from its last committed batch.
+            log.exception("bulk job %s failed; it will be retried", job.id)
+            self._stopping.wait(self.context.settings.job_lease_seconds)
+            return
+        if not finished:
+            queue.release(self.context.engine, job.id, self.owner)

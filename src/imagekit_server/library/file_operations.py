@@ -1,0 +1,116 @@
+"""Copy, move and rename one file (api.md §4.13, §4.14), each in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from imagekit_server.context import ServerContext
+from imagekit_server.custom_metadata.values import field_types, load_schemas
+from imagekit_server.db.engine import read_transaction, write_transaction
+from imagekit_server.errors import ApiError, BadRequest, Conflict, NotFound
+from imagekit_server.files import blobs, records
+from imagekit_server.files.naming import join_path
+from imagekit_server.library import file_copies
+from imagekit_server.library.file_state import lock_file_by_path
+
+
+@dataclass(frozen=True)
+class Transfer:
+    source_path: str  # "/a/b.jpg"
+    destination_folder: str  # normalised: "/" or "/x/y"
+    include_versions: bool = True
+
+
+def _source_missing() -> ApiError:
+    return NotFound("No file found with filePath sourceFilePath.", reason="SOURCE_FILE_MISSING")
+
+
+def _version_limit() -> ApiError:
+    return BadRequest(
+        "The destination file would have more versions than allowed.",
+        reason="VERSION_LIMIT_EXCEEDED",
+    )
+
+
+def _same_folder() -> ApiError:
+    return BadRequest(
+        "sourceFilePath and destinationPath are the same folder.",
+        reason="SAME_SOURCE_AND_DESTINATION",
+    )
+
+
+def copy_file(context: ServerContext, account_id: str, transfer: Transfer) -> None:
+    with read_transaction(context.engine) as conn:
+        row = records.find_by_path(conn, account_id, transfer.source_path)
+        if row is None:
+            raise _source_missing()
+        if row.folder_path == transfer.destination_folder:
+            raise _same_folder()
+        chain = file_copies.version_chain(conn, row, all_versions=transfer.include_versions)
+    new_keys = file_copies.copy_blobs_for(context, account_id, chain)
+    try:
+        with write_transaction(context.engine) as conn:
+            target = join_path(transfer.destination_folder, row.name)
+            if not file_copies.fits_at(conn, account_id, target, len(chain)):
+                raise _version_limit()
+            file_copies.place_versions(
+                conn,
+                account_id=account_id,
+                folder=transfer.destination_folder,
+                name=row.name,
+                chain=file_copies.with_blobs(chain, new_keys),
+                field_types=field_types(load_schemas(conn, account_id)),
+                now=datetime.now(timezone.utc),
+            )
+            for key in new_keys.values():
+                blobs.clear_intent(conn, key)
+    except BaseException:
+        blobs.discard(context.engine, context.store, list(new_keys.values()))
+        raise
+
+
+def move_file(context: ServerContext, account_id: str, transfer: Transfer) -> None:
+    with write_transaction(context.engine) as conn:
+        row = lock_file_by_path(conn, account_id, transfer.source_path)
+        if row is None:
+            raise _source_missing()
+        if row.folder_path == transfer.destination_folder:
+            raise _same_folder()
+        target = join_path(transfer.destination_folder, row.name)
+        incoming = file_copies.version_count(conn, row.id)
+        if not file_copies.fits_at(conn, account_id, target, incoming):
+            raise _version_limit()
+        file_copies.move_file_row(
+            conn,
+            row,
+            folder=transfer.destination_folder,
+            field_types=field_types(load_schemas(conn, account_id)),
+            now=datetime.now(timezone.utc),
+        )
+
+
+def rename_file(context: ServerContext, account_id: str, file_path: str, new_name: str) -> str:
+    """Rename a file and all its versions; returns the old file path (for purging)."""
+    with write_transaction(context.engine) as conn:
+        row = lock_file_by_path(conn, account_id, file_path)
+        if row is None:
+            raise NotFound("No file found with filePath.", reason="FILE_MISSING")
+        if row.name == new_name:
+            raise BadRequest(
+                "newFileName is the same as the current name.", reason="SAME_OLD_AND_NEW_NAME"
+            )
+        if lock_file_by_path(conn, account_id, join_path(row.folder_path, new_name)):
+            raise Conflict(
+                "A file with newFileName already exists in the folder.",
+                reason="FILE_ALREADY_EXISTS",
+            )
+        file_copies.move_file_row(
+            conn,
+            row,
+            folder=row.folder_path,
+            name=new_name,
+            field_types={},
+            now=datetime.now(timezone.utc),
+        )
+    return str(row.file_path)
