@@ -19,6 +19,14 @@ Timeout = float | tuple[float, float] | None
 DEFAULT_TIMEOUT = 60.0
 
 
+class RequestsConnectionError(APIConnectionError, requests.ConnectionError):
+    """Also a ``requests.ConnectionError``, which is what 4.x let through."""
+
+
+class RequestsTimeoutError(APITimeoutError, requests.Timeout):
+    """Also a ``requests.Timeout``."""
+
+
 class _SizedStream:
     """An iterable body with a known ``len`` so requests sends Content-Length, not chunks."""
 
@@ -68,9 +76,11 @@ class SyncTransport:
                 timeout=self.timeout,
             )
         except requests.Timeout as exc:
-            raise APITimeoutError(f"{request.method} {request.url} timed out: {exc}") from exc
+            message = f"{request.method} {request.url} timed out: {exc}"
+            raise RequestsTimeoutError(message) from exc
         except requests.ConnectionError as exc:
-            raise APIConnectionError(f"{request.method} {request.url} failed: {exc}") from exc
+            message = f"{request.method} {request.url} failed: {exc}"
+            raise RequestsConnectionError(message) from exc
         return ApiResponse(
             response.status_code, CaseInsensitiveDict(response.headers), response.content
         )

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
 import pytest
+import requests
 
 from imagekitio import ImageKit
 from imagekitio.errors import APIConnectionError, APITimeoutError
@@ -121,11 +122,12 @@ def test_timeout_raises_api_timeout_error(recording_server: RecordingServer) -> 
     started = time.monotonic()
     with (
         fast_retrying_client(recording_server, retries=1, timeout=0.2) as ik,
-        pytest.raises(APITimeoutError),
+        pytest.raises(APITimeoutError) as caught,
     ):
         ik.list_files()
 
     assert time.monotonic() - started < 0.9
+    assert isinstance(caught.value, requests.Timeout)
     assert len(recording_server.requests) == 2  # one retry after the first timeout
 
 
@@ -157,6 +159,7 @@ def test_connection_refused_raises_after_retries() -> None:
         ik.list_files()
 
     assert not isinstance(caught.value, APITimeoutError)
+    assert isinstance(caught.value, requests.ConnectionError)  # what 4.x callers catch
     assert len(sleeps) == 2
 
 
