@@ -232,3 +232,16 @@ blob_intents = Table(
     Column("account_id", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+# Named transformations (`n-<name>` in URLs), managed per account through the CLI and
+# /v1/x/named-transformations; `transformation` is a chain in URL syntax (without `tr:`).
+named_transformations = Table(
+    "named_transformations",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("account_id", String(64), ForeignKey("accounts.id"), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("transformation", Text, nullable=False),
+    *_timestamps(),
+    UniqueConstraint("account_id", "name", name="uq_named_transformations_account_name"),
+)
