@@ -1,4 +1,20 @@
-"""ImageKit Python SDK (4.x-compatible): ``ImageKit`` (sync) and ``AsyncImageKit`` (async)."""
+"""ImageKit Python SDK, a drop-in for ``imagekitio`` 4.x: ``ImageKit`` and ``AsyncImageKit``.
+
+Everything 4.x offered keeps its import path, name and signature. Beyond 4.x (keyword-only
+constructor arguments, all optional):
+
+* ``api_base_url`` / ``upload_base_url``: where requests go. Precedence: the argument, then the
+  ``IMAGEKIT_API_BASE_URL`` / ``IMAGEKIT_UPLOAD_BASE_URL`` environment variables (read when the
+  client is created), then ``imagekitio.constants.url.URL`` (read on every call).
+* ``timeout``: seconds per request (float or ``(connect, read)``), 60 by default.
+* ``max_retries``: extra attempts (default 2) after connection errors, timeouts and 429/5xx,
+  only for requests safe to repeat (GET, DELETE, PUT, tag changes; never uploads), waiting as
+  ``Retry-After`` / ``X-RateLimit-Reset`` say, else with exponential backoff.
+
+``upload_file`` streams ``bytes``, binary files and paths (memory stays flat); a ``str`` is a URL
+or base64 text as in 4.x. Errors: the 4.x classes in ``imagekitio.exceptions`` subclass the tree
+in ``imagekitio.errors``. ``AsyncImageKit`` needs the ``async`` extra (``httpx2``).
+"""
 
 from __future__ import annotations
 
