@@ -65,6 +65,28 @@ def anchor_offset(anchor: str | None, free_x: int, free_y: int) -> tuple[int, in
     return left, top
 
 
+FocusPoint = tuple[float, float]  # `fo-custom` centre as fractions of the source size
+
+
+def focus_offset(
+    focus: str | None,
+    point: FocusPoint | None,
+    image_width: int,
+    image_height: int,
+    width: int,
+    height: int,
+) -> tuple[int, int]:
+    """Top-left of a ``width`` x ``height`` window: by anchor, or centred on the custom focus."""
+    if focus == "custom" and point is not None:
+        left = round_half_up(point[0] * image_width - width / 2)
+        top = round_half_up(point[1] * image_height - height / 2)
+        return (
+            min(max(left, 0), max(image_width - width, 0)),
+            min(max(top, 0), max(image_height - height, 0)),
+        )
+    return anchor_offset(focus, image_width - width, image_height - height)
+
+
 def plan_geometry(
     step: Step,
     source_width: int,
@@ -72,6 +94,7 @@ def plan_geometry(
     width: int | None,
     height: int | None,
     variables: Mapping[str, float],
+    focus_point: FocusPoint | None = None,
 ) -> list[Operation]:
     """Operations turning a ``source_width`` x ``source_height`` image into the request."""
     if width is None and height is None:
@@ -80,19 +103,24 @@ def plan_geometry(
     if mode in {"extract", "pad_extract", "pad_extract_no_shrink"}:
         target_width = width if width is not None else source_width
         target_height = height if height is not None else source_height
-        return _extract(
-            step, mode, source_width, source_height, target_width, target_height, variables
-        )
+        size = (source_width, source_height, target_width, target_height)
+        return _extract(step, mode, size, variables, focus_point)
     if width is None or height is None:
         scale = width / source_width if width is not None else (height or 1) / source_height
         if mode in _PASS_THROUGH_SINGLE and scale >= 1:
             return []
         return [Resize(_scaled(source_width, scale), _scaled(source_height, scale))]
-    return _both_sides(step, mode, source_width, source_height, width, height)
+    return _both_sides(step, mode, source_width, source_height, width, height, focus_point)
 
 
 def _both_sides(
-    step: Step, mode: str, source_width: int, source_height: int, width: int, height: int
+    step: Step,
+    mode: str,
+    source_width: int,
+    source_height: int,
+    width: int,
+    height: int,
+    point: FocusPoint | None,
 ) -> list[Operation]:
     cover = max(width / source_width, height / source_height)
     contain = min(width / source_width, height / source_height)
@@ -111,32 +139,43 @@ def _both_sides(
         left, top = anchor_offset(step.focus, width - inner_width, height - inner_height)
         return [Resize(inner_width, inner_height), Pad(width, height, left, top)]
     if mode == "maintain_ratio_no_enlarge" and cover > 1:
-        return _largest_box(step, source_width, source_height, width, height)
+        return _largest_box(step, source_width, source_height, width, height, point)
     resized_width = max(width, _scaled(source_width, cover))
     resized_height = max(height, _scaled(source_height, cover))
     operations: list[Operation] = [Resize(resized_width, resized_height)]
-    return [*operations, _crop_at_focus(step, resized_width, resized_height, width, height)]
+    crop = _crop_at_focus(step, resized_width, resized_height, width, height, point)
+    return [*operations, crop]
 
 
 def _crop_at_focus(
-    step: Step, image_width: int, image_height: int, width: int, height: int
+    step: Step,
+    image_width: int,
+    image_height: int,
+    width: int,
+    height: int,
+    point: FocusPoint | None,
 ) -> Operation:
     if (image_width, image_height) == (width, height):
         return Crop(0, 0, width, height)
     if step.focus == "auto":
         return SmartCrop(width, height)
-    left, top = anchor_offset(step.focus, image_width - width, image_height - height)
+    left, top = focus_offset(step.focus, point, image_width, image_height, width, height)
     return Crop(left, top, width, height)
 
 
 def _largest_box(
-    step: Step, source_width: int, source_height: int, width: int, height: int
+    step: Step,
+    source_width: int,
+    source_height: int,
+    width: int,
+    height: int,
+    point: FocusPoint | None,
 ) -> list[Operation]:
     if source_width * height > source_height * width:
         box_width, box_height = max(1, round_half_up(source_height * width / height)), source_height
     else:
         box_width, box_height = source_width, max(1, round_half_up(source_width * height / width))
-    return [_crop_at_focus(step, source_width, source_height, box_width, box_height)]
+    return [_crop_at_focus(step, source_width, source_height, box_width, box_height, point)]
 
 
 def _evaluate(
@@ -152,16 +191,15 @@ def _evaluate(
 
 def _window_origin(
     step: Step,
-    source_width: int,
-    source_height: int,
-    width: int,
-    height: int,
+    size: tuple[int, int, int, int],
     variables: Mapping[str, float],
+    point: FocusPoint | None,
 ) -> tuple[int, int, bool]:
     """Top-left of the extract window and whether it came from centre coordinates."""
+    source_width, source_height, width, height = size
     x, y = _evaluate(step.x, variables, "x"), _evaluate(step.y, variables, "y")
     xc, yc = _evaluate(step.xc, variables, "xc"), _evaluate(step.yc, variables, "yc")
-    left, top = anchor_offset(step.focus, source_width - width, source_height - height)
+    left, top = focus_offset(step.focus, point, source_width, source_height, width, height)
     if x is not None:
         left = x
     elif xc is not None:
@@ -176,19 +214,19 @@ def _window_origin(
 def _extract(
     step: Step,
     mode: str,
-    source_width: int,
-    source_height: int,
-    width: int,
-    height: int,
+    size: tuple[int, int, int, int],
     variables: Mapping[str, float],
+    point: FocusPoint | None,
 ) -> list[Operation]:
+    source_width, source_height, width, height = size
     if mode == "extract":
         width, height = min(width, source_width), min(height, source_height)
         if step.focus == "auto" and step.x is None and step.y is None:
             return [SmartCrop(width, height)]
     elif mode == "pad_extract_no_shrink":
         width, height = max(width, source_width), max(height, source_height)
-    left, top, centred = _window_origin(step, source_width, source_height, width, height, variables)
+    window = (source_width, source_height, width, height)
+    left, top, centred = _window_origin(step, window, variables, point)
     if mode != "extract":
         return [Pad(width, height, -left, -top)]
     outside = left < 0 or top < 0 or left + width > source_width or top + height > source_height

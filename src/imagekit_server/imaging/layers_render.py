@@ -72,6 +72,7 @@ def _layer_context(
         parent=parent,
         image_variables=images,
         single_pass=False,
+        focus_point=None,
     )
 
 

@@ -15,8 +15,7 @@ class Limits:
     max_source_pixels: int = 100_000_000
     max_output_pixels: int = 100_000_000
     max_output_dimension: int = 65_535
-    max_layers: int = 20
-    max_layer_depth: int = 3
+    max_layers: int = 20  # nesting depth is fixed at 3 by the syntax (layers.md §1.1)
     max_processing_seconds: float = 30.0
     max_shadow_pixels: int = 2_000_000
     max_vector_bytes: int = 5 * 1024 * 1024

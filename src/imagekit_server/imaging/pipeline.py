@@ -12,7 +12,7 @@ from imagekit_server.imaging.backgrounds import padded
 from imagekit_server.imaging.conditions import holds
 from imagekit_server.imaging.distort import distort
 from imagekit_server.imaging.errors import limit_exceeded
-from imagekit_server.imaging.geometry import Operation, Pad, Resize, plan_geometry
+from imagekit_server.imaging.geometry import FocusPoint, Operation, Pad, Resize, plan_geometry
 from imagekit_server.imaging.gradient import apply_gradient
 from imagekit_server.imaging.limits import Limits
 from imagekit_server.imaging.loading import SourceInfo, load_full, load_resized
@@ -43,6 +43,7 @@ class ChainContext:
     single_pass: bool = False  # the whole chain reads pixels once, top to bottom
     parent: tuple[int, int] | None = None  # size of the image a layer is drawn on
     image_variables: bool = True  # False in text and solid layers: only bw/bh/bar exist
+    focus_point: FocusPoint | None = None  # `fo-custom`, valid while the image is the original
 
     def variables(self, width: int, height: int) -> dict[str, float]:
         """Expression variables for a step whose input is ``width`` x ``height``."""
@@ -106,7 +107,9 @@ def _current_size(image: Any, context: ChainContext) -> tuple[int, int]:
 def _geometry(step: Step, width: int, height: int, context: ChainContext) -> list[Operation]:
     variables = context.variables(width, height)
     target_width, target_height = requested_size(step, width, height, variables, context.hints)
-    operations = plan_geometry(step, width, height, target_width, target_height, variables)
+    operations = plan_geometry(
+        step, width, height, target_width, target_height, variables, context.focus_point
+    )
     check_operations(operations, context.limits)
     return operations
 
@@ -144,6 +147,7 @@ def run_step(image: Any, step: Step, context: ChainContext) -> Any:
     if operations is None:
         operations = _geometry(step, image.width, image.height, context)
     image = _apply_geometry(image, operations, step)
+    context.focus_point = None  # the stored focus area describes the original only
     image = orientation.rotate(image, step.rotate or 0, _colour_background(step), context.limits)
     image = orientation.flip(image, step.flip_horizontal, step.flip_vertical)
     image = _pixel_effects(image, step, context)

@@ -17,6 +17,7 @@ from imagekit_server.imaging.errors import (
     limit_exceeded,
     processing_failed,
 )
+from imagekit_server.imaging.geometry import FocusPoint
 from imagekit_server.imaging.layers_render import count_layers, paint_layers
 from imagekit_server.imaging.limits import Limits
 from imagekit_server.imaging.loading import SourceInfo, inspect_source
@@ -48,11 +49,13 @@ def render(
     load_image: Callable[[str], bytes] | None = None,
     hints: ClientHints | None = None,
     defaults: OutputDefaults | None = None,
+    custom_focus: tuple[int, int, int, int] | None = None,
 ) -> Rendered:
     """Render ``plan`` on ``source``. Raises only :class:`TransformationError`.
 
     ``load_image(path)`` returns the bytes of another file of the account (image layers);
-    ``hints`` carries client-hint headers for `w-auto` / `dpr-auto`.
+    ``hints`` carries client-hint headers for `w-auto` / `dpr-auto`; ``custom_focus`` is the
+    file's stored focus area (x, y, width, height in original pixels) used by `fo-custom`.
     """
     configure_libvips()
     if plan.named:
@@ -75,6 +78,7 @@ def render(
         paint_layers=paint_layers,
         load_image=load_image,
         single_pass=is_single_pass(plan.steps),
+        focus_point=_focus_point(custom_focus, info),
     )
     try:
         return _render(plan, context, accept, defaults or OutputDefaults())
@@ -98,7 +102,13 @@ def _render(
     animated = context.info.animated and _keeps_animation(plan)
     if animated:
         frames, timing = load_frames(context.source)
-        frames = transform_frames(frames, lambda frame: run_chain(plan.steps, context, frame))
+        focus = context.focus_point
+
+        def transform(frame: Any) -> Any:
+            context.focus_point = focus  # every frame starts from the original
+            return run_chain(plan.steps, context, frame)
+
+        frames = transform_frames(frames, transform)
         frame_width, frame_height = frames[0].width, frames[0].height
         context.limits.check_output_size(frame_width, frame_height * len(frames))
         image = join_frames(frames, timing)
@@ -128,6 +138,13 @@ def _render(
     return Rendered(
         data, content_type(format_name), format_name, frame_width, frame_height, negotiated
     )
+
+
+def _focus_point(box: tuple[int, int, int, int] | None, info: SourceInfo) -> FocusPoint | None:
+    if box is None:
+        return None
+    x, y, width, height = box
+    return (x + width / 2) / info.width, (y + height / 2) / info.height
 
 
 def _keeps_animation(plan: Plan) -> bool:

@@ -51,12 +51,26 @@ def run(
         ("h-ih_mul_0.8_add_iw_mul_0.4", (1333, 1000)),
         ("if-ar_gt_1,w-200,if-else,w-300,if-end", (200, 150)),
         ("if-ar_lt_1,w-200,if-else,w-300,if-end", (300, 225)),
+        ("e-shadow", (1000, 750)),
     ],
 )
 def test_output_sizes(source: bytes, text: str, size: tuple[int, int]) -> None:
     rendered = run(source, text)
     image = decode(rendered)
     assert (image.width, image.height) == size
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        ("w-300,h-200,c-at_max", (148, 200)),
+        ("w-300,h-200,c-at_least", (300, 405)),
+        ("w-850,h-1000,c-at_max_enlarge", (740, 1000)),
+    ],
+)
+def test_documented_sanity_numbers_on_a_portrait(text: str, size: tuple[int, int]) -> None:
+    portrait = jpeg(quadrants(740, 1000))
+    assert (run(portrait, text).width, run(portrait, text).height) == size
 
 
 def test_expression_precedence_documented_order(source: bytes) -> None:
@@ -122,3 +136,17 @@ def test_png_transparency_survives_pad(source: bytes) -> None:
     assert rendered.format == "png"
     image = decode(rendered)
     assert image.bands == 4 and image(2, 25)[3] == 0 and image(50, 25)[3] >= 250
+
+
+def test_custom_focus_area_centres_the_crop(source: bytes) -> None:
+    plan = parse_transformation("w-200,h-200,fo-custom")
+    # Focus area in the white bottom-right quadrant of the 1000x750 original.
+    focused = render(source, plan, accept=None, limits=Limits(), custom_focus=(800, 600, 100, 100))
+    image = decode(focused)
+    # 267x200 after the cover resize: the window is pushed to the right edge (left 67, not 33).
+    assert close(image(80, 20), GREEN) and close(image(150, 150), WHITE)
+    extract = parse_transformation("w-100,h-100,cm-extract,fo-custom")
+    cut = decode(render(source, extract, accept=None, limits=Limits(), custom_focus=(0, 0, 50, 50)))
+    assert close(cut(50, 50), RED)
+    plain = decode(render(source, plan, accept=None, limits=Limits()))
+    assert close(plain(80, 20), RED)  # centred (left 33) without a stored focus area
