@@ -15,7 +15,11 @@ import pytest
 from imagekitio.url import Url
 
 SPEC_DIR = Path(os.environ.get("IMAGEKIT_SPEC_DIR", "/work/shared/spec"))
-VECTORS: list[dict[str, Any]] = json.loads((SPEC_DIR / "url_vectors.json").read_text("utf-8"))
+VECTORS_FILE = SPEC_DIR / "url_vectors.json"
+# Without the spec checkout the vector tests are skipped (empty parameter sets), not broken.
+VECTORS: list[dict[str, Any]] = (
+    json.loads(VECTORS_FILE.read_text("utf-8")) if VECTORS_FILE.is_file() else []
+)
 SIGNED = [vector for vector in VECTORS if "string_to_sign" in vector]
 
 
@@ -36,6 +40,8 @@ def url_for(vector: dict[str, Any]) -> Url:
 
 
 def test_the_vector_file_is_complete() -> None:
+    if not VECTORS_FILE.is_file():
+        pytest.skip(f"{VECTORS_FILE} not found; set IMAGEKIT_SPEC_DIR to the spec folder")
     assert len(VECTORS) == 38
     assert len(SIGNED) == 11
 

@@ -13,9 +13,11 @@ from requests.utils import requote_uri
 from imagekit_server.delivery.signing import SignatureStatus, check_signature, sign_target
 
 SPEC_DIR = Path(os.environ.get("IMAGEKIT_SPEC_DIR", "/work/shared/spec"))
+VECTORS_FILE = SPEC_DIR / "url_vectors.json"
+# Without the spec checkout the SDK-vector tests are skipped (empty parameter sets).
 SIGNED_VECTORS: list[dict[str, Any]] = [
     vector
-    for vector in json.loads((SPEC_DIR / "url_vectors.json").read_text("utf-8"))
+    for vector in (json.loads(VECTORS_FILE.read_text("utf-8")) if VECTORS_FILE.is_file() else [])
     if "string_to_sign" in vector
 ]
 
