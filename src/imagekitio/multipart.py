@@ -41,8 +41,8 @@ Field = TextField | FileField
 
 
 def _quote(value: str) -> str:
-    # HTML form encoding of names in Content-Disposition: escape quotes and line breaks.
-    return value.replace("\\", "\\\\").replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
+    # Browsers' (WHATWG) encoding of names in Content-Disposition: quotes and line breaks.
+    return value.replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _source_size(source: FileSource) -> int | None:
