@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import pathlib
+import socket
 import subprocess
 import sys
 import textwrap
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 
 from imagekitio.async_client import AsyncImageKit
-from imagekitio.errors import APITimeoutError
+from imagekitio.errors import APIConnectionError, APITimeoutError
 from imagekitio.exceptions.InternalServerException import InternalServerException
 from imagekitio.exceptions.NotFoundException import NotFoundException
 from imagekitio.exceptions.PartialSuccessException import PartialSuccessException
@@ -171,3 +172,21 @@ def test_importing_the_sdk_does_not_import_httpx2() -> None:
     )
 
     assert completed.stdout.strip() == "False"
+
+
+def test_async_connection_refused_is_an_api_connection_error() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    async def main() -> None:
+        async with AsyncImageKit(
+            PUBLIC_KEY, PRIVATE_KEY, URL_ENDPOINT, api_base_url=f"http://127.0.0.1:{port}"
+        ) as ik:
+            ik.transport.retry = RetryPolicy(max_retries=1, backoff_base=0.01)
+            await ik.get_file_details("f1")
+
+    with pytest.raises(APIConnectionError) as caught:
+        asyncio.run(main())
+
+    assert not isinstance(caught.value, APITimeoutError)
