@@ -8,6 +8,7 @@ its inode, so a stream that started before an overwrite keeps reading the old by
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 import shutil
@@ -69,18 +70,29 @@ class LocalBlobStore:
         path = self._path(key)
         temp = self.temp_dir / f"put-{secrets.token_hex(8)}"
         try:
-            if source.resolve().parent == self.temp_dir:
-                # Spooled by us on this filesystem: a hard link shares the bytes, no copy.
-                with open(source, "rb") as file:
-                    _seal(file)
-                os.link(source, temp)
-            else:
+            if not self._link_spooled(source, temp):
                 with open(source, "rb") as src, open(temp, "xb") as dst:
                     shutil.copyfileobj(src, dst, 1 << 20)
                     _seal(dst)
             self._install(temp, path, key)
         finally:
             temp.unlink(missing_ok=True)
+
+    def _link_spooled(self, source: Path, temp: Path) -> bool:
+        """Hard-link a file spooled under ``temp_dir`` (no bytes copied); False if not spooled
+        there or on another filesystem. Files elsewhere are copied: a link would let later
+        writes to the caller's file change the blob."""
+        if not source.resolve().is_relative_to(self.temp_dir):
+            return False
+        with open(source, "rb") as file:
+            _seal(file)
+        try:
+            os.link(source, temp)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+            return False
+        return True
 
     def copy(self, source_key: str, target_key: str) -> None:
         source = self._path(source_key)

@@ -60,6 +60,15 @@ def test_put_file_from_temp_dir_links_instead_of_copying(local: LocalBlobStore) 
     assert local.get_bytes("up/a.bin") == b"spooled upload"
 
 
+def test_put_file_from_a_folder_under_temp_dir_links_too(local: LocalBlobStore) -> None:
+    spool = local.temp_dir / "uploads" / "worker-1"
+    spool.mkdir(parents=True)
+    spooled = spool / "part"
+    spooled.write_bytes(b"nested spool")
+    local.put_file("up/b.bin", spooled)
+    assert os.path.samefile(local.root / "up" / "b.bin", spooled)
+
+
 def test_put_file_elsewhere_copies(local: LocalBlobStore, tmp_path: Path) -> None:
     source = tmp_path / "outside.bin"
     source.write_bytes(b"outside")
