@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -165,7 +166,7 @@ def _take_layer_params(
     return params, [step for step in remaining if step] or [()]
 
 
-def parse_layer(raw: RawLayer, depth: int, build_step: StepBuilder) -> Layer:
+def parse_layer(raw: RawLayer, depth: int, build_step: StepBuilder, parent: ParseContext) -> Layer:
     kind = raw.kind
     if kind in {"video", "subtitles", "subtitle"}:
         raise unsupported(f"l-{kind} (video) is not supported by this server")
@@ -173,7 +174,7 @@ def parse_layer(raw: RawLayer, depth: int, build_step: StepBuilder) -> Layer:
         raise invalid(f"unknown layer type 'l-{kind}'")
     params, steps = _take_layer_params(raw.steps, kind)
     source = _source(params, kind)
-    context = ParseContext(layer_kind="canvas" if source == CANVAS else kind)
+    context = dataclasses.replace(parent, layer_kind="canvas" if source == CANVAS else kind)
     built = tuple(build_step(step, context, depth) for step in steps)
     mode = params.get("lm")
     if mode is not None and mode not in LAYER_MODES:

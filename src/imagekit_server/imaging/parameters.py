@@ -7,7 +7,7 @@ Every handler takes the raw value (None for a bare key) and the parse context, a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from imagekit_server.imaging.colours import is_colour, parse_colour
@@ -39,6 +39,8 @@ class ParseContext:
     """Where a parameter appears: on the base image or inside a layer of some kind."""
 
     layer_kind: str | None = None
+    ignore_unsupported: bool = False  # drop AI/video keys instead of failing (x-ik-ignored)
+    ignored: list[str] = field(default_factory=list, compare=False)  # shared by nested contexts
 
     @property
     def in_layer(self) -> bool:

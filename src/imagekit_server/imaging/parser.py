@@ -2,28 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
 
 from imagekit_server.imaging.conditions import parse_condition
 from imagekit_server.imaging.effect_parameters import EFFECT_HANDLERS, refusal_for
-from imagekit_server.imaging.errors import invalid
+from imagekit_server.imaging.errors import UNSUPPORTED, TransformationError, invalid
 from imagekit_server.imaging.layers_plan import Layer, parse_layer
 from imagekit_server.imaging.named import NamedResolver, expand_named, named_references
 from imagekit_server.imaging.parameters import CORE_HANDLERS, ParseContext
 from imagekit_server.imaging.plan import Conditional, OutputOptions, Plan, Step, StepNode
 from imagekit_server.imaging.syntax import RawConditional, RawLayer, RawParam, RawStep, tokenise
 
+T = TypeVar("T")
 MAX_LAYER_DEPTH = 3
 _HANDLERS = {**CORE_HANDLERS, **EFFECT_HANDLERS}
 # Keys that make sense on the base image only (a layer's own page is `pg`).
 _BASE_ONLY = frozenset({"orig", "di", "n"})
 
 
-def parse_transformation(text: str, *, resolve_named: NamedResolver | None = None) -> Plan:
+def parse_transformation(
+    text: str,
+    *,
+    resolve_named: NamedResolver | None = None,
+    ignore_unsupported: bool = False,
+) -> Plan:
     """Parse a `tr` value (path form raw, or query form decoded once).
 
     With ``resolve_named`` the `n-` references are expanded before validation; without it
-    they are kept in ``Plan.named`` and ``render`` expands them.
+    they are kept in ``Plan.named`` and ``render`` expands them. With ``ignore_unsupported``
+    AI and video parameters are dropped and listed in ``Plan.ignored`` instead of raising
+    400 EUNSUPPORTED (the `unsupported_ai = "ignore"` setting of transformations.md §10).
     """
     steps = tokenise(text)
     names = named_references(steps)
@@ -32,13 +42,15 @@ def parse_transformation(text: str, *, resolve_named: NamedResolver | None = Non
         names = ()
     original = any(_has(step, "orig", "true") for step in steps)
     default_image = _default_image(steps)
-    nodes = tuple(build_step(_without(step, _BASE_ONLY), ParseContext(), 0) for step in steps)
+    context = ParseContext(ignore_unsupported=ignore_unsupported)
+    nodes = tuple(build_step(_without(step, _BASE_ONLY), context, 0) for step in steps)
     return Plan(
         steps=tuple(node for node in nodes if not _is_empty(node)),
         original=original,
         default_image=default_image,
         named=names,
         text=text,
+        ignored=tuple(dict.fromkeys(context.ignored)),
     )
 
 
@@ -82,14 +94,31 @@ def build_step(raw: RawStep, context: ParseContext, depth: int) -> StepNode:
         if isinstance(item, RawLayer):
             if depth >= MAX_LAYER_DEPTH:
                 raise invalid(f"layers may be nested at most {MAX_LAYER_DEPTH} levels deep")
-            layers.append(parse_layer(item, depth + 1, build_step))
+            layer = _unless_ignored(
+                partial(parse_layer, item, depth + 1, build_step, context),
+                f"l-{item.kind}",
+                context,
+            )
+            if layer is not None:
+                layers.append(layer)
             continue
         assert isinstance(item, RawParam)
-        updates = _handle(item, context)
+        updates = _unless_ignored(partial(_handle, item, context), item.key, context) or {}
         if "output" in updates:
             output = output.merged(updates.pop("output"))
         fields.update(updates)
     return Step(**fields, output=output, layers=tuple(layers), text=canonical_step(raw))
+
+
+def _unless_ignored(parse: Callable[[], T], key: str, context: ParseContext) -> T | None:
+    """Run ``parse``; an unsupported feature is recorded and dropped when the context allows."""
+    try:
+        return parse()
+    except TransformationError as error:
+        if error.code != UNSUPPORTED or not context.ignore_unsupported:
+            raise
+        context.ignored.append(key)
+        return None
 
 
 def _handle(item: RawParam, context: ParseContext) -> dict[str, Any]:

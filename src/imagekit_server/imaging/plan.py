@@ -192,6 +192,7 @@ class Plan:
     default_image: str | None = None
     named: tuple[str, ...] = field(default=())  # `n-` names still to be expanded
     text: str = ""
+    ignored: tuple[str, ...] = ()  # unsupported keys dropped (for the `x-ik-ignored` header)
 
     @property
     def output(self) -> OutputOptions:

@@ -61,7 +61,9 @@ def render(
     if plan.named:
         if resolve_named is None:
             raise invalid(f"named transformation '{plan.named[0]}' does not exist")
-        plan = parse_transformation(plan.text, resolve_named=resolve_named)
+        plan = parse_transformation(
+            plan.text, resolve_named=resolve_named, ignore_unsupported=bool(plan.ignored)
+        )
     if plan.original:
         return _original(source)
     info = inspect_source(source, limits)

@@ -184,3 +184,14 @@ def test_layers_nested_too_deep() -> None:
     text = "l-image,i-a,l-image,i-b,l-image,i-c,l-image,i-d,l-end,l-end,l-end,l-end"
     with pytest.raises(TransformationError, match="nested"):
         parse_transformation(text)
+
+
+def test_unsupported_parameters_can_be_ignored_and_listed() -> None:
+    text = "w-100,e-bgremove:fo-face,h-50:l-video,i-a.mp4,l-end,l-image,i-b.png,e-upscale,l-end"
+    plan = parse_transformation(text, ignore_unsupported=True)
+    assert plan.ignored == ("e-bgremove", "fo", "l-video", "e-upscale")
+    first, second = plan.steps[0], plan.steps[1]
+    assert isinstance(first, Step) and first.width is not None
+    assert isinstance(second, Step) and second.height is not None and second.focus is None
+    with pytest.raises(TransformationError):  # invalid values still fail
+        parse_transformation("w-abc,e-bgremove", ignore_unsupported=True)
