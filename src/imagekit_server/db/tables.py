@@ -113,6 +113,13 @@ files = Table(
     Index("ix_files_account_created", "account_id", "created_at"),
     Index("ix_files_account_updated", "account_id", "updated_at"),
     Index("ix_files_account_size", "account_id", "size"),
+    # name prefixes (searchQuery `name : "..."`): a range scan on SQLite, LIKE 'p%' on PostgreSQL
+    Index(
+        "ix_files_account_name",
+        "account_id",
+        "name",
+        postgresql_ops={"name": "varchar_pattern_ops"},
+    ),
 )
 
 file_versions = Table(
