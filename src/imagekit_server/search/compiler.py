@@ -12,7 +12,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from imagekit_server.db.tables import file_versions, files, folders
 from imagekit_server.search.fields import Predicate, resolve
 from imagekit_server.search.parser import parse_expression
-from imagekit_server.search.rendering import Clause, Target, render
+from imagekit_server.search.rendering import Clause, Target, matching_file_ids, render
 from imagekit_server.search.syntax_tree import Condition, Node
 
 
@@ -87,7 +87,11 @@ def _render(node: _Resolved, target: Target, account_id: str) -> Clause:
         return render(node.predicate, target, account_id)
     absorbing = node.kind == "OR"  # True absorbs an OR, False absorbs an AND
     clauses: list[ColumnElement[bool]] = []
-    for operand in node.operands:
+    operands = list(node.operands)
+    if absorbing:
+        merged, operands = _merge_memberships(operands, target, account_id)
+        clauses.extend(merged)
+    for operand in operands:
         clause = _render(operand, target, account_id)
         if isinstance(clause, bool):
             if clause == absorbing:
@@ -99,6 +103,25 @@ def _render(node: _Resolved, target: Target, account_id: str) -> Clause:
     if len(clauses) == 1:
         return clauses[0]
     return sa.or_(*clauses) if absorbing else sa.and_(*clauses)
+
+
+def _merge_memberships(
+    operands: list[_Resolved], target: Target, account_id: str
+) -> tuple[list[ColumnElement[bool]], list[_Resolved]]:
+    """OR-ed tag/metadata conditions become one ``id IN (... UNION ...)``, which databases
+    answer with one semi-join instead of testing every file against each subquery."""
+    queries, rest = [], []
+    for operand in operands:
+        query = None
+        if isinstance(operand, _PredicateNode):
+            query = matching_file_ids(operand.predicate, target, account_id)
+        if query is None:
+            rest.append(operand)
+        else:
+            queries.append(query)
+    if len(queries) < 2:
+        return [], operands
+    return [files.c.id.in_(sa.union(*queries))], rest
 
 
 def _finish(

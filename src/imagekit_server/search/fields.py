@@ -196,7 +196,7 @@ def _embedded_rule(key: str) -> _Rule:
 
 def _require_numbers(condition: Condition, values: tuple[Any, ...]) -> None:
     for value, typed in zip(condition.values, values, strict=True):
-        if isinstance(typed, bool) or not isinstance(typed, float):
+        if isinstance(typed, bool) or not isinstance(typed, int | float):
             raise SearchQueryError(
                 f"Invalid value {value.display} at position {value.position} for "
                 f'"{condition.field}": ordering comparisons need a number',

@@ -39,8 +39,16 @@ def read_number(value: Value, field: str) -> float:
     if _NUMBER.match(value.text.strip()):
         number = float(value.text)
         if math.isfinite(number):
-            return number
+            return integral(number)
     raise _invalid(value, field, "a number")
+
+
+def integral(number: float) -> float:
+    """Whole numbers as ints: compared with an integer column, a float parameter would make
+    PostgreSQL cast the column to numeric and ignore its index."""
+    if number.is_integer() and abs(number) < 2**63:
+        return int(number)
+    return number
 
 
 def read_boolean(value: Value, field: str) -> bool:
@@ -68,7 +76,7 @@ def read_scalar(value: Value) -> Scalar:
     if _NUMBER.match(value.text):
         number = float(value.text)
         if math.isfinite(number):
-            return number
+            return integral(number)
     return value.text
 
 
@@ -110,7 +118,7 @@ def read_size(value: Value, field: str) -> float:
     match = _SIZE.match(value.text.strip())
     if not match:
         raise _invalid(value, field, 'a size such as 1024, "10kb" or "2mb"')
-    return float(match[1]) * _SIZE_FACTORS[(match[2] or "b").lower()]
+    return integral(float(match[1]) * _SIZE_FACTORS[(match[2] or "b").lower()])
 
 
 def read_duration(value: Value, field: str) -> float:

@@ -21,6 +21,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from imagekit_server.db.tables import file_search_values, file_tags, file_versions, files, folders
 from imagekit_server.search import geo
 from imagekit_server.search.fields import Predicate
+from imagekit_server.search.prefix_match import PrefixMatch, escape_like
 
 Clause = ColumnElement[bool] | bool
 _NEGATED = {"NOT =": "=", "NOT IN": "IN", "NOT EXISTS": "EXISTS", "NOT HAS": "HAS"}
@@ -73,6 +74,18 @@ def render(predicate: Predicate, target: Target, account_id: str) -> Clause:
     return files.c.id.not_in(file_ids) if positive else files.c.id.in_(file_ids)
 
 
+def matching_file_ids(
+    predicate: Predicate, target: Target, account_id: str
+) -> sa.Select[Any] | None:
+    """For a positive tag or metadata predicate on files, the query of the file ids it
+    selects (so that an OR of several can become one IN over their UNION); else None."""
+    if target is not Target.FILE or predicate.operator in _NEGATED:
+        return None
+    if predicate.field not in ("tags", "customMetadata", "embeddedMetadata"):
+        return None
+    return _matching_file_ids(predicate, predicate.operator, account_id)
+
+
 def compare(column: ColumnElement[Any], operator: str, values: Sequence[Any]) -> Clause:
     """``column <operator> values`` for the value operators of the language."""
     value = values[0] if values else None
@@ -100,10 +113,7 @@ def compare(column: ColumnElement[Any], operator: str, values: Sequence[Any]) ->
 
 def starts_with(column: ColumnElement[Any], prefix: str) -> ColumnElement[bool]:
     """Case-sensitive prefix match on both backends."""
-    return sa.and_(
-        column.startswith(prefix, autoescape=True),
-        sa.func.substr(column, 1, len(prefix)) == prefix,
-    )
+    return PrefixMatch(column, prefix)
 
 
 def has_words(column: ColumnElement[Any], text: str) -> Clause:
@@ -145,7 +155,7 @@ def _version_folder_clause(operator: str, paths: tuple[str, ...]) -> Clause:
 
     def directly_in(path: str) -> ColumnElement[bool]:
         prefix = path.rstrip("/") + "/"
-        deeper = file_path.like(_escape_like(prefix) + "%/%", escape="\\")
+        deeper = file_path.like(escape_like(prefix) + "%/%")
         return sa.and_(starts_with(file_path, prefix), sa.not_(deeper))
 
     if operator == ":":
@@ -153,10 +163,6 @@ def _version_folder_clause(operator: str, paths: tuple[str, ...]) -> Clause:
         return True if path == "/" else starts_with(file_path, path + "/")
     matches = sa.or_(*(directly_in(path) for path in paths)) if paths else sa.false()
     return sa.not_(matches) if operator.startswith("NOT") else matches
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _matching_file_ids(predicate: Predicate, operator: str, account_id: str) -> sa.Select[Any]:
