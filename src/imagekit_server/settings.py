@@ -75,6 +75,29 @@ class Settings:
     # How long a bulk job stays leased to a process without progress before another
     # process may resume it (seconds); renewed by every batch.
     job_lease_seconds: float = 30.0
+    # --- URL endpoint transformations (checked before pixels are decoded) ---
+    # Largest rendered output in pixels, and per side.
+    max_output_pixels: int = 100_000_000
+    max_output_dimension: int = 65_535
+    # Most overlay layers in one URL.
+    max_layers: int = 20
+    # Time limit for rendering one image, in seconds (ELIMIT when exceeded).
+    render_timeout_seconds: float = 30.0
+    # SVG and PDF sources are decoded only when enabled (vector loaders are a large surface).
+    allow_svg_sources: bool = False
+    allow_pdf_sources: bool = False
+    # Render threads per process (0: one per core); libvips uses one thread per image.
+    render_workers: int = 0
+    # Keep rendered variants in the blob store under derived/<account>/<file_id>/ and in
+    # memory; off renders every request (benchmarks).
+    derived_cache: bool = True
+    # In-memory budget of rendered variants per process, in bytes.
+    memory_cache_bytes: int = 64 * MB
+    # How long a process may reuse a path -> file lookup, in seconds: the bound on how stale
+    # another process's view of an overwritten, deleted or unpublished file can be.
+    delivery_lookup_ttl_seconds: float = 1.0
+    # Server processes for `imagekit-server serve` (uvicorn workers).
+    workers: int = 1
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -87,6 +110,10 @@ class Settings:
         object.__setattr__(self, "public_url", self.public_url.rstrip("/"))
         if self.max_upload_bytes <= 0 or self.max_image_pixels <= 0:
             raise SettingsError("size and pixel limits must be positive")
+        if min(self.max_output_pixels, self.max_output_dimension, self.workers) <= 0 or (
+            self.render_timeout_seconds <= 0 or self.max_layers < 0 or self.render_workers < 0
+        ):
+            raise SettingsError("render limits and worker counts must be positive")
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", self.imagekit_id):
             raise SettingsError("IMAGEKIT_ID must be letters, digits, '_' and '-'")
 
@@ -118,6 +145,17 @@ class Settings:
         _read(env, values, "IMAGEKIT_WEBHOOK_TIMEOUT", "webhook_timeout_seconds", float)
         _read(env, values, "IMAGEKIT_MIGRATE_ON_START", "migrate_on_start", _parse_bool)
         _read(env, values, "IMAGEKIT_JOB_LEASE_SECONDS", "job_lease_seconds", float)
+        _read(env, values, "IMAGEKIT_MAX_OUTPUT_PIXELS", "max_output_pixels", int)
+        _read(env, values, "IMAGEKIT_MAX_OUTPUT_DIMENSION", "max_output_dimension", int)
+        _read(env, values, "IMAGEKIT_MAX_LAYERS", "max_layers", int)
+        _read(env, values, "IMAGEKIT_RENDER_TIMEOUT", "render_timeout_seconds", float)
+        _read(env, values, "IMAGEKIT_ALLOW_SVG", "allow_svg_sources", _parse_bool)
+        _read(env, values, "IMAGEKIT_ALLOW_PDF", "allow_pdf_sources", _parse_bool)
+        _read(env, values, "IMAGEKIT_RENDER_WORKERS", "render_workers", int)
+        _read(env, values, "IMAGEKIT_DERIVED_CACHE", "derived_cache", _parse_bool)
+        _read(env, values, "IMAGEKIT_MEMORY_CACHE_BYTES", "memory_cache_bytes", int)
+        _read(env, values, "IMAGEKIT_LOOKUP_TTL", "delivery_lookup_ttl_seconds", float)
+        _read(env, values, "IMAGEKIT_WORKERS", "workers", int)
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]
 
