@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -204,3 +204,14 @@ def test_big_copy_is_server_side_and_complete(
     assert head["ContentLength"] == 20 << 20
     assert head["ETag"].strip('"').endswith("-3")  # copied part by part, on the server
     assert s3_store.get_bytes("copy/big.bin") == source.read_bytes()
+
+
+def test_bucket_factory_makes_distinct_empty_buckets(
+    s3_new_bucket_url: Callable[[], str], s3_store_url: str
+) -> None:
+    first, second = s3_new_bucket_url(), s3_new_bucket_url()
+    assert first != second
+    store = open_store(first)
+    store.put_bytes("only-in-first.bin", b"1")
+    assert list(open_store(second).list_keys()) == []
+    assert list(store.list_keys()) == ["only-in-first.bin"]
