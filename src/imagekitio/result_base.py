@@ -23,13 +23,6 @@ class ClosedResult:
 
     __str__ = __repr__
 
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return vars(self) == vars(other)
-
-    __hash__ = None  # type: ignore[assignment]
-
 
 class OpenResult(ClosedResult):
     """A result that accepts extra keys and answers ``None`` for attributes it lacks."""

@@ -72,7 +72,9 @@ def test_upload_result_nests_objects(ik: ImageKit, recording_server: RecordingSe
 
     assert isinstance(result, UploadFileResult)
     assert result.thumbnail_url == "https://t"
-    assert result.ai_tags == [AITags(None, None, None)]  # 4.x: JSON null -> one empty item
+    (empty_tag,) = result.ai_tags  # 4.x: JSON null -> one empty item
+    assert isinstance(empty_tag, AITags)
+    assert vars(empty_tag) == {"name": None, "confidence": None, "source": None}
     assert result.embedded_metadata.x_resolution == 72
     assert result.embedded_metadata.dpi == 300
     assert result.embedded_metadata.date_time_created == "x"
