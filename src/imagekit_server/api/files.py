@@ -24,6 +24,7 @@ from imagekit_server.files.listing import (
 )
 from imagekit_server.files.objects import file_object, folder_object, version_object
 from imagekit_server.ids import is_valid_id
+from imagekit_server.library.search_listing import search_files
 
 router = APIRouter(prefix="/v1/files", tags=["files"])
 MAX_BULK_DELETE = 100
@@ -42,10 +43,11 @@ def _file_not_found() -> NotFound:
 @router.get("", summary="List and search files")
 async def list_files(request: Request, account: Account = Depends(current_account)) -> JSONResponse:
     params = dict(request.query_params)
-    if params.get("searchQuery"):
-        raise BadRequest("searchQuery is not supported yet.")
-    query = parse_list_query(params)
     context = server_context(request)
+    if params.get("searchQuery"):
+        found = await to_thread.run_sync(search_files, context, account.id, params)
+        return JSONResponse(found)
+    query = parse_list_query(params)
     items = await to_thread.run_sync(_list, context, account, query)
     return JSONResponse(items)
 
