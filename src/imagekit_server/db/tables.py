@@ -21,6 +21,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -251,4 +252,64 @@ named_transformations = Table(
     Column("transformation", Text, nullable=False),
     *_timestamps(),
     UniqueConstraint("account_id", "name", name="uq_named_transformations_account_name"),
+)
+
+# Origins (api.md §5): storage outside the media library that URL endpoints read files from.
+# ``config`` holds the fields the API shows; ``secrets`` the credentials it never shows.
+origins = Table(
+    "origins",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("account_id", String(64), ForeignKey("accounts.id"), nullable=False),
+    Column("type", String(32), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("config", JSON, nullable=False),
+    Column("secrets", JSON, nullable=False),
+    *_timestamps(),
+    Index("ix_origins_account", "account_id"),
+)
+
+# URL endpoints besides the default one: `/<account>/<url_prefix>/...` reads from the
+# origins in ``origin_ids`` (an ordered JSON list; the first that has the file wins).
+url_endpoints = Table(
+    "url_endpoints",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("account_id", String(64), ForeignKey("accounts.id"), nullable=False),
+    Column("description", String(1024), nullable=False),
+    Column("url_prefix", String(100), nullable=False),
+    Column("origin_ids", JSON, nullable=False),
+    Column("url_rewriter", JSON),
+    *_timestamps(),
+    UniqueConstraint("account_id", "url_prefix", name="uq_url_endpoints_account_prefix"),
+)
+
+# Originals fetched from origins, cached in the blob store under ``blob_key``; ``key`` hashes
+# (account, endpoint, path) and doubles as the "file id" of their derived images.
+origin_cache = Table(
+    "origin_cache",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("account_id", String(64), nullable=False),
+    Column("endpoint_id", ID, nullable=False),
+    Column("origin_id", ID, nullable=False),
+    Column("path", String(2048), nullable=False),
+    Column("blob_key", String(255), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("mime", String(128), nullable=False),
+    Column("etag", String(64), nullable=False),  # content hash
+    Column("origin_etag", String(255)),  # validators for revalidation at the origin
+    Column("origin_last_modified", String(64)),
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
+    Column("validated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_origin_cache_account_validated", "account_id", "validated_at"),
+)
+
+# Bytes delivered by the URL endpoint per account and UTC day (usage API).
+bandwidth_usage = Table(
+    "bandwidth_usage",
+    metadata,
+    Column("account_id", String(64), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("bytes", BigInteger, nullable=False),
 )
