@@ -98,6 +98,16 @@ class Settings:
     delivery_lookup_ttl_seconds: float = 1.0
     # Server processes for `imagekit-server serve` (uvicorn workers).
     workers: int = 1
+    # --- Origins (URL endpoints reading from S3 buckets and web servers) ---
+    # Time limit for one fetch from an origin, in seconds (connect and whole download).
+    origin_timeout_seconds: float = 10.0
+    # How long a fetched original is served from the cache before it is revalidated at the
+    # origin (conditional request on ETag / Last-Modified), in seconds.
+    origin_revalidate_seconds: float = 300.0
+    # Budget of cached originals per account in the blob store, in bytes (oldest go first).
+    origin_cache_bytes: int = 1024 * MB
+    # How often the in-memory bandwidth counters are written to the database, in seconds.
+    usage_flush_seconds: float = 10.0
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -156,6 +166,10 @@ class Settings:
         _read(env, values, "IMAGEKIT_MEMORY_CACHE_BYTES", "memory_cache_bytes", int)
         _read(env, values, "IMAGEKIT_LOOKUP_TTL", "delivery_lookup_ttl_seconds", float)
         _read(env, values, "IMAGEKIT_WORKERS", "workers", int)
+        _read(env, values, "IMAGEKIT_ORIGIN_TIMEOUT", "origin_timeout_seconds", float)
+        _read(env, values, "IMAGEKIT_ORIGIN_REVALIDATE", "origin_revalidate_seconds", float)
+        _read(env, values, "IMAGEKIT_ORIGIN_CACHE_BYTES", "origin_cache_bytes", int)
+        _read(env, values, "IMAGEKIT_USAGE_FLUSH", "usage_flush_seconds", float)
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]
 
