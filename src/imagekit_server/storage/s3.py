@@ -111,9 +111,8 @@ class S3BlobStore:
     # -- reading ---------------------------------------------------------------------------
 
     def get_bytes(self, key: str) -> bytes:
-        response = self._get(key)
-        with response["Body"] as body:
-            return body.read()
+        # Through the resumable stream, so a dropped connection does not fail the read.
+        return b"".join(self.iter_range(key, chunk_size=8 << 20))
 
     def iter_range(
         self, key: str, start: int = 0, end: int | None = None, chunk_size: int = 1 << 20

@@ -215,3 +215,12 @@ def test_bucket_factory_makes_distinct_empty_buckets(
     store.put_bytes("only-in-first.bin", b"1")
     assert list(open_store(second).list_keys()) == []
     assert list(store.list_keys()) == ["only-in-first.bin"]
+
+
+def test_get_bytes_survives_a_broken_connection(s3_store: S3BlobStore, proxy: CuttingProxy) -> None:
+    data = os.urandom(BLOB_SIZE)
+    s3_store.put_bytes("v.bin", data)
+    remote = _store_behind(proxy, s3_store)
+    proxy.arm(cut_after=1 << 20)
+    assert remote.get_bytes("v.bin") == data
+    assert proxy.connections == 2
