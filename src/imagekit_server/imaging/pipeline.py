@@ -56,7 +56,7 @@ class ChainContext:
         return values
 
     def check_deadline(self) -> None:
-        if time.monotonic() > self.deadline:
+        if time.monotonic() >= self.deadline:
             raise limit_exceeded(
                 f"processing took longer than {self.limits.max_processing_seconds:g} s"
             )

@@ -243,3 +243,13 @@ def test_colour_profile_converted_to_srgb_unless_kept() -> None:
     kept = decode(render(data, parse_transformation("f-png,cp-true"), accept=None, limits=Limits()))
     assert kept.get_typeof("icc-profile-data") != 0
     assert kept(10, 10)[1] > 30  # the P3 pixel values are left as they were
+
+
+def test_processing_deadline_stops_a_running_encode() -> None:
+    # One step starts immediately, so only libvips' kill switch can stop this render early.
+    plan = parse_transformation("w-4000,h-4000,c-force,bl-80,f-png")
+    with pytest.raises(TransformationError) as raised:
+        render(
+            jpeg(quadrants(300, 200)), plan, accept=None, limits=Limits(max_processing_seconds=0.2)
+        )
+    assert raised.value.code == "ELIMIT" and "longer than" in raised.value.message
