@@ -29,6 +29,7 @@ from imagekit_server.delivery.conditional import (
 from imagekit_server.delivery.originals import BlobResponse
 from imagekit_server.delivery.signing import SignatureStatus, check_signature
 from imagekit_server.delivery.target import DeliveryTarget, TargetError, parse_target
+from imagekit_server.delivery.transformed import deliver_transformed
 
 CACHE_CONTROL = "public, s-maxage=15552000, max-age=15552000, must-revalidate"
 SIGNATURE_PARAMS = ("ik-s", "ik-t")
@@ -63,9 +64,7 @@ async def deliver(request: Request) -> ASGIApp:
         detail = f"EUNAUTHORIZED - signature {signature.value}"
         return error_response(401, detail, "Unauthorized")
     if target.transformation is not None and target.transformation != "orig-true":
-        return error_response(
-            400, "EUNSUPPORTED - transformations are not enabled yet", "Bad Request"
-        )
+        return await deliver_transformed(request, context, account, target, signature)
     row = await to_thread.run_sync(_lookup, context, account, target)
     if row is None:
         return not_found(f"{target.file_path} does not exist")

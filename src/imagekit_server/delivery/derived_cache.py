@@ -1,0 +1,52 @@
+"""Derived images in the blob store, under ``derived/<account>/<file_id>/<hash>``.
+
+The hash covers everything that decides the output bytes: the source version's content hash,
+the normalised transformation (``Plan.cache_key()``, named transformations already expanded)
+and the negotiated variant (format class, client hints). A blob holds the content type, a
+newline and the encoded bytes, so a hit needs a single read.
+
+Purging (``imagekit_server.purge.purge_file_variants``) deletes the file's prefix and the
+process's in-memory variants.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+
+from imagekit_server.purge import derived_prefix
+from imagekit_server.storage import BlobNotFound, BlobStore, InvalidBlobKey
+
+
+def variant_hash(source_etag: str, transformation_key: str, variant: str) -> str:
+    """The name of one rendered variant: stable across processes and restarts."""
+    text = f"{source_etag}\n{transformation_key}\n{variant}"
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+
+
+def derived_key(account_id: str, file_id: str, name: str) -> str:
+    return derived_prefix(account_id, file_id) + name
+
+
+def response_etag(name: str, content_type: str) -> str:
+    """A strong validator for the variant: its name already covers the source version."""
+    digest = hashlib.sha256(f"{name}\n{content_type}".encode()).hexdigest()[:32]
+    return f'"{digest}"'
+
+
+def load_derived(store: BlobStore, key: str) -> tuple[str, bytes] | None:
+    """``(content_type, data)`` of a stored variant, or None."""
+    try:
+        blob = store.get_bytes(key)
+    except (BlobNotFound, InvalidBlobKey):
+        return None
+    content_type, separator, data = blob.partition(b"\n")
+    if not separator:
+        return None
+    return content_type.decode("ascii", "replace"), data
+
+
+def save_derived(store: BlobStore, key: str, content_type: str, data: bytes) -> None:
+    # An account id outside the key alphabet: serve uncached rather than fail.
+    with contextlib.suppress(InvalidBlobKey):
+        store.put_bytes(key, content_type.encode("ascii") + b"\n" + data)

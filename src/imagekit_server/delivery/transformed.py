@@ -1,0 +1,260 @@
+"""Transformed delivery: ``/<id>/tr:<chain>/<path>`` and ``/<id>/<path>?tr=<chain>``
+(delivery.md §2-11).
+
+Order: parse the chain (memoised) -> find the file (memoised) or the `di-` default image ->
+access rules (unpublished, private; named-only chains may read private files unsigned) ->
+expand `n-` names -> variant key -> in-memory LRU -> derived blob -> render in the imaging
+pool. A memory hit never leaves the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from anyio import to_thread
+from starlette.requests import Request
+from starlette.types import ASGIApp
+
+from imagekit_server.accounts import Account
+from imagekit_server.context import ServerContext
+from imagekit_server.delivery.derived_cache import (
+    derived_key,
+    load_derived,
+    response_etag,
+    save_derived,
+    variant_hash,
+)
+from imagekit_server.delivery.file_lookup import FileRow, find_file, load_file_row
+from imagekit_server.delivery.hot_cache import BoundedMemo, RenderedVariant, delivery_caches
+from imagekit_server.delivery.named_lookup import expand_named
+from imagekit_server.delivery.signing import SignatureStatus
+from imagekit_server.delivery.target import DeliveryTarget
+from imagekit_server.delivery.variant_response import (
+    attachment_header,
+    error_response,
+    variant_response,
+)
+from imagekit_server.imaging import (
+    ClientHints,
+    Limits,
+    Plan,
+    TransformationError,
+    accepted_types,
+    is_negotiated,
+    parse_transformation,
+    render,
+    run_in_pool,
+)
+from imagekit_server.settings import Settings
+from imagekit_server.storage import BlobNotFound
+
+
+def _parse_or_error(text: str) -> Plan | TransformationError:
+    try:
+        return parse_transformation(text)
+    except TransformationError as error:
+        return error
+    except (ValueError, RecursionError) as error:  # the parser must never cause a 5xx
+        return TransformationError(400, "EINVALIDTRANSFORMATION", f"invalid: {error}")
+
+
+# Parsing is pure: one memo per process serves every account.
+parsed_chain = BoundedMemo(_parse_or_error)
+
+
+@functools.cache
+def render_limits(settings: Settings) -> Limits:
+    return Limits(
+        max_source_bytes=settings.max_upload_bytes,
+        max_source_pixels=settings.max_image_pixels,
+        max_output_pixels=settings.max_output_pixels,
+        max_output_dimension=settings.max_output_dimension,
+        max_layers=settings.max_layers,
+        max_processing_seconds=settings.render_timeout_seconds,
+        allow_svg=settings.allow_svg_sources,
+        allow_pdf=settings.allow_pdf_sources,
+    )
+
+
+@dataclass(frozen=True)
+class Variant:
+    """What besides the source and the chain decides the output bytes."""
+
+    accept: str | None  # the canonical Accept the renderer sees
+    hints: ClientHints | None
+    vary: str | None
+
+    @property
+    def name(self) -> str:
+        hints = self.hints or ClientHints()
+        return f"{self.accept}|{hints.width}|{hints.dpr}"
+
+
+def choose_variant(plan: Plan, request: Request) -> Variant:
+    """Reduce the request headers to the few values the output depends on, so every browser
+    that accepts WebP shares one cached rendering."""
+    headers = request.headers
+    accept: str | None = None
+    vary: list[str] = []
+    if not plan.original and is_negotiated(plan.output.format):
+        accept = "image/webp" if "image/webp" in accepted_types(headers.get("accept")) else ""
+        vary.append("Accept")
+    hints = None
+    if plan.uses_client_hints:
+        hints = ClientHints(
+            width=_number(headers.get("sec-ch-width") or headers.get("width")),
+            dpr=_number(headers.get("sec-ch-dpr") or headers.get("dpr")),
+        )
+        vary += ["Sec-CH-Width", "Sec-CH-DPR"]
+    return Variant(accept, hints, ", ".join(vary) or None)
+
+
+def _number(text: str | None) -> float | None:
+    try:
+        value = float(text) if text else None
+    except ValueError:
+        return None
+    return value if value is not None and 0 < value < 100_000 else None
+
+
+def _chain_error(error: TransformationError) -> ASGIApp:
+    status = error.status if 400 <= error.status < 600 else 500
+    body = {401: "Unauthorized", 404: "Not Found"}.get(status, "Bad Request")
+    if status >= 500:
+        body = "Internal Server Error"
+    return error_response(status, str(error), body)
+
+
+def _is_named_only(plan: Plan) -> bool:
+    return bool(plan.named) and not plan.steps and not plan.original and not plan.default_image
+
+
+async def deliver_transformed(
+    request: Request,
+    context: ServerContext,
+    account: Account,
+    target: DeliveryTarget,
+    signature: SignatureStatus,
+) -> ASGIApp:
+    assert target.transformation is not None
+    parsed = parsed_chain(target.transformation)
+    if isinstance(parsed, TransformationError):
+        return _chain_error(parsed)
+    plan = parsed
+    version = target.query.get("ik-obj-version", "")
+    row = await find_file(context, account.id, target.file_path, version)
+    if row is None and plan.default_image:
+        row = await find_file(context, account.id, "/" + plan.default_image)
+    signed = signature is SignatureStatus.VALID
+    if row is None or (not row.is_published and not signed):
+        return error_response(404, f"ENOENT - {target.file_path} does not exist", "Not Found")
+    if row.is_private and not signed and not _is_named_only(plan):
+        return error_response(
+            401, "EUNAUTHORIZED - private file needs a signed URL", "Unauthorized"
+        )
+    if plan.named:
+        try:
+            plan = await expand_named(context, account.id, plan)
+        except TransformationError as error:
+            return _chain_error(error)
+    variant = choose_variant(plan, request)
+    name = variant_hash(row.etag, plan.cache_key(), variant.name)
+    caches = delivery_caches(context)
+    cached = caches.rendered.get(name)
+    if cached is None:
+        try:
+            cached = await _rendered_once(context, account.id, row, plan, variant, name)
+        except TransformationError as error:
+            return _chain_error(error)
+        created_at = None
+    else:
+        created_at = cached.created_at
+    extra = attachment_header(target.query, row.name)
+    return variant_response(
+        request.headers,
+        method=request.method,
+        body=cached.data,
+        content_type=cached.content_type,
+        etag=cached.etag,
+        modified=row.modified,
+        last_modified=row.last_modified,
+        vary=variant.vary,
+        created_at=created_at,
+        extra=(extra,) if extra else (),
+    )
+
+
+async def _rendered_once(
+    context: ServerContext, account_id: str, row: FileRow, plan: Plan, variant: Variant, name: str
+) -> RenderedVariant:
+    """Render (or load) a variant; concurrent requests for the same one share the work."""
+    inflight = delivery_caches(context).inflight
+    pending = inflight.get(name)
+    if pending is not None:
+        return await asyncio.shield(pending)
+    future: asyncio.Future[RenderedVariant] = asyncio.get_running_loop().create_future()
+    inflight[name] = future
+    try:
+        produced = await _produce(context, account_id, row, plan, variant, name)
+        delivery_caches(context).rendered.put(name, produced)
+        future.set_result(produced)
+        return produced
+    except BaseException as error:
+        future.set_exception(error)
+        future.exception()  # mark retrieved: waiters re-raise it, nobody else must
+        raise
+    finally:
+        del inflight[name]
+
+
+async def _produce(
+    context: ServerContext, account_id: str, row: FileRow, plan: Plan, variant: Variant, name: str
+) -> RenderedVariant:
+    store = context.store
+    use_store = context.settings.derived_cache and variant.hints is None
+    key = derived_key(account_id, row.file_id, name)
+    if use_store:
+        found = await to_thread.run_sync(load_derived, store, key)
+        if found is not None:
+            content_type, data = found
+            return RenderedVariant(
+                row.file_id, data, content_type, response_etag(name, content_type)
+            )
+    try:
+        source = await to_thread.run_sync(store.get_bytes, row.blob_key)
+    except BlobNotFound:
+        raise TransformationError(404, "ENOENT", "the file's bytes are missing") from None
+    rendered = await run_in_pool(
+        render,
+        source,
+        plan,
+        accept=variant.accept,
+        limits=render_limits(context.settings),
+        load_image=_layer_loader(context, account_id),
+        hints=variant.hints,
+        custom_focus=row.custom_focus,
+    )
+    if use_store:
+        await to_thread.run_sync(save_derived, store, key, rendered.content_type, rendered.data)
+    etag = response_etag(name, rendered.content_type)
+    return RenderedVariant(row.file_id, rendered.data, rendered.content_type, etag)
+
+
+def _layer_loader(context: ServerContext, account_id: str) -> Callable[[str], bytes]:
+    """``load_image`` for image layers: another file of the same account (blocking; it runs
+    on the render thread)."""
+
+    def load(path: str) -> bytes:
+        file_path = "/" + path.replace("@@", "/").strip("/")
+        row = load_file_row(context, account_id, file_path)
+        if row is None:
+            raise LookupError(path)
+        try:
+            return context.store.get_bytes(row.blob_key)
+        except BlobNotFound:
+            raise LookupError(path) from None
+
+    return load

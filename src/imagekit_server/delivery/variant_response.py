@@ -1,0 +1,120 @@
+"""Answer a request with a rendered variant held in memory: caching headers, ``HEAD``,
+conditional and single-range requests (delivery.md §4, §10), sent as raw ASGI messages because
+this is the hot path of every cache hit."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from datetime import datetime
+from urllib.parse import quote
+
+from starlette.types import Receive, Scope, Send
+
+from imagekit_server.delivery.conditional import Unsatisfiable, is_not_modified, requested_range
+
+CACHE_CONTROL = b"public, s-maxage=15552000, max-age=15552000, must-revalidate"
+_STATIC_HEADERS = [
+    (b"cache-control", CACHE_CONTROL),
+    (b"accept-ranges", b"bytes"),
+    (b"access-control-allow-origin", b"*"),
+    (b"x-server", b"imagekit-server"),
+]
+# Headers a 304 repeats (RFC 9110 §15.4.5).
+_NOT_MODIFIED_KEEP = frozenset({b"etag", b"cache-control", b"last-modified", b"vary"})
+
+Headers = list[tuple[bytes, bytes]]
+
+
+class BytesResponse:
+    """An ASGI response with an in-memory body; ``head_only`` sends the headers only."""
+
+    __slots__ = ("body", "head_only", "headers", "status")
+
+    def __init__(self, status: int, headers: Headers, body: bytes, head_only: bool) -> None:
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.head_only = head_only
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": self.status, "headers": self.headers})
+        await send({"type": "http.response.body", "body": b"" if self.head_only else self.body})
+
+
+def error_response(status: int, ik_error: str, body: str) -> BytesResponse:
+    """A short text error with ``ik-error``; 404s may be cached briefly, others not at all."""
+    cache = b"public, max-age=60" if status == 404 else b"no-store"
+    data = body.encode()
+    headers = [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"content-length", str(len(data)).encode()),
+        (b"cache-control", cache),
+        (b"ik-error", ik_error.encode("latin-1", "replace")),
+    ]
+    return BytesResponse(status, headers, data, False)
+
+
+def attachment_header(query: Mapping[str, str], file_name: str) -> tuple[bytes, bytes] | None:
+    if query.get("ik-attachment") != "true":
+        return None
+    filename = query.get("ik-attachment-filename") or file_name
+    fallback = filename.encode("ascii", "replace").decode().replace('"', "_")
+    value = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+    return (b"content-disposition", value.encode("latin-1"))
+
+
+def variant_response(
+    request_headers: Mapping[str, str],
+    *,
+    method: str,
+    body: bytes,
+    content_type: str,
+    etag: str,
+    modified: datetime,
+    last_modified: str,
+    vary: str | None,
+    created_at: float | None,
+    extra: tuple[tuple[bytes, bytes], ...] = (),
+) -> BytesResponse:
+    """The 200/206/304/416 answer for ``body``. ``created_at`` (a cache hit) adds ``Age``."""
+    headers: Headers = [
+        (b"content-type", content_type.encode("latin-1")),
+        (b"etag", etag.encode("latin-1")),
+        (b"last-modified", last_modified.encode("latin-1")),
+        *_STATIC_HEADERS,
+        *extra,
+    ]
+    if vary:
+        headers.append((b"vary", vary.encode("latin-1")))
+    if created_at is not None:
+        headers.append((b"age", str(max(0, int(time.time() - created_at))).encode()))
+    if is_not_modified(
+        request_headers.get("if-none-match"),
+        request_headers.get("if-modified-since"),
+        etag,
+        modified,
+    ):
+        kept = [(name, value) for name, value in headers if name in _NOT_MODIFIED_KEEP]
+        return BytesResponse(304, kept, b"", True)
+    head_only = method == "HEAD"
+    size = len(body)
+    try:
+        byte_range = requested_range(
+            request_headers.get("range"), request_headers.get("if-range"), etag, size
+        )
+    except Unsatisfiable:
+        unsatisfiable = [
+            (b"content-range", f"bytes */{size}".encode()),
+            (b"content-length", b"0"),
+        ]
+        return BytesResponse(416, unsatisfiable, b"", True)
+    if byte_range is None:
+        headers.append((b"content-length", str(size).encode()))
+        return BytesResponse(200, headers, body, head_only)
+    part = body[byte_range.start : byte_range.end]
+    headers.append(
+        (b"content-range", f"bytes {byte_range.start}-{byte_range.end - 1}/{size}".encode())
+    )
+    headers.append((b"content-length", str(len(part)).encode()))
+    return BytesResponse(206, headers, part, head_only)
