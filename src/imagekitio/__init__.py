@@ -11,9 +11,10 @@ constructor arguments, all optional):
   only for requests safe to repeat (GET, DELETE, PUT, tag changes; never uploads), waiting as
   ``Retry-After`` / ``X-RateLimit-Reset`` say, else with exponential backoff.
 
-``upload_file`` streams ``bytes``, binary files and paths (memory stays flat); a ``str`` is a URL
-or base64 text as in 4.x. Errors: the 4.x classes in ``imagekitio.exceptions`` subclass the tree
-in ``imagekitio.errors``. ``AsyncImageKit`` needs the ``async`` extra (``httpx2``).
+``upload_file`` streams binary files and paths as file parts (memory stays flat); ``str`` and
+``bytes`` keep their 4.x meaning (a plain field holding a URL, base64 text or raw content).
+Errors: the 4.x classes in ``imagekitio.exceptions`` subclass the tree in ``imagekitio.errors``.
+``AsyncImageKit`` needs the ``async`` extra (``httpx2``).
 """
 
 from __future__ import annotations

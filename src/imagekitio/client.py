@@ -112,7 +112,7 @@ class ImageKit:
         file_name: str | None = None,
         options: UploadFileRequestOptions | None = None,
     ) -> UploadFileResult:
-        """Upload a URL/base64 ``str``, or stream ``bytes``, a binary file or a path."""
+        """Upload a URL, base64 or raw ``str``/``bytes``, a binary file or a path (streamed)."""
         return self.file.upload(file, file_name, options)
 
     def list_files(self, options: ListAndSearchFileRequestOptions | None = None) -> ListFileResult:

@@ -29,10 +29,13 @@ class TextField:
 
 @dataclass(frozen=True)
 class FileField:
-    """A file part; ``source`` is read lazily, from its current position for file objects."""
+    """A part whose content is read lazily (file objects from their current position).
+
+    Without a ``filename`` it is a plain form field, as 4.x sent ``bytes``.
+    """
 
     name: str
-    filename: str
+    filename: str | None
     source: FileSource
     content_type: str | None = None
 
@@ -107,7 +110,7 @@ class MultipartBody:
     def _part_header(self, item: Field) -> bytes:
         disposition = f'form-data; name="{_quote(item.name)}"'
         lines = []
-        if isinstance(item, FileField):
+        if isinstance(item, FileField) and item.filename is not None:
             disposition += f'; filename="{_quote(item.filename)}"'
         lines.append(f"Content-Disposition: {disposition}")
         if isinstance(item, FileField) and item.content_type:

@@ -6,4 +6,5 @@ import os
 from typing import BinaryIO, Union
 
 UploadSource = Union[str, bytes, bytearray, memoryview, BinaryIO, "os.PathLike[str]"]
-"""A URL or base64 text (``str``), or content to stream: bytes, a binary file, a path."""
+"""``str``/``bytes``: a URL, base64 text or raw content, sent as a plain field (4.x meaning);
+a binary file object or a path: file content, streamed as a file part."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import os
 import pathlib
@@ -104,19 +105,25 @@ def test_empty_tag_list_is_sent_as_empty_text(ik: ImageKit, uploading: Recording
     assert form_fields(uploading.last.headers["Content-Type"], uploading.last.body)["tags"] == ""
 
 
-def test_bytes_are_sent_as_a_file_part(ik: ImageKit, uploading: RecordingServer) -> None:
+def test_bytes_are_sent_as_a_plain_field_like_4x(ik: ImageKit, uploading: RecordingServer) -> None:
     content = binary_payload(3 * CHUNK_SIZE + 17)
 
     result = ik.upload_file(content, "photo ü.jpg")
 
     file_part, name_part = uploaded_parts(uploading)
-    assert (file_part.name, file_part.filename, file_part.content) == (
-        "file",
-        "photo ü.jpg",
-        content,
-    )
+    assert (file_part.name, file_part.filename, file_part.content) == ("file", None, content)
     assert name_part.content.decode() == "photo ü.jpg"
     assert result.file_id == "f1"
+
+
+def test_base64_bytes_keep_their_4x_meaning(ik: ImageKit, uploading: RecordingServer) -> None:
+    encoded = base64.b64encode(binary_payload(300))
+
+    ik.upload_file(encoded, "a.png")
+
+    file_part = uploaded_parts(uploading)[0]
+    assert file_part.filename is None
+    assert file_part.content == encoded
 
 
 def test_a_path_is_streamed_from_disk(

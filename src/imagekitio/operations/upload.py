@@ -1,8 +1,9 @@
 """Upload (``POST /api/v1/files/upload``): the form fields and the streamed file part.
 
-``file`` may be a URL or base64 text (``str``, sent as a text field as in 4.x), or content:
-``bytes``, a binary file object (read from its current position) or an ``os.PathLike``; content
-is streamed as a file part named after ``file_name``.
+As in 4.x, ``str`` and ``bytes`` travel as a plain form field (no filename): the server reads a
+URL, base64 text (4.x users pass ``base64.b64encode(...)`` bytes) or else raw content from it.
+A binary file object (read from its current position) or an ``os.PathLike`` is content and goes
+as a file part named after ``file_name``. Everything is streamed in chunks, nothing is copied.
 """
 
 from __future__ import annotations
@@ -62,7 +63,9 @@ def upload_form_fields(options: Any) -> list[tuple[str, str]]:
 def file_field(file: Any, file_name: str) -> Field:
     if isinstance(file, str):
         return TextField("file", file)
-    if isinstance(file, (bytes, bytearray, memoryview, os.PathLike)):
+    if isinstance(file, (bytes, bytearray, memoryview)):
+        return FileField("file", None, file)
+    if isinstance(file, os.PathLike):
         return FileField("file", file_name, file)
     if isinstance(file, io.TextIOBase):
         raise TypeError("upload file objects must be opened in binary mode")
