@@ -19,6 +19,7 @@ from imagekit_server.api import file_details_update as file_details_update_api
 from imagekit_server.api import file_operations as file_operations_api
 from imagekit_server.api import files as files_api
 from imagekit_server.api import folders as folders_api
+from imagekit_server.api import metadata as metadata_api
 from imagekit_server.api import named_transformations as named_transformations_api
 from imagekit_server.api import purge as purge_api
 from imagekit_server.api import tags as tags_api
@@ -70,6 +71,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
         folders_api.router,
         bulk_jobs_api.router,
         named_transformations_api.router,
+        metadata_api.router,
     ):
         app.include_router(library_router)
     app.add_api_route("/healthz", _healthz, methods=["GET"], include_in_schema=False)
