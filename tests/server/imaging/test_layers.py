@@ -180,3 +180,16 @@ def test_unknown_font_family_is_invalid(base: bytes) -> None:
         run(base, "l-text,i-Hi,ff-NoSuchFont,l-end")
     assert raised.value.status == 400
     assert run(base, "l-text,i-Hi,ff-Open%20Sans,l-end").width == 600
+
+
+def test_text_layer_wraps_at_its_maximum_width() -> None:
+    white = png(pyvips.Image.black(600, 400).new_from_image([255, 255, 255]).cast("uchar"))
+    text = "l-text,i-one%20two%20three%20four%20five%20six,fs-30,w-120,bg-000000,lx-0,ly-0,l-end"
+    image = decode(
+        render(white, parse_transformation(f"{text}:f-png"), accept=None, limits=Limits())
+    )
+    box = image[0] < 128  # the black text box
+    columns, rows = box.project()
+    box_width = sum(1 for x in range(columns.width) if columns(x, 0)[0] > 0)
+    box_height = sum(1 for y in range(rows.height) if rows(0, y)[0] > 0)
+    assert box_width <= 120 and box_height > 2 * 30

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import pyvips
 
 from imagekit_server.imaging import Limits, Rendered, parse_transformation, render
 from imagekit_server.imaging.sizes import ClientHints
@@ -150,3 +151,14 @@ def test_custom_focus_area_centres_the_crop(source: bytes) -> None:
     assert close(cut(50, 50), RED)
     plain = decode(render(source, plan, accept=None, limits=Limits()))
     assert close(plain(80, 20), RED)  # centred (left 33) without a stored focus area
+
+
+def test_focus_auto_keeps_the_interesting_part() -> None:
+    flat = pyvips.Image.black(400, 100).new_from_image([128, 128, 128]).cast("uchar")
+    detail = (pyvips.Image.gaussnoise(100, 100, sigma=90)).cast("uchar")
+    busy = flat.insert(detail.bandjoin([detail.flip("horizontal"), detail]), 290, 0)
+    data = png(busy.copy(interpretation="srgb"))
+    image = decode(run(data, "w-100,h-100,fo-auto", accept=None))
+    assert image.deviate() > 40  # the noisy patch, not the flat grey
+    plain = decode(run(data, "w-100,h-100", accept=None))
+    assert plain.deviate() < 5
