@@ -31,6 +31,19 @@ CLIENT_SCRIPT = textwrap.dedent(
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     if mode == "path":
         ik.upload_file(__import__("pathlib").Path(path), "big.bin")
+    elif mode == "async path":
+        import asyncio, pathlib
+        from imagekitio import AsyncImageKit
+
+        async def send():
+            async with AsyncImageKit("public_x", "private_x", "https://ik.imagekit.io/demo",
+                                     upload_base_url=base_url, max_retries=0) as aik:
+                await aik.upload_file(b"warm-up", "warm.bin")
+                start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+                await aik.upload_file(pathlib.Path(path), "big.bin")
+                return start
+
+        before = asyncio.run(send())
     else:
         with open(path, "rb") as stream:
             ik.upload_file(stream, "big.bin")
@@ -42,7 +55,7 @@ CLIENT_SCRIPT = textwrap.dedent(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("mode", ["path", "file object"])
+@pytest.mark.parametrize("mode", ["path", "file object", "async path"])
 def test_one_gigabyte_upload_keeps_memory_flat(
     mode: str, discarding_server: RecordingServer, tmp_path: pathlib.Path
 ) -> None:
