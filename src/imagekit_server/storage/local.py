@@ -34,7 +34,7 @@ __all__ = ["LocalBlobStore"]
 TEMP_DIR_NAME = ".tmp"
 _FILE_MODE = 0o644
 # A concurrent delete may prune the parent directory between mkdir and rename; retry that often.
-_INSTALL_ATTEMPTS = 5
+_INSTALL_ATTEMPTS = 10
 # Errors that mean "no blob here": missing, or a path component is a file or the key a folder.
 _MISSING_ERRORS = (FileNotFoundError, NotADirectoryError, IsADirectoryError)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -173,3 +174,32 @@ def test_new_nested_folders_are_created(local: LocalBlobStore) -> None:
     assert (local.root / "n1" / "n2" / "n3" / "n4" / "leaf.bin").read_bytes() == b"leaf"
     local.put_bytes("n1/n2/other.bin", b"other")
     assert sorted(local.list_keys("n1/")) == ["n1/n2/n3/n4/leaf.bin", "n1/n2/other.bin"]
+
+
+def test_puts_race_folder_pruning_by_deletes(local: LocalBlobStore) -> None:
+    errors: list[BaseException] = []
+
+    def put_many() -> None:
+        try:
+            for i in range(300):
+                local.put_bytes(f"hot/dir/{i % 3}.bin", b"x")
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+
+    def delete_many() -> None:
+        try:
+            for i in range(300):
+                local.delete(f"hot/dir/{i % 3}.bin")
+                if i % 50 == 0:
+                    local.delete_prefix("hot/")
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for work in (put_many, put_many, delete_many)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    local.put_bytes("hot/dir/0.bin", b"last")
+    assert local.get_bytes("hot/dir/0.bin") == b"last"
