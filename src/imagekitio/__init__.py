@@ -6,7 +6,8 @@ constructor arguments, all optional):
 * ``api_base_url`` / ``upload_base_url``: where requests go. Precedence: the argument, then the
   ``IMAGEKIT_API_BASE_URL`` / ``IMAGEKIT_UPLOAD_BASE_URL`` environment variables (read when the
   client is created), then ``imagekitio.constants.url.URL`` (read on every call).
-* ``timeout``: seconds per request (float or ``(connect, read)``), 60 by default.
+* ``timeout``: seconds to wait for a connection and for each read (float or
+  ``(connect, read)``), 60 by default; a slow but steady upload is not cut off.
 * ``max_retries``: extra attempts (default 2) after connection errors, timeouts and 429/5xx,
   only for requests safe to repeat (GET, DELETE, PUT, tag changes; never uploads), waiting as
   ``Retry-After`` / ``X-RateLimit-Reset`` say, else with exponential backoff.

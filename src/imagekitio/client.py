@@ -2,9 +2,10 @@
 
 Beyond 4.x (all keyword-only, all optional): ``api_base_url``/``upload_base_url`` (see
 ``imagekitio.request_context`` for the precedence with environment variables and
-``imagekitio.constants.url.URL``), ``timeout`` in seconds for every request (a float, or a
-``(connect, read)`` pair) and ``max_retries`` for requests that are safe to repeat. The client
-keeps one pooled HTTP session; ``close()`` it, or use it as a context manager.
+``imagekitio.constants.url.URL``), ``timeout`` in seconds to wait for a connection and for each
+read of every request (a float, or a ``(connect, read)`` pair) and ``max_retries`` for requests
+that are safe to repeat. The client keeps one pooled HTTP session; ``close()`` it, or use it as a
+context manager.
 """
 
 from __future__ import annotations
