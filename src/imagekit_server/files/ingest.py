@@ -144,7 +144,7 @@ def _write_records(
     """Write the rows; None when a unique name turned out to be taken."""
     now = datetime.now(timezone.utc)
     types = field_types(schemas)
-    existing = records.find_by_path(conn, account.id, join_path(folder, name))
+    existing = records.find_by_path(conn, account.id, join_path(folder, name), for_update=True)
     if existing is None:
         attributes = _new_attributes(options, schemas)
         return records.create_file(

@@ -90,9 +90,12 @@ class Attributes:
         }
 
 
-def find_by_path(conn: sa.Connection, account_id: str, file_path: str) -> sa.Row[Any] | None:
+def find_by_path(
+    conn: sa.Connection, account_id: str, file_path: str, *, for_update: bool = False
+) -> sa.Row[Any] | None:
+    """``for_update`` locks the row on PostgreSQL (read-modify-write in a write transaction)."""
     query = sa.select(files).where(files.c.account_id == account_id, files.c.file_path == file_path)
-    return conn.execute(query).first()
+    return conn.execute(query.with_for_update() if for_update else query).first()
 
 
 def find_by_id(conn: sa.Connection, account_id: str, file_id: str) -> sa.Row[Any] | None:
@@ -180,6 +183,8 @@ def add_version(
     now: datetime,
 ) -> str:
     """Make ``content`` the new current version of an existing file; returns the version id."""
+    # Lock the file first (PostgreSQL) so parallel overwrites number their versions in turn.
+    conn.execute(sa.select(files.c.id).where(files.c.id == existing.id).with_for_update())
     count = conn.execute(
         sa.select(sa.func.count()).where(file_versions.c.file_id == existing.id)
     ).scalar_one()
