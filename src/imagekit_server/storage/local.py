@@ -124,7 +124,9 @@ class LocalBlobStore:
             except FileNotFoundError:
                 if attempt == _INSTALL_ATTEMPTS - 1:
                     raise
-        _fsync_dir(path.parent)
+        # A concurrent delete of this very key may already have pruned the folder: no matter.
+        with contextlib.suppress(FileNotFoundError):
+            _fsync_dir(path.parent)
 
     # -- reading ---------------------------------------------------------------------------
 
