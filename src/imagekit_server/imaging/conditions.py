@@ -19,7 +19,7 @@ _OPERATORS: dict[str, Callable[[float, float], bool]] = {
     "lt": operator.lt,
     "lte": operator.le,
 }
-_VALUE = re.compile(r"(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))?")
+_VALUE = re.compile(r"([0-9]{1,12}(?:\.[0-9]{1,12})?)(?:-([0-9]{1,12}(?:\.[0-9]{1,12})?))?")
 
 
 def parse_condition(text: str) -> Condition:

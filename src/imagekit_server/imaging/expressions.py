@@ -25,7 +25,8 @@ _PRECEDENCE_LEVELS: tuple[frozenset[str], ...] = (
     frozenset({"mod"}),
     frozenset({"pow"}),
 )
-_NUMBER = re.compile(r"\d+(\.\d+)?")
+# ASCII digits only, bounded so every literal is a finite, exactly parseable float.
+_NUMBER = re.compile(r"[0-9]{1,12}(\.[0-9]{1,12})?")
 MAX_TOKENS = 32
 
 

@@ -211,6 +211,6 @@ def _anchor_point(value: str | None) -> str | None:
 
 
 def _alpha_level(value: str) -> int:
-    if not value.isdigit() or not 1 <= int(value) <= 9:
+    if value not in {str(level) for level in range(1, 10)}:
         raise invalid("'al' expects a level from 1 to 9")
     return int(value)

@@ -6,6 +6,7 @@ Every handler takes the raw value (None for a bare key) and the parse context, a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -210,7 +211,7 @@ def _opacity(value: str | None, context: ParseContext) -> Fields:
 
 def _page(value: str | None, context: ParseContext) -> Fields:
     text = require(value, "pg")
-    if not text.isdigit() or int(text) < 1:
+    if not re.fullmatch(r"[1-9][0-9]{0,5}", text):
         raise unsupported(f"pg-{text} (page ranges, lists and names) is not supported")
     return {"page": int(text)}
 

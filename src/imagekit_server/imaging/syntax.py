@@ -14,6 +14,7 @@ from urllib.parse import unquote
 from imagekit_server.imaging.errors import invalid
 
 MAX_TEXT_LENGTH = 16_384
+MAX_BLOCK_DEPTH = 8  # layers (3 deep) and `if` blocks together
 _DELIMITERS = re.compile(r"([,:])")
 LAYER_KINDS = ("image", "text", "video", "subtitles", "subtitle")
 
@@ -88,18 +89,24 @@ def tokenise(text: str) -> tuple[RawStep, ...]:
         elif token == "l-end":
             _close_layer(stack)
         elif token.startswith("l-"):
-            stack.append(_Context(f"layer:{token[2:]}"))
+            _open(stack, _Context(f"layer:{token[2:]}"))
         elif token == "if-else":
             _enter_else(stack)
         elif token == "if-end":
             _close_conditional(stack)
         elif token.startswith("if-"):
-            stack.append(_Context("if", condition=token[3:]))
+            _open(stack, _Context("if", condition=token[3:]))
         else:
             top.add(split_param(token))
     if len(stack) > 1:
         raise invalid(f"unterminated {stack[-1].kind.split(':')[0]} block")
     return stack[0].finished_steps()
+
+
+def _open(stack: list[_Context], block: _Context) -> None:
+    if len(stack) > MAX_BLOCK_DEPTH:
+        raise invalid("layers and conditions are nested too deeply")
+    stack.append(block)
 
 
 def _close_layer(stack: list[_Context]) -> None:

@@ -26,7 +26,7 @@ ANCHORS = frozenset(
         "bottom_right",
     }
 )
-_SIGNED = re.compile(r"N?\d+(\.\d+)?")
+_SIGNED = re.compile(r"N?[0-9]{1,12}(\.[0-9]{1,12})?")
 
 
 def require(value: str | None, key: str) -> str:

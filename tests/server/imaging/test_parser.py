@@ -195,3 +195,24 @@ def test_unsupported_parameters_can_be_ignored_and_listed() -> None:
     assert isinstance(second, Step) and second.height is not None and second.focus is None
     with pytest.raises(TransformationError):  # invalid values still fail
         parse_transformation("w-abc,e-bgremove", ignore_unsupported=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pg-" + "9" * 5000,
+        "w-" + "9" * 400,
+        "rt-" + "9" * 400,
+        "w-²",
+        "pg-²",
+        "q-٣",
+        "if-w_gt_" + "9" * 5000 + ",w-1,if-end",
+        "l-text,i-a,al-²,l-end",
+        "if-w_gt_1," * 2000 + "w-1" + ",if-end" * 2000,
+        "l-image,i-a," * 2000,
+    ],
+)
+def test_hostile_values_are_client_errors(text: str) -> None:
+    with pytest.raises(TransformationError) as raised:
+        parse_transformation(text)
+    assert raised.value.status == 400
