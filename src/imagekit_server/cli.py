@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from imagekit_server import named_transformations_cli
 from imagekit_server.settings import Settings, SettingsError
 
 
@@ -23,6 +24,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the HTTP server")
     serve.add_argument("--host", help="interface to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to bind (default 8000)")
+    serve.add_argument(
+        "--workers", type=int, help="server processes (default 1, or $IMAGEKIT_WORKERS)"
+    )
     serve.add_argument("--data-dir", type=Path, dest="sub_data_dir", help=argparse.SUPPRESS)
     commands.add_parser("migrate", help="apply database migrations")
     commands.add_parser("keys", help="show the default account's keys and URL endpoint")
@@ -35,13 +39,17 @@ def _parser() -> argparse.ArgumentParser:
     account_commands.add_parser("list", help="list accounts")
     fsck = commands.add_parser("fsck", help="check database and blob store consistency")
     fsck.add_argument("--repair", action="store_true", help="delete orphans, resolve intents")
+    named_transformations_cli.add_parser(commands)
     return parser
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     data_dir = getattr(args, "sub_data_dir", None) or args.data_dir
     return Settings.from_env(
-        data_dir=data_dir, host=getattr(args, "host", None), port=getattr(args, "port", None)
+        data_dir=data_dir,
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+        workers=getattr(args, "workers", None),
     )
 
 
@@ -58,6 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "keys": _keys,
         "accounts": _accounts,
         "fsck": _fsck,
+        "named-transformations": named_transformations_cli.run,
     }
     return handlers[args.command](settings, args)
 
@@ -75,6 +84,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     print(f"  public key:   {account.public_key}", flush=True)
     print(f"  URL endpoint: {settings.url_endpoint(account.id)}", flush=True)
     print("  private key:  run `imagekit-server keys` to show it", flush=True)
+    if settings.workers > 1:
+        context.close()
+        return _serve_workers(settings)
     try:
         uvicorn.run(
             create_app(settings, context),
@@ -82,9 +94,36 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
             port=settings.port,
             log_level="warning",
             timeout_graceful_shutdown=5,
+            loop="uvloop",
+            http="httptools",
+            access_log=False,
         )
     finally:
         context.close()
+    return 0
+
+
+def _serve_workers(settings: Settings) -> int:
+    """uvicorn's process manager; each worker rebuilds the settings from the environment."""
+    import os
+
+    import uvicorn
+
+    os.environ["IMAGEKIT_DATA_DIR"] = str(settings.data_dir)
+    os.environ["IMAGEKIT_HOST"] = settings.host
+    os.environ["IMAGEKIT_PORT"] = str(settings.port)
+    uvicorn.run(
+        "imagekit_server.worker_app:create_worker_app",
+        factory=True,
+        workers=settings.workers,
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        timeout_graceful_shutdown=5,
+        loop="uvloop",
+        http="httptools",
+        access_log=False,
+    )
     return 0
 
 

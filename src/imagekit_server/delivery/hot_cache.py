@@ -24,6 +24,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.sql.dml import UpdateBase
 
+from imagekit_server.imaging.pool import render_executor
+
 if TYPE_CHECKING:
     from imagekit_server.context import ServerContext
 
@@ -239,6 +241,8 @@ def delivery_caches(context: ServerContext) -> DeliveryCaches:
             derived_cache=settings.derived_cache,
         )
         caches.watch(context.engine)
+        # Size the shared render pool before its first use (0: one thread per core).
+        render_executor(settings.render_workers or None)
         context.__dict__[_ATTRIBUTE] = caches
     assert isinstance(caches, DeliveryCaches)
     return caches
