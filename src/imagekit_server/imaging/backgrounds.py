@@ -15,6 +15,7 @@ from imagekit_server.imaging.bands import (
 )
 from imagekit_server.imaging.colours import Colour
 from imagekit_server.imaging.geometry import Pad
+from imagekit_server.imaging.palette import most_frequent_colour
 from imagekit_server.imaging.plan import Background
 
 _BLACK = Colour(0, 0, 0)
@@ -82,23 +83,7 @@ def edge_colour(image: Any, side: str) -> Colour:
         "bottom": (0, max(0, height - 2), width, min(2, height)),
     }
     selected = list(strips.values()) if side == "all" else [strips[side]]
-    pixels = [colour.crop(*box).copy(interpretation="srgb") for box in selected]
-    return _mode_colour(pixels)
-
-
-def _mode_colour(regions: list[Any]) -> Colour:
-    histogram = None
-    for region in regions:
-        quantised = (region >> 3).cast("uint")
-        index = ((quantised[0] << 10) | (quantised[1] << 5) | quantised[2]).cast("ushort")
-        counts = index.hist_find(band=0).cast("uint")
-        if counts.width < 32768:
-            counts = counts.embed(0, 0, 32768, 1)
-        histogram = counts if histogram is None else histogram + counts
-    assert histogram is not None
-    _, details = histogram.max(x=True)
-    x = int(details["x"])
-    return Colour((x >> 10 & 31) * 8 + 4, (x >> 5 & 31) * 8 + 4, (x & 31) * 8 + 4)
+    return most_frequent_colour([colour.crop(*box) for box in selected])
 
 
 def _dominant_gradient(image: Any, operation: Pad, corners: int) -> Any:

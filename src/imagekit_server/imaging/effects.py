@@ -13,6 +13,7 @@ import pyvips
 
 from imagekit_server.imaging.bands import alpha_of, as_colour_image, without_alpha
 from imagekit_server.imaging.colours import Colour
+from imagekit_server.imaging.palette import dominant_colour
 from imagekit_server.imaging.plan import Colorize, ColourReplace, UnsharpMask
 
 _LUMA_WEIGHTS = [0.2126, 0.7152, 0.0722]
@@ -114,17 +115,6 @@ def colorize(image: Any, options: Colorize) -> Any:
         return _clip(colour * (1 - strength) + tinted * strength)
 
     return on_colour_bands(as_colour_image(image), tint)
-
-
-def dominant_colour(image: Any) -> Colour:
-    """Most frequent colour at 5 bits per channel (used by `cr` without `from`)."""
-    colour = as_colour_image(without_alpha(image)).thumbnail_image(64, height=64)
-    quantised = (colour >> 3).cast("uint")
-    index = (quantised[0] << 10) | (quantised[1] << 5) | quantised[2]
-    histogram = index.cast("ushort").hist_find()
-    _, details = histogram.max(x=True)
-    x = int(details["x"])
-    return Colour((x >> 10 & 31) * 8 + 4, (x >> 5 & 31) * 8 + 4, (x & 31) * 8 + 4)
 
 
 def replace_colour(image: Any, options: ColourReplace) -> Any:
