@@ -149,6 +149,14 @@ CASES: list[tuple[str, set[str]]] = [
     ('format = "jpg" AND published = false OR name = "cat.gif"', {"draft.jpg", "cat.gif"}),
     ('format = "gif" or tags in ["hero"]', {"cat.gif", "hero.avif"}),
     ('((format = "gif"))', {"cat.gif"}),
+    # OR-ed tag and metadata conditions (merged into one IN over a UNION)
+    ('tags IN ["Cat"] OR "customMetadata.brand" = "Zenith" OR name = "odd.jpg"',
+     {"cat.gif", "blue-shirt.png", "odd.jpg"}),
+    ('tags IN ["hero"] OR "embeddedMetadata.Keywords" IN ["pets"]', {"hero.avif", "cat.gif"}),
+    ('"customMetadata.stock" > 100 OR tags IN ["nothing"]', set()),
+    ('tags IN ["summer"] OR tags NOT IN ["finance", "summer"]', everything_but(*INVOICES)),
+    ('format = "png" AND (tags IN ["brand"] OR "customMetadata.sizes" IN ["XL"])',
+     {"logo.png", "blue-shirt.png"}),
     # type selects folders and old file versions too
     ('type = "folder" AND name = "dresses"', {"folder:/products/dresses"}),
     ('type IN ["folder", "file"] AND name : "logo"', {"logo.svg", "logo.png"}),
@@ -165,6 +173,8 @@ CASES: list[tuple[str, set[str]]] = [
     ('type = "folder" AND tags IN ["summer"]', set()),
     ('type = "folder" AND name HAS "invo"', {"folder:/docs/invoices"}),
     ('type = "folder" OR name = "cat.gif"', FOLDERS | {"cat.gif"}),
+    ('type IN ["file", "folder"] AND (tags IN ["hero"] OR "customMetadata.brand" = "Zenith")',
+     {"hero.avif", "blue-shirt.png"}),
 ]  # fmt: skip
 
 
