@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from imagekit_server.db.engine import create_engine
 from imagekit_server.db.migrate import upgrade_to_head
 from imagekit_server.process_lease import ProcessLease, lease_is_dead, remove_dead_lease
 from imagekit_server.settings import Settings
+from imagekit_server.spool import SpoolArea, remove_dead_spool_files
 from imagekit_server.storage import BlobStore, LocalBlobStore, open_store
 
 log = logging.getLogger("imagekit_server")
@@ -26,19 +26,19 @@ class ServerContext:
     store: BlobStore
     accounts: AccountDirectory
     lease: ProcessLease
-    spool_dir: Path  # this process's temp files, on the store's filesystem when local
+    spool: SpoolArea  # this process's temp files, on the store's filesystem when local
     default_account: Account
     default_account_created: bool
 
     def close(self) -> None:
-        shutil.rmtree(self.spool_dir, ignore_errors=True)
+        self.spool.remove_own_files()
         self.lease.release()
         self.engine.dispose()
 
 
-def spool_root(settings: Settings, store: BlobStore) -> Path:
+def spool_directory(settings: Settings, store: BlobStore) -> Path:
     if isinstance(store, LocalBlobStore):
-        return store.temp_dir / "uploads"
+        return store.temp_dir
     return settings.data_dir / "tmp"
 
 
@@ -61,26 +61,24 @@ def open_context(settings: Settings) -> ServerContext:
         private_key=settings.private_key,
     )
     lease = ProcessLease(run_dir(settings))
-    spool_dir = spool_root(settings, store) / lease.token
-    spool_dir.mkdir(parents=True, exist_ok=True)
+    spool = SpoolArea(spool_directory(settings, store), lease.token)
+    spool.directory.mkdir(parents=True, exist_ok=True)
     context = ServerContext(
-        settings, engine, store, AccountDirectory(engine), lease, spool_dir, account, created
+        settings, engine, store, AccountDirectory(engine), lease, spool, account, created
     )
     from imagekit_server.fsck import recover_dead_intents
 
     recovered = recover_dead_intents(context)
     if recovered:
         log.info("start-up recovery removed %d unfinished blob(s)", recovered)
-    remove_dead_leftovers(spool_dir.parent, run_dir(settings))
+    remove_dead_spool_files(spool.directory, run_dir(settings))
+    remove_dead_leases(run_dir(settings))
     return context
 
 
-def remove_dead_leftovers(spools: Path, leases: Path) -> None:
-    """Remove the spool directories and lease files of dead processes (e.g. killed
-    mid-upload); run after intent recovery, which needs the lease files."""
-    for directory in spools.iterdir():
-        if directory.is_dir() and lease_is_dead(leases, directory.name):
-            shutil.rmtree(directory, ignore_errors=True)
+def remove_dead_leases(leases: Path) -> None:
+    """Lease files of dead processes, once their leftovers are gone (run after recovery,
+    which needs them)."""
     for lock in leases.glob("*.lock"):
         if lease_is_dead(leases, lock.stem):
             remove_dead_lease(leases, lock.stem)

@@ -107,7 +107,7 @@ def test_tags_name_limit_and_skip(library: tuple[LiveServer, dict[str, Any]]) ->
         {"sort": "ASC_COLOUR"},
         {"type": "everything"},
         {"fileType": "video"},
-        {"searchQuery": 'name = "x"'},
+        {"searchQuery": 'name = "x'},
     ],
 )
 def test_bad_list_parameters_are_400(

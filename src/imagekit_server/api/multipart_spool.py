@@ -10,7 +10,6 @@ it for a URL or base64 payload.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from imagekit_server.errors import BadRequest
+from imagekit_server.spool import SpoolArea
 
 FILE_FIELD = "file"
 MAX_FIELD_BYTES = 1024 * 1024
@@ -54,9 +54,9 @@ def boundary_of(content_type: str) -> bytes:
 class _PartCollector:
     """Receives the parser's callbacks for one request."""
 
-    def __init__(self, spool_dir: Path, max_file_bytes: int) -> None:
+    def __init__(self, spool: SpoolArea, max_file_bytes: int) -> None:
         self.upload = SpooledUpload()
-        self._spool_dir = spool_dir
+        self._spool = spool
         self._max_file_bytes = max_file_bytes
         self._header_field = bytearray()
         self._header_value = bytearray()
@@ -90,8 +90,7 @@ class _PartCollector:
         filename = options.get(b"filename")
         self.upload.file_name = filename.decode("utf-8", "replace") if filename else None
         self.upload.file_is_text = filename is None
-        fd, name = tempfile.mkstemp(prefix="upload-", dir=self._spool_dir)
-        self.upload.file_path = Path(name)
+        fd, self.upload.file_path = self._spool.new_file()
         self.upload.file_size = 0
         self._sink = os.fdopen(fd, "wb")
 
@@ -134,12 +133,12 @@ async def spool_multipart(
     content_type: str,
     body: AsyncIterator[bytes],
     *,
-    spool_dir: Path,
+    spool: SpoolArea,
     max_file_bytes: int,
 ) -> SpooledUpload:
     """Parse the whole body. On any error (including a client that disconnects mid-upload) the
     temp file is removed before the exception propagates."""
-    collector = _PartCollector(spool_dir, max_file_bytes)
+    collector = _PartCollector(spool, max_file_bytes)
     parser = MultipartParser(
         boundary_of(content_type),
         {

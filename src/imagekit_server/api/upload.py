@@ -41,7 +41,7 @@ async def upload_file(request: Request) -> JSONResponse:
         spooled = await spool_multipart(
             request.headers.get("content-type", ""),
             request.stream(),
-            spool_dir=context.spool_dir,
+            spool=context.spool,
             max_file_bytes=_max_spool_bytes(context),
         )
     except UploadTooLarge as exc:
@@ -71,7 +71,7 @@ def _process(
     _refuse_unsupported(options)
     if not spooled.file_is_text and spooled.file_size > context.settings.max_upload_bytes:
         raise _too_large(context)
-    source = resolve_upload_file(spooled, context.settings, context.spool_dir)
+    source = resolve_upload_file(spooled, context.settings, context.spool)
     ingested = ingest_upload(context, account, options, source)
     endpoint = context.settings.url_endpoint(account.id)
     body = upload_response(

@@ -5,15 +5,14 @@ or else the raw content (api.md §4.1.2)."""
 from __future__ import annotations
 
 import binascii
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from imagekit_server.api.multipart_spool import SpooledUpload, UploadTooLarge
 from imagekit_server.errors import BadRequest
 from imagekit_server.fetch import FetchError, fetch_to_file
 from imagekit_server.settings import Settings
+from imagekit_server.spool import SpoolArea
 
 MAX_URL_LENGTH = 8192
 _DATA_URI = re.compile(rb"data:[\w.+-]+/[\w.+-]+(;[\w=.+-]+)*;base64,", re.ASCII)
@@ -21,7 +20,7 @@ _BASE64_BODY = re.compile(rb"[A-Za-z0-9+/\s]*={0,2}\s*")
 _CHUNK = 4 * (1 << 16)
 
 
-def resolve_upload_file(upload: SpooledUpload, settings: Settings, spool_dir: Path) -> Path:
+def resolve_upload_file(upload: SpooledUpload, settings: Settings, spool: SpoolArea) -> Path:
     """The path of the file's bytes (replacing ``upload.file_path`` when it had to decode or
     fetch). Blocking: call it in a worker thread."""
     if upload.file_path is None:
@@ -34,13 +33,13 @@ def resolve_upload_file(upload: SpooledUpload, settings: Settings, spool_dir: Pa
         head = stream.read(MAX_URL_LENGTH + 1)
     stripped = head.strip()
     if stripped.startswith((b"http://", b"https://")) and len(head) <= MAX_URL_LENGTH:
-        return _replace(upload, _fetch(stripped.decode("utf-8", "replace"), settings, spool_dir))
+        return _replace(upload, _fetch(stripped.decode("utf-8", "replace"), settings, spool))
     data_uri = _DATA_URI.match(stripped)
     if data_uri is not None:
         offset = len(head) - len(head.lstrip()) + data_uri.end()
-        return _replace(upload, _decode_base64(upload.file_path, offset, settings, spool_dir))
+        return _replace(upload, _decode_base64(upload.file_path, offset, settings, spool))
     if _looks_like_base64(upload.file_path):
-        return _replace(upload, _decode_base64(upload.file_path, 0, settings, spool_dir))
+        return _replace(upload, _decode_base64(upload.file_path, 0, settings, spool))
     return upload.file_path
 
 
@@ -51,14 +50,8 @@ def _replace(upload: SpooledUpload, path: Path) -> Path:
     return path
 
 
-def _new_temp(spool_dir: Path) -> Path:
-    fd, name = tempfile.mkstemp(prefix="upload-", dir=spool_dir)
-    os.close(fd)
-    return Path(name)
-
-
-def _fetch(url: str, settings: Settings, spool_dir: Path) -> Path:
-    destination = _new_temp(spool_dir)
+def _fetch(url: str, settings: Settings, spool: SpoolArea) -> Path:
+    destination = spool.new_path()
     try:
         fetch_to_file(
             url,
@@ -88,8 +81,8 @@ def _looks_like_base64(path: Path) -> bool:
     return length > 0 and length % 4 == 0
 
 
-def _decode_base64(source: Path, offset: int, settings: Settings, spool_dir: Path) -> Path:
-    destination = _new_temp(spool_dir)
+def _decode_base64(source: Path, offset: int, settings: Settings, spool: SpoolArea) -> Path:
+    destination = spool.new_path()
     try:
         with source.open("rb") as reader, destination.open("wb") as writer:
             reader.seek(offset)
