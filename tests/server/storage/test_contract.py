@@ -368,9 +368,9 @@ def test_invalid_prefixes_are_refused(store: BlobStore, prefix: str) -> None:
 def test_reader_during_overwrite_sees_old_or_new_never_a_mix(
     store: BlobStore, tmp_path: Path
 ) -> None:
-    size = 1 << 20
-    versions = {bytes([fill]) * size for fill in (0xAA, 0xBB)}
-    old, new = sorted(versions)
+    # Different fills and sizes, so both a mix and a truncation would show.
+    old, new = b"\xaa" * (1 << 20), b"\xbb" * ((1 << 20) + 12345)
+    versions = {old, new}
     new_file = tmp_path / "new.bin"
     new_file.write_bytes(new)
     store.put_bytes("hot.bin", old)
