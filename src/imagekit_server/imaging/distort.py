@@ -9,16 +9,17 @@ import pyvips
 
 from imagekit_server.imaging.bands import as_colour_image, with_alpha
 from imagekit_server.imaging.errors import invalid
+from imagekit_server.imaging.limits import Limits
 from imagekit_server.imaging.plan import Distort
 
 _TRANSPARENT = [0.0, 0.0, 0.0, 0.0]
 
 
-def distort(image: Any, options: Distort) -> Any:
+def distort(image: Any, options: Distort, limits: Limits) -> Any:
     image = with_alpha(as_colour_image(image))
     if options.arc is not None:
-        return _arc(image, options.arc)
-    return _perspective(image, options.points)
+        return _arc(image, options.arc, limits)
+    return _perspective(image, options.points, limits)
 
 
 def _solve(matrix: list[list[float]], values: list[float]) -> list[float]:
@@ -49,7 +50,7 @@ def homography(source: list[tuple[float, float]], target: list[tuple[float, floa
     return _solve(matrix, values)
 
 
-def _perspective(image: Any, points: tuple[float, ...]) -> Any:
+def _perspective(image: Any, points: tuple[float, ...], limits: Limits) -> Any:
     corners = [(points[i], points[i + 1]) for i in range(0, 8, 2)]
     width, height = image.width, image.height
     source = [(0.0, 0.0), (float(width), 0.0), (float(width), float(height)), (0.0, float(height))]
@@ -57,6 +58,7 @@ def _perspective(image: Any, points: tuple[float, ...]) -> Any:
     top = math.floor(min(y for _, y in corners))
     out_width = max(1, math.ceil(max(x for x, _ in corners)) - left)
     out_height = max(1, math.ceil(max(y for _, y in corners)) - top)
+    limits.check_output_size(out_width, out_height)
     # Inverse map: for every output pixel, where it comes from in the source.
     a, b, c, d, e, f, g, h = homography([(x - left, y - top) for x, y in corners], source)
     coordinates = pyvips.Image.xyz(out_width, out_height) + 0.5
@@ -72,7 +74,7 @@ def _sample(image: Any, source_x: Any, source_y: Any) -> Any:
     return image.mapim(index, extend="background", background=_TRANSPARENT).cast("uchar")
 
 
-def _arc(image: Any, degrees: float) -> Any:
+def _arc(image: Any, degrees: float, limits: Limits) -> Any:
     """Bend the image along a circular arc; positive angles curve upwards (a rainbow)."""
     downwards = degrees < 0
     if downwards:
@@ -88,6 +90,7 @@ def _arc(image: Any, degrees: float) -> Any:
     top = math.floor(min(y for _, y in boundary))
     out_width = math.ceil(max(x for x, _ in boundary)) - left
     out_height = math.ceil(max(y for _, y in boundary)) - top
+    limits.check_output_size(out_width, out_height)
     coordinates = pyvips.Image.xyz(out_width, out_height) + 0.5
     dx = coordinates[0] + left
     up = (coordinates[1] + top) * -1

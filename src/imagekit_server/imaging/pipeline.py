@@ -189,7 +189,7 @@ def _pixel_effects(image: Any, step: Step, context: ChainContext) -> Any:
     if step.blur:
         image = effects.blur(image, step.blur)
     if step.distort is not None:
-        image = distort(image, step.distort)
+        image = distort(image, step.distort, context.limits)
     if step.gradient is not None:
         variables = context.variables(image.width, image.height)
         image = apply_gradient(image, step.gradient, variables)

@@ -186,3 +186,14 @@ def test_blurred_and_dominant_padding() -> None:
     assert top != [0.0, 0.0, 0.0] and (top[0] > 30 or top[1] > 30)
     gradient = run(png(quadrants(200, 100)), "w-200,h-200,cm-pad_resize,bg-gradient_dominant")
     assert gradient(100, 10)[:3] != gradient(100, 190)[:3]
+
+
+@pytest.mark.parametrize(
+    ("text", "pixels"),
+    [("e-distort-a-359", 100_000), ("e-distort-p-0_0_90000_0_90000_90000_0_90000", 5_000_000)],
+)
+def test_distortions_respect_the_output_limit(source: bytes, text: str, pixels: int) -> None:
+    limits = Limits(max_output_pixels=pixels)
+    with pytest.raises(TransformationError) as raised:
+        render(source, parse_transformation(text), accept=None, limits=limits)
+    assert raised.value.code == "ELIMIT"
