@@ -115,7 +115,9 @@ def _unsharp(value: str | None, context: ParseContext) -> Fields:
     if len(parts) != 4:
         raise invalid("'e-usm' expects radius-sigma-amount-threshold")
     radius, sigma, amount, threshold = (number(part, "e-usm") for part in parts)
-    return {"unsharp": UnsharpMask(radius, max(sigma, 0.1), amount, threshold)}
+    # Bounded so a URL cannot ask for an arbitrarily wide (slow) Gaussian kernel.
+    sigma = clamp(sigma, 0.1, 50)
+    return {"unsharp": UnsharpMask(radius, sigma, clamp(amount, 0, 20), clamp(threshold, 0, 1))}
 
 
 def _shadow(value: str | None, context: ParseContext) -> Fields:
