@@ -22,7 +22,13 @@ if TYPE_CHECKING:
     from imagekit_server.imaging.pipeline import ChainContext
 
 DEFAULT_LAYER_TRIM = 10
-_BLEND_MODES = {None: "over", "multiply": "multiply", "cutout": "dest-out", "cutter": "dest-in"}
+_BLEND_MODES = {
+    None: "over",
+    "multiply": "multiply",
+    "cutout": "dest-out",
+    "cutter": "dest-in",
+    "displace": "over",  # not used: displacement is a remap, see _displace
+}
 
 
 def count_layers(nodes: tuple[StepNode, ...]) -> int:
@@ -47,7 +53,17 @@ def _paint(base: Any, layer: Layer, context: ChainContext) -> Any:
     overlay = _layer_image(layer, (base.width, base.height), context)
     variables = _position_variables(overlay, base)
     x, y = layer_position(layer, overlay.width, overlay.height, base.width, base.height, variables)
+    if layer.mode == "displace":
+        return _displace(base, with_alpha(as_colour_image(overlay)), x, y, _shift(layer, variables))
     return composite(base, overlay, x, y, layer.mode)
+
+
+def _shift(layer: Layer, variables: dict[str, float]) -> tuple[float, float]:
+    """`lm-displace` magnitude: the layer's `x`/`y` in pixels, else 10 % of the layer's size."""
+    first = _first_step(layer)
+    shift_x = first.x.evaluate(variables, "x") if first.x else variables["cw"] / 10
+    shift_y = first.y.evaluate(variables, "y") if first.y else variables["ch"] / 10
+    return shift_x, shift_y
 
 
 def _position_variables(overlay: Any, base: Any) -> dict[str, float]:
@@ -167,8 +183,6 @@ def composite(base: Any, overlay: Any, x: int, y: int, mode: str | None) -> Any:
     base_had_alpha = base.hasalpha()
     base = as_colour_image(base)
     overlay = with_alpha(as_colour_image(overlay))
-    if mode == "displace":
-        return _displace(base, overlay, x, y)
     if mode in {"cutout", "cutter"}:
         base = with_alpha(base)
     result = base.composite2(overlay, _BLEND_MODES[mode], x=x, y=y).cast("uchar")
@@ -183,9 +197,10 @@ def composite(base: Any, overlay: Any, x: int, y: int, mode: str | None) -> Any:
     return result
 
 
-def _displace(base: Any, overlay: Any, x: int, y: int) -> Any:
-    """Red/green of the layer shift base pixels by up to 10 % of its size (proposed scale)."""
-    shift_x, shift_y = overlay.width / 10, overlay.height / 10
+def _displace(base: Any, overlay: Any, x: int, y: int, shift: tuple[float, float]) -> Any:
+    """Red/green of the layer (128 = none) shift base pixels by up to ``shift`` pixels."""
+    base = as_colour_image(base)
+    shift_x, shift_y = shift
     red = (overlay[0].cast("float") - 128) / 128 * shift_x
     green = (overlay[1].cast("float") - 128) / 128 * shift_y
     offsets = red.bandjoin(green).embed(x, y, base.width, base.height)

@@ -193,3 +193,28 @@ def test_text_layer_wraps_at_its_maximum_width() -> None:
     box_width = sum(1 for x in range(columns.width) if columns(x, 0)[0] > 0)
     box_height = sum(1 for y in range(rows.height) if rows(0, y)[0] > 0)
     assert box_width <= 120 and box_height > 2 * 30
+
+
+def test_displace_layer_shifts_base_pixels() -> None:
+    stripes = pyvips.Image.xyz(100, 40)[0].remainder(20) < 10
+    base = png(stripes.ifthenelse([255, 255, 255], [0, 0, 0]).cast("uchar"))
+    neutral = solid(100, 40, [128, 128, 0, 255])
+    shifting = solid(100, 40, [255, 128, 0, 255])
+    files = {"neutral.png": neutral, "shift.png": shifting}
+
+    def draw(name: str) -> Any:
+        text = f"l-image,i-{name},t-false,x-5,lm-displace,lx-0,ly-0,l-end:f-png"
+        return decode(
+            render(
+                base,
+                parse_transformation(text),
+                accept=None,
+                limits=Limits(),
+                load_image=files.__getitem__,
+            )
+        )
+
+    unchanged, shifted = draw("neutral.png"), draw("shift.png")
+    assert unchanged(2, 5)[0] > 200 and unchanged(12, 5)[0] < 50
+    # Red 255 moves sampling ~5 px to the right: column 7 now shows column 12 (black).
+    assert shifted(7, 5)[0] < 50 and shifted(17, 5)[0] > 200
