@@ -216,3 +216,22 @@ def test_private_and_unpublished_flags(live_server: LiveServer) -> None:
     assert requests.get(private["url"], timeout=10).status_code == 401
     draft = uploaded(live_server, solid_image(4, 4, (0, 0, 0)), "draft.png", isPublished="false")
     assert requests.get(draft["url"], timeout=10).status_code == 404
+
+
+def test_upload_checks_run_on_the_probed_file(live_server: LiveServer) -> None:
+    image = solid_image(20, 10, (0, 0, 0))
+    passing = upload(
+        live_server,
+        image,
+        "checked.png",
+        checks='"file.size" < "1mb" AND "mediaMetadata.width" = 20',
+    )
+    assert passing.status_code == 200, passing.text
+    name = _unique("refused.png")
+    failing = upload(
+        live_server, image, name, useUniqueFileName="false", checks='"mediaMetadata.width" > 100'
+    )
+    assert "checks" in assert_error(failing, 400)["message"]
+    assert api_get(live_server, "/v1/files", name=name).json() == []
+    syntax = upload(live_server, image, "syntax.png", checks='"file.size" <')
+    assert "syntax" in assert_error(syntax, 400)["message"].lower()

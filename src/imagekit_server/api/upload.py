@@ -23,6 +23,7 @@ from imagekit_server.errors import BadRequest, Unauthorized
 from imagekit_server.fetch import FetchError, post_json
 from imagekit_server.files.ingest import ingest_upload
 from imagekit_server.files.objects import upload_response
+from imagekit_server.files.upload_checks import parse_upload_checks
 
 router = APIRouter()
 log = logging.getLogger("imagekit_server.upload")
@@ -69,10 +70,11 @@ def _process(
     options = parse_upload_options(spooled.fields)
     account = _authenticate(context, basic_account, options)
     _refuse_unsupported(options)
+    checks = parse_upload_checks(options.checks) if options.checks else None
     if not spooled.file_is_text and spooled.file_size > context.settings.max_upload_bytes:
         raise _too_large(context)
     source = resolve_upload_file(spooled, context.settings, context.spool)
-    ingested = ingest_upload(context, account, options, source)
+    ingested = ingest_upload(context, account, options, source, checks=checks)
     endpoint = context.settings.url_endpoint(account.id)
     body = upload_response(
         ingested.row, endpoint, options.response_fields, ingested.facts.orientation
@@ -113,8 +115,6 @@ def _refuse_unsupported(options: UploadOptions) -> None:
             "Pre-transformation on upload is not supported yet "
             f"(transformation.pre = {options.pre_transformation!r})."
         )
-    if options.checks:
-        raise BadRequest("Upload checks are not supported yet.")
 
 
 def _send_webhook(context: ServerContext, url: str, data: dict[str, Any]) -> None:

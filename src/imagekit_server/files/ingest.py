@@ -33,6 +33,8 @@ from imagekit_server.files.naming import (
     sanitise_file_name,
     with_unique_suffix,
 )
+from imagekit_server.files.upload_checks import enforce_checks
+from imagekit_server.search.checks import Checks
 
 _COMMIT_ATTEMPTS = 3
 
@@ -48,8 +50,11 @@ def ingest_upload(
     account: Account,
     options: UploadOptions,
     source: Path,
+    *,
+    checks: Checks | None = None,
 ) -> Ingested:
-    """Blocking: run it in a worker thread."""
+    """Blocking: run it in a worker thread. ``checks`` run on the probed file before any
+    bytes are stored."""
     folder = normalise_folder(options.folder)
     name = sanitise_file_name(options.file_name)
     facts = read_media_facts(source, name, max_pixels=context.settings.max_image_pixels)
@@ -58,6 +63,8 @@ def ingest_upload(
     with read_transaction(context.engine) as conn:
         schemas = load_schemas(conn, account.id)
     validate_values(options.custom_metadata or {}, schemas)
+    if checks is not None:
+        enforce_checks(checks, options, facts, field_types(schemas))
     key = blobs.new_blob_key(account.id, context.lease.token)
     content = records.Content(
         blob_key=key,
