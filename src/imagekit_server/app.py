@@ -27,6 +27,7 @@ from imagekit_server.api import upload as upload_api
 from imagekit_server.api import versions as versions_api
 from imagekit_server.context import ServerContext, open_context
 from imagekit_server.delivery.endpoint import deliver
+from imagekit_server.delivery.fast_path import DeliveryFastPath
 from imagekit_server.errors import ApiError, api_error_handler
 from imagekit_server.jobs.runner import JobRunner
 from imagekit_server.settings import Settings
@@ -76,6 +77,8 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
         app.include_router(library_router)
     app.add_api_route("/healthz", _healthz, methods=["GET"], include_in_schema=False)
     app.router.routes.append(Route("/{account_id}/{path:path}", deliver, methods=["GET", "HEAD"]))
+    # Delivery requests skip the API router (the hot path: see delivery/fast_path.py).
+    app.add_middleware(DeliveryFastPath)
     return app
 
 

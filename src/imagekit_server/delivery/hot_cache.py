@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from imagekit_server.context import ServerContext
 
 K = TypeVar("K")
+# (source version etag, normalised transformation, negotiated variant)
+VariantKey = tuple[str, str, str]
 V = TypeVar("V")
 
 
@@ -54,21 +56,21 @@ class RenderedCache:
         self.max_bytes = max_bytes
         self.max_entry_bytes = max_entry_bytes or max(max_bytes // 8, 1)
         self.size = 0
-        self._entries: OrderedDict[str, RenderedVariant] = OrderedDict()
-        self._by_file: dict[str, set[str]] = {}
+        self._entries: OrderedDict[VariantKey, RenderedVariant] = OrderedDict()
+        self._by_file: dict[str, set[VariantKey]] = {}
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def get(self, key: str) -> RenderedVariant | None:
+    def get(self, key: VariantKey) -> RenderedVariant | None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None:
                 self._entries.move_to_end(key)
             return entry
 
-    def put(self, key: str, variant: RenderedVariant) -> None:
+    def put(self, key: VariantKey, variant: RenderedVariant) -> None:
         if len(variant.data) > self.max_entry_bytes:
             return  # one huge image must not flush everything else
         with self._lock:
@@ -93,7 +95,7 @@ class RenderedCache:
             self._by_file.clear()
             self.size = 0
 
-    def _discard(self, key: str) -> None:
+    def _discard(self, key: VariantKey) -> None:
         entry = self._entries.pop(key, None)
         if entry is None:
             return

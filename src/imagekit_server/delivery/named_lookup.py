@@ -12,21 +12,22 @@ from anyio import to_thread
 from imagekit_server import named_transformations
 from imagekit_server.context import ServerContext
 from imagekit_server.db.engine import read_transaction
+from imagekit_server.delivery.chain import Chain, invalid_chain
 from imagekit_server.delivery.hot_cache import BoundedMemo, delivery_caches
 from imagekit_server.imaging import Plan, TransformationError, parse_transformation
 
 Definitions = tuple[tuple[str, str], ...]
 
 
-def _expand(key: tuple[str, Definitions]) -> Plan | TransformationError:
+def _expand(key: tuple[str, Definitions]) -> Chain | TransformationError:
     text, definitions = key
     stored = dict(definitions)
     try:
-        return parse_transformation(text, resolve_named=stored.__getitem__)
+        return Chain.of(parse_transformation(text, resolve_named=stored.__getitem__))
     except TransformationError as error:
         return error
-    except (ValueError, RecursionError) as error:
-        return TransformationError(400, "EINVALIDTRANSFORMATION", f"invalid: {error}")
+    except (ValueError, ArithmeticError, RecursionError) as error:
+        return invalid_chain(error)
 
 
 expanded_chain = BoundedMemo(_expand)
@@ -39,7 +40,7 @@ def _load_definitions(
         return named_transformations.definitions(conn, account_id, names)
 
 
-async def expand_named(context: ServerContext, account_id: str, plan: Plan) -> Plan:
+async def expand_named(context: ServerContext, account_id: str, plan: Plan) -> Chain:
     """The plan with its names expanded; TransformationError (400) for an unknown name."""
     memo = delivery_caches(context).named
     definitions: dict[str, str | None] = {}

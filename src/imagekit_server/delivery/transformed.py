@@ -20,6 +20,7 @@ from starlette.types import ASGIApp
 
 from imagekit_server.accounts import Account
 from imagekit_server.context import ServerContext
+from imagekit_server.delivery.chain import Chain, parsed_chain
 from imagekit_server.delivery.derived_cache import (
     derived_key,
     load_derived,
@@ -43,26 +44,11 @@ from imagekit_server.imaging import (
     Plan,
     TransformationError,
     accepted_types,
-    is_negotiated,
-    parse_transformation,
     render,
     run_in_pool,
 )
 from imagekit_server.settings import Settings
 from imagekit_server.storage import BlobNotFound
-
-
-def _parse_or_error(text: str) -> Plan | TransformationError:
-    try:
-        return parse_transformation(text)
-    except TransformationError as error:
-        return error
-    except (ValueError, RecursionError) as error:  # the parser must never cause a 5xx
-        return TransformationError(400, "EINVALIDTRANSFORMATION", f"invalid: {error}")
-
-
-# Parsing is pure: one memo per process serves every account.
-parsed_chain = BoundedMemo(_parse_or_error)
 
 
 @functools.cache
@@ -93,17 +79,25 @@ class Variant:
         return f"{self.accept}|{hints.width}|{hints.dpr}"
 
 
-def choose_variant(plan: Plan, request: Request) -> Variant:
+def _accept_class(accept: str) -> str:
+    return "image/webp" if "image/webp" in accepted_types(accept) else ""
+
+
+# Browsers send a handful of distinct Accept headers: classify each once.
+_webp_class = BoundedMemo(_accept_class, max_entries=1024)
+
+
+def choose_variant(chain: Chain, request: Request) -> Variant:
     """Reduce the request headers to the few values the output depends on, so every browser
     that accepts WebP shares one cached rendering."""
     headers = request.headers
     accept: str | None = None
     vary: list[str] = []
-    if not plan.original and is_negotiated(plan.output.format):
-        accept = "image/webp" if "image/webp" in accepted_types(headers.get("accept")) else ""
+    if chain.negotiated:
+        accept = _webp_class(headers.get("accept") or "")
         vary.append("Accept")
     hints = None
-    if plan.uses_client_hints:
+    if chain.uses_client_hints:
         hints = ClientHints(
             width=_number(headers.get("sec-ch-width") or headers.get("width")),
             dpr=_number(headers.get("sec-ch-dpr") or headers.get("dpr")),
@@ -128,10 +122,6 @@ def _chain_error(error: TransformationError) -> ASGIApp:
     return error_response(status, str(error), body)
 
 
-def _is_named_only(plan: Plan) -> bool:
-    return bool(plan.named) and not plan.steps and not plan.original and not plan.default_image
-
-
 async def deliver_transformed(
     request: Request,
     context: ServerContext,
@@ -140,36 +130,38 @@ async def deliver_transformed(
     signature: SignatureStatus,
 ) -> ASGIApp:
     assert target.transformation is not None
-    parsed = parsed_chain(target.transformation)
-    if isinstance(parsed, TransformationError):
-        return _chain_error(parsed)
-    plan = parsed
+    chain = parsed_chain(target.transformation)
+    if isinstance(chain, TransformationError):
+        return _chain_error(chain)
     version = target.query.get("ik-obj-version", "")
     row = await find_file(context, account.id, target.file_path, version)
-    if row is None and plan.default_image:
-        row = await find_file(context, account.id, "/" + plan.default_image)
+    default_image = chain.plan.default_image
+    if row is None and default_image:
+        row = await find_file(context, account.id, "/" + default_image)
     signed = signature is SignatureStatus.VALID
     if row is None or (not row.is_published and not signed):
         return error_response(404, f"ENOENT - {target.file_path} does not exist", "Not Found")
-    if row.is_private and not signed and not _is_named_only(plan):
+    if row.is_private and not signed and not chain.named_only:
         return error_response(
             401, "EUNAUTHORIZED - private file needs a signed URL", "Unauthorized"
         )
-    if plan.named:
+    if chain.plan.named:
         try:
-            plan = await expand_named(context, account.id, plan)
+            chain = await expand_named(context, account.id, chain.plan)
         except TransformationError as error:
             return _chain_error(error)
-    variant = choose_variant(plan, request)
-    name = variant_hash(row.etag, plan.cache_key(), variant.name)
+    variant = choose_variant(chain, request)
+    memory_key = (row.etag, chain.key, variant.name)
     caches = delivery_caches(context)
-    cached = caches.rendered.get(name)
+    cached = caches.rendered.get(memory_key)
+    created_at: float | None = None
     if cached is None:
+        name = variant_hash(*memory_key)
         try:
-            cached = await _rendered_once(context, account.id, row, plan, variant, name)
+            cached = await _rendered_once(context, account.id, row, chain.plan, variant, name)
         except TransformationError as error:
             return _chain_error(error)
-        created_at = None
+        caches.rendered.put(memory_key, cached)
     else:
         created_at = cached.created_at
     extra = attachment_header(target.query, row.name)
@@ -199,7 +191,6 @@ async def _rendered_once(
     inflight[name] = future
     try:
         produced = await _produce(context, account_id, row, plan, variant, name)
-        delivery_caches(context).rendered.put(name, produced)
         future.set_result(produced)
         return produced
     except BaseException as error:

@@ -1,0 +1,48 @@
+"""A parsed transformation chain with the facts delivery needs on every request, computed
+once per distinct chain text (parsing is pure, so one bounded memo serves all accounts)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from imagekit_server.delivery.hot_cache import BoundedMemo
+from imagekit_server.imaging import Plan, TransformationError, is_negotiated, parse_transformation
+
+
+@dataclass(frozen=True)
+class Chain:
+    plan: Plan
+    key: str  # Plan.cache_key(): the normalised text
+    negotiated: bool  # the output format depends on Accept
+    uses_client_hints: bool
+    named_only: bool  # only `n-` references: private files may be read unsigned
+
+    @classmethod
+    def of(cls, plan: Plan) -> Chain:
+        return cls(
+            plan=plan,
+            key=plan.cache_key(),
+            negotiated=not plan.original and is_negotiated(plan.output.format),
+            uses_client_hints=plan.uses_client_hints,
+            named_only=bool(plan.named)
+            and not plan.steps
+            and not plan.original
+            and not plan.default_image,
+        )
+
+
+def invalid_chain(error: Exception) -> TransformationError:
+    """Anything the parser raises besides TransformationError must still be a 400."""
+    return TransformationError(400, "EINVALIDTRANSFORMATION", f"invalid transformation: {error}")
+
+
+def _parse(text: str) -> Chain | TransformationError:
+    try:
+        return Chain.of(parse_transformation(text))
+    except TransformationError as error:
+        return error
+    except (ValueError, ArithmeticError, RecursionError) as error:
+        return invalid_chain(error)
+
+
+parsed_chain = BoundedMemo(_parse)
