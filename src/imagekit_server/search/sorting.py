@@ -37,6 +37,9 @@ def sort_columns(sort: str | None, table: sa.Table = files) -> list[UnaryExpress
             + ", ".join(SORT_KEYS),
             0,
         )
-    column_name = SORT_KEYS[key] if SORT_KEYS[key] in table.c else "created_at"
+    column = table.c[SORT_KEYS[key] if SORT_KEYS[key] in table.c else "created_at"]
     order = sa.asc if direction == "ASC" else sa.desc
-    return [order(table.c[column_name]).nulls_last(), order(table.c.id)]
+    term = order(column)
+    # NULLS LAST only where NULLs exist: on a NOT NULL column it would stop both databases
+    # from reading the rows in index order.
+    return [term.nulls_last() if column.nullable else term, order(table.c.id)]
