@@ -50,18 +50,24 @@ def error_response(status: int, ik_error: str, body: str) -> BytesResponse:
         (b"content-type", b"text/plain; charset=utf-8"),
         (b"content-length", str(len(data)).encode()),
         (b"cache-control", cache),
-        (b"ik-error", ik_error.encode("latin-1", "replace")),
+        (b"ik-error", _header_safe(ik_error)),
     ]
     return BytesResponse(status, headers, data, False)
+
+
+def _header_safe(text: str, limit: int = 300) -> bytes:
+    """Printable ASCII only: the message may echo any part of the URL."""
+    cleaned = "".join(c if " " <= c <= "~" else "?" for c in text[:limit])
+    return cleaned.encode("ascii")
 
 
 def attachment_header(query: Mapping[str, str], file_name: str) -> tuple[bytes, bytes] | None:
     if query.get("ik-attachment") != "true":
         return None
     filename = query.get("ik-attachment-filename") or file_name
-    fallback = filename.encode("ascii", "replace").decode().replace('"', "_")
+    fallback = _header_safe(filename).decode().replace('"', "_").replace("\\", "_")
     value = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-    return (b"content-disposition", value.encode("latin-1"))
+    return (b"content-disposition", value.encode("ascii"))
 
 
 def variant_response(

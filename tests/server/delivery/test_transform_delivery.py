@@ -204,3 +204,17 @@ def test_purge_removes_derived_blobs(live_server: LiveServer) -> None:
     assert _derived_blobs(live_server, body["fileId"]) == []
     again = _get(url)
     assert again.status_code == 200 and "age" not in again.headers  # rendered anew
+
+
+def test_attachment_headers_on_transformed_output(
+    live_server: LiveServer, stored: dict[str, Any]
+) -> None:
+    url = _path_url(live_server, "w-50", stored["filePath"])
+    response = _get(url + "?ik-attachment=true")
+    assert response.headers["content-disposition"].startswith(
+        f'attachment; filename="{stored["name"]}"'
+    )
+    renamed = _get(url + "?ik-attachment=true&ik-attachment-filename=a%0D%0Ab%22.jpg")
+    assert renamed.status_code == 200
+    assert renamed.headers["content-disposition"].startswith('attachment; filename="a??b_.jpg"')
+    assert decode(renamed.content).width == 50
