@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import pyvips
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -85,12 +86,18 @@ def test_parser_raises_only_transformation_errors(text: str) -> None:
     plan.cache_key()
 
 
-SOURCES = [png(quadrants(12, 9)), png(transparent_square(10, 4))]
+_GREY = (pyvips.Image.black(9, 7) + 100).cast("uchar")
+SOURCES = [
+    png(quadrants(12, 9)),
+    png(transparent_square(10, 4)),
+    png(_GREY),
+    png(_GREY.bandjoin(200)),
+]
 LAYER_FILES = {"logo.png": png(transparent_square(6, 3))}
 FUZZ_LIMITS = Limits(max_output_pixels=2_000_000, max_processing_seconds=10)
 
 
-@pytest.mark.parametrize("source", SOURCES, ids=["opaque", "transparent"])
+@pytest.mark.parametrize("source", SOURCES, ids=["opaque", "transparent", "grey", "grey-alpha"])
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=transformation | plausible_transformation | plausible_transformation)
 def test_render_raises_only_transformation_errors(source: bytes, text: str) -> None:
