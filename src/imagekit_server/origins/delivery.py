@@ -1,0 +1,151 @@
+"""The URL endpoint for origin files: ``/<account>/<urlPrefix>/[tr:<chain>/]<path>``.
+
+``deliver_from_origins`` returns None when the URL does not name one of the account's URL
+endpoints, so the media library handles it. Otherwise the signature is checked on the raw
+target after the endpoint (as for the media library), a URL rewriter translates the URL,
+the file is found through the endpoint's origins and answered with the same transformation
+pipeline and caches as a media library file.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+from starlette.requests import Request
+from starlette.types import ASGIApp
+
+from imagekit_server.accounts import Account
+from imagekit_server.context import ServerContext
+from imagekit_server.delivery.chain import Chain, parsed_chain
+from imagekit_server.delivery.file_lookup import FileRow, find_file
+from imagekit_server.delivery.named_lookup import expand_named
+from imagekit_server.delivery.signing import SignatureStatus, check_signature
+from imagekit_server.delivery.target import DeliveryTarget, TargetError, parse_target
+from imagekit_server.delivery.variant_response import BytesResponse, error_response
+from imagekit_server.imaging import TransformationError
+from imagekit_server.origins.fetching import OriginFailure
+from imagekit_server.origins.rendering import original_response, transformed_response
+from imagekit_server.origins.resolution import find_original
+from imagekit_server.origins.rewriters import RewriteError, rewrite_target
+from imagekit_server.origins.routing import Route, find_route
+
+SIGNATURE_PARAMS = ("ik-s=", "ik-t=")
+_SCHEME = re.compile(r"(https?):/+", re.IGNORECASE)
+
+
+async def deliver_from_origins(
+    request: Request, context: ServerContext, account: Account
+) -> ASGIApp | None:
+    raw_path = (request.scope.get("raw_path") or request.scope["path"].encode()).decode("latin-1")
+    account_prefix = f"/{account.id}/"
+    if not raw_path.startswith(account_prefix):
+        return None
+    first_segment = raw_path[len(account_prefix) :].partition("/")[0]
+    route = await find_route(context, account.id, unquote(first_segment))
+    if route is None:
+        return None
+    raw_query = request.scope["query_string"].decode("latin-1")
+    endpoint_path = f"{account.id}/{route.endpoint.url_prefix}"
+    signed_part = raw_path[len(endpoint_path) + 2 :] + (f"?{raw_query}" if raw_query else "")
+    if any(name in raw_query for name in SIGNATURE_PARAMS):
+        signature = check_signature(account.private_key, signed_part)
+        if signature is not SignatureStatus.VALID:
+            detail = f"EUNAUTHORIZED - signature {signature.value}"
+            return error_response(401, detail, "Unauthorized")
+    try:
+        target = _target(route, raw_path, raw_query, endpoint_path)
+    except (TargetError, RewriteError) as exc:
+        code = str(exc)
+        status = 404 if code.startswith("ENOENT") else 400
+        return error_response(status, code, "Not Found" if status == 404 else "Bad Request")
+    except UnicodeDecodeError:
+        return error_response(404, "ENOENT - invalid file path", "Not Found")
+    return await _deliver(request, context, account, route, target)
+
+
+def _target(route: Route, raw_path: str, raw_query: str, endpoint_path: str) -> DeliveryTarget:
+    rewriter = route.endpoint.url_rewriter
+    if rewriter is not None:
+        raw_path, raw_query = rewrite_target(rewriter, raw_path, raw_query, endpoint_path)
+    if route.is_web_proxy:
+        return _proxy_target(raw_path, raw_query, endpoint_path)
+    return parse_target(raw_path, raw_query, endpoint_path)
+
+
+def _proxy_target(raw_path: str, raw_query: str, endpoint_path: str) -> DeliveryTarget:
+    """For a web proxy the rest of the path is an absolute URL, plain or percent-encoded
+    (clients and proxies may have merged its ``//``)."""
+    remainder = raw_path[len(endpoint_path) + 2 :]
+    transformation_segment = ""
+    if remainder.startswith("tr:"):
+        transformation_segment, _, remainder = remainder.partition("/")
+    url = remainder
+    if url.lower().startswith(("http%3a", "https%3a")):
+        url = unquote(url, errors="strict")
+    url = _SCHEME.sub(lambda match: f"{match.group(1).lower()}://", url, count=1)
+    if not url.startswith(("http://", "https://")) or len(url) > 2048:
+        raise TargetError("ENOENT - a web proxy URL must be an absolute http(s) URL")
+    rebuilt = f"/{endpoint_path}/{transformation_segment + '/' if transformation_segment else ''}x"
+    parsed = parse_target(rebuilt, raw_query, endpoint_path)
+    return DeliveryTarget(parsed.signed_part, url, parsed.transformation, parsed.query)
+
+
+async def _deliver(
+    request: Request,
+    context: ServerContext,
+    account: Account,
+    route: Route,
+    target: DeliveryTarget,
+) -> ASGIApp:
+    chain: Chain | None = None
+    if target.transformation is not None and target.transformation != "orig-true":
+        parsed = parsed_chain(target.transformation)
+        if isinstance(parsed, TransformationError):
+            return _transformation_error(parsed)
+        chain = parsed
+    try:
+        original = await find_original(context, route.endpoint, route.origins, target.file_path)
+    except OriginFailure as failure:
+        return _origin_error(failure)
+    if chain is None or chain.plan.original:
+        if original is None:
+            return _not_found(target)
+        return original_response(request, context, original.file_row(), original.size, target.query)
+    row: FileRow | None = None if original is None else original.file_row()
+    if row is None and chain.plan.default_image:
+        row = await find_file(context, account.id, "/" + chain.plan.default_image)
+        if row is not None and (row.is_private or not row.is_published):
+            row = None
+    if row is None:
+        return _not_found(target)
+    try:
+        if chain.plan.named:
+            chain = await expand_named(context, account.id, chain.plan)
+        return await transformed_response(request, context, account.id, row, chain, target.query)
+    except TransformationError as error:
+        return _transformation_error(error)
+
+
+def _not_found(target: DeliveryTarget) -> BytesResponse:
+    return error_response(404, f"ENOENT - {target.file_path} does not exist", "Not Found")
+
+
+def _transformation_error(error: TransformationError) -> BytesResponse:
+    status = error.status if 400 <= error.status < 600 else 500
+    body = {401: "Unauthorized", 404: "Not Found"}.get(status, "Bad Request")
+    return error_response(status, str(error), "Internal Server Error" if status >= 500 else body)
+
+
+def _origin_error(failure: OriginFailure) -> BytesResponse:
+    """404 with the origin's problem in ``ik-error`` (delivery.md §9.1), 400 for limits;
+    never cached, since the origin may be back a moment later."""
+    status = 400 if failure.code == "ELIMIT" else 404
+    response = error_response(
+        status, failure.ik_error, "Not Found" if status == 404 else "Bad Request"
+    )
+    response.headers = [
+        (name, b"no-store" if name == b"cache-control" else value)
+        for name, value in response.headers
+    ]
+    return response

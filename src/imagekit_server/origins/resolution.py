@@ -1,0 +1,121 @@
+"""Find a file through a URL endpoint's origins: the cached copy while it is fresh, else ask
+the origins in order (the first that has the file wins), revalidating a stale copy.
+
+Fetches run in worker threads of their own (``ORIGIN_FETCH_THREADS``), so slow origins can
+neither block the event loop nor starve the threads database lookups use; concurrent
+requests for the same file in one process share one fetch. When every origin fails (down,
+slow) a stale copy is served rather than an error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from anyio import CapacityLimiter, to_thread
+
+from imagekit_server.context import ServerContext
+from imagekit_server.origins import cache
+from imagekit_server.origins.cache import CachedOriginal, FetchedFile
+from imagekit_server.origins.endpoint_models import UrlEndpoint
+from imagekit_server.origins.fetching import (
+    NOT_MODIFIED,
+    OriginFailure,
+    OriginMissing,
+    fetcher_for,
+)
+from imagekit_server.origins.models import Origin
+
+ORIGIN_FETCH_THREADS = 16
+_ATTRIBUTE = "origin_fetches"
+
+
+@dataclass
+class _Fetches:
+    limiter: CapacityLimiter
+    inflight: dict[str, asyncio.Future[CachedOriginal | None]]
+
+
+def _fetches(context: ServerContext) -> _Fetches:
+    found = context.__dict__.get(_ATTRIBUTE)
+    if found is None:
+        found = _Fetches(CapacityLimiter(ORIGIN_FETCH_THREADS), {})
+        context.__dict__[_ATTRIBUTE] = found
+    assert isinstance(found, _Fetches)
+    return found
+
+
+async def find_original(
+    context: ServerContext, endpoint: UrlEndpoint, origins: list[Origin], path: str
+) -> CachedOriginal | None:
+    """The cached copy of ``path`` (fetched or revalidated when needed); None when no origin
+    has it. Raises ``OriginFailure`` when origins failed and nothing is cached."""
+    key = cache.cache_key(endpoint.account_id, endpoint.id, path)
+    fetches = _fetches(context)
+    cached = await to_thread.run_sync(cache.lookup, context, key)
+    now = datetime.now(timezone.utc)
+    if cached is not None and cached.is_fresh(context.settings.origin_revalidate_seconds, now):
+        return cached
+    pending = fetches.inflight.get(key)
+    if pending is not None:
+        return await asyncio.shield(pending)
+    future: asyncio.Future[CachedOriginal | None] = asyncio.get_running_loop().create_future()
+    fetches.inflight[key] = future
+    try:
+        result = await to_thread.run_sync(
+            _resolve, context, endpoint, origins, path, key, cached, limiter=fetches.limiter
+        )
+        future.set_result(result)
+        return result
+    except BaseException as error:
+        future.set_exception(error)
+        future.exception()  # waiters re-raise it; nobody else must
+        raise
+    finally:
+        del fetches.inflight[key]
+
+
+def _resolve(
+    context: ServerContext,
+    endpoint: UrlEndpoint,
+    origins: list[Origin],
+    path: str,
+    key: str,
+    cached: CachedOriginal | None,
+) -> CachedOriginal | None:
+    """Ask the origins in order (blocking)."""
+    first_failure: OriginFailure | None = None
+    for origin in origins:
+        validators = cached.validators if cached and cached.origin_id == origin.id else None
+        destination = context.spool.new_path()
+        try:
+            result = fetcher_for(origin, context.settings).fetch(path, destination, validators)
+            if result == NOT_MODIFIED:
+                assert cached is not None
+                cache.mark_validated(context, key)
+                return cached
+            item = FetchedFile(
+                endpoint.account_id, endpoint.id, origin.id, path, destination, result
+            )
+            return cache.store_fetched(context, key, item)
+        except OriginMissing:
+            continue
+        except OriginFailure as failure:
+            first_failure = first_failure or failure
+        finally:
+            _remove(destination)
+    if first_failure is not None:
+        if cached is not None:
+            return cached  # stale beats an error while the origin is down
+        raise first_failure
+    if cached is not None:
+        cache.forget(context, endpoint.account_id, key)  # gone from every origin
+    return None
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()

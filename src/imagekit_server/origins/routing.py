@@ -1,0 +1,65 @@
+"""Which URL endpoint a delivery request names: ``/<account>/<urlPrefix>/...``.
+
+Each process keeps an account's endpoints (with their origins) for
+``Settings.delivery_lookup_ttl_seconds``, so routing costs a dictionary lookup; writes to the
+origin and endpoint tables through this process's engine forget them at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from anyio import to_thread
+
+from imagekit_server.context import ServerContext
+from imagekit_server.delivery.hot_cache import TtlMemo, invalidate_on_writes
+from imagekit_server.origins import records
+from imagekit_server.origins.endpoint_models import UrlEndpoint
+from imagekit_server.origins.models import WEB_PROXY, Origin
+
+_ATTRIBUTE = "origin_endpoints"
+
+
+@dataclass(frozen=True)
+class Route:
+    endpoint: UrlEndpoint
+    origins: list[Origin]  # in the endpoint's order
+
+    @property
+    def is_web_proxy(self) -> bool:
+        return any(origin.type == WEB_PROXY for origin in self.origins)
+
+
+RouteTable = dict[str, Route]  # url prefix -> route
+
+
+def _memo(context: ServerContext) -> TtlMemo[str, RouteTable]:
+    memo = context.__dict__.get(_ATTRIBUTE)
+    if memo is None:
+        memo = TtlMemo[str, RouteTable](context.settings.delivery_lookup_ttl_seconds)
+        invalidate_on_writes(context.engine, ("origins", "url_endpoints"), memo.clear)
+        context.__dict__[_ATTRIBUTE] = memo
+    assert isinstance(memo, TtlMemo)
+    return memo
+
+
+def load_routes(context: ServerContext, account_id: str) -> RouteTable:
+    """The account's endpoints besides the default one (blocking)."""
+    origins = {origin.id: origin for origin in records.list_origins(context.engine, account_id)}
+    table: RouteTable = {}
+    for endpoint in records.list_endpoints(context.engine, account_id):
+        if endpoint.is_default:
+            continue
+        listed = [origins[i] for i in endpoint.origin_ids if i in origins]
+        table[endpoint.url_prefix] = Route(endpoint, listed)
+    return table
+
+
+async def find_route(context: ServerContext, account_id: str, first_segment: str) -> Route | None:
+    memo = _memo(context)
+    found, table = memo.get(account_id)
+    if not found or table is None:
+        generation = memo.generation
+        table = await to_thread.run_sync(load_routes, context, account_id)
+        memo.put(account_id, table, generation)
+    return table.get(first_segment)

@@ -1,0 +1,213 @@
+"""Usage figures: bytes delivered per account and UTC day, and storage in use.
+
+Delivery counts bytes in memory (``BandwidthMeter``, an ASGI middleware that adds up the body
+bytes of delivery responses), and a background thread (``UsageFlusher``) adds the counts to
+``bandwidth_usage`` every ``Settings.usage_flush_seconds`` and when the server stops; so the
+hot path never touches the database for usage.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from datetime import date, datetime, timezone
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from imagekit_server.context import ServerContext
+from imagekit_server.db.engine import read_transaction, write_transaction
+from imagekit_server.db.tables import accounts, bandwidth_usage, file_versions
+from imagekit_server.db.tables import origin_cache as origin_cache_table
+
+log = logging.getLogger("imagekit_server.usage")
+
+DELIVERY_METHODS = frozenset({"GET", "HEAD"})
+_ATTRIBUTE = "bandwidth_counter"
+
+
+class BandwidthCounter:
+    """Bytes per (account, day) not yet written to the database. Thread-safe."""
+
+    def __init__(self) -> None:
+        self._counts: dict[tuple[str, date], int] = {}
+        self._lock = threading.Lock()
+
+    def add(self, account_id: str, size: int, day: date | None = None) -> None:
+        if size <= 0:
+            return
+        key = (account_id, day or datetime.now(timezone.utc).date())
+        with self._lock:
+            self._counts[key] = self._counts.get(key, 0) + size
+
+    def drain(self) -> dict[tuple[str, date], int]:
+        with self._lock:
+            counts, self._counts = self._counts, {}
+        return counts
+
+    def restore(self, counts: dict[tuple[str, date], int]) -> None:
+        """Put back counts a failed flush could not write."""
+        for (account_id, day), size in counts.items():
+            self.add(account_id, size, day)
+
+
+def bandwidth_counter(context: ServerContext) -> BandwidthCounter:
+    counter = context.__dict__.get(_ATTRIBUTE)
+    if counter is None:
+        counter = context.__dict__.setdefault(_ATTRIBUTE, BandwidthCounter())
+    assert isinstance(counter, BandwidthCounter)
+    return counter
+
+
+def flush_bandwidth(context: ServerContext) -> int:
+    """Add this process's counts to the table (accounts that exist only); returns the
+    number of rows written."""
+    counts = bandwidth_counter(context).drain()
+    if not counts:
+        return 0
+    try:
+        with write_transaction(context.engine) as conn:
+            known = _existing_accounts(conn, {account_id for account_id, _ in counts})
+            rows = [
+                {"account_id": account_id, "day": day, "bytes": size}
+                for (account_id, day), size in counts.items()
+                if account_id in known
+            ]
+            if rows:
+                conn.execute(_add_bytes(conn), rows)
+    except Exception:
+        bandwidth_counter(context).restore(counts)
+        raise
+    return len(rows)
+
+
+def _existing_accounts(conn: sa.Connection, ids: Iterable[str]) -> set[str]:
+    query = sa.select(accounts.c.id).where(accounts.c.id.in_(list(ids)))
+    return set(conn.execute(query).scalars())
+
+
+def _add_bytes(conn: sa.Connection) -> Any:
+    """INSERT ... ON CONFLICT (account, day) DO UPDATE bytes = bytes + new."""
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    statement = insert(bandwidth_usage)
+    return statement.on_conflict_do_update(
+        index_elements=[bandwidth_usage.c.account_id, bandwidth_usage.c.day],
+        set_={"bytes": bandwidth_usage.c.bytes + statement.excluded.bytes},
+    )
+
+
+class UsageFlusher:
+    """Flushes the bandwidth counter every ``interval`` seconds in a daemon thread."""
+
+    def __init__(self, context: ServerContext, interval: float) -> None:
+        self.context = context
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="usage-flusher", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=10)
+        self._flush()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self._flush()
+
+    def _flush(self) -> None:
+        try:
+            flush_bandwidth(self.context)
+        except Exception:  # the database may be briefly unavailable: keep counting
+            log.warning("could not write bandwidth usage", exc_info=True)
+
+
+class BandwidthMeter:
+    """Counts the body bytes of delivery responses (``GET``/``HEAD /<account>/...`` outside
+    the API's path segments)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.reserved: frozenset[str] | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in DELIVERY_METHODS:
+            await self.app(scope, receive, send)
+            return
+        account_id, separator, _ = scope["path"][1:].partition("/")
+        if self.reserved is None:
+            self.reserved = _api_segments(scope["app"].routes)
+        if not separator or account_id in self.reserved:
+            await self.app(scope, receive, send)
+            return
+        sent = 0
+        declared = 0
+
+        async def counting_send(message: Message) -> None:
+            nonlocal sent, declared
+            if message["type"] == "http.response.start":
+                declared = _content_length(message.get("headers", []))
+            elif message["type"] == "http.response.body":
+                sent += len(message.get("body", b""))
+            elif message["type"] == "http.response.pathsend":
+                sent += declared  # the server sends the whole file itself
+            await send(message)
+
+        try:
+            await self.app(scope, receive, counting_send)
+        finally:
+            context = getattr(scope["app"].state, "context", None)
+            if context is not None and sent:
+                bandwidth_counter(context).add(account_id, sent)
+
+
+def _api_segments(routes: Iterable[Any]) -> frozenset[str]:
+    """First path segments of the API's routes (``v1``, ``api``, ``healthz``, ...)."""
+    segments = set()
+    for route in routes:
+        first = getattr(route, "path", "").lstrip("/").split("/", 1)[0]
+        if first and "{" not in first:
+            segments.add(first)
+    return frozenset(segments)
+
+
+def _content_length(headers: Iterable[tuple[bytes, bytes]]) -> int:
+    for name, value in headers:
+        if name.lower() == b"content-length" and value.isdigit():
+            return int(value)
+    return 0
+
+
+def bandwidth_bytes(context: ServerContext, account_id: str, start: date, end: date) -> int:
+    """Bytes delivered on days ``start`` (included) to ``end`` (excluded)."""
+    with read_transaction(context.engine) as conn:
+        total = conn.execute(
+            sa.select(sa.func.coalesce(sa.func.sum(bandwidth_usage.c.bytes), 0)).where(
+                bandwidth_usage.c.account_id == account_id,
+                bandwidth_usage.c.day >= start,
+                bandwidth_usage.c.day < end,
+            )
+        ).scalar_one()
+    return int(total)
+
+
+def storage_bytes(context: ServerContext, account_id: str) -> tuple[int, int]:
+    """(media library bytes: every stored version, cached origin originals bytes)."""
+    with read_transaction(context.engine) as conn:
+        library = conn.execute(
+            sa.select(sa.func.coalesce(sa.func.sum(file_versions.c.size), 0)).where(
+                file_versions.c.account_id == account_id
+            )
+        ).scalar_one()
+        cached = conn.execute(
+            sa.select(sa.func.coalesce(sa.func.sum(origin_cache_table.c.size), 0)).where(
+                origin_cache_table.c.account_id == account_id
+            )
+        ).scalar_one()
+    return int(library), int(cached)
