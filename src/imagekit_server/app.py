@@ -21,9 +21,12 @@ from imagekit_server.api import files as files_api
 from imagekit_server.api import folders as folders_api
 from imagekit_server.api import metadata as metadata_api
 from imagekit_server.api import named_transformations as named_transformations_api
+from imagekit_server.api import origins as origins_api
 from imagekit_server.api import purge as purge_api
 from imagekit_server.api import tags as tags_api
 from imagekit_server.api import upload as upload_api
+from imagekit_server.api import url_endpoints as url_endpoints_api
+from imagekit_server.api import usage as usage_api
 from imagekit_server.api import versions as versions_api
 from imagekit_server.context import ServerContext, open_context
 from imagekit_server.delivery.endpoint import deliver
@@ -31,6 +34,7 @@ from imagekit_server.delivery.fast_path import DeliveryFastPath
 from imagekit_server.errors import ApiError, api_error_handler
 from imagekit_server.jobs.runner import JobRunner
 from imagekit_server.settings import Settings
+from imagekit_server.usage import BandwidthMeter, UsageFlusher
 
 
 def create_app(settings: Settings, context: ServerContext | None = None) -> FastAPI:
@@ -43,9 +47,12 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
         app.state.context = context or open_context(settings)
         app.state.job_runner = JobRunner(app.state.context)
         app.state.job_runner.start()
+        usage_flusher = UsageFlusher(app.state.context, settings.usage_flush_seconds)
+        usage_flusher.start()
         try:
             yield
         finally:
+            usage_flusher.stop()
             app.state.job_runner.stop()
             if owned:
                 app.state.context.close()
@@ -73,12 +80,16 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
         bulk_jobs_api.router,
         named_transformations_api.router,
         metadata_api.router,
+        origins_api.router,
+        url_endpoints_api.router,
+        usage_api.router,
     ):
         app.include_router(library_router)
     app.add_api_route("/healthz", _healthz, methods=["GET"], include_in_schema=False)
     app.router.routes.append(Route("/{account_id}/{path:path}", deliver, methods=["GET", "HEAD"]))
     # Delivery requests skip the API router (the hot path: see delivery/fast_path.py).
     app.add_middleware(DeliveryFastPath)
+    app.add_middleware(BandwidthMeter)  # outermost: counts what delivery sends
     return app
 
 

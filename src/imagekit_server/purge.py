@@ -88,6 +88,10 @@ def purge_url(context: ServerContext, account_id: str, url: str) -> str:
     """Purge what ``url`` names (a file, or every path starting with it when it ends in
     ``*``) and record the request; returns the request id."""
     path = file_path_of_url(context.settings.url_endpoint(account_id), url)
+    from imagekit_server.origins.purging import purge_origin_path  # (imports this module)
+
+    if purge_origin_path(context, account_id, path):
+        return record_request(context, account_id, url)
     if path.endswith("*"):
         purge_path_prefix(context, account_id, path[:-1])
     else:

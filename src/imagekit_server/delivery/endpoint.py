@@ -30,6 +30,7 @@ from imagekit_server.delivery.originals import BlobResponse
 from imagekit_server.delivery.signing import SignatureStatus, check_signature
 from imagekit_server.delivery.target import DeliveryTarget, TargetError, parse_target
 from imagekit_server.delivery.transformed import deliver_transformed
+from imagekit_server.origins.delivery import deliver_from_origins
 
 CACHE_CONTROL = "public, s-maxage=15552000, max-age=15552000, must-revalidate"
 SIGNATURE_PARAMS = ("ik-s", "ik-t")
@@ -50,6 +51,9 @@ async def deliver(request: Request) -> ASGIApp:
     account = context.accounts.by_id(request.path_params["account_id"])
     if account is None:
         return not_found("unknown account")
+    routed = await deliver_from_origins(request, context, account)
+    if routed is not None:  # the URL names a URL endpoint with origins
+        return routed
     raw_path = request.scope.get("raw_path") or request.scope["path"].encode()
     try:
         target = parse_target(
