@@ -1,0 +1,1 @@
+"""Conformance: official ImageKit SDKs and ImageKit's OpenAPI description against our server."""

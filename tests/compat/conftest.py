@@ -1,0 +1,108 @@
+"""Fixtures for the conformance suite: official SDK interpreters, a live server, sample images."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.compat.environments import SDK_V4, SDK_V5, ensure_environment, run_scenario
+from tests.fixtures.live_server import LiveServer
+from tests.server.media import solid_image, two_colour_png
+
+SCRIPTS = Path(__file__).parent / "scripts"
+PNG_SIZE = (80, 40)
+JPEG_SIZE = (60, 30)
+GREEN = (0, 200, 0)
+
+RunScenario = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class SampleImages:
+    png_path: Path
+    """Left half red, right half blue, ``PNG_SIZE``."""
+    jpeg_path: Path
+    """Solid ``GREEN``, ``JPEG_SIZE``."""
+
+
+@pytest.fixture(scope="session")
+def official_v4_python() -> Path:
+    return ensure_environment(SDK_V4)
+
+
+@pytest.fixture(scope="session")
+def official_v5_python() -> Path:
+    return ensure_environment(SDK_V5)
+
+
+@pytest.fixture(scope="session")
+def sample_images(tmp_path_factory: pytest.TempPathFactory) -> SampleImages:
+    directory = tmp_path_factory.mktemp("compat-images")
+    png_path = directory / "two-colour.png"
+    png_path.write_bytes(two_colour_png(*PNG_SIZE))
+    jpeg_path = directory / "green.jpg"
+    jpeg_path.write_bytes(solid_image(*JPEG_SIZE, GREEN, ".jpg"))
+    return SampleImages(png_path, jpeg_path)
+
+
+@pytest.fixture(scope="module")
+def compat_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The real server; uploads from URL may fetch from 127.0.0.0/8 (the server itself)."""
+    server = LiveServer(
+        tmp_path_factory.mktemp("compat-data"), {"IMAGEKIT_FETCH_ALLOWLIST": "127.0.0.0/8"}
+    )
+    server.start()
+    yield server
+    server.stop()
+
+
+def scenario_config(server: LiveServer, images: SampleImages, scenario: str) -> dict[str, Any]:
+    unique = secrets.token_hex(4)
+    return {
+        "base_url": server.base_url,
+        "private_key": server.private_key,
+        "public_key": server.public_key,
+        "url_endpoint": server.url_endpoint,
+        "png_path": str(images.png_path),
+        "jpeg_path": str(images.jpeg_path),
+        "folder": f"/compat-{scenario.replace('_', '-')}-{unique}",
+        "field_name": f"compat_{scenario}_{unique}",
+    }
+
+
+@pytest.fixture(scope="module")
+def run_v4(
+    official_v4_python: Path, compat_server: LiveServer, sample_images: SampleImages
+) -> RunScenario:
+    """``run_v4("upload")``: the JSON that the 4.x scenario printed."""
+
+    return _memoized_runner(official_v4_python, "official_v4.py", compat_server, sample_images)
+
+
+@pytest.fixture(scope="module")
+def run_v5(
+    official_v5_python: Path, compat_server: LiveServer, sample_images: SampleImages
+) -> RunScenario:
+    """``run_v5("files")``: the JSON that the 5.x scenario printed."""
+
+    return _memoized_runner(official_v5_python, "official_v5.py", compat_server, sample_images)
+
+
+def _memoized_runner(
+    python: Path, script: str, server: LiveServer, images: SampleImages
+) -> RunScenario:
+    """A scenario runs once per module however many tests judge its (read-only) results."""
+    results: dict[str, Any] = {}
+
+    def run(scenario: str) -> Any:
+        if scenario not in results:
+            config = scenario_config(server, images, scenario)
+            results[scenario] = run_scenario(python, SCRIPTS / script, scenario, config)
+        return results[scenario]
+
+    return run
