@@ -10,9 +10,9 @@ import pyvips
 from imagekit_server.imaging.bands import as_colour_image, with_alpha
 from imagekit_server.imaging.colours import Colour
 from imagekit_server.imaging.errors import TransformationError
-from imagekit_server.imaging.expressions import round_half_up
+from imagekit_server.imaging.expressions import Expression, round_half_up
 from imagekit_server.imaging.geometry import anchor_offset
-from imagekit_server.imaging.layers_plan import Layer
+from imagekit_server.imaging.layers_plan import Layer, Offset
 from imagekit_server.imaging.layers_text import render_text
 from imagekit_server.imaging.loading import SourceInfo, inspect_source, load_full
 from imagekit_server.imaging.plan import Step, StepNode
@@ -152,13 +152,21 @@ def _canvas(layer: Layer, step: Step, context: ChainContext, parent: tuple[int, 
 
 
 def _coordinate(
-    offset: Any, centre: Any, origin: int, size: int, parent: int, variables: Any, key: str
+    offset: Offset | None,
+    centre: Expression | None,
+    origin: int | None,
+    size: int,
+    parent: int,
+    variables: dict[str, float],
+    key: str,
 ) -> int:
+    """``origin``: the `lap` anchor point; without it `N` values count from the far edge."""
     if offset is not None:
         value = round_half_up(offset.value.evaluate(variables, key))
         if offset.from_far_edge:
-            return parent - size - value if origin == 0 else origin - value
-        return origin + value
+            return parent - size - value if origin is None else origin - value
+        return (origin or 0) + value
+    origin = origin or 0
     if centre is not None:
         return origin + round_half_up(centre.evaluate(variables, key + "c")) - size // 2
     return origin
@@ -171,9 +179,10 @@ def layer_position(
     explicit = any(v is not None for v in (layer.x, layer.y, layer.x_centre, layer.y_centre))
     if not explicit:
         return anchor_offset(layer.focus, parent_width - width, parent_height - height)
-    origin_x, origin_y = anchor_offset(
-        layer.anchor_point or "top_left", parent_width, parent_height
-    )
+    origin_x: int | None = None
+    origin_y: int | None = None
+    if layer.anchor_point is not None:
+        origin_x, origin_y = anchor_offset(layer.anchor_point, parent_width, parent_height)
     x = _coordinate(layer.x, layer.x_centre, origin_x, width, parent_width, variables, "lx")
     y = _coordinate(layer.y, layer.y_centre, origin_y, height, parent_height, variables, "ly")
     return min(x, max(0, parent_width - width)), min(y, max(0, parent_height - height))

@@ -54,6 +54,8 @@ def run(base: bytes, text: str) -> Any:
         ("lxc-300,lyc-200", (250, 175)),
         ("lx-700", (500, 0)),
         ("lap-center,lx-10,ly-N10", (310, 190)),
+        ("lap-top_left,lx-N10", (-10, 0)),  # with lap, N is a plain negative offset
+        ("lap-bottom_right,lx-N150,ly-N100", (450, 300)),
     ],
 )
 def test_position_table(params: str, expected: tuple[int, int]) -> None:
