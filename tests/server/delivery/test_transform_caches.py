@@ -1,0 +1,84 @@
+"""The in-process caches of transformed delivery, and render limits wired from settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import requests
+import sqlalchemy as sa
+
+from imagekit_server.db.engine import write_transaction
+from imagekit_server.delivery.hot_cache import (
+    RenderedCache,
+    RenderedVariant,
+    TtlMemo,
+    invalidate_on_writes,
+)
+from tests.fixtures.live_server import StartServer
+from tests.server.media import two_colour_png
+from tests.server.uploads import uploaded
+
+
+def _variant(file_id: str, size: int) -> RenderedVariant:
+    return RenderedVariant(file_id, b"x" * size, "image/jpeg", '"e"')
+
+
+def test_rendered_cache_keeps_within_its_byte_budget() -> None:
+    cache = RenderedCache(max_bytes=1000, max_entry_bytes=600)
+    cache.put(("a", "w-1", ""), _variant("f1", 400))
+    cache.put(("b", "w-1", ""), _variant("f2", 400))
+    assert cache.get(("a", "w-1", "")) is not None  # now the most recently used
+    cache.put(("c", "w-1", ""), _variant("f3", 400))
+    assert cache.get(("b", "w-1", "")) is None  # least recently used went first
+    assert cache.size == 800 and len(cache) == 2
+    cache.put(("d", "w-1", ""), _variant("f4", 700))
+    assert cache.get(("d", "w-1", "")) is None  # larger than one entry may be
+    assert cache.forget_file("f1") == 1
+    assert cache.get(("a", "w-1", "")) is None and cache.size == 400
+
+
+def test_ttl_memo_expires_and_ignores_values_read_before_a_clear() -> None:
+    memo: TtlMemo[str, int] = TtlMemo(ttl=10)
+    memo.put("k", 1)
+    assert memo.get("k") == (True, 1)
+    assert memo.get("k", now=10**12) == (False, None)
+    generation = memo.generation
+    memo.clear()
+    memo.put("k", 2, generation)  # looked up before the clear: must not be kept
+    assert memo.get("k") == (False, None)
+
+
+def test_writes_to_watched_tables_clear_at_commit(tmp_path: Path) -> None:
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    meta = sa.MetaData()
+    watched = sa.Table("files", meta, sa.Column("id", sa.Integer, primary_key=True))
+    other = sa.Table("other", meta, sa.Column("id", sa.Integer, primary_key=True))
+    meta.create_all(engine)
+    cleared: list[int] = []
+    invalidate_on_writes(engine, ["files"], lambda: cleared.append(1))
+    with write_transaction(engine) as conn:
+        conn.execute(other.insert().values(id=1))
+    assert cleared == []
+    with write_transaction(engine) as conn:
+        conn.execute(watched.insert().values(id=1))
+    assert len(cleared) >= 2  # at the write and again once committed
+    engine.dispose()
+
+
+def test_limits_and_vector_loaders_follow_settings(live_server_factory: StartServer) -> None:
+    server = live_server_factory(env={"IMAGEKIT_MAX_OUTPUT_PIXELS": "10000"})
+    body = uploaded(server, two_colour_png(300, 200), "limits.png")
+    big = requests.get(f"{server.url_endpoint}/tr:w-200{body['filePath']}", timeout=30)
+    assert big.status_code == 400 and big.headers["ik-error"].startswith("ELIMIT")
+    small = requests.get(f"{server.url_endpoint}/tr:w-100{body['filePath']}", timeout=30)
+    assert small.status_code == 200
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="red"/></svg>'  # noqa: E501
+    vector = uploaded(server, svg, "shape.svg")
+    refused = requests.get(f"{server.url_endpoint}/tr:w-20,f-png{vector['filePath']}", timeout=30)
+    assert refused.status_code == 400
+    assert refused.headers["ik-error"].split(" - ")[0] in {"EUNSUPPORTED", "ELIMIT"}
+    allowing = live_server_factory(env={"IMAGEKIT_ALLOW_SVG": "true"})
+    vector = uploaded(allowing, svg, "shape.svg")
+    drawn = requests.get(f"{allowing.url_endpoint}/tr:w-20,f-png{vector['filePath']}", timeout=30)
+    assert drawn.status_code == 200, drawn.headers.get("ik-error")
+    assert drawn.headers["content-type"] == "image/png"
