@@ -21,7 +21,15 @@ TEXT_LIMIT = 1024  # length of file_search_values.text_value
 
 # Embedded metadata keys whose string values are instants (EXIF/XMP date tags).
 EMBEDDED_DATE_KEYS = frozenset(
-    {"DateTimeOriginal", "CreateDate", "ModifyDate", "DateCreated", "DateTimeDigitized"}
+    {
+        "DateTimeOriginal",
+        "DateTimeDigitized",
+        "DateTimeCreated",
+        "DateCreated",
+        "CreateDate",
+        "ModifyDate",
+        "DateTime",
+    }
 )
 
 

@@ -92,7 +92,7 @@ SAMPLE_FILES = [
         "cat.gif", "/animals", "gif", 2 * MB, (300, 300), ago(days=20), ai_tags=["Cat", "Animal"],
         custom={"stock": 7},
         embedded={"Keywords": ["archive", "pets"], "GPSLatitude": 48.85, "GPSLongitude": 2.35,
-                  "DateTimeOriginal": "2026-06-01T08:30:00"},
+                  "DateTimeOriginal": "2026-06-01T08:30:00.000Z"},
     ),
     SampleFile("draft.jpg", "/products", "jpg", 10 * KB, (10, 10), ago(days=400),
                published=False, tags=["draft"], custom={"featured": False}),
