@@ -1,0 +1,147 @@
+"""Origins that are down, slow, refused by the fetch guard, or changed: prompt, clear errors,
+revalidation with conditional requests, and no stalled neighbours."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+
+from tests.fixtures.live_server import LiveServer, StartServer
+from tests.server.media import pixel, solid_image, two_colour_png
+from tests.server.origins.conftest import (
+    ORIGIN_ENV,
+    ORIGIN_TIMEOUT,
+    TIMEOUT,
+    api,
+    create_endpoint,
+    create_origin,
+    write_file,
+)
+from tests.server.origins.peers import WebFolder, closed_port, silent_server
+from tests.server.uploads import uploaded
+
+
+def _web_endpoint(server: LiveServer, base_url: str) -> str:
+    origin = create_origin(server, {"type": "WEB_FOLDER", "name": "w", "baseUrl": base_url})
+    prefix: str = create_endpoint(server, [origin["id"]])["urlPrefix"]
+    return prefix
+
+
+def _origin_of(server: LiveServer, prefix: str) -> str:
+    endpoints = api(server, "GET", "/v1/accounts/url-endpoints").json()
+    origin_id: str = next(e for e in endpoints if e["urlPrefix"] == prefix)["origins"][0]
+    return origin_id
+
+
+def _close(values: list[float], expected: list[int], tolerance: int = 8) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(values[:3], expected, strict=True))
+
+
+def _timed_get(url: str) -> tuple[requests.Response, float]:
+    started = time.monotonic()
+    response = requests.get(url, timeout=TIMEOUT)
+    return response, time.monotonic() - started
+
+
+def test_origin_refusing_connections_is_a_prompt_404(origin_server: LiveServer) -> None:
+    prefix = _web_endpoint(origin_server, f"http://127.0.0.1:{closed_port()}")
+    response, elapsed = _timed_get(f"{origin_server.url_endpoint}/{prefix}/tr:w-10/a.png")
+    assert response.status_code == 404
+    assert response.headers["ik-error"].startswith("ECONNREFUSED - ")
+    assert response.headers["cache-control"] == "no-store"
+    assert elapsed < ORIGIN_TIMEOUT + 1
+
+
+def test_slow_origin_times_out_without_stalling_other_requests(
+    origin_server: LiveServer,
+) -> None:
+    library_file = uploaded(origin_server, two_colour_png(20, 10), "neighbour.png")
+    with silent_server() as base_url:
+        prefix = _web_endpoint(origin_server, base_url)
+        slow_urls = [
+            f"{origin_server.url_endpoint}/{prefix}/slow-{i}.png" for i in range(24)
+        ]  # more than the server's fetch threads
+        with ThreadPoolExecutor(max_workers=len(slow_urls)) as pool:
+            slow = [pool.submit(_timed_get, url) for url in slow_urls]
+            time.sleep(0.2)  # the slow fetches are in flight now
+            neighbour, neighbour_time = _timed_get(
+                f"{origin_server.url_endpoint}/tr:w-10{library_file['filePath']}"
+            )
+            results = [future.result() for future in slow]
+    assert neighbour.status_code == 200
+    assert neighbour_time < ORIGIN_TIMEOUT / 2
+    for response, elapsed in results:
+        assert response.status_code == 404
+        assert response.headers["ik-error"].startswith("ETIMEDOUT - ")
+        assert elapsed < 3 * ORIGIN_TIMEOUT + 2  # queued behind at most two fetch rounds
+
+
+def test_guard_refuses_loopback_unless_allow_listed(
+    live_server_factory: StartServer, folder: WebFolder
+) -> None:
+    env = {k: v for k, v in ORIGIN_ENV.items() if k != "IMAGEKIT_FETCH_ALLOWLIST"}
+    assert "IMAGEKIT_FETCH_ALLOWLIST" not in os.environ
+    server = live_server_factory(env=env)
+    relative = f"guard/{secrets.token_hex(4)}.png"
+    write_file(folder.root, relative, solid_image(8, 8, (0, 255, 0)))
+    prefix = _web_endpoint(server, folder.base_url)
+    response = requests.get(f"{server.url_endpoint}/{prefix}/{relative}", timeout=TIMEOUT)
+    assert response.status_code == 404
+    assert response.headers["ik-error"].startswith("EACCES - ")
+    assert "not allowed" in response.headers["ik-error"]
+    assert folder.log.for_path(f"/{relative}") == []
+
+
+def test_stale_copies_are_revalidated_and_served_while_the_origin_is_down(
+    live_server_factory: StartServer, folder: WebFolder
+) -> None:
+    server = live_server_factory(env={**ORIGIN_ENV, "IMAGEKIT_ORIGIN_REVALIDATE": "0"})
+    relative = f"revalidate/{secrets.token_hex(4)}.png"
+    path = folder.root / relative
+    write_file(folder.root, relative, solid_image(8, 8, (255, 0, 0)))
+    prefix = _web_endpoint(server, folder.base_url)
+    url = f"{server.url_endpoint}/{prefix}/tr:w-4/{relative}"
+    first = requests.get(url, timeout=TIMEOUT)
+    second = requests.get(url, timeout=TIMEOUT)
+    assert first.content == second.content
+    asked = folder.log.for_path(f"/{relative}")
+    assert len(asked) == 2
+    assert "if-modified-since" not in asked[0]
+    assert "if-modified-since" in asked[1]  # answered 304: no new download
+
+    write_file(folder.root, relative, solid_image(8, 8, (0, 0, 255)))
+    later = path.stat().st_mtime + 10
+    os.utime(path, (later, later))
+    changed = requests.get(url, timeout=TIMEOUT)
+    assert _close(pixel(changed.content, 1, 1), [0, 0, 255])
+
+    origin_id = _origin_of(server, prefix)
+    down = {"type": "WEB_FOLDER", "name": "w", "baseUrl": f"http://127.0.0.1:{closed_port()}"}
+    replaced = api(server, "PUT", f"/v1/accounts/origins/{origin_id}", json=down)
+    assert replaced.status_code == 200
+    stale = requests.get(url, timeout=TIMEOUT)
+    assert stale.status_code == 200
+    assert _close(pixel(stale.content, 1, 1), [0, 0, 255])
+
+    up = {"type": "WEB_FOLDER", "name": "w", "baseUrl": folder.base_url}
+    assert api(server, "PUT", f"/v1/accounts/origins/{origin_id}", json=up).status_code == 200
+    path.unlink()
+    gone = requests.get(url, timeout=TIMEOUT)
+    assert gone.status_code == 404
+    assert gone.headers["ik-error"].startswith("ENOENT")
+
+
+def test_origin_files_over_the_size_limit_are_refused(
+    live_server_factory: StartServer, folder: WebFolder
+) -> None:
+    server = live_server_factory(env={**ORIGIN_ENV, "IMAGEKIT_MAX_UPLOAD_BYTES": "2000"})
+    relative = f"large/{secrets.token_hex(4)}.bin"
+    write_file(folder.root, relative, os.urandom(5000))
+    prefix = _web_endpoint(server, folder.base_url)
+    response = requests.get(f"{server.url_endpoint}/{prefix}/{relative}", timeout=TIMEOUT)
+    assert response.status_code == 400
+    assert response.headers["ik-error"].startswith("ELIMIT - ")
