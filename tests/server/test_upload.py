@@ -158,7 +158,8 @@ def test_overwrite_refused_when_both_flags_are_false(live_server: LiveServer) ->
         ({"customMetadata": "{not json"}, "customMetadata"),
         ({"customMetadata": "[1, 2]"}, "customMetadata"),
         ({"extensions": '[{"name": "google-auto-tagging"}]'}, "google-auto-tagging"),
-        ({"transformation": '{"pre": "w-100"}'}, "w-100"),
+        ({"transformation": '{"pre": "w-abc"}'}, "w-abc"),
+        ({"transformation": '{"post": [{"type": "abs"}]}'}, "abs"),
         ({"useUniqueFileName": "maybe"}, "useUniqueFileName"),
         ({"responseFields": "tags,bogus"}, "bogus"),
         ({"customCoordinates": "1,2,3"}, "customCoordinates"),
@@ -235,3 +236,15 @@ def test_upload_checks_run_on_the_probed_file(live_server: LiveServer) -> None:
     assert api_get(live_server, "/v1/files", name=name).json() == []
     syntax = upload(live_server, image, "syntax.png", checks='"file.size" <')
     assert "syntax" in assert_error(syntax, 400)["message"].lower()
+
+
+def test_pre_transformation_stores_the_transformed_image(live_server: LiveServer) -> None:
+    body = uploaded(
+        live_server, two_colour_png(400, 200), "pre.png", transformation='{"pre": "w-100"}'
+    )
+    assert (body["width"], body["height"]) == (100, 50)
+    stored = _delivered(live_server, body)
+    assert pixel(stored, 5, 25)[0] > 200 and pixel(stored, 5, 25)[2] < 60
+    assert pixel(stored, 95, 25)[2] > 200 and pixel(stored, 95, 25)[0] < 60
+    not_an_image = upload(live_server, b"plain", "p.txt", transformation='{"pre": "w-10"}')
+    assert_error(not_an_image, 400)

@@ -23,6 +23,7 @@ from imagekit_server.errors import BadRequest, Unauthorized
 from imagekit_server.fetch import FetchError, post_json
 from imagekit_server.files.ingest import ingest_upload
 from imagekit_server.files.objects import upload_response
+from imagekit_server.files.pre_transformation import apply_pre_transformation
 from imagekit_server.files.upload_checks import parse_upload_checks
 
 router = APIRouter()
@@ -74,6 +75,12 @@ def _process(
     if not spooled.file_is_text and spooled.file_size > context.settings.max_upload_bytes:
         raise _too_large(context)
     source = resolve_upload_file(spooled, context.settings, context.spool)
+    if options.pre_transformation:
+        transformed = apply_pre_transformation(
+            options.pre_transformation, source, settings=context.settings, spool=context.spool
+        )
+        spooled.discard()
+        spooled.file_path = source = transformed
     ingested = ingest_upload(context, account, options, source, checks=checks)
     endpoint = context.settings.url_endpoint(account.id)
     body = upload_response(
@@ -109,11 +116,6 @@ def _refuse_unsupported(options: UploadOptions) -> None:
         )
         raise BadRequest(
             f"Extensions are not available on this server: {', '.join(names)}.",
-        )
-    if options.pre_transformation:
-        raise BadRequest(
-            "Pre-transformation on upload is not supported yet "
-            f"(transformation.pre = {options.pre_transformation!r})."
         )
 
 
