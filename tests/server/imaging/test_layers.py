@@ -220,3 +220,31 @@ def test_displace_layer_shifts_base_pixels() -> None:
     assert unchanged(2, 5)[0] > 200 and unchanged(12, 5)[0] < 50
     # Red 255 moves sampling ~5 px to the right: column 7 now shows column 12 (black).
     assert shifted(7, 5)[0] < 50 and shifted(17, 5)[0] > 200
+
+
+def _line_extents(extra: str) -> list[tuple[int, int]]:
+    """First and last ink column of each of the two wrapped lines of a black text."""
+    white = png(pyvips.Image.black(600, 300).new_from_image([255, 255, 255]).cast("uchar"))
+    words = "Hi%20wonderful"  # wraps into a short and a long line at w-200
+    text = f"l-text,i-{words},fs-40,w-200,lx-0,ly-0{extra},l-end:f-png"
+    image = decode(render(white, parse_transformation(text), accept=None, limits=Limits()))
+    ink = image[0] < 128
+    _, rows = ink.project()
+    inked_rows = [y for y in range(rows.height) if rows(0, y)[0] > 0]
+    middle = (inked_rows[0] + inked_rows[-1]) // 2
+    extents = []
+    for top, bottom in ((inked_rows[0], middle), (middle, inked_rows[-1] + 1)):
+        columns, _ = ink.crop(0, top, image.width, bottom - top).project()
+        inked = [x for x in range(columns.width) if columns(x, 0)[0] > 0]
+        extents.append((inked[0], inked[-1]))
+    return extents
+
+
+def test_text_alignment_and_bold() -> None:
+    (first_start, first_end), (second_start, second_end) = _line_extents(",ia-left")
+    assert abs(first_start - second_start) <= 3 and abs(first_end - second_end) > 20
+    (first_start, first_end), (second_start, second_end) = _line_extents(",ia-right")
+    assert abs(first_end - second_end) <= 3 and abs(first_start - second_start) > 20
+    regular = _line_extents(",ia-left")[1]
+    bold = _line_extents(",ia-left,tg-b")[1]
+    assert bold[1] - bold[0] > regular[1] - regular[0]

@@ -253,3 +253,17 @@ def test_processing_deadline_stops_a_running_encode() -> None:
             jpeg(quadrants(300, 200)), plan, accept=None, limits=Limits(max_processing_seconds=0.2)
         )
     assert raised.value.code == "ELIMIT" and "longer than" in raised.value.message
+
+
+@pytest.mark.parametrize("fmt", ["png", "webp"])
+def test_lossless_keeps_every_pixel(fmt: str) -> None:
+    noise = pyvips.Image.gaussnoise(64, 48, sigma=60).cast("uchar")
+    original = noise.bandjoin([noise.flip("horizontal"), noise.flip("vertical")])
+    original = original.copy(interpretation="srgb")
+    plan = parse_transformation(f"f-{fmt},lo-true")
+    decoded = decode(render(png(original), plan, accept=None, limits=Limits()))
+    assert (decoded - original).abs().max() == 0
+    lossy = decode(
+        render(png(original), parse_transformation(f"f-{fmt},q-30"), accept=None, limits=Limits())
+    )
+    assert (lossy - original).abs().max() > 0
