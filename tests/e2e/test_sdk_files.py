@@ -168,3 +168,25 @@ def test_client_side_upload_with_authentication_parameters(
     )
     assert response.status_code == 200, response.text
     assert response.json()["width"] == 5
+
+
+def test_method_aliases_and_store_consistency(
+    client: ImageKit, live_backend_server: LiveServer
+) -> None:
+    options = UploadFileRequestOptions(folder=_folder(), use_unique_file_name=False)
+    first = client.upload(file=solid_image(3, 3, (7, 7, 7)), file_name="alias.png", options=options)
+    assert first.response_metadata.http_status_code == 200 and first.width == 3
+    deleted = client.bulk_delete([first.file_id])
+    assert deleted.successfully_deleted_file_ids == [first.file_id]
+    report = live_backend_server.cli("fsck")
+    assert report.returncode == 0, report.stdout + report.stderr
+    assert "no problems" in report.stdout
+
+
+def test_openapi_docs_are_served(live_backend_server: LiveServer) -> None:
+    docs = requests.get(f"{live_backend_server.base_url}/docs", timeout=10)
+    assert docs.status_code == 200 and "text/html" in docs.headers["content-type"]
+    schema = requests.get(f"{live_backend_server.base_url}/openapi.json", timeout=10).json()
+    assert {"/api/v1/files/upload", "/v1/files", "/v1/files/{file_id}/details"} <= set(
+        schema["paths"]
+    )

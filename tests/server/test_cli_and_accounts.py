@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
 
-from tests.fixtures.live_server import LiveServer, StartServer
+from tests.fixtures.live_server import LiveServer, StartServer, fresh_postgres_database
 from tests.server.media import pixel, solid_image
 from tests.server.uploads import api_get, assert_error, uploaded
 
@@ -106,3 +107,28 @@ def test_two_processes_share_one_database_and_store(live_server_factory: StartSe
         assert requests.get(body["url"], timeout=10).status_code == 404
     finally:
         second.stop()
+
+
+def test_several_processes_start_at_once_on_one_database(tmp_path: Path, postgres_url: str) -> None:
+    """Migrations, the default account and recovery are safe when processes race at start."""
+    url, drop = fresh_postgres_database()
+    servers = [
+        LiveServer(
+            tmp_path / f"p{index}",
+            {"DATABASE_URL": url, "IMAGEKIT_STORAGE": str(tmp_path / "blobs")},
+        )
+        for index in range(3)
+    ]
+    for server in servers:
+        server.data_dir.mkdir()
+        server.public_key, server.private_key = servers[0].public_key, servers[0].private_key
+    try:
+        with ThreadPoolExecutor(3) as pool:
+            list(pool.map(LiveServer.start, servers))
+        body = uploaded(servers[0], solid_image(2, 2, (0, 0, 0)), "race.png")
+        for server in servers:
+            assert api_get(server, f"/v1/files/{body['fileId']}/details").status_code == 200
+    finally:
+        for server in servers:
+            server.stop()
+        drop()
