@@ -17,6 +17,7 @@ from tests.server.origins.peers import WebFolder
 from tests.server.uploads import uploaded
 
 USAGE = "/v1/accounts/usage"
+BEFORE = "startDate should be before endDate."
 
 
 def _usage(server: LiveServer, start: date, end: date) -> dict[str, Any]:
@@ -67,9 +68,8 @@ def test_usage_reports_delivered_bytes_and_storage(
     after = _usage(origin_server, *window)
     assert after["bandwidthBytes"] - before["bandwidthBytes"] == delivered
     assert after["mediaLibraryStorageBytes"] - before["mediaLibraryStorageBytes"] == len(image)
-    assert (
-        after["originalCacheStorageBytes"] - before["originalCacheStorageBytes"]
-        == len(origin_image)
+    assert after["originalCacheStorageBytes"] - before["originalCacheStorageBytes"] == len(
+        origin_image
     )
     yesterday_only = _usage(origin_server, today - timedelta(days=1), today)
     assert yesterday_only["bandwidthBytes"] == 0
@@ -84,8 +84,8 @@ def test_usage_reports_delivered_bytes_and_storage(
             {"startDate": "01-01-2026", "endDate": "2026-01-05"},
             "startDate and endDate should be in format YYYY-MM-DD.",
         ),
-        ({"startDate": "2026-01-05", "endDate": "2026-01-05"}, "startDate should be before endDate."),
-        ({"startDate": "2026-02-01", "endDate": "2026-01-05"}, "startDate should be before endDate."),
+        ({"startDate": "2026-01-05", "endDate": "2026-01-05"}, BEFORE),
+        ({"startDate": "2026-02-01", "endDate": "2026-01-05"}, BEFORE),
         (
             {"startDate": "2026-01-01", "endDate": "2026-04-01"},
             "startDate and endDate should be within 90 days.",
