@@ -2,16 +2,17 @@
 
 A predicate renders to a SQLAlchemy boolean clause, or to a Python bool when its outcome is
 known without looking at rows (a ``type`` condition, or a field the asset kind does not have:
-such fields match no comparison). Only portable SQL is used, so SQLite and PostgreSQL agree:
-case-sensitive prefixes are LIKE (for the index) plus an exact substr comparison (SQLite's LIKE
-ignores ASCII case).
+such fields match no comparison). Both backends give the same answers: comparisons are typed,
+case-insensitive matching lower-cases both sides, and the one construct SQL spells differently
+per database, a case-sensitive prefix, is ``PrefixMatch``.
 """
 
 from __future__ import annotations
 
 import enum
+import operator as op
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +29,7 @@ _NEGATED = {"NOT =": "=", "NOT IN": "IN", "NOT EXISTS": "EXISTS", "NOT HAS": "HA
 # Characters treated as word separators by HAS, in addition to spaces.
 _SEPARATORS = "-_.,/()+&'\":;!?[]"
 _WORD = re.compile(r"[^\W_]+")
+_ORDERING: dict[str, Callable[[Any, Any], Any]] = {"<": op.lt, "<=": op.le, ">": op.gt, ">=": op.ge}
 
 
 class Target(enum.Enum):
@@ -103,12 +105,8 @@ def compare(column: ColumnElement[Any], operator: str, values: Sequence[Any]) ->
         return has_words(column, str(value))
     if operator == "NOT HAS":
         return sa.not_(_as_clause(has_words(column, str(value))))
-    return {
-        "<": column < value,
-        "<=": column <= value,
-        ">": column > value,
-        ">=": column >= value,
-    }[operator]
+    comparison: ColumnElement[bool] = _ORDERING[operator](column, value)
+    return comparison
 
 
 def starts_with(column: ColumnElement[Any], prefix: str) -> ColumnElement[bool]:
