@@ -10,6 +10,7 @@ from typing import Any
 from imagekit_server.imaging import effects, orientation, shape
 from imagekit_server.imaging.backgrounds import padded
 from imagekit_server.imaging.conditions import holds
+from imagekit_server.imaging.deadline import watch_deadline
 from imagekit_server.imaging.distort import distort
 from imagekit_server.imaging.errors import limit_exceeded
 from imagekit_server.imaging.geometry import FocusPoint, Operation, Pad, Resize, plan_geometry
@@ -127,7 +128,9 @@ def _load(step: Step, context: ChainContext) -> tuple[Any, list[Operation] | Non
             image = load_resized(context.source, first, step.page)
             # Shrink-on-load reads the source sequentially; anything beyond a plain
             # resize/crop may read out of order, so it gets the (small) result in memory.
-            return (image if context.single_pass else image.copy_memory()), operations[1:]
+            if not context.single_pass:
+                image = watch_deadline(image, context.deadline).copy_memory()
+            return image, operations[1:]
     return load_full(context.source, step.page, step.density, context.info.format), None
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pyvips
 
 from imagekit_server.imaging.animation import join_frames, load_frames, transform_frames
+from imagekit_server.imaging.deadline import watch_deadline
 from imagekit_server.imaging.encode import OutputDefaults, encode, has_real_alpha
 from imagekit_server.imaging.errors import (
     TransformationError,
@@ -122,7 +123,7 @@ def _render(
     negotiated = is_negotiated(options.format)
     alpha = False
     if image.hasalpha():
-        image = image.copy_memory()
+        image = watch_deadline(image, context.deadline).copy_memory()
         alpha = has_real_alpha(image)
     format_name = negotiate_format(
         accept,
@@ -135,7 +136,7 @@ def _render(
         avoid_avif=bool(options.colour_profile) or context.used_unsharp,
         animated=animated,
     )
-    _watch_deadline(image, context.deadline)
+    watch_deadline(image, context.deadline)
     data = encode(image, format_name, options, defaults)
     return Rendered(
         data, content_type(format_name), format_name, frame_width, frame_height, negotiated
@@ -153,17 +154,6 @@ def _keeps_animation(plan: Plan) -> bool:
     """Animated output unless a static format or a single page was asked for."""
     pages = any(isinstance(node, Step) and node.page is not None for node in plan.steps)
     return not pages and plan.output.format in {None, "auto", "gif", "webp", "orig"}
-
-
-def _watch_deadline(image: Any, deadline: float) -> None:
-    """Ask libvips to abort the final evaluation once the deadline has passed."""
-
-    def on_eval(evaluated: Any, progress: Any) -> None:
-        if time.monotonic() > deadline:
-            evaluated.set_kill(True)
-
-    image.set_progress(True)
-    image.signal_connect("eval", on_eval)
 
 
 def _original(source: bytes) -> Rendered:
