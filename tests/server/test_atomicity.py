@@ -63,6 +63,7 @@ def test_client_disconnect_mid_upload_leaves_nothing(live_server_factory: StartS
     uploaded(server, solid_image(3, 3, (0, 0, 0)), "after.png")
     check = server.cli("fsck")
     assert check.returncode == 0 and "no problems" in check.stdout
+    assert "Traceback" not in server.log()
 
 
 def test_sigkill_mid_upload_then_restart(live_server_factory: StartServer) -> None:

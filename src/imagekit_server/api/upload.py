@@ -10,6 +10,7 @@ from typing import Any
 from anyio import to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from starlette.requests import ClientDisconnect
 
 from imagekit_server.accounts import Account
 from imagekit_server.api.client_upload_auth import authenticate_client_upload
@@ -48,6 +49,9 @@ async def upload_file(request: Request) -> JSONResponse:
         )
     except UploadTooLarge as exc:
         raise _too_large(context) from exc
+    except ClientDisconnect:
+        # Nobody is left to answer; the temp file is already gone.
+        return JSONResponse({"message": "Client disconnected.", "help": ""}, status_code=400)
     try:
         body = await to_thread.run_sync(_process, context, basic_account, spooled)
     finally:
