@@ -201,3 +201,34 @@ def test_url_prefixes_are_unique_per_account(origin_server: LiveServer) -> None:
         json={"description": "d", "urlPrefix": taken, "origins": [origin["id"]]},
     )
     assert again.status_code == 409
+
+
+def test_cli_creates_lists_and_deletes_origins(origin_server: LiveServer) -> None:
+    created = origin_server.cli(
+        "origins",
+        "create",
+        "S3_COMPATIBLE",
+        "from-cli",
+        "--bucket",
+        "photos",
+        "--access-key",
+        "AKIA-cli",
+        "--secret-key",
+        SECRET,
+        "--endpoint",
+        "http://127.0.0.1:9",
+        "--s3-force-path-style",
+    )
+    assert created.returncode == 0, created.stderr
+    origin_id = created.stdout.split("\t")[0]
+    listed = origin_server.cli("origins", "list")
+    assert origin_id in listed.stdout
+    assert SECRET not in listed.stdout + created.stdout
+    seen = api(origin_server, "GET", f"{ORIGINS}/{origin_id}").json()
+    assert seen["bucket"] == "photos" and seen["s3ForcePathStyle"] is True
+    refused = origin_server.cli("origins", "create", "GCS", "nope")
+    assert refused.returncode == 1
+    assert "GCS is not supported" in refused.stderr
+    assert origin_server.cli("origins", "delete", origin_id).returncode == 0
+    assert api(origin_server, "GET", f"{ORIGINS}/{origin_id}").status_code == 404
+    assert origin_server.cli("origins", "delete", origin_id).returncode == 1

@@ -1,0 +1,88 @@
+"""``imagekit-server origins create|list|delete`` for the default account (or ``--account``).
+
+``create`` takes the same fields as the API; the secret key may come from the environment
+(``IMAGEKIT_ORIGIN_SECRET_KEY``) so it stays out of the process list. Nothing secret is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+from imagekit_server.errors import ApiError
+from imagekit_server.origins import records
+from imagekit_server.origins.models import SUPPORTED_TYPES, UNSUPPORTED_TYPES, parse_origin_request
+from imagekit_server.settings import Settings
+
+SECRET_KEY_VARIABLE = "IMAGEKIT_ORIGIN_SECRET_KEY"
+# option -> API field
+_FIELDS = {
+    "bucket": "bucket",
+    "prefix": "prefix",
+    "access_key": "accessKey",
+    "secret_key": "secretKey",
+    "endpoint": "endpoint",
+    "base_url": "baseUrl",
+}
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("origins", help="manage origins (S3 buckets, web servers)")
+    actions = parser.add_subparsers(dest="origins_command", required=True)
+    create = actions.add_parser("create", help="create an origin")
+    create.add_argument("type", choices=SUPPORTED_TYPES + UNSUPPORTED_TYPES)
+    create.add_argument("name")
+    for option in _FIELDS:
+        create.add_argument(f"--{option.replace('_', '-')}")
+    create.add_argument("--s3-force-path-style", action="store_true")
+    listing = actions.add_parser("list", help="list origins (secrets are never shown)")
+    delete = actions.add_parser("delete", help="delete an origin")
+    delete.add_argument("origin_id")
+    for sub in (create, listing, delete):
+        sub.add_argument("--account", help="account id (default: the default account)")
+
+
+def _request_body(args: argparse.Namespace) -> dict[str, Any]:
+    body: dict[str, Any] = {"type": args.type, "name": args.name}
+    for option, field in _FIELDS.items():
+        value = getattr(args, option)
+        if value is not None:
+            body[field] = value
+    if "secretKey" not in body and os.environ.get(SECRET_KEY_VARIABLE):
+        body["secretKey"] = os.environ[SECRET_KEY_VARIABLE]
+    if args.s3_force_path_style:
+        body["s3ForcePathStyle"] = True
+    return body
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    from imagekit_server.context import open_context
+
+    context = open_context(settings)
+    account_id = args.account or context.default_account.id
+    try:
+        if context.accounts.by_id(account_id) is None:
+            print(f"imagekit-server: no account {account_id!r}", file=sys.stderr)
+            return 1
+        if args.origins_command == "list":
+            for origin in records.list_origins(context.engine, account_id):
+                print(f"{origin.id}\t{origin.type}\t{json.dumps(origin.public_json())}")
+            return 0
+        if args.origins_command == "delete":
+            if not records.delete_origin(context.engine, account_id, args.origin_id):
+                print(f"imagekit-server: no origin {args.origin_id!r}", file=sys.stderr)
+                return 1
+            return 0
+        origin = records.create_origin(
+            context.engine, account_id, parse_origin_request(_request_body(args))
+        )
+        print(f"{origin.id}\t{origin.type}\t{json.dumps(origin.public_json())}")
+        return 0
+    except ApiError as error:
+        print(f"imagekit-server: {error.message}", file=sys.stderr)
+        return 1
+    finally:
+        context.close()
