@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from imagekit_server import named_transformations_cli
+from imagekit_server.origins import commands as origins_commands
 from imagekit_server.settings import Settings, SettingsError
 
 
@@ -40,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     fsck = commands.add_parser("fsck", help="check database and blob store consistency")
     fsck.add_argument("--repair", action="store_true", help="delete orphans, resolve intents")
     named_transformations_cli.add_parser(commands)
+    origins_commands.add_parser(commands)
     return parser
 
 
@@ -67,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "accounts": _accounts,
         "fsck": _fsck,
         "named-transformations": named_transformations_cli.run,
+        "origins": origins_commands.run,
     }
     return handlers[args.command](settings, args)
 
