@@ -1,0 +1,140 @@
+"""The newest official ``imagekitio`` 5.x package, ``base_url=`` our server, against it.
+
+Each test runs one scenario of ``scripts/official_v5.py`` in the 5.x environment. Besides the
+statuses and fields, every successful body must parse into the 5.x model the client expects
+(the scenario reports the model's class name).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.compat.conftest import JPEG_SIZE, PNG_SIZE, RunScenario
+from tests.compat.environments import installed_version
+from tests.compat.images import assert_two_colour, fetch, size_of
+
+
+def succeeded(result: dict[str, Any], status: int, model: str) -> Any:
+    assert result.get("status") == status, result
+    assert result["model"] == model, result
+    return result["raw"]
+
+
+def test_the_environment_holds_an_official_5x(official_v5_python: Path) -> None:
+    assert installed_version(official_v5_python).startswith("5.")
+
+
+def test_files_upload_list_get_update_delete(run_v5: RunScenario) -> None:
+    result = run_v5("files")
+    uploaded = succeeded(result["bytes"], 200, "FileUploadResponse")
+    assert uploaded["tags"] == ["x", "y"]
+    assert uploaded["isPrivateFile"] is False
+    assert uploaded["isPublished"] is True
+    from_path = succeeded(result["path"], 200, "FileUploadResponse")
+    assert size_of(fetch(from_path["url"]).content) == JPEG_SIZE
+    listed = succeeded(result["listed"], 200, "list")
+    assert [item["name"] for item in listed] == ["a.png", "b.jpg"]
+    searched = succeeded(result["searched"], 200, "list")
+    assert [item["fileId"] for item in searched] == [uploaded["fileId"]]
+    got = succeeded(result["got"], 200, "File")
+    assert got["fileId"] == uploaded["fileId"]
+    updated = succeeded(result["updated"], 200, "FileUpdateResponse")
+    assert updated["tags"] == ["z"]
+    assert updated["customCoordinates"] == "1,1,2,2"
+    assert succeeded(result["published"], 200, "FileUpdateResponse")["isPublished"] is False
+    tagged = succeeded(result["tags_added"], 200, "BulkAddTagsResponse")
+    assert tagged["successfullyUpdatedFileIds"] == [uploaded["fileId"]]
+    assert sorted(succeeded(result["after"], 200, "File")["tags"]) == ["w", "z"]
+    metadata = succeeded(result["metadata"], 200, "Metadata")
+    assert (metadata["width"], metadata["height"]) == PNG_SIZE
+    assert len(succeeded(result["versions"], 200, "list")) == 1
+    assert result["deleted"]["status"] == 204
+    assert result["missing"]["error"] == "NotFoundError"
+    fetch(uploaded["url"], expected_status=404)
+
+
+def test_folders_copy_rename_delete(run_v5: RunScenario) -> None:
+    result = run_v5("folders")
+    succeeded(result["created"], 201, "FolderCreateResponse")
+    for step, kind in (("copy", "COPY_FOLDER"), ("rename", "RENAME_FOLDER")):
+        status = succeeded(result[f"{step}_job"], 200, "JobGetResponse")
+        assert (status["type"], status["status"]) == (kind, "Completed")
+    # copyFolder puts the source folder inside the destination; renaming keeps that.
+    listed = succeeded(result["listed"], 200, "list")
+    assert [item["type"] for item in listed] == ["folder"]
+    assert listed[0]["folderPath"].endswith("-new/" + listed[0]["name"])
+    assert result["deleted"]["status"] == 204
+    assert result["deleted_again"]["error"] == "NotFoundError"
+    assert result["deleted_again"]["body"]["message"]
+
+
+def test_custom_metadata_fields(run_v5: RunScenario) -> None:
+    result = run_v5("custom_metadata")
+    created = succeeded(result["created"], 201, "CustomMetadataField")
+    assert created["schema"] == {"type": "SingleSelect", "selectOptions": ["small", "large"]}
+    uploaded = succeeded(result["upload"], 200, "FileUploadResponse")
+    assert uploaded["customMetadata"] == {created["name"]: "large"}
+    assert result["refused"]["error"] == "BadRequestError"
+    updated = succeeded(result["updated"], 200, "CustomMetadataField")
+    assert updated["label"] == f"{created['name']} label"
+    assert created["id"] in [field["id"] for field in succeeded(result["listed"], 200, "list")]
+    assert result["deleted"]["status"] == 204
+    after = succeeded(result["listed_after"], 200, "list")
+    assert created["id"] not in [field["id"] for field in after]
+
+
+def test_versions_and_cache_invalidation(run_v5: RunScenario) -> None:
+    result = run_v5("versions_and_cache")
+    first = succeeded(result["first"], 200, "FileUploadResponse")
+    second = succeeded(result["second"], 200, "FileUploadResponse")
+    assert second["versionInfo"]["name"] == "Version 2"
+    one = succeeded(result["one"], 200, "File")
+    assert one["versionInfo"]["id"] == first["versionInfo"]["id"]
+    restored = succeeded(result["restored"], 200, "File")
+    assert restored["versionInfo"]["id"] == first["versionInfo"]["id"]
+    assert succeeded(result["invalidation"], 201, "InvalidationCreateResponse")["requestId"]
+    status = succeeded(result["invalidation_status"], 200, "InvalidationGetResponse")
+    assert status["status"] in {"Pending", "Completed"}
+
+
+def test_helper_urls_of_a_private_file(run_v5: RunScenario) -> None:
+    result = run_v5("urls")
+    succeeded(result["uploaded"], 200, "FileUploadResponse")
+    fetch(result["unsigned"], expected_status=401)
+    assert_two_colour(fetch(result["signed"]).content, PNG_SIZE)
+    assert_two_colour(fetch(result["signed_transformed"]).content, (40, 20))
+    assert_two_colour(fetch(result["signed_query"]).content, (40, 20))
+
+
+def test_origins_and_url_endpoints(run_v5: RunScenario) -> None:
+    result = run_v5("origins")
+    origin = succeeded(result["created"], 200, "WebFolder")
+    assert origin["type"] == "WEB_FOLDER"
+    assert origin["id"] in [item["id"] for item in succeeded(result["listed"], 200, "list")]
+    assert succeeded(result["got"], 200, "WebFolder")["name"] == origin["name"]
+    assert succeeded(result["updated"], 200, "WebFolder")["name"] == origin["name"] + "-2"
+    endpoint = succeeded(result["endpoint"], 200, "URLEndpointResponse")
+    assert endpoint["origins"] == [origin["id"]]
+    listed = succeeded(result["endpoints_listed"], 200, "list")
+    assert endpoint["id"] in [item["id"] for item in listed]
+    assert succeeded(result["endpoint_got"], 200, "URLEndpointResponse") == endpoint
+    # The endpoint's prefix serves the origin's files, transformations included.
+    assert_two_colour(fetch(result["delivery_url"]).content, PNG_SIZE)
+    assert_two_colour(fetch(result["delivery_url_transformed"]).content, (40, 20))
+    cleanup = run_v5("cleanup_origins")
+    assert [item["status"] for item in cleanup["endpoints"]] == [204]
+    assert [item["status"] for item in cleanup["origins"]] == [204]
+    assert succeeded(cleanup["left"], 200, "list") == []
+
+
+def test_errors_map_to_the_5x_exception_classes(run_v5: RunScenario) -> None:
+    result = run_v5("errors")
+    assert (result["wrong_key"]["error"], result["wrong_key"]["status"]) == (
+        "PermissionDeniedError",
+        403,
+    )
+    assert result["bad_query"]["error"] == "BadRequestError"
+    assert result["missing_version"]["error"] == "NotFoundError"
+    for error in result.values():
+        assert set(error["body"]) >= {"message", "help"}
