@@ -190,3 +190,46 @@ def test_openapi_docs_are_served(live_backend_server: LiveServer) -> None:
     assert {"/api/v1/files/upload", "/v1/files", "/v1/files/{file_id}/details"} <= set(
         schema["paths"]
     )
+
+
+def test_custom_metadata_is_validated_against_the_account_fields(client: ImageKit) -> None:
+    from imagekitio.models.CreateCustomMetadataFieldsRequestOptions import (
+        CreateCustomMetadataFieldsRequestOptions,
+    )
+    from imagekitio.models.CustomMetadataFieldsSchema import CustomMetadataFieldsSchema
+
+    suffix = secrets.token_hex(3)
+    price, colour = f"price{suffix}", f"colour{suffix}"
+    client.create_custom_metadata_fields(
+        CreateCustomMetadataFieldsRequestOptions(
+            name=price,
+            label=f"Price {suffix}",
+            schema=CustomMetadataFieldsSchema(type="Number", min_value=1, max_value=100),
+        )
+    )
+    client.create_custom_metadata_fields(
+        CreateCustomMetadataFieldsRequestOptions(
+            name=colour,
+            label=f"Colour {suffix}",
+            schema=CustomMetadataFieldsSchema(
+                type="SingleSelect",
+                select_options=["red", "blue"],
+                is_value_required=True,
+                default_value="red",
+            ),
+        )
+    )
+    options = UploadFileRequestOptions(
+        folder=_folder(), custom_metadata={price: 42}, response_fields=["custom_metadata"]
+    )
+    result = client.upload_file(solid_image(2, 2, (0, 0, 0)), "priced.png", options)
+    assert result.custom_metadata[price] == 42
+    assert result.custom_metadata[colour] == "red"  # required field gets its default
+    for bad in ({price: 500}, {price: "cheap"}, {colour: "green"}, {f"nope{suffix}": 1}):
+        with pytest.raises(BadRequestException) as caught:
+            client.upload_file(
+                solid_image(2, 2, (0, 0, 0)),
+                "bad.png",
+                UploadFileRequestOptions(custom_metadata=bad),
+            )
+        assert caught.value.response_metadata.raw["errors"]
