@@ -160,7 +160,7 @@ def _copy_limited(
     response: http.client.HTTPResponse, sink: BinaryIO, max_bytes: int, deadline: float
 ) -> int:
     size = 0
-    while chunk := response.read(_CHUNK):
+    while chunk := response.read1(_CHUNK):  # returns what has arrived: deadline stays live
         size += len(chunk)
         if size > max_bytes:
             raise FetchError(f"Remote file exceeds the maximum allowed ({max_bytes} bytes).")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,6 +48,15 @@ def test_allowlist_by_network_and_by_host() -> None:
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
+        if self.path == "/trickle":
+            self.send_response(200)
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            for _ in range(100):  # one byte every 50 ms: never idle long enough to time out
+                self.wfile.write(b"t")
+                self.wfile.flush()
+                time.sleep(0.05)
+            return
         if self.path == "/redirect-private":
             self.send_response(302)
             self.send_header("Location", "http://10.255.255.1/secret")
@@ -91,3 +101,13 @@ def test_fetch_limits_and_redirect_checks(local_origin: str, tmp_path: Path) -> 
             f"{local_origin}/redirect-private", target, allowlist=allow, max_bytes=10_000, timeout=5
         )
     assert post_json(f"{local_origin}/hook", b"{}", allowlist=allow, timeout=5) == 202
+
+
+def test_fetch_has_a_total_time_limit(local_origin: str, tmp_path: Path) -> None:
+    allow = FetchAllowlist.parse("127.0.0.1")
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="too long"):
+        fetch_to_file(
+            f"{local_origin}/trickle", tmp_path / "t", allowlist=allow, max_bytes=1000, timeout=0.5
+        )
+    assert time.monotonic() - started < 2.5
