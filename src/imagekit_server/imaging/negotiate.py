@@ -65,6 +65,17 @@ def negotiate_format(
     return "png" if has_alpha else "jpeg"
 
 
+def fallback_formats(
+    accept: str | None, has_alpha: bool, width: int, height: int, preferred: str
+) -> list[str]:
+    """Other formats the client accepts, for the `smallest` strategy (WebP, then JPEG/PNG)."""
+    formats = []
+    if "image/webp" in accepted_types(accept) and max(width, height) <= WEBP_MAX_DIMENSION:
+        formats.append("webp")
+    formats.append("png" if has_alpha else "jpeg")
+    return [name for name in formats if name != preferred]
+
+
 def content_type(format_name: str) -> str:
     if format_name not in _RASTER_OUTPUTS:
         raise ValueError(f"not an output format: {format_name}")

@@ -22,7 +22,12 @@ from imagekit_server.imaging.geometry import FocusPoint
 from imagekit_server.imaging.layers_render import count_layers, paint_layers
 from imagekit_server.imaging.limits import Limits
 from imagekit_server.imaging.loading import SourceInfo, inspect_source
-from imagekit_server.imaging.negotiate import content_type, is_negotiated, negotiate_format
+from imagekit_server.imaging.negotiate import (
+    content_type,
+    fallback_formats,
+    is_negotiated,
+    negotiate_format,
+)
 from imagekit_server.imaging.parser import parse_transformation
 from imagekit_server.imaging.pipeline import ChainContext, is_single_pass, run_chain
 from imagekit_server.imaging.plan import Plan, Step
@@ -119,8 +124,7 @@ def _render(
         image = run_chain(plan.steps, context)
         frame_width, frame_height = image.width, image.height
         context.limits.check_output_size(image.width, image.height)
-    options = context.output
-    negotiated = is_negotiated(options.format)
+    negotiated = is_negotiated(context.output.format)
     alpha = False
     if image.hasalpha():
         image = watch_deadline(image, context.deadline).copy_memory()
@@ -129,18 +133,37 @@ def _render(
         accept,
         context.info.format,
         alpha,
-        requested=options.format,
+        requested=context.output.format,
         width=frame_width,
         height=frame_height,
         auto_avif=defaults.auto_avif,
-        avoid_avif=bool(options.colour_profile) or context.used_unsharp,
+        avoid_avif=bool(context.output.colour_profile) or context.used_unsharp,
         animated=animated,
     )
-    watch_deadline(image, context.deadline)
-    data = encode(image, format_name, options, defaults)
+    candidates = [format_name]
+    if negotiated and not animated and defaults.format_strategy == "smallest":
+        candidates += fallback_formats(accept, alpha, frame_width, frame_height, format_name)
+    format_name, data = _smallest_encoding(image, candidates, context, defaults)
     return Rendered(
         data, content_type(format_name), format_name, frame_width, frame_height, negotiated
     )
+
+
+def _smallest_encoding(
+    image: Any, candidates: list[str], context: ChainContext, defaults: OutputDefaults
+) -> tuple[str, bytes]:
+    """Encode in each candidate format (the first is preferred on ties); keep the smallest."""
+    if len(candidates) > 1:
+        image = watch_deadline(image, context.deadline).copy_memory()
+    best: tuple[str, bytes] | None = None
+    for format_name in candidates:
+        data = encode(
+            watch_deadline(image, context.deadline), format_name, context.output, defaults
+        )
+        if best is None or len(data) < len(best[1]):
+            best = (format_name, data)
+    assert best is not None
+    return best
 
 
 def _focus_point(box: tuple[int, int, int, int] | None, info: SourceInfo) -> FocusPoint | None:

@@ -7,6 +7,7 @@ import pyvips
 
 from imagekit_server.imaging import (
     Limits,
+    OutputDefaults,
     TransformationError,
     negotiate_format,
     parse_transformation,
@@ -267,3 +268,31 @@ def test_lossless_keeps_every_pixel(fmt: str) -> None:
         render(png(original), parse_transformation(f"f-{fmt},q-30"), accept=None, limits=Limits())
     )
     assert (lossy - original).abs().max() > 0
+
+
+def test_smallest_strategy_picks_the_smaller_encoding() -> None:
+    # At q-10, noise encodes smaller as JPEG; flat colours are far smaller as WebP.
+    flat = quadrants(400, 300)
+    noisy = pyvips.Image.gaussnoise(300, 300, sigma=120).cast("uchar").colourspace("srgb")
+    smallest = OutputDefaults(format_strategy="smallest")
+    expected = {}
+    for name, image in (("flat", flat), ("noisy", noisy)):
+        source = png(image)
+        sizes = {
+            fmt: len(
+                render(
+                    source, parse_transformation(f"f-{fmt},q-10"), accept=None, limits=Limits()
+                ).data
+            )
+            for fmt in ("webp", "jpg")
+        }
+        chosen = render(
+            source,
+            parse_transformation("q-10"),
+            accept="image/webp",
+            limits=Limits(),
+            defaults=smallest,
+        )
+        assert len(chosen.data) == min(sizes.values()) and chosen.vary_accept
+        expected[name] = chosen.format
+    assert expected == {"flat": "webp", "noisy": "jpeg"}
