@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ from imagekit_server.imaging.pipeline import ChainContext, is_single_pass, run_c
 from imagekit_server.imaging.plan import Plan, Step
 from imagekit_server.imaging.sizes import ClientHints
 from imagekit_server.imaging.vips_setup import configure_libvips
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -96,8 +99,12 @@ def render(
                 f"processing took longer than {limits.max_processing_seconds:g} s"
             ) from None
         raise processing_failed(f"image processing failed: {_first_line(error)}") from None
-    except (ValueError, ZeroDivisionError, OverflowError) as error:
-        raise processing_failed(f"image processing failed: {error}") from None
+    except TransformationError:
+        raise
+    except Exception:
+        # The contract is "only TransformationError"; an unexpected bug becomes a logged 500.
+        logger.exception("unexpected failure while rendering %r", plan.text)
+        raise processing_failed("image processing failed") from None
 
 
 def _first_line(error: pyvips.Error) -> str:
