@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -119,7 +119,7 @@ def ensure_account(
             except AccountExists:
                 existing = get_account(conn, account_id)
                 assert existing is not None
-        changes = {
+        changes: dict[str, Any] = {
             name: value
             for name, value in (("public_key", public_key), ("private_key", private_key))
             if value and getattr(existing, name) != value
@@ -131,7 +131,7 @@ def ensure_account(
             .where(accounts.c.id == account_id)
             .values(**changes, updated_at=utc_now())
         )
-        return Account(**{**existing.__dict__, **changes}), False
+        return replace(existing, **changes), False
 
 
 class AccountDirectory:

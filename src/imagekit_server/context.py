@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from imagekit_server.accounts import Account, AccountDirectory, ensure_account
 from imagekit_server.db.engine import create_engine
 from imagekit_server.db.migrate import upgrade_to_head
+from imagekit_server.fsck import recover_dead_intents
 from imagekit_server.process_lease import ProcessLease, lease_is_dead, remove_dead_lease
 from imagekit_server.settings import Settings
 from imagekit_server.spool import SpoolArea, remove_dead_spool_files
@@ -66,8 +67,6 @@ def open_context(settings: Settings) -> ServerContext:
     context = ServerContext(
         settings, engine, store, AccountDirectory(engine), lease, spool, account, created
     )
-    from imagekit_server.fsck import recover_dead_intents
-
     recovered = recover_dead_intents(context)
     if recovered:
         log.info("start-up recovery removed %d unfinished blob(s)", recovered)

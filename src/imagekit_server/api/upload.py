@@ -74,7 +74,7 @@ def _process(
 ) -> dict[str, Any]:
     options = parse_upload_options(spooled.fields)
     account = _authenticate(context, basic_account, options)
-    _refuse_unsupported(options)
+    _refuse_extensions(options)
     checks = parse_upload_checks(options.checks) if options.checks else None
     if not spooled.file_is_text and spooled.file_size > context.settings.max_upload_bytes:
         raise _too_large(context)
@@ -110,7 +110,7 @@ def _authenticate(
     return authenticate_client_upload(context.accounts, context.engine, options.client_auth)
 
 
-def _refuse_unsupported(options: UploadOptions) -> None:
+def _refuse_extensions(options: UploadOptions) -> None:
     if options.extensions:
         names = sorted(
             {
