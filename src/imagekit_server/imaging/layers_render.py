@@ -50,8 +50,8 @@ def paint_layers(image: Any, step: Step, context: ChainContext) -> Any:
 
 
 def _paint(base: Any, layer: Layer, context: ChainContext) -> Any:
-    overlay = _layer_image(layer, (base.width, base.height), context)
-    variables = _position_variables(overlay, base)
+    overlay, original = _layer_image(layer, (base.width, base.height), context)
+    variables = _position_variables(overlay, base, original)
     x, y = layer_position(layer, overlay.width, overlay.height, base.width, base.height, variables)
     if layer.mode == "displace":
         return _displace(base, with_alpha(as_colour_image(overlay)), x, y, _shift(layer, variables))
@@ -66,9 +66,15 @@ def _shift(layer: Layer, variables: dict[str, float]) -> tuple[float, float]:
     return shift_x, shift_y
 
 
-def _position_variables(overlay: Any, base: Any) -> dict[str, float]:
-    """Positions are evaluated last: `cw`/`ch` are the layer's final size."""
-    return {
+def _position_variables(
+    overlay: Any, base: Any, original: tuple[int, int] | None
+) -> dict[str, float]:
+    """Positions are evaluated last: `cw`/`ch` are the layer's final size; `iw`/`ih` exist
+    only for image layers (the overlay file's original size)."""
+    values: dict[str, float] = {}
+    if original is not None:
+        values = {"iw": original[0], "ih": original[1], "iar": original[0] / original[1]}
+    return values | {
         "cw": overlay.width,
         "ch": overlay.height,
         "car": overlay.width / overlay.height,
@@ -101,7 +107,10 @@ def _first_step(layer: Layer) -> Step:
     return first if isinstance(first, Step) else Step()
 
 
-def _layer_image(layer: Layer, parent: tuple[int, int], context: ChainContext) -> Any:
+def _layer_image(
+    layer: Layer, parent: tuple[int, int], context: ChainContext
+) -> tuple[Any, tuple[int, int] | None]:
+    """The rendered layer, and the original size of its file (None for text and blocks)."""
     from imagekit_server.imaging.pipeline import run_chain
 
     first = _first_step(layer)
@@ -111,20 +120,20 @@ def _layer_image(layer: Layer, parent: tuple[int, int], context: ChainContext) -
         variables = layer_context.variables(*parent)
         background = first.background.colour if first.background else None
         image = render_text(layer, first.width, background, variables, context.load_image)
-        cleared = dataclasses.replace(first, width=None, background=None, output=first.output)
-        return run_chain((cleared, *rest), layer_context, image)
+        cleared = dataclasses.replace(first, width=None, background=None)
+        return run_chain((cleared, *rest), layer_context, image), None
     if layer.is_canvas:
         layer_context = _layer_context(context, b"", _synthetic_info(*parent), parent, False)
         image = _canvas(layer, first, layer_context, parent)
         cleared = dataclasses.replace(first, width=None, height=None, background=None)
-        return run_chain((cleared, *rest), layer_context, image)
+        return run_chain((cleared, *rest), layer_context, image), None
     data = _load_overlay(layer.source, context)
     info = inspect_source(data, context.limits)
     layer_context = _layer_context(context, data, info, parent, True)
     image = load_full(data, first.page)
     if first.trim is None:
         image = trim(image, DEFAULT_LAYER_TRIM)
-    return run_chain(layer.steps, layer_context, image)
+    return run_chain(layer.steps, layer_context, image), (info.width, info.height)
 
 
 def _load_overlay(path: str, context: ChainContext) -> bytes:

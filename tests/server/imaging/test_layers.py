@@ -248,3 +248,11 @@ def test_text_alignment_and_bold() -> None:
     regular = _line_extents(",ia-left")[1]
     bold = _line_extents(",ia-left,tg-b")[1]
     assert bold[1] - bold[0] > regular[1] - regular[0]
+
+
+def test_layer_position_may_use_the_overlay_original_size(base: bytes) -> None:
+    # logo.png is 400x100; lx = iw / 8 = 50 after resizing the layer to 100 wide.
+    image = run(base, "l-image,i-logo.png,w-100,lx-iw_div_8,ly-0,l-end")
+    assert close(image(52, 10), BLACK) and close(image(48, 10), RED)
+    with pytest.raises(TransformationError):
+        run(base, "l-text,i-Hi,lx-iw_div_8,l-end")
