@@ -3,6 +3,7 @@ listing is exactly what the test uploaded."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 import requests
 
 from tests.fixtures.live_server import LiveServer
-from tests.server.media import solid_image
+from tests.server.media import pixel, solid_image
 from tests.server.uploads import api_get, assert_error, uploaded
 
 
@@ -168,3 +169,22 @@ def test_delete_and_bulk_delete(tmp_path_factory: pytest.TempPathFactory) -> Non
         assert server.cli("fsck").returncode == 0
     finally:
         server.stop()
+
+
+def test_file_versions_are_listed_with_their_own_urls(live_server: LiveServer) -> None:
+    name = f"{uuid.uuid4().hex[:8]}.png"
+    first = uploaded(live_server, solid_image(5, 5, (255, 0, 0)), name, useUniqueFileName="false")
+    uploaded(live_server, solid_image(6, 6, (0, 255, 0)), name, useUniqueFileName="false")
+    versions = [
+        item
+        for item in api_get(live_server, "/v1/files", type="file-version", name=name).json()
+        if item["fileId"] == first["fileId"]
+    ]
+    assert len(versions) == 1
+    old = versions[0]
+    assert old["type"] == "file-version"
+    assert old["versionInfo"] == {"id": first["fileId"], "name": "Version 1"}
+    assert (old["width"], old["height"]) == (5, 5)
+    delivered = requests.get(old["url"], timeout=10)
+    assert delivered.status_code == 200
+    assert pixel(delivered.content, 2, 2)[:3] == [255, 0, 0]
