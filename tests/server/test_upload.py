@@ -248,3 +248,31 @@ def test_pre_transformation_stores_the_transformed_image(live_server: LiveServer
     assert pixel(stored, 95, 25)[2] > 200 and pixel(stored, 95, 25)[0] < 60
     not_an_image = upload(live_server, b"plain", "p.txt", transformation='{"pre": "w-10"}')
     assert_error(not_an_image, 400)
+
+
+def test_the_4x_sdk_wire_format(live_server: LiveServer) -> None:
+    """The official 4.x SDK's constant boundary (itself starting with two dashes), the file as
+    a plain part without a filename, booleans as text."""
+    boundary = "--randomBoundary---------------------"
+    image = solid_image(9, 4, (0, 0, 255))
+    body = b"".join(
+        [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"\r\n\r\n'.encode(),
+            image,
+            f'\r\n--{boundary}\r\nContent-Disposition: form-data; name="fileName"\r\n\r\n'
+            "wire.png\r\n".encode(),
+            f'--{boundary}\r\nContent-Disposition: form-data; name="useUniqueFileName"\r\n\r\n'
+            "false\r\n".encode(),
+            f"--{boundary}--\r\n".encode(),
+        ]
+    )
+    response = requests.post(
+        f"{live_server.base_url}/api/v1/files/upload",
+        data=body,
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        auth=live_server.auth,
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["name"] == "wire.png"
+    assert pixel(_delivered(live_server, response.json()), 4, 2)[:3] == [0, 0, 255]
