@@ -184,3 +184,18 @@ def test_concurrent_writers_queue_instead_of_failing(engine: sa.Engine) -> None:
     query = parse_list_query({})
     with read_transaction(engine) as conn:
         assert len(conn.execute(select_files("one", query, offset=0, limit=100)).all()) == 20
+
+
+def test_a_blob_shared_by_another_file_is_not_released(engine: sa.Engine) -> None:
+    ensure_account(engine, "one")
+    first = _create(engine, "one", "/", "a.png")
+    with write_transaction(engine) as conn:
+        shared = records.find_by_id(conn, "one", first).blob_key
+        records.create_file(
+            conn, account_id="one", folder="/", name="b.png", content=_content(shared),
+            attributes=records.Attributes(), field_types={}, now=NOW,
+        )  # fmt: skip
+        records.delete_files(conn, "one", [first])
+        assert records.unreferenced_keys(conn, [shared, "originals/one/gone"]) == [
+            "originals/one/gone"
+        ]

@@ -115,6 +115,7 @@ def delete_file_ids(context: ServerContext, account: Account, file_ids: list[str
             return missing
         keys = records.blob_keys_of(conn, file_ids)
         records.delete_files(conn, account.id, file_ids)
+        keys = records.unreferenced_keys(conn, keys)  # never a blob another version still uses
         blobs.intend_removal(conn, keys, account.id)
     blobs.discard(context.engine, context.store, keys)
     return []

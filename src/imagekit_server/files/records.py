@@ -278,6 +278,16 @@ def blob_keys_of(conn: sa.Connection, file_ids: Sequence[str]) -> list[str]:
     return sorted({row.blob_key for row in rows})
 
 
+def unreferenced_keys(conn: sa.Connection, keys: Sequence[str]) -> list[str]:
+    """The blob keys among ``keys`` that no version row uses (any more)."""
+    if not keys:
+        return []
+    used = conn.execute(
+        sa.select(file_versions.c.blob_key).where(file_versions.c.blob_key.in_(list(keys)))
+    ).scalars()
+    return sorted(set(keys) - set(used))
+
+
 def delete_files(conn: sa.Connection, account_id: str, file_ids: Sequence[str]) -> None:
     """Delete the rows of files (versions, tags and search values cascade)."""
     conn.execute(file_versions.delete().where(file_versions.c.file_id.in_(file_ids)))
