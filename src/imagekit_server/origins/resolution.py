@@ -18,6 +18,7 @@ from pathlib import Path
 from anyio import CapacityLimiter, to_thread
 
 from imagekit_server.context import ServerContext
+from imagekit_server.delivery.hot_cache import TtlMemo, invalidate_on_writes
 from imagekit_server.origins import cache
 from imagekit_server.origins.cache import CachedOriginal, FetchedFile
 from imagekit_server.origins.endpoint_models import UrlEndpoint
@@ -37,12 +38,17 @@ _ATTRIBUTE = "origin_fetches"
 class _Fetches:
     limiter: CapacityLimiter
     inflight: dict[str, asyncio.Future[CachedOriginal | None]]
+    # key -> cached copy: a hit needs no thread hop; writes through this process's engine
+    # clear it, other processes' purges are seen within the lookup TTL.
+    copies: TtlMemo[str, CachedOriginal]
 
 
 def _fetches(context: ServerContext) -> _Fetches:
     found = context.__dict__.get(_ATTRIBUTE)
     if found is None:
-        found = _Fetches(CapacityLimiter(ORIGIN_FETCH_THREADS), {})
+        copies = TtlMemo[str, CachedOriginal](context.settings.delivery_lookup_ttl_seconds)
+        invalidate_on_writes(context.engine, ("origin_cache",), copies.clear)
+        found = _Fetches(CapacityLimiter(ORIGIN_FETCH_THREADS), {}, copies)
         context.__dict__[_ATTRIBUTE] = found
     assert isinstance(found, _Fetches)
     return found
@@ -55,7 +61,12 @@ async def find_original(
     has it. Raises ``OriginFailure`` when origins failed and nothing is cached."""
     key = cache.cache_key(endpoint.account_id, endpoint.id, path)
     fetches = _fetches(context)
-    cached = await to_thread.run_sync(cache.lookup, context, key)
+    found, cached = fetches.copies.get(key)
+    if not found:
+        generation = fetches.copies.generation
+        cached = await to_thread.run_sync(cache.lookup, context, key)
+        if cached is not None:
+            fetches.copies.put(key, cached, generation)
     now = datetime.now(timezone.utc)
     if cached is not None and cached.is_fresh(context.settings.origin_revalidate_seconds, now):
         return cached
