@@ -1,0 +1,339 @@
+"""Fuzzing the live server with ImageKit's published OpenAPI description (schemathesis).
+
+For every operation, with a valid private key, schemathesis generates requests that fit the
+schema (positive) and requests that break it (negative). Half of the examples have their path
+parameters pinned to things that exist (a fresh file, its version, a custom field, a job, a
+purge request), so generated bodies reach the code behind the lookups. Every response must be:
+
+- never a 5xx;
+- when not 2xx, a JSON object with ``message`` and ``help`` (ImageKit's error body);
+- when 2xx, a status code the description documents for that operation.
+
+Problems are collected rather than raised so one run reports all of them without shrinking.
+Requests without a key get 401 and with an unknown key 403, on every operation.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import hypothesis.strategies as st
+import pytest
+import requests
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from requests.structures import CaseInsensitiveDict
+from schemathesis import GenerationMode
+from schemathesis.core.result import Err
+from schemathesis.core.transport import Response
+from schemathesis.generation.case import Case
+from schemathesis.schemas import APIOperation
+
+from tests.compat.conftest import SampleImages
+from tests.fixtures.live_server import LiveServer
+from tests.fixtures.recording_server import RecordingServer, Reply
+
+SPEC_PATH = Path(__file__).resolve().parents[1] / "data" / "imagekit-openapi-v1.yaml"
+Operation = APIOperation[Any, Any, Any, Any]
+FuzzCase = Case[Any]
+
+
+def load_operations(path: Path) -> dict[str, Operation]:
+    """Every operation of the description by label, e.g. ``"GET /v1/files"``."""
+    operations: dict[str, Operation] = {}
+    for result in schemathesis.openapi.from_path(path).get_all_operations():
+        if isinstance(result, Err):
+            raise result.err()
+        operations[result.ok().label] = result.ok()
+    return operations
+
+
+OPERATIONS = load_operations(SPEC_PATH)
+EXAMPLES_PER_MODE = 12
+UPLOAD = "POST /api/v1/files/upload"
+REQUEST_TIMEOUT = 20.0
+NOT_BUILT = {
+    "POST /api/v2/files/upload": "upload V2 (JWT-signed form) is not implemented by the server",
+}
+
+
+def basic_authorization(key: str) -> str:
+    return "Basic " + base64.b64encode(f"{key}:".encode()).decode()
+
+
+@dataclass(frozen=True)
+class Target:
+    """The server under test and names of things that exist on it."""
+
+    server: LiveServer
+    images: SampleImages
+
+    @property
+    def authorization(self) -> str:
+        return basic_authorization(self.server.private_key)
+
+    def existing_path_parameters(self, operation: Operation) -> dict[str, str]:
+        """Path parameters naming resources created for this operation alone."""
+        names = {parameter.name for parameter in operation.path_parameters}
+        values: dict[str, str] = {}
+        if names & {"fileId", "versionId"}:
+            uploaded = self._upload()
+            values["fileId"] = uploaded["fileId"]
+            values["versionId"] = uploaded["versionInfo"]["id"]
+        if "id" in names:
+            values["id"] = self._custom_field()
+        if "jobId" in names:
+            values["jobId"] = self._post("/v1/bulkJobs/copyFolder", self._copy_job_body())["jobId"]
+        if "requestId" in names:
+            url = self._upload()["url"]
+            values["requestId"] = self._post("/v1/files/purge", {"url": url})["requestId"]
+        return {name: value for name, value in values.items() if name in names}
+
+    def _upload(self) -> dict[str, Any]:
+        with self.images.png_path.open("rb") as handle:
+            response = requests.post(
+                f"{self.server.base_url}/api/v1/files/upload",
+                headers={"Authorization": self.authorization},
+                data={"fileName": "fuzz.png", "folder": "/fuzz-seeds"},
+                files={"file": ("fuzz.png", handle)},
+                timeout=REQUEST_TIMEOUT,
+            )
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    def _custom_field(self) -> str:
+        name = f"fuzz_{len(self._get('/v1/customMetadataFields', includeDeleted='true'))}"
+        body = {"name": name, "label": name, "schema": {"type": "Text"}}
+        field_id: str = self._post("/v1/customMetadataFields", body)["id"]
+        return field_id
+
+    def _copy_job_body(self) -> dict[str, str]:
+        folder = self._upload()["filePath"].rsplit("/", 1)[0]
+        return {"sourceFolderPath": folder, "destinationPath": "/fuzz-copies"}
+
+    def _get(self, path: str, **params: str) -> Any:
+        response = requests.get(
+            f"{self.server.base_url}{path}",
+            params=params,
+            headers={"Authorization": self.authorization},
+            timeout=REQUEST_TIMEOUT,
+        )
+        assert response.ok, response.text
+        return response.json()
+
+    def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        response = requests.post(
+            f"{self.server.base_url}{path}",
+            json=body,
+            headers={"Authorization": self.authorization},
+            timeout=REQUEST_TIMEOUT,
+        )
+        assert response.ok, response.text
+        answer: dict[str, Any] = response.json()
+        return answer
+
+
+@pytest.fixture(scope="module")
+def target(compat_server: LiveServer, sample_images: SampleImages) -> Target:
+    return Target(compat_server, sample_images)
+
+
+@pytest.fixture(scope="module")
+def session() -> Iterator[requests.Session]:
+    with requests.Session() as shared:
+        yield shared
+
+
+def describe(response: Response) -> str:
+    request = response.request
+    body = request.body if isinstance(request.body, bytes) else str(request.body or "").encode()
+    return (
+        f"{request.method} {request.url}\n  request body: {body[:300]!r}\n"
+        f"  -> {response.status_code} {response.text[:300]}"
+    )
+
+
+def problems_with(operation: Operation, response: Response) -> list[str]:
+    status = response.status_code
+    if status >= 500:
+        return ["server error"]
+    if 200 <= status < 300:
+        documented = set(operation.definition.raw.get("responses", {}))
+        if str(status) not in documented and "2XX" not in documented:
+            return [f"success status {status} is not documented ({sorted(documented)})"]
+        return []
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return ["error body is not JSON"]
+    if not isinstance(body, dict) or not {"message", "help"} <= set(body):
+        return ["error body lacks message/help"]
+    return []
+
+
+def fuzz_cases(operation: Operation, pinned: dict[str, str]) -> st.SearchStrategy[FuzzCase]:
+    modes = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+    generated = [operation.as_strategy(generation_mode=mode) for mode in modes]
+    if pinned:
+        generated += [
+            operation.as_strategy(generation_mode=mode, path_parameters=pinned) for mode in modes
+        ]
+    return st.one_of(generated)
+
+
+FUZZ_SETTINGS = settings(
+    max_examples=EXAMPLES_PER_MODE * 2,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@pytest.mark.parametrize("label", sorted(OPERATIONS))
+def test_fuzzed_requests_get_well_formed_answers(
+    label: str, target: Target, session: requests.Session
+) -> None:
+    operation = OPERATIONS[label]
+    pinned = target.existing_path_parameters(operation)
+    problems: list[str] = []
+
+    @FUZZ_SETTINGS
+    @given(case=fuzz_cases(operation, pinned))
+    def send(case: FuzzCase) -> None:
+        response = case.call(
+            base_url=target.server.base_url,
+            session=session,
+            headers={"Authorization": target.authorization},
+            timeout=REQUEST_TIMEOUT,
+        )
+        problems.extend(
+            f"{problem}: {describe(response)}" for problem in problems_with(operation, response)
+        )
+
+    send()
+    assert not problems, f"{len(problems)} problems, first ones:\n" + "\n".join(problems[:5])
+
+
+def first_case(operation: Operation) -> FuzzCase:
+    found: list[FuzzCase] = []
+
+    @settings(
+        max_examples=1,
+        database=None,
+        derandomize=True,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy())
+    def keep(case: FuzzCase) -> None:
+        found.append(case)
+
+    keep()
+    return found[0]
+
+
+def built_operations(*excluded: str) -> list[Any]:
+    """Every operation label; those the server lacks are expected to fail (strictly)."""
+    return [
+        pytest.param(
+            label,
+            marks=[pytest.mark.xfail(strict=True, reason=NOT_BUILT[label])]
+            if label in NOT_BUILT
+            else [],
+        )
+        for label in sorted(set(OPERATIONS) - set(excluded))
+    ]
+
+
+def authorization_status(target: Target, label: str, authorization: str | None) -> int:
+    operation = OPERATIONS[label]
+    case = first_case(operation)
+    headers = CaseInsensitiveDict(case.headers or {})
+    headers.pop("Authorization", None)
+    if authorization is not None:
+        headers["Authorization"] = authorization
+    case.headers = headers
+    sent = requests.request(
+        **case.as_transport_kwargs(base_url=target.server.base_url), timeout=REQUEST_TIMEOUT
+    )
+    response = Response.from_any(sent)
+    assert problems_with(operation, response) == [], describe(response)
+    return response.status_code
+
+
+@pytest.mark.parametrize("label", built_operations(UPLOAD))
+def test_missing_key_is_401_and_unknown_key_is_403(label: str, target: Target) -> None:
+    assert authorization_status(target, label, None) == 401
+    assert authorization_status(target, label, basic_authorization("private_unknown")) == 403
+
+
+@pytest.mark.parametrize(("authorization", "status"), [(None, 401), ("private_unknown", 403)])
+def test_well_formed_upload_without_a_valid_key(
+    authorization: str | None, status: int, target: Target
+) -> None:
+    # Upload reads its form before authenticating (the form may carry a client-side signature),
+    # so a well-formed form isolates the authentication answer.
+    headers = {} if authorization is None else {"Authorization": basic_authorization(authorization)}
+    with target.images.png_path.open("rb") as handle:
+        response = requests.post(
+            f"{target.server.base_url}{UPLOAD.split(' ')[1]}",
+            headers=headers,
+            data={"fileName": "nokey.png"},
+            files={"file": ("nokey.png", handle)},
+            timeout=REQUEST_TIMEOUT,
+        )
+    assert response.status_code == status, response.text
+    assert {"message", "help"} <= set(response.json())
+
+
+@pytest.mark.parametrize("label", built_operations())
+def test_every_described_operation_is_routed(label: str, target: Target) -> None:
+    """A request with a valid key reaches the operation: no bare 404/405 from the router."""
+    operation = OPERATIONS[label]
+    case = first_case(operation)
+    case.path_parameters = {
+        **(case.path_parameters or {}),
+        **target.existing_path_parameters(operation),
+    }
+    response = case.call(
+        base_url=target.server.base_url,
+        headers={"Authorization": target.authorization},
+        timeout=REQUEST_TIMEOUT,
+    )
+    assert not is_unrouted(response), describe(response)
+
+
+def is_unrouted(response: Response) -> bool:
+    """The router's own 404/405 (an operation's own 404s name what is missing)."""
+    if response.status_code not in (404, 405):
+        return False
+    body = json.loads(response.content)
+    return isinstance(body, dict) and body.get("message") in {"Not Found", "Method Not Allowed"}
+
+
+@pytest.mark.parametrize(
+    ("reply", "problem"),
+    [
+        (Reply(500, {"message": "boom", "help": ""}), "server error"),
+        (Reply(202, []), "success status 202 is not documented"),
+        (Reply(400, raw=b"<html>bad</html>"), "error body is not JSON"),
+        (Reply(404, {"detail": "Not Found"}), "error body lacks message/help"),
+        (Reply(200, []), None),
+        (Reply(404, {"message": "No such file.", "help": ""}), None),
+    ],
+)
+def test_the_judge_flags_bad_answers(
+    reply: Reply, problem: str | None, recording_server: RecordingServer
+) -> None:
+    recording_server.reply(reply)
+    sent = requests.get(f"{recording_server.base_url}/v1/files", timeout=REQUEST_TIMEOUT)
+    found = problems_with(OPERATIONS["GET /v1/files"], Response.from_any(sent))
+    assert [text.split(" (")[0] for text in found] == ([] if problem is None else [problem])
