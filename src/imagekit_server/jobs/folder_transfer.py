@@ -25,19 +25,15 @@ from imagekit_server.db.tables import files, folders
 from imagekit_server.files import blobs, records
 from imagekit_server.files.naming import join_path
 from imagekit_server.jobs import queue
+from imagekit_server.jobs.folder_moves import move_batch, relocated
 from imagekit_server.jobs.queue import Job
 from imagekit_server.library import file_copies
 from imagekit_server.library.blob_copies import copy_blobs
-from imagekit_server.library.file_state import lock_file
 from imagekit_server.library.folders import files_under, folders_under
 from imagekit_server.purge import purge_path_prefix, record_request
 
-BATCH_SIZE = 200
-
-
-def relocated(path: str, source: str, destination: str) -> str:
-    """``path`` (``source`` or below it) re-rooted at ``destination``."""
-    return destination + path[len(source) :]
+MOVE_BATCH_SIZE = 500
+COPY_BATCH_SIZE = 100  # each copy writes rows and blobs: keep transactions short
 
 
 def run_folder_transfer(
@@ -46,11 +42,12 @@ def run_folder_transfer(
     owner: str,
     *,
     should_stop: Callable[[], bool],
-    batch_size: int = BATCH_SIZE,
 ) -> bool:
     """Run the job from its cursor; True when completed, False when stopped early."""
     progress = dict(job.progress)
     lease = context.settings.job_lease_seconds
+    copying = job.params["mode"] == "copy"
+    batch_size = COPY_BATCH_SIZE if copying else MOVE_BATCH_SIZE
     while progress.get("phase", "files") == "files":
         if should_stop():
             return False
@@ -62,7 +59,7 @@ def run_folder_transfer(
                 queue.record_progress(conn, job.id, owner, progress, lease)
             continue
         file_ids = [row.id for row in rows]
-        if job.params["mode"] == "copy":
+        if copying:
             progress = _copy_batch(context, job, owner, file_ids, progress)
         else:
             progress = _move_batch(context, job, owner, file_ids, progress)
@@ -99,21 +96,16 @@ def _next_progress(
 def _move_batch(
     context: ServerContext, job: Job, owner: str, file_ids: Sequence[str], progress: dict[str, Any]
 ) -> dict[str, Any]:
-    source, destination = job.params["source"], job.params["destination"]
-    skipped = 0
     with write_transaction(context.engine) as conn:
-        types = field_types(load_schemas(conn, job.account_id))
-        now = datetime.now(timezone.utc)
-        for file_id in file_ids:
-            row = lock_file(conn, job.account_id, file_id)
-            if row is None:
-                continue  # deleted meanwhile
-            folder = relocated(row.folder_path, source, destination)
-            incoming = file_copies.version_count(conn, row.id)
-            if not file_copies.fits_at(conn, job.account_id, join_path(folder, row.name), incoming):
-                skipped += 1
-                continue
-            file_copies.move_file_row(conn, row, folder=folder, field_types=types, now=now)
+        skipped = move_batch(
+            conn,
+            account_id=job.account_id,
+            file_ids=file_ids,
+            source=job.params["source"],
+            destination=job.params["destination"],
+            field_types=field_types(load_schemas(conn, job.account_id)),
+            now=datetime.now(timezone.utc),
+        )
         progress = _next_progress(progress, file_ids, skipped)
         queue.record_progress(conn, job.id, owner, progress, context.settings.job_lease_seconds)
     return progress

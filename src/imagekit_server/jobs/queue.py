@@ -111,6 +111,17 @@ def record_progress(
         raise LeaseLost(job_id)
 
 
+def renew(engine: sa.Engine, job_id: str, owner: str, lease_seconds: float = LEASE_SECONDS) -> bool:
+    """Extend ``owner``'s lease; False when the job is no longer leased to it."""
+    with write_transaction(engine) as conn:
+        renewed = conn.execute(
+            bulk_jobs.update()
+            .where(bulk_jobs.c.id == job_id, bulk_jobs.c.lease_owner == owner)
+            .values(lease_expires_at=_now() + timedelta(seconds=lease_seconds))
+        ).rowcount
+    return renewed == 1
+
+
 def complete(conn: sa.Connection, job_id: str, owner: str, result: dict[str, Any]) -> None:
     updated = conn.execute(
         bulk_jobs.update()

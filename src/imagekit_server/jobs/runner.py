@@ -58,6 +58,28 @@ class JobRunner:
             self._run(job)
 
     def _run(self, job: Job) -> None:
+        heartbeat = threading.Event()
+        renewer = threading.Thread(
+            target=self._renew_lease, args=(job.id, heartbeat), name="bulk-job-lease", daemon=True
+        )
+        renewer.start()
+        try:
+            self._work(job)
+        finally:
+            heartbeat.set()
+            renewer.join()
+
+    def _renew_lease(self, job_id: str, done: threading.Event) -> None:
+        """Keep the lease while a batch runs longer than the lease itself."""
+        lease = self.context.settings.job_lease_seconds
+        while not done.wait(lease / 3):
+            try:
+                if not queue.renew(self.context.engine, job_id, self.owner, lease):
+                    return  # taken over: the running batch will fail with LeaseLost
+            except Exception:
+                log.exception("could not renew the lease of bulk job %s", job_id)
+
+    def _work(self, job: Job) -> None:
         try:
             if job.type not in FOLDER_JOB_TYPES:
                 raise ValueError(f"unknown job type {job.type!r}")

@@ -1,0 +1,127 @@
+"""Folder jobs are durable and run once: a job interrupted by SIGKILL resumes after a restart
+and finishes with every file moved exactly once; with two server processes on one database
+each job still runs once; a 10,000-file move runs in the background while the API answers."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.fixtures.live_server import LiveServer, StartServer
+from tests.server.library.bulk_records import insert_files, job_progress
+from tests.server.library.calls import call, new_image, ok
+from tests.server.library.jobs_polling import wait_for_job
+
+FAST_LEASE = {"IMAGEKIT_JOB_LEASE_SECONDS": "2"}
+
+
+def _paths_under(server: LiveServer, folder: str) -> list[str]:
+    paths: list[str] = []
+    while True:
+        page = ok(
+            call(
+                server,
+                "GET",
+                "/v1/files",
+                searchQuery=f'path : "{folder}"',
+                limit="1000",
+                skip=str(len(paths)),
+            )
+        )
+        paths += [item["filePath"] for item in page]
+        if len(page) < 1000:
+            return paths
+
+
+def _wait_until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def _moved_count(server: LiveServer, job_id: str) -> int:
+    done: Any = job_progress(server, job_id).get("done", 0)
+    return int(done)
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgres"])
+def test_a_killed_job_resumes_after_restart(
+    live_server_factory: StartServer, database: str
+) -> None:
+    server = live_server_factory(database=database, env=FAST_LEASE)
+    template = new_image(server, "template.png", folder="/tpl")["fileId"]
+    count = 3000
+    insert_files(server, template, "/big/src", count)
+    body = {"sourceFolderPath": "/big/src", "destinationPath": "/big/dst"}
+    job_id = ok(call(server, "POST", "/v1/bulkJobs/moveFolder", body))["jobId"]
+    _wait_until(lambda: _moved_count(server, job_id) > 0)
+    server.kill()
+    interrupted_at = _moved_count(server, job_id)
+    assert 0 < interrupted_at < count
+
+    server.start()
+    status = wait_for_job(server, job_id, timeout=120)
+    assert status["status"] == "Completed"
+    moved = _paths_under(server, "/big/dst/src")
+    assert len(moved) == count and len(set(moved)) == count
+    assert _paths_under(server, "/big/src") == []
+
+
+def test_two_processes_run_each_job_once(live_server_factory: StartServer) -> None:
+    first = live_server_factory(database="postgres", env=FAST_LEASE)
+    second = LiveServer(first.data_dir.parent / f"{first.data_dir.name}-b", dict(first.env))
+    second.data_dir.mkdir()
+    second.public_key, second.private_key = first.public_key, first.private_key
+    second.start()
+    try:
+        template = new_image(first, "template.png", folder="/tpl")["fileId"]
+        for index in range(4):
+            insert_files(first, template, f"/twice/src{index}", 300)
+        jobs = [
+            ok(
+                call(
+                    (first, second)[index % 2],
+                    "POST",
+                    "/v1/bulkJobs/copyFolder",
+                    {"sourceFolderPath": f"/twice/src{index}", "destinationPath": "/twice/dst"},
+                )
+            )["jobId"]
+            for index in range(4)
+        ]
+        for job_id in jobs:
+            assert wait_for_job(second, job_id, timeout=120)["status"] == "Completed"
+        for index in range(4):
+            copies = _paths_under(first, f"/twice/dst/src{index}")
+            assert len(copies) == 300  # a second run would have appended versions instead
+            route = f"/twice/dst/src{index}"
+            versions = ok(call(first, "GET", "/v1/files", path=route, type="file-version"))
+            assert versions == []
+    finally:
+        second.stop()
+
+
+def test_ten_thousand_file_move_keeps_the_api_responsive(
+    live_server_factory: StartServer,
+) -> None:
+    server = live_server_factory()
+    template = new_image(server, "template.png", folder="/tpl")
+    count = 10_000
+    insert_files(server, template["fileId"], "/huge/src", count)
+    body = {"sourceFolderPath": "/huge/src", "destinationPath": "/huge/dst"}
+    started = time.monotonic()
+    job_id = ok(call(server, "POST", "/v1/bulkJobs/moveFolder", body))["jobId"]
+    latencies: list[float] = []
+    while ok(call(server, "GET", f"/v1/bulkJobs/{job_id}"))["status"] != "Completed":
+        assert time.monotonic() - started < 300
+        before = time.monotonic()
+        ok(call(server, "GET", f"/v1/files/{template['fileId']}/details"))
+        ok(call(server, "GET", "/v1/files", path="/tpl", limit="5"))
+        latencies.append(time.monotonic() - before)
+    assert len(latencies) >= 3, "the job finished before the API could be timed"
+    assert max(latencies) < 2.0, latencies
+    assert len(_paths_under(server, "/huge/dst/src")) == count
+    assert _paths_under(server, "/huge/src") == []
