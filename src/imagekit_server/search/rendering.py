@@ -22,6 +22,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from imagekit_server.db.tables import file_search_values, file_tags, file_versions, files, folders
 from imagekit_server.search import geo
 from imagekit_server.search.fields import Predicate
+from imagekit_server.search.integer_columns import compare_integer
 from imagekit_server.search.prefix_match import PrefixMatch, escape_like
 
 Clause = ColumnElement[bool] | bool
@@ -66,7 +67,10 @@ def render(predicate: Predicate, target: Target, account_id: str) -> Clause:
     table = TABLES[target]
     column_name = _COLUMNS[target].get(predicate.field)
     if column_name is not None:
-        return compare(table.c[column_name], predicate.operator, predicate.values)
+        column = table.c[column_name]
+        if isinstance(column.type, sa.Integer):
+            return compare_integer(column, predicate.operator, predicate.values)
+        return compare(column, predicate.operator, predicate.values)
     if predicate.field == "path":
         return _render_path(predicate, target)
     if target is not Target.FILE or predicate.field in ("videoDuration", "createdBy"):
@@ -191,15 +195,22 @@ def _value_clause(predicate: Predicate, operator: str) -> Clause:
         "bool": values.bool_value,
     }.get(predicate.kind)
     if typed_column is not None:
-        return compare(typed_column, operator, predicate.values)
+        return compare(typed_column, operator, _as_stored(predicate.kind, predicate.values))
     # "scalar": each value is compared in the column of its own type.
     by_column: dict[str, list[Any]] = {"text_value": [], "number_value": [], "bool_value": []}
     for value in predicate.values:
-        by_column[_scalar_column(value)].append(value)
+        column_name = _scalar_column(value)
+        by_column[column_name].append(float(value) if column_name == "number_value" else value)
     if operator == ":":
         return starts_with(values.text_value, str(predicate.values[0]))
     clauses = [compare(values[name], operator, typed) for name, typed in by_column.items() if typed]
     return sa.or_(*(_as_clause(clause) for clause in clauses)) if clauses else False
+
+
+def _as_stored(kind: str, values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Numbers as floats, like ``number_value``: an int list would be bound as INTEGER on
+    PostgreSQL and overflow beyond 32 bits."""
+    return tuple(float(value) for value in values) if kind == "number" else values
 
 
 def _scalar_column(value: Any) -> str:

@@ -35,5 +35,5 @@ def parse_timestamp(text: str) -> datetime | None:
         return None
     try:
         return to_utc(datetime.fromisoformat(candidate))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 shifted out of range
         return None

@@ -22,8 +22,18 @@ def library(database_url: str) -> Iterator[SampleLibrary]:
 
 @pytest.fixture
 def sqlite_library(sqlite_url: str) -> Iterator[SampleLibrary]:
-    """The sample library on SQLite only (for the fuzz test)."""
+    """The sample library on SQLite only (for the fuzz tests)."""
     engine = sa.create_engine(sqlite_url)
+    try:
+        yield create_library(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def postgres_library(postgres_url: str) -> Iterator[SampleLibrary]:
+    """The sample library on PostgreSQL only (to compare with SQLite)."""
+    engine = sa.create_engine(postgres_url)
     try:
         yield create_library(engine)
     finally:

@@ -62,6 +62,8 @@ MEANING_ERRORS = [
     ("createdAt > 99999999y", 12, "relative time"),
     ("createdAt > 99999999999999999999d", 12, "relative time"),
     ("width > 1e999", 8, "expected a number"),
+    ('createdAt > "9999-12-31T23:59:59-14:00"', 12, "expected a date"),
+    ('createdAt > "0001-01-01T00:00:00+14:00"', 12, "expected a date"),
 ]
 
 

@@ -54,8 +54,11 @@ NUMBERS = st.one_of(
     st.integers(-(10**12), 10**12).map(str),
     st.floats(-1e12, 1e12, allow_nan=False).map(repr),
 )
+OFFSETS = st.sampled_from(["", "Z", "+14:00", "-14:00", "+05:30", ".000Z"])
 INSTANTS = st.one_of(
-    st.datetimes(datetime(1970, 1, 1), datetime(2100, 1, 1)).map(lambda d: quoted(d.isoformat())),
+    st.tuples(st.datetimes(datetime(2, 1, 1), datetime(9998, 12, 31)), OFFSETS).map(
+        lambda p: quoted(p[0].replace(microsecond=0).isoformat() + p[1])
+    ),
     st.dates().map(lambda d: d.isoformat()),
     st.tuples(st.integers(0, 1000), st.sampled_from("hdwmy")).map(lambda p: f"{p[0]}{p[1]}"),
 )
@@ -147,3 +150,11 @@ def test_now_in_any_time_zone_means_the_same_instant(
         for now in (NOW, NOW.replace(tzinfo=None), NOW.astimezone(timezone(timedelta(hours=-7))))
     ]
     assert results[0] == results[1] == results[2]
+
+
+@FIXTURE_SETTINGS
+@given(query=QUERIES)
+def test_sqlite_and_postgresql_select_the_same_assets(
+    sqlite_library: SampleLibrary, postgres_library: SampleLibrary, query: str
+) -> None:
+    assert run(sqlite_library, query) == run(postgres_library, query)

@@ -79,6 +79,17 @@ CASES: list[tuple[str, set[str]]] = [
     ("height < 100", {"draft.jpg", "odd.jpg"}),
     ("width NOT = 400", everything_but("blue-shirt.png", "Blue-Shirt.png", *INVOICES)),
     ("width IN [100, 512]", {"logo.svg", "logo.png"}),
+    # numbers beyond or between the integers a column holds
+    ("width > 1e12", set()),
+    ("width < 1e12", everything_but(*INVOICES)),
+    ("width = 400.5", set()),
+    ("width > 399.5 AND width < 400.5", {"blue-shirt.png", "Blue-Shirt.png"}),
+    ("width >= 799.01 AND width <= 800.99", {"red-dress.jpg"}),
+    ("width NOT IN [400.5, 1e20]", everything_but(*INVOICES)),
+    ("width IN [1e12, 100, -3]", {"logo.svg"}),
+    ("height <= -5", set()),
+    ("size < 100000000000000000000000 AND size >= 0", set(ALL_FILE_NAMES)),
+    ("size = 9223372036854775807", set()),
     # sizes with units (powers of 1024)
     ('size > "1mb"', {*INVOICES, "cat.gif"}),
     ('size >= "1.5MB"', {*INVOICES, "cat.gif"}),
