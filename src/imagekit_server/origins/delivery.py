@@ -108,10 +108,14 @@ async def _deliver(
         original = await find_original(context, route.endpoint, route.origins, target.file_path)
     except OriginFailure as failure:
         return _origin_error(failure)
+    canonical = None
+    if original is not None:
+        canonical = _canonical_url(route, original.origin_id, target.file_path)
     if chain is None or chain.plan.original:
         if original is None:
             return _not_found(target)
-        return original_response(request, context, original.file_row(), original.size, target.query)
+        found = original.file_row()
+        return original_response(request, context, found, original.size, target.query, canonical)
     row: FileRow | None = None if original is None else original.file_row()
     if row is None and chain.plan.default_image:
         row = await find_file(context, account.id, "/" + chain.plan.default_image)
@@ -122,9 +126,22 @@ async def _deliver(
     try:
         if chain.plan.named:
             chain = await expand_named(context, account.id, chain.plan)
-        return await transformed_response(request, context, account.id, row, chain, target.query)
+        return await transformed_response(
+            request, context, account.id, row, chain, target.query, canonical
+        )
     except TransformationError as error:
         return _transformation_error(error)
+
+
+def _canonical_url(route: Route, origin_id: str, file_path: str) -> str | None:
+    """``baseUrlForCanonicalHeader`` + the path, when the serving origin asks for it."""
+    for origin in route.origins:
+        if origin.id == origin_id and origin.config.get("includeCanonicalHeader"):
+            base = origin.config.get("baseUrlForCanonicalHeader")
+            if route.is_web_proxy:
+                return file_path
+            return f"{str(base).rstrip('/')}{file_path}" if base else None
+    return None
 
 
 def _not_found(target: DeliveryTarget) -> BytesResponse:

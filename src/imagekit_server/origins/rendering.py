@@ -5,6 +5,7 @@ the same variant names, in-memory LRU and ``derived/<account>/<key>/`` blobs."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import quote
 
 from anyio import to_thread
 from starlette.requests import Request
@@ -34,8 +35,18 @@ from imagekit_server.imaging import Plan, TransformationError, render, run_in_po
 from imagekit_server.storage import BlobNotFound
 
 
+def canonical_link(url: str) -> str:
+    """The ``Link`` header an origin with ``includeCanonicalHeader`` asks for."""
+    return f'<{quote(url, safe=":/?&=%#@!$,;~+")}>; rel="canonical"'
+
+
 def original_response(
-    request: Request, context: ServerContext, row: FileRow, size: int, query: dict[str, str]
+    request: Request,
+    context: ServerContext,
+    row: FileRow,
+    size: int,
+    query: dict[str, str],
+    canonical: str | None = None,
 ) -> ASGIApp:
     etag = f'"{row.etag}"'
     headers = {
@@ -50,6 +61,8 @@ def original_response(
     attachment = attachment_header(query, row.name)
     if attachment is not None:
         headers["Content-Disposition"] = attachment[1].decode("latin-1")
+    if canonical is not None:
+        headers["Link"] = canonical_link(canonical)
     request_headers = request.headers
     if is_not_modified(
         request_headers.get("if-none-match"),
@@ -96,6 +109,7 @@ async def transformed_response(
     row: FileRow,
     chain: Chain,
     query: dict[str, str],
+    canonical: str | None = None,
 ) -> ASGIApp:
     """Raises ``TransformationError`` for the caller to render."""
     variant = choose_variant(chain, request)
@@ -107,7 +121,10 @@ async def transformed_response(
         name = variant_hash(*memory_key)
         cached = await _produce(context, account_id, row, chain.plan, variant, name)
         caches.rendered.put(memory_key, cached)
-    extra = attachment_header(query, row.name)
+    attachment = attachment_header(query, row.name)
+    extra = [attachment] if attachment else []
+    if canonical is not None:
+        extra.append((b"link", canonical_link(canonical).encode("latin-1")))
     return variant_response(
         request.headers,
         method=request.method,
@@ -118,7 +135,7 @@ async def transformed_response(
         last_modified=row.last_modified,
         vary=variant.vary,
         created_at=created_at,
-        extra=(extra,) if extra else (),
+        extra=tuple(extra),
     )
 
 

@@ -192,3 +192,37 @@ def test_web_proxy_fetches_absolute_urls(origin_server: LiveServer, folder: WebF
     assert _close(pixel(response.content, 15, 5), BLUE)
     not_a_url = _get(origin_server, f"{prefix}/images/a.png")
     assert not_a_url.status_code == 404
+
+
+def test_originals_honour_head_range_conditional_and_canonical(
+    origin_server: LiveServer, folder: WebFolder
+) -> None:
+    relative = f"headers/{secrets.token_hex(4)}.png"
+    image = two_colour_png(40, 20)
+    write_file(folder.root, relative, image)
+    web = create_origin(
+        origin_server,
+        {
+            "type": "WEB_FOLDER",
+            "name": "web",
+            "baseUrl": folder.base_url,
+            "includeCanonicalHeader": True,
+            "baseUrlForCanonicalHeader": "https://www.example.com/img",
+        },
+    )
+    prefix = create_endpoint(origin_server, [web["id"]])["urlPrefix"]
+    url = f"{origin_server.url_endpoint}/{prefix}/{relative}"
+    whole = requests.get(url, timeout=TIMEOUT)
+    assert whole.content == image
+    assert whole.headers["link"] == f'<https://www.example.com/img/{relative}>; rel="canonical"'
+    head = requests.head(url, timeout=TIMEOUT)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-length"] == str(len(image))
+    part = requests.get(url, headers={"Range": "bytes=0-9"}, timeout=TIMEOUT)
+    assert part.status_code == 206 and part.content == image[:10]
+    again = requests.get(url, headers={"If-None-Match": whole.headers["etag"]}, timeout=TIMEOUT)
+    assert again.status_code == 304
+    transformed = requests.get(
+        f"{origin_server.url_endpoint}/{prefix}/tr:w-10/{relative}", timeout=TIMEOUT
+    )
+    assert transformed.headers["link"] == whole.headers["link"]

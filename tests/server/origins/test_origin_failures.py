@@ -145,3 +145,24 @@ def test_origin_files_over_the_size_limit_are_refused(
     response = requests.get(f"{server.url_endpoint}/{prefix}/{relative}", timeout=TIMEOUT)
     assert response.status_code == 400
     assert response.headers["ik-error"].startswith("ELIMIT - ")
+
+
+def test_cached_originals_stay_within_the_budget(
+    live_server_factory: StartServer, folder: WebFolder
+) -> None:
+    images = [solid_image(200, 200, (i * 40, 0, 0)) for i in range(3)]
+    budget = len(images[1]) + len(images[2]) + len(images[0]) // 2
+    server = live_server_factory(env={**ORIGIN_ENV, "IMAGEKIT_ORIGIN_CACHE_BYTES": str(budget)})
+    names = [f"budget/{secrets.token_hex(4)}-{i}.png" for i in range(3)]
+    for name, image in zip(names, images, strict=True):
+        write_file(folder.root, name, image)
+    prefix = _web_endpoint(server, folder.base_url)
+    for name in names:
+        assert requests.get(f"{server.url_endpoint}/{prefix}/{name}", timeout=TIMEOUT).ok
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    tomorrow = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 86400))
+    usage = api(server, "GET", f"/v1/accounts/usage?startDate={today}&endDate={tomorrow}")
+    assert usage.json()["originalCacheStorageBytes"] == len(images[1]) + len(images[2])
+    for name in names:  # the oldest was evicted: asking again fetches it again
+        assert requests.get(f"{server.url_endpoint}/{prefix}/{name}", timeout=TIMEOUT).ok
+    assert len(folder.log.for_path(f"/{names[0]}")) == 2
