@@ -253,3 +253,36 @@ def test_errors_map_to_the_4x_exception_classes(run_v4: RunScenario) -> None:
     # 4.x's delete_file, like get_file_details, raises UnknownException for a 404.
     assert result["missing_file"]["error"] == "UnknownException"
     assert result["missing_file"]["status"] == 404
+
+
+def test_names_with_spaces_and_accents(run_v4: RunScenario) -> None:
+    result = run_v4("unusual_names")
+    uploaded = result["uploaded"]
+    assert uploaded["status"] == 200, uploaded
+    # Like ImageKit, characters outside letters, digits, '.', '-', '_' become '_'.
+    assert uploaded["raw"]["name"] == "ma_photo_ñ.png"
+    assert uploaded["raw"]["filePath"].endswith("/dossier_été/ma_photo_ñ.png")
+    assert_two_colour(fetch(uploaded["raw"]["url"]).content, PNG_SIZE)
+    assert_two_colour(fetch(result["plain"]).content, PNG_SIZE)
+    assert_two_colour(fetch(result["signed"]).content, PNG_SIZE)
+    assert_two_colour(fetch(result["signed_transformed"]).content, (40, 20))
+    assert names(result["listed"]) == ["ma_photo_ñ.png"]
+    assert names(result["searched"]) == ["ma_photo_ñ.png"]
+
+
+def test_less_common_upload_options(run_v4: RunScenario) -> None:
+    result = run_v4("upload_options")
+    first, second = result["unique_1"]["raw"]["name"], result["unique_2"]["raw"]["name"]
+    assert first != second
+    assert first.startswith("same_") and second.startswith("same_")
+    draft = result["draft"]["raw"]
+    assert draft["isPublished"] is False
+    fetch(draft["url"], expected_status=404)
+    pre = result["pre"]["raw"]
+    assert (pre["width"], pre["height"]) == (40, 20)
+    assert_two_colour(fetch(pre["url"]).content, (40, 20))
+    assert result["checks_pass"]["status"] == 200
+    assert result["checks_fail"]["error"] == "BadRequestException"
+    assert result["no_overwrite"]["raw"]["name"] == "same.png"
+    assert result["conflict"]["error"] == "BadRequestException"
+    assert result["extension"]["error"] == "BadRequestException"

@@ -138,3 +138,37 @@ def test_errors_map_to_the_5x_exception_classes(run_v5: RunScenario) -> None:
     assert result["missing_version"]["error"] == "NotFoundError"
     for error in result.values():
         assert set(error["body"]) >= {"message", "help"}
+
+
+def test_file_operations(run_v5: RunScenario) -> None:
+    result = run_v5("file_operations")
+    source = succeeded(result["source"], 200, "FileUploadResponse")
+    remote = succeeded(result["remote_metadata"], 200, "Metadata")
+    assert (remote["width"], remote["height"]) == PNG_SIZE
+    assert succeeded(result["tags_removed"], 200, "BulkRemoveTagsResponse")[
+        "successfullyUpdatedFileIds"
+    ] == [source["fileId"]]
+    for step in ("version_deleted", "copied", "moved"):
+        assert result[step]["status"] == 204, result[step]
+    succeeded(result["renamed"], 200, "FileRenameResponse")
+    assert len(result["copy_ids"]) == 1
+    deleted = succeeded(result["bulk_deleted"], 200, "BulkDeleteResponse")
+    assert deleted["successfullyDeletedFileIds"] == result["copy_ids"]
+    job = succeeded(result["folder_move_job"], 200, "JobGetResponse")
+    assert (job["type"], job["status"]) == ("MOVE_FOLDER", "Completed")
+    final = succeeded(result["final"], 200, "File")
+    assert final["filePath"].endswith("/archive/moved/r.png")
+    assert final["tags"] == ["keep"]
+    assert final["versionInfo"]["name"] == "Version 2"
+    assert_two_colour(fetch(final["url"]).content, PNG_SIZE)
+    folders = sorted(item["name"] for item in succeeded(result["folders"], 200, "list"))
+    assert folders == ["archive", "copies"]
+
+
+def test_signed_urls_of_names_with_spaces_and_accents(run_v5: RunScenario) -> None:
+    result = run_v5("unusual_names")
+    uploaded = succeeded(result["uploaded"], 200, "FileUploadResponse")
+    assert uploaded["name"] == "ma_photo_ñ.png"
+    fetch(uploaded["url"], expected_status=401)
+    assert_two_colour(fetch(result["signed"]).content, PNG_SIZE)
+    assert_two_colour(fetch(result["signed_transformed"]).content, (40, 20))

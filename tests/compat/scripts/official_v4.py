@@ -357,6 +357,53 @@ def scenario_errors(client: ImageKit, config: Config) -> dict[str, Any]:
     }
 
 
+def scenario_unusual_names(client: ImageKit, config: Config) -> dict[str, Any]:
+    """Spaces and non-ASCII letters in names, through upload, signing and delivery."""
+    folder = config["folder"] + "/dossier été"
+    uploaded = upload_bytes(client, config, "ma photo ñ.png", folder)
+    path = uploaded.get("raw", {}).get("filePath", "")
+    resize = [{"width": 40, "height": 20}]
+    return {
+        "uploaded": uploaded,
+        "plain": client.url({"path": path}),
+        "signed": client.url({"path": path, "signed": True, "expire_seconds": 300}),
+        "signed_transformed": client.url(
+            {"path": path, "transformation": resize, "signed": True, "expire_seconds": 300}
+        ),
+        "listed": outcome(
+            lambda: client.list_files(ListAndSearchFileRequestOptions(path=path.rsplit("/", 1)[0]))
+        ),
+        "searched": outcome(
+            lambda: client.list_files(
+                ListAndSearchFileRequestOptions(search_query=f'name = "{path.rsplit("/", 1)[1]}"')
+            )
+        ),
+    }
+
+
+def scenario_upload_options(client: ImageKit, config: Config) -> dict[str, Any]:
+    """Less common upload options: unique names, drafts, pre-transformation, checks."""
+    folder = config["folder"]
+    with open(config["png_path"], "rb") as handle:
+        content = handle.read()
+
+    def send(name: str, **options: Any) -> dict[str, Any]:
+        request = UploadFileRequestOptions(folder=folder, **options)
+        return outcome(lambda: client.upload_file(content, name, request))
+
+    return {
+        "unique_1": send("same.png"),
+        "unique_2": send("same.png"),
+        "draft": send("draft.png", is_published=False, response_fields=["is_published"]),
+        "pre": send("pre.png", transformation={"pre": "w-40,h-20"}),
+        "checks_pass": send("checked.png", checks='"file.size" < "1mb"'),
+        "checks_fail": send("refused.png", checks='"file.size" < "10"'),
+        "no_overwrite": send("same.png", use_unique_file_name=False),
+        "conflict": send("same.png", use_unique_file_name=False, overwrite_file=False),
+        "extension": send("ext.png", extensions=[{"name": "google-auto-tagging"}]),
+    }
+
+
 SCENARIOS: dict[str, Scenario] = {
     "upload": scenario_upload,
     "list": scenario_list,
@@ -372,6 +419,8 @@ SCENARIOS: dict[str, Scenario] = {
     "private_urls": scenario_private_urls,
     "client_upload": scenario_client_upload,
     "errors": scenario_errors,
+    "unusual_names": scenario_unusual_names,
+    "upload_options": scenario_upload_options,
 }
 
 

@@ -271,6 +271,91 @@ def scenario_errors(client: ImageKit, config: Config) -> dict[str, Any]:
     }
 
 
+def scenario_file_operations(client: ImageKit, config: Config) -> dict[str, Any]:
+    folder = config["folder"]
+    files = client.files.with_raw_response
+    source = upload(client, config, "s.png")
+    # Overwriting replaces the tags (overwriteTags defaults to true).
+    upload(client, config, "s.png", overwrite_file=True, tags=["keep", "drop"])
+    path = source["raw"]["filePath"]
+    file_id = source["raw"]["fileId"]
+    versions = client.files.versions.list(file_id)
+    old_version = next(v.version_info.id for v in versions if v.version_info.name == "Version 1")
+    results: dict[str, Any] = {
+        "source": source,
+        "remote_metadata": outcome(
+            lambda: client.files.metadata.with_raw_response.get_from_url(url=source["raw"]["url"])
+        ),
+        "tags_removed": outcome(
+            lambda: client.files.bulk.with_raw_response.remove_tags(
+                file_ids=[file_id], tags=["drop"]
+            )
+        ),
+        "version_deleted": outcome(
+            lambda: client.files.versions.with_raw_response.delete(old_version, file_id=file_id)
+        ),
+        "copied": outcome(
+            lambda: files.copy(
+                source_file_path=path,
+                destination_path=f"{folder}/copies",
+                include_file_versions=True,
+            )
+        ),
+        "moved": outcome(
+            lambda: files.move(source_file_path=path, destination_path=f"{folder}/moved")
+        ),
+        "renamed": outcome(
+            lambda: files.rename(
+                file_path=f"{folder}/moved/s.png", new_file_name="r.png", purge_cache=False
+            )
+        ),
+    }
+    copies = client.assets.list(path=f"{folder}/copies")
+    results["copy_ids"] = [asset.file_id for asset in copies]
+    results["bulk_deleted"] = outcome(
+        lambda: client.files.bulk.with_raw_response.delete(file_ids=results["copy_ids"])
+    )
+    results["folder_moved"] = outcome(
+        lambda: client.folders.with_raw_response.move(
+            source_folder_path=f"{folder}/moved", destination_path=f"{folder}/archive"
+        )
+    )
+    results["folder_move_job"] = wait_for_job(client, results["folder_moved"]["raw"]["jobId"])
+    results["final"] = outcome(lambda: files.get(file_id))
+    results["folders"] = outcome(
+        lambda: client.assets.with_raw_response.list(path=folder, type="folder")
+    )
+    return results
+
+
+def scenario_unusual_names(client: ImageKit, config: Config) -> dict[str, Any]:
+    content = Path(config["png_path"]).read_bytes()
+    uploaded = outcome(
+        lambda: client.files.with_raw_response.upload(
+            file=content,
+            file_name="ma photo ñ.png",
+            folder=config["folder"] + "/dossier été",
+            use_unique_file_name=False,
+            is_private_file=True,
+        )
+    )
+    path = uploaded["raw"]["filePath"]
+    endpoint = config["url_endpoint"]
+    build = client.helper.build_url
+    return {
+        "uploaded": uploaded,
+        "signed": build(src=path, url_endpoint=endpoint, signed=True),
+        "signed_transformed": build(
+            src=path,
+            url_endpoint=endpoint,
+            transformation=[{"width": 40, "height": 20}],
+            transformation_position="path",
+            signed=True,
+            expires_in=300,
+        ),
+    }
+
+
 def connect(private_key: str, base_url: str) -> ImageKit:
     """The official client aimed at our server by ``base_url`` alone (no retries: a failure
     shows at once)."""
@@ -286,6 +371,8 @@ SCENARIOS: dict[str, Scenario] = {
     "origins": scenario_origins,
     "cleanup_origins": scenario_cleanup_origins,
     "errors": scenario_errors,
+    "file_operations": scenario_file_operations,
+    "unusual_names": scenario_unusual_names,
 }
 
 
