@@ -42,13 +42,14 @@ from imagekit_server.imaging import (
     ClientHints,
     Limits,
     Plan,
+    Rendered,
     TransformationError,
     accepted_types,
     render,
     run_in_pool,
 )
 from imagekit_server.settings import Settings
-from imagekit_server.storage import BlobNotFound
+from imagekit_server.storage import BlobNotFound, BlobStore
 
 
 @functools.cache
@@ -182,7 +183,10 @@ async def deliver_transformed(
 async def _rendered_once(
     context: ServerContext, account_id: str, row: FileRow, plan: Plan, variant: Variant, name: str
 ) -> RenderedVariant:
-    """Render (or load) a variant; concurrent requests for the same one share the work."""
+    """Render (or load) a variant; concurrent requests for the same one share the work unless
+    the derived cache is off (then every request renders, as a benchmark expects)."""
+    if not context.settings.derived_cache:
+        return await _produce(context, account_id, row, plan, variant, name)
     inflight = delivery_caches(context).inflight
     pending = inflight.get(name)
     if pending is not None:
@@ -214,24 +218,44 @@ async def _produce(
             return RenderedVariant(
                 row.file_id, data, content_type, response_etag(name, content_type)
             )
-    try:
-        source = await to_thread.run_sync(store.get_bytes, row.blob_key)
-    except BlobNotFound:
-        raise TransformationError(404, "ENOENT", "the file's bytes are missing") from None
     rendered = await run_in_pool(
-        render,
-        source,
+        _read_and_render,
+        store,
+        row,
         plan,
-        accept=variant.accept,
-        limits=render_limits(context.settings),
-        load_image=_layer_loader(context, account_id),
-        hints=variant.hints,
-        custom_focus=row.custom_focus,
+        variant,
+        render_limits(context.settings),
+        _layer_loader(context, account_id),
     )
     if use_store:
         await to_thread.run_sync(save_derived, store, key, rendered.content_type, rendered.data)
     etag = response_etag(name, rendered.content_type)
     return RenderedVariant(row.file_id, rendered.data, rendered.content_type, etag)
+
+
+def _read_and_render(
+    store: BlobStore,
+    row: FileRow,
+    plan: Plan,
+    variant: Variant,
+    limits: Limits,
+    load_image: Callable[[str], bytes],
+) -> Rendered:
+    """Runs on a render thread: reading the source there keeps at most one source per render
+    thread in memory however many requests wait."""
+    try:
+        source = store.get_bytes(row.blob_key)
+    except BlobNotFound:
+        raise TransformationError(404, "ENOENT", "the file's bytes are missing") from None
+    return render(
+        source,
+        plan,
+        accept=variant.accept,
+        limits=limits,
+        load_image=load_image,
+        hints=variant.hints,
+        custom_focus=row.custom_focus,
+    )
 
 
 def _layer_loader(context: ServerContext, account_id: str) -> Callable[[str], bytes]:

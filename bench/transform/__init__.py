@@ -1,0 +1,1 @@
+"""Helpers of ``bench/transform_throughput.py``: data, processes, load and memory."""
