@@ -5,6 +5,8 @@ Secrets (access keys) are accepted and kept, never returned.
 
 from __future__ import annotations
 
+from functools import partial
+
 from anyio import to_thread
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
@@ -14,6 +16,7 @@ from imagekit_server.api.dependencies import current_account, server_context
 from imagekit_server.api.json_body import json_object
 from imagekit_server.errors import NotFound
 from imagekit_server.origins import records
+from imagekit_server.origins.cache import forget_copies_of
 from imagekit_server.origins.models import parse_origin_request
 
 router = APIRouter(prefix="/v1/accounts/origins", tags=["origins"])
@@ -62,6 +65,7 @@ async def replace_origin(
     )
     if origin is None:
         raise NotFound(NOT_FOUND)
+    await _forget_copies(request, account.id, origin_id)
     return JSONResponse(origin.public_json())
 
 
@@ -72,4 +76,12 @@ async def delete_origin(
     engine = server_context(request).engine
     if not await to_thread.run_sync(records.delete_origin, engine, account.id, origin_id):
         raise NotFound(NOT_FOUND)
+    await _forget_copies(request, account.id, origin_id)
     return Response(status_code=204)
+
+
+async def _forget_copies(request: Request, account_id: str, origin_id: str) -> None:
+    """Copies fetched under the origin's old settings may not be what it serves now."""
+    await to_thread.run_sync(
+        partial(forget_copies_of, server_context(request), account_id, origin_id=origin_id)
+    )

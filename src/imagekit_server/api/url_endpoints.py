@@ -3,6 +3,8 @@ and endpoints with a URL prefix and an ordered list of origins (api.md §5)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from anyio import to_thread
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
@@ -12,6 +14,7 @@ from imagekit_server.api.dependencies import current_account, server_context
 from imagekit_server.api.json_body import json_object
 from imagekit_server.errors import BadRequest, NotFound
 from imagekit_server.origins import records
+from imagekit_server.origins.cache import forget_copies_of
 from imagekit_server.origins.endpoint_models import DEFAULT_ENDPOINT_ID, parse_endpoint_request
 
 router = APIRouter(prefix="/v1/accounts/url-endpoints", tags=["url-endpoints"])
@@ -64,6 +67,7 @@ async def replace_endpoint(
     )
     if endpoint is None:
         raise NotFound(NOT_FOUND)
+    await _forget_copies(request, account.id, endpoint_id)
     return JSONResponse(endpoint.public_json())
 
 
@@ -76,4 +80,12 @@ async def delete_endpoint(
     engine = server_context(request).engine
     if not await to_thread.run_sync(records.delete_endpoint, engine, account.id, endpoint_id):
         raise NotFound(NOT_FOUND)
+    await _forget_copies(request, account.id, endpoint_id)
     return Response(status_code=204)
+
+
+async def _forget_copies(request: Request, account_id: str, endpoint_id: str) -> None:
+    """Originals cached through the endpoint may come from origins it no longer lists."""
+    await to_thread.run_sync(
+        partial(forget_copies_of, server_context(request), account_id, endpoint_id=endpoint_id)
+    )

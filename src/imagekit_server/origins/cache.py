@@ -204,6 +204,25 @@ def forget_path_prefix(
     return sum(forget(context, account_id, key) for key in found)
 
 
+def forget_copies_of(
+    context: ServerContext,
+    account_id: str,
+    *,
+    endpoint_id: str | None = None,
+    origin_id: str | None = None,
+) -> int:
+    """Remove every copy fetched through an endpoint or from an origin (after it was
+    replaced or deleted: its copies may no longer be what it would serve)."""
+    query = sa.select(origin_cache.c.key).where(origin_cache.c.account_id == account_id)
+    if endpoint_id is not None:
+        query = query.where(origin_cache.c.endpoint_id == endpoint_id)
+    if origin_id is not None:
+        query = query.where(origin_cache.c.origin_id == origin_id)
+    with read_transaction(context.engine) as conn:
+        found = list(conn.execute(query).scalars())
+    return sum(forget(context, account_id, key) for key in found)
+
+
 def stored_bytes(context: ServerContext, account_id: str) -> int:
     with read_transaction(context.engine) as conn:
         total = conn.execute(

@@ -4,13 +4,16 @@ the origins in order (the first that has the file wins), revalidating a stale co
 Fetches run in worker threads of their own (``ORIGIN_FETCH_THREADS``), so slow origins can
 neither block the event loop nor starve the threads database lookups use; concurrent
 requests for the same file in one process share one fetch. When every origin fails (down,
-slow) a stale copy is served rather than an error.
+slow) a stale copy is served rather than an error, and for ``RETRY_FAILED_AFTER`` seconds
+the file's origins are not asked again: the stale copy (or the same error) is answered at
+once instead of making every request wait for a slow origin.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,6 +34,8 @@ from imagekit_server.origins.fetching import (
 from imagekit_server.origins.models import Origin
 
 ORIGIN_FETCH_THREADS = 16
+RETRY_FAILED_AFTER = 5.0
+_MAX_REMEMBERED_FAILURES = 10_000
 _ATTRIBUTE = "origin_fetches"
 
 
@@ -41,6 +46,28 @@ class _Fetches:
     # key -> cached copy: a hit needs no thread hop; writes through this process's engine
     # clear it, other processes' purges are seen within the lookup TTL.
     copies: TtlMemo[str, CachedOriginal]
+    failures: dict[str, tuple[float, OriginFailure]]  # key -> (retry after, failure)
+
+    def remember_failure(self, key: str, failure: OriginFailure) -> None:
+        now = time.monotonic()
+        if len(self.failures) >= _MAX_REMEMBERED_FAILURES:
+            self.failures = {k: v for k, v in self.failures.items() if v[0] > now}
+        self.failures[key] = (now + RETRY_FAILED_AFTER, failure)
+
+    def recent_failure(self, key: str) -> OriginFailure | None:
+        found = self.failures.get(key)
+        if found is None:
+            return None
+        if time.monotonic() >= found[0]:
+            self.failures.pop(key, None)
+            return None
+        return found[1]
+
+
+@dataclass(frozen=True)
+class _Resolution:
+    copy: CachedOriginal | None
+    failure: OriginFailure | None  # set when origins failed (``copy`` is then stale or None)
 
 
 def _fetches(context: ServerContext) -> _Fetches:
@@ -48,7 +75,12 @@ def _fetches(context: ServerContext) -> _Fetches:
     if found is None:
         copies = TtlMemo[str, CachedOriginal](context.settings.delivery_lookup_ttl_seconds)
         invalidate_on_writes(context.engine, ("origin_cache",), copies.clear)
-        found = _Fetches(CapacityLimiter(ORIGIN_FETCH_THREADS), {}, copies)
+        found = _Fetches(CapacityLimiter(ORIGIN_FETCH_THREADS), {}, copies, {})
+        fetches = found
+        # A changed origin or endpoint deserves a new attempt at once.
+        invalidate_on_writes(
+            context.engine, ("origins", "url_endpoints"), lambda: fetches.failures.clear()
+        )
         context.__dict__[_ATTRIBUTE] = found
     assert isinstance(found, _Fetches)
     return found
@@ -70,17 +102,26 @@ async def find_original(
     now = datetime.now(timezone.utc)
     if cached is not None and cached.is_fresh(context.settings.origin_revalidate_seconds, now):
         return cached
+    failure = fetches.recent_failure(key)
+    if failure is not None:
+        if cached is not None:
+            return cached
+        raise failure
     pending = fetches.inflight.get(key)
     if pending is not None:
         return await asyncio.shield(pending)
     future: asyncio.Future[CachedOriginal | None] = asyncio.get_running_loop().create_future()
     fetches.inflight[key] = future
     try:
-        result = await to_thread.run_sync(
+        resolution = await to_thread.run_sync(
             _resolve, context, endpoint, origins, path, key, cached, limiter=fetches.limiter
         )
-        future.set_result(result)
-        return result
+        if resolution.failure is not None:
+            fetches.remember_failure(key, resolution.failure)
+            if resolution.copy is None:
+                raise resolution.failure
+        future.set_result(resolution.copy)
+        return resolution.copy
     except BaseException as error:
         future.set_exception(error)
         future.exception()  # waiters re-raise it; nobody else must
@@ -96,7 +137,7 @@ def _resolve(
     path: str,
     key: str,
     cached: CachedOriginal | None,
-) -> CachedOriginal | None:
+) -> _Resolution:
     """Ask the origins in order (blocking)."""
     first_failure: OriginFailure | None = None
     for origin in origins:
@@ -107,11 +148,11 @@ def _resolve(
             if result == NOT_MODIFIED:
                 assert cached is not None
                 cache.mark_validated(context, key)
-                return cached
+                return _Resolution(cached, None)
             item = FetchedFile(
                 endpoint.account_id, endpoint.id, origin.id, path, destination, result
             )
-            return cache.store_fetched(context, key, item)
+            return _Resolution(cache.store_fetched(context, key, item), None)
         except OriginMissing:
             continue
         except OriginFailure as failure:
@@ -119,12 +160,10 @@ def _resolve(
         finally:
             _remove(destination)
     if first_failure is not None:
-        if cached is not None:
-            return cached  # stale beats an error while the origin is down
-        raise first_failure
+        return _Resolution(cached, first_failure)  # a stale copy beats an error
     if cached is not None:
         cache.forget(context, endpoint.account_id, key)  # gone from every origin
-    return None
+    return _Resolution(None, None)
 
 
 def _remove(path: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,6 +20,9 @@ from typing import Any
 class RequestLog:
     entries: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # While set, every answer waits this long first (an origin gone slow).
+    stall: threading.Event = field(default_factory=threading.Event)
+    stall_seconds: float = 5.0
 
     def add(self, path: str, headers: dict[str, str]) -> None:
         with self.lock:
@@ -38,6 +42,8 @@ class _LoggingHandler(SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.log.add(self.path, {k.lower(): v for k, v in self.headers.items()})
+        if self.log.stall.is_set():
+            time.sleep(self.log.stall_seconds)
         super().do_GET()
 
     def log_message(self, format: str, *args: Any) -> None:

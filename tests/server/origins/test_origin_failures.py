@@ -7,6 +7,7 @@ import os
 import secrets
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import requests
 
@@ -21,7 +22,7 @@ from tests.server.origins.conftest import (
     create_origin,
     write_file,
 )
-from tests.server.origins.peers import WebFolder, closed_port, silent_server
+from tests.server.origins.peers import WebFolder, closed_port, silent_server, web_folder
 from tests.server.uploads import uploaded
 
 
@@ -96,7 +97,7 @@ def test_guard_refuses_loopback_unless_allow_listed(
     assert folder.log.for_path(f"/{relative}") == []
 
 
-def test_stale_copies_are_revalidated_and_served_while_the_origin_is_down(
+def test_stale_copies_are_revalidated_with_conditional_requests(
     live_server_factory: StartServer, folder: WebFolder
 ) -> None:
     server = live_server_factory(env={**ORIGIN_ENV, "IMAGEKIT_ORIGIN_REVALIDATE": "0"})
@@ -119,20 +120,61 @@ def test_stale_copies_are_revalidated_and_served_while_the_origin_is_down(
     changed = requests.get(url, timeout=TIMEOUT)
     assert _close(pixel(changed.content, 1, 1), [0, 0, 255])
 
-    origin_id = _origin_of(server, prefix)
-    down = {"type": "WEB_FOLDER", "name": "w", "baseUrl": f"http://127.0.0.1:{closed_port()}"}
-    replaced = api(server, "PUT", f"/v1/accounts/origins/{origin_id}", json=down)
-    assert replaced.status_code == 200
-    stale = requests.get(url, timeout=TIMEOUT)
-    assert stale.status_code == 200
-    assert _close(pixel(stale.content, 1, 1), [0, 0, 255])
-
-    up = {"type": "WEB_FOLDER", "name": "w", "baseUrl": folder.base_url}
-    assert api(server, "PUT", f"/v1/accounts/origins/{origin_id}", json=up).status_code == 200
     path.unlink()
     gone = requests.get(url, timeout=TIMEOUT)
     assert gone.status_code == 404
     assert gone.headers["ik-error"].startswith("ENOENT")
+
+
+def test_stale_copies_are_served_while_the_origin_is_down(
+    live_server_factory: StartServer, tmp_path: Path
+) -> None:
+    server = live_server_factory(env={**ORIGIN_ENV, "IMAGEKIT_ORIGIN_REVALIDATE": "0"})
+    write_file(tmp_path, "a.png", solid_image(8, 8, (0, 255, 0)))
+    with web_folder(tmp_path) as own_folder:
+        prefix = _web_endpoint(server, own_folder.base_url)
+        url = f"{server.url_endpoint}/{prefix}/a.png"
+        assert requests.get(url, timeout=TIMEOUT).status_code == 200
+    for _ in range(2):  # the folder server is gone: connections are refused
+        stale, elapsed = _timed_get(url)
+        assert stale.status_code == 200
+        assert _close(pixel(stale.content, 1, 1), [0, 255, 0])
+        assert elapsed < ORIGIN_TIMEOUT
+
+    origin_id = _origin_of(server, prefix)
+    down = {"type": "WEB_FOLDER", "name": "w", "baseUrl": f"http://127.0.0.1:{closed_port()}"}
+    assert api(server, "PUT", f"/v1/accounts/origins/{origin_id}", json=down).status_code == 200
+    replaced = requests.get(url, timeout=TIMEOUT)  # a replaced origin's copies are dropped
+    assert replaced.status_code == 404
+    assert replaced.headers["ik-error"].startswith("ECONNREFUSED")
+
+
+def test_a_slow_origin_is_not_asked_again_at_once(
+    live_server_factory: StartServer, tmp_path: Path
+) -> None:
+    server = live_server_factory(env={**ORIGIN_ENV, "IMAGEKIT_ORIGIN_REVALIDATE": "0"})
+    write_file(tmp_path, "a.png", solid_image(8, 8, (0, 255, 0)))
+    write_file(tmp_path, "b.png", solid_image(8, 8, (0, 255, 0)))
+    with web_folder(tmp_path) as own_folder:
+        prefix = _web_endpoint(server, own_folder.base_url)
+        cached_url = f"{server.url_endpoint}/{prefix}/a.png"
+        uncached_url = f"{server.url_endpoint}/{prefix}/b.png"
+        assert requests.get(cached_url, timeout=TIMEOUT).status_code == 200
+        own_folder.log.stall.set()
+        first_stale, first_time = _timed_get(cached_url)
+        first_error, _ = _timed_get(uncached_url)
+        again_stale, again_time = _timed_get(cached_url)
+        again_error, again_error_time = _timed_get(uncached_url)
+        asked = len(own_folder.log.for_path("/a.png")) + len(own_folder.log.for_path("/b.png"))
+        own_folder.log.stall.clear()
+    assert first_stale.status_code == again_stale.status_code == 200
+    assert ORIGIN_TIMEOUT <= first_time < ORIGIN_TIMEOUT + 1
+    assert again_time < ORIGIN_TIMEOUT / 2
+    for error in (first_error, again_error):
+        assert error.status_code == 404
+        assert error.headers["ik-error"].startswith("ETIMEDOUT")
+    assert again_error_time < ORIGIN_TIMEOUT / 2
+    assert asked == 3  # a.png twice (first fetch, one revalidation), b.png once
 
 
 def test_origin_files_over_the_size_limit_are_refused(
