@@ -90,6 +90,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if settings.workers > 1:
         context.close()
         return _serve_workers(settings)
+    from imagekit_server.memory_tuning import limit_malloc_arenas
+
+    limit_malloc_arenas()
     try:
         uvicorn.run(
             create_app(settings, context),

@@ -9,8 +9,10 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from imagekit_server.app import create_app
+from imagekit_server.memory_tuning import limit_malloc_arenas
 from imagekit_server.settings import Settings
 
 
 def create_worker_app() -> FastAPI:
+    limit_malloc_arenas()
     return create_app(Settings.from_env())
