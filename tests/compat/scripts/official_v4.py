@@ -205,7 +205,8 @@ def scenario_file_operations(client: ImageKit, config: Config) -> dict[str, Any]
         "copied": outcome(lambda: client.copy_file(copy)),
         "moved": outcome(lambda: client.move_file(move)),
         "renamed": outcome(lambda: client.rename_file(rename)),
-        "bulk_deleted": outcome(lambda: client.bulk_file_delete(doomed)),
+        "bulk_deleted": outcome(lambda: client.bulk_file_delete(doomed[:1])),
+        "legacy_bulk_deleted": outcome(lambda: client.bulk_delete(doomed[1:])),
         "bulk_missing": outcome(lambda: client.bulk_file_delete(doomed)),
     }
     for subfolder in ("src", "copies", "moved"):
@@ -258,6 +259,7 @@ def scenario_purge(client: ImageKit, config: Config) -> dict[str, Any]:
     return {
         "purge": purge,
         "status": outcome(lambda: client.get_purge_file_cache_status(request_id)),
+        "legacy_status": outcome(lambda: client.get_purge_cache_status(request_id)),
         "legacy_purge": outcome(lambda: client.purge_cache(uploaded["raw"]["url"] + "?tr=w-10")),
     }
 
@@ -268,6 +270,7 @@ def scenario_metadata(client: ImageKit, config: Config) -> dict[str, Any]:
         "file": outcome(lambda: client.get_file_metadata(uploaded["raw"]["fileId"])),
         "legacy": outcome(lambda: client.get_metadata(uploaded["raw"]["fileId"])),
         "remote": outcome(lambda: client.get_remote_file_url_metadata(uploaded["raw"]["url"])),
+        "legacy_remote": outcome(lambda: client.get_remote_url_metadata(uploaded["raw"]["url"])),
     }
 
 
