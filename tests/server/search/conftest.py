@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
+from imagekit_server.search.sqlite_functions import register_search_functions
 from tests.server.search.sample_library import SampleLibrary, create_library
 
 
@@ -14,6 +15,7 @@ from tests.server.search.sample_library import SampleLibrary, create_library
 def library(database_url: str) -> Iterator[SampleLibrary]:
     """The sample library, on each database backend in turn."""
     engine = sa.create_engine(database_url)
+    register_search_functions(engine)
     try:
         yield create_library(engine)
     finally:
@@ -24,6 +26,7 @@ def library(database_url: str) -> Iterator[SampleLibrary]:
 def sqlite_library(sqlite_url: str) -> Iterator[SampleLibrary]:
     """The sample library on SQLite only (for the fuzz tests)."""
     engine = sa.create_engine(sqlite_url)
+    register_search_functions(engine)
     try:
         yield create_library(engine)
     finally:

@@ -158,6 +158,12 @@ def create_library(engine: sa.Engine) -> SampleLibrary:
     return SampleLibrary(engine, account_id, ids)
 
 
+def add_file(library: SampleLibrary, index: int, sample: SampleFile) -> None:
+    """Add one more file (``index`` past the sample files') to the library."""
+    with library.engine.begin() as conn:
+        library.file_ids[sample.name] = _insert_file(conn, library.account_id, index, sample)
+
+
 def _insert_file(conn: sa.Connection, account_id: str, index: int, sample: SampleFile) -> str:
     identifier = file_id(account_id, index)
     current_version = identifier if sample.name != "red-dress.jpg" else file_id(account_id, 99)
