@@ -107,8 +107,13 @@ CONDITIONS = st.one_of(
               st.tuples(st.floats(-89, 89), st.floats(-179, 179), st.integers(1, 5000)).map(
                   lambda p: quoted(f"{p[0]:.4f},{p[1]:.4f} {p[2]}km"))),
 )  # fmt: skip
+TYPE_CONDITIONS = condition(
+    "type",
+    st.sampled_from(["=", "NOT ="]),
+    st.sampled_from(['"file"', '"folder"', '"file-version"']),
+)
 QUERIES = st.recursive(
-    CONDITIONS,
+    st.one_of(CONDITIONS, TYPE_CONDITIONS),
     lambda inner: st.tuples(inner, st.sampled_from(["AND", "OR", "and"]), inner).map(
         lambda parts: f"({parts[0]}) {parts[1]} ({parts[2]})"
     ),
