@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 
-from imagekit_server.db.tables import files
+from imagekit_server.db.tables import file_search_values, files
 from imagekit_server.search.errors import SearchQueryError
 
 # Sort key -> column name. Keys the table lacks (a folder has no size) fall back to creation
-# time. RELEVANCE has no score here: matches are ranked by recency (newest first for DESC).
+# time. RELEVANCE has no score here: matches are ranked by recency (newest first for DESC);
+# this server keeps no video durations, so DURATION is creation time too.
 SORT_KEYS = {
     "NAME": "name",
     "CREATED": "created_at",
@@ -37,9 +38,26 @@ def sort_columns(sort: str | None, table: sa.Table = files) -> list[UnaryExpress
             + ", ".join(SORT_KEYS),
             0,
         )
-    column = table.c[SORT_KEYS[key] if SORT_KEYS[key] in table.c else "created_at"]
     order = sa.asc if direction == "ASC" else sa.desc
+    if key == "ORIGINAL_CREATION_DATE" and table is files:
+        return [order(_original_creation_date()), order(files.c.id)]
+    column = table.c[SORT_KEYS[key] if SORT_KEYS[key] in table.c else "created_at"]
     term = order(column)
     # NULLS LAST only where NULLs exist: on a NOT NULL column it would stop both databases
     # from reading the rows in index order.
     return [term.nulls_last() if column.nullable else term, order(table.c.id)]
+
+
+def _original_creation_date() -> ColumnElement[Any]:
+    """When the picture was taken (embedded DateTimeOriginal), else when it was uploaded."""
+    values = file_search_values.c
+    taken = (
+        sa.select(sa.func.min(values.time_value))
+        .where(
+            values.file_id == files.c.id,
+            values.namespace == "embedded",
+            values.key == "DateTimeOriginal",
+        )
+        .scalar_subquery()
+    )
+    return sa.func.coalesce(taken, files.c.created_at)

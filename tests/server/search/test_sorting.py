@@ -10,12 +10,15 @@ import sqlalchemy as sa
 
 from imagekit_server.db import tables
 from imagekit_server.search import sort_columns
+from imagekit_server.search.timestamps import parse_timestamp
 from tests.server.search.sample_library import SAMPLE_FILES, SampleFile, SampleLibrary
 
 
 def sample_value(sample: SampleFile, key: str) -> Any:
     width, height = sample.dimensions or (None, None)
+    taken = parse_timestamp((sample.embedded or {}).get("DateTimeOriginal", ""))
     return {
+        "ORIGINAL_CREATION_DATE": taken or sample.created,
         "NAME": sample.name,
         "CREATED": sample.created,
         "UPDATED": sample.updated or sample.created + timedelta(hours=1),
@@ -33,7 +36,9 @@ def expected_order(library: SampleLibrary, key: str, descending: bool) -> list[s
     return [name for _, _, name in present + missing]
 
 
-@pytest.mark.parametrize("key", ["NAME", "CREATED", "UPDATED", "WIDTH", "HEIGHT", "SIZE"])
+@pytest.mark.parametrize(
+    "key", ["NAME", "CREATED", "UPDATED", "WIDTH", "HEIGHT", "SIZE", "ORIGINAL_CREATION_DATE"]
+)
 @pytest.mark.parametrize("direction", ["ASC", "DESC"])
 def test_sort_orders_files(library: SampleLibrary, key: str, direction: str) -> None:
     query = (
