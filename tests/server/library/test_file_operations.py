@@ -147,3 +147,20 @@ def test_purge_requests(live_server: LiveServer) -> None:
     assert_error(call(live_server, "POST", "/v1/files/purge", {}), 400)
     assert_error(call(live_server, "GET", f"/v1/files/purge/{'9' * 24}"), 400)
     assert_error(call(live_server, "GET", "/v1/files/purge/not-an-id"), 400)
+
+
+def _derived_blobs(server: LiveServer, file_id: str) -> list[str]:
+    folder = server.data_dir / "blobs" / "derived" / server.imagekit_id / file_id
+    return sorted(path.name for path in folder.glob("*")) if folder.exists() else []
+
+
+def test_purge_deletes_the_files_derived_images(live_server: LiveServer) -> None:
+    file_id = new_image(live_server, "derived.png", folder="/purge-derived")["fileId"]
+    resized = _fetch(live_server, "/tr:w-2/purge-derived/derived.png")
+    assert resized.status_code == 200 and pixel(resized.content, 0, 0)[0] == 10
+    assert _derived_blobs(live_server, file_id) != []
+    url = f"{live_server.url_endpoint}/purge-derived/derived.png"
+    ok(call(live_server, "POST", "/v1/files/purge", {"url": url}), 201)
+    assert _derived_blobs(live_server, file_id) == []
+    again = _fetch(live_server, "/tr:w-2/purge-derived/derived.png")
+    assert again.status_code == 200 and pixel(again.content, 0, 0)[0] == 10
