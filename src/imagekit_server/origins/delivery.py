@@ -105,7 +105,9 @@ async def _deliver(
             return _transformation_error(parsed)
         chain = parsed
     try:
-        original = await find_original(context, route.endpoint, route.origins, target.file_path)
+        original = await find_original(
+            context, route.endpoint, route.origins, target.file_path, request.headers.get("host")
+        )
     except OriginFailure as failure:
         return _origin_error(failure)
     canonical = None

@@ -65,7 +65,9 @@ class Fetcher(Protocol):
         ``destination``. Blocking; call it in a worker thread."""
 
 
-def fetcher_for(origin: Origin, settings: Settings) -> Fetcher:
+def fetcher_for(origin: Origin, settings: Settings, request_host: str | None = None) -> Fetcher:
+    """``request_host`` is the delivery request's Host, sent on to web folders that ask for
+    it (``forwardHostHeaderToOrigin``)."""
     limits = FetchLimits(settings.origin_timeout_seconds, settings.max_upload_bytes)
     if origin.type in (S3, S3_COMPATIBLE):
         from imagekit_server.origins.s3_fetch import S3Fetcher
@@ -75,5 +77,6 @@ def fetcher_for(origin: Origin, settings: Settings) -> Fetcher:
         from imagekit_server.origins.web_fetch import WebFetcher
 
         base = origin.config.get("baseUrl") if origin.type == WEB_FOLDER else None
-        return WebFetcher(base, settings.fetch_allowlist, limits)
+        forward = origin.config.get("forwardHostHeaderToOrigin") and request_host
+        return WebFetcher(base, settings.fetch_allowlist, limits, forward or None)
     raise OriginFailure("UNIDENTIFIED", f"origin type {origin.type} cannot be fetched from")

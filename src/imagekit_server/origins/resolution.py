@@ -16,6 +16,7 @@ import contextlib
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 
 from anyio import CapacityLimiter, to_thread
@@ -87,7 +88,11 @@ def _fetches(context: ServerContext) -> _Fetches:
 
 
 async def find_original(
-    context: ServerContext, endpoint: UrlEndpoint, origins: list[Origin], path: str
+    context: ServerContext,
+    endpoint: UrlEndpoint,
+    origins: list[Origin],
+    path: str,
+    request_host: str | None = None,
 ) -> CachedOriginal | None:
     """The cached copy of ``path`` (fetched or revalidated when needed); None when no origin
     has it. Raises ``OriginFailure`` when origins failed and nothing is cached."""
@@ -114,7 +119,8 @@ async def find_original(
     fetches.inflight[key] = future
     try:
         resolution = await to_thread.run_sync(
-            _resolve, context, endpoint, origins, path, key, cached, limiter=fetches.limiter
+            partial(_resolve, context, endpoint, origins, path, key, cached, request_host),
+            limiter=fetches.limiter,
         )
         if resolution.failure is not None:
             fetches.remember_failure(key, resolution.failure)
@@ -137,6 +143,7 @@ def _resolve(
     path: str,
     key: str,
     cached: CachedOriginal | None,
+    request_host: str | None,
 ) -> _Resolution:
     """Ask the origins in order (blocking)."""
     first_failure: OriginFailure | None = None
@@ -144,7 +151,8 @@ def _resolve(
         validators = cached.validators if cached and cached.origin_id == origin.id else None
         destination = context.spool.new_path()
         try:
-            result = fetcher_for(origin, context.settings).fetch(path, destination, validators)
+            fetcher = fetcher_for(origin, context.settings, request_host)
+            result = fetcher.fetch(path, destination, validators)
             if result == NOT_MODIFIED:
                 assert cached is not None
                 cache.mark_validated(context, key)

@@ -41,10 +41,17 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
 
 
 class WebFetcher:
-    def __init__(self, base_url: str | None, allowlist: FetchAllowlist, limits: FetchLimits):
+    def __init__(
+        self,
+        base_url: str | None,
+        allowlist: FetchAllowlist,
+        limits: FetchLimits,
+        host_header: str | None = None,
+    ) -> None:
         self.base_url = base_url
         self.allowlist = allowlist
         self.limits = limits
+        self.host_header = host_header  # instead of the origin's own host name
 
     def url_of(self, path: str) -> str:
         if self.base_url is None:
@@ -88,6 +95,7 @@ class WebFetcher:
             connection = http.client.HTTPConnection(target.address, target.port, timeout=remaining)
         default_port = 443 if target.scheme == "https" else 80
         host = target.host if target.port == default_port else f"{target.host}:{target.port}"
+        host = self.host_header or host
         try:
             connection.request("GET", target.path, headers={"Host": host, **headers})
             return connection, connection.getresponse()

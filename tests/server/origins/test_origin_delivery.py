@@ -226,3 +226,38 @@ def test_originals_honour_head_range_conditional_and_canonical(
         f"{origin_server.url_endpoint}/{prefix}/tr:w-10/{relative}", timeout=TIMEOUT
     )
     assert transformed.headers["link"] == whole.headers["link"]
+
+
+def test_forward_host_header_and_wildcard_purge(
+    origin_server: LiveServer, folder: WebFolder
+) -> None:
+    from tests.server.media import solid_image
+
+    directory = f"wild/{secrets.token_hex(4)}"
+    names = [f"{directory}/a.png", f"{directory}/b.png"]
+    for name in names:
+        write_file(folder.root, name, solid_image(8, 8, (255, 0, 0)))
+    forwarding = create_origin(
+        origin_server,
+        {
+            "type": "WEB_FOLDER",
+            "name": "w",
+            "baseUrl": folder.base_url,
+            "forwardHostHeaderToOrigin": True,
+        },
+    )
+    prefix = create_endpoint(origin_server, [forwarding["id"]])["urlPrefix"]
+    for name in names:
+        response = _get(origin_server, f"{prefix}/{name}", headers={"Host": "cdn.example.org"})
+        assert response.status_code == 200
+        assert folder.log.for_path(f"/{name}")[0]["host"] == "cdn.example.org"
+    purge = api(
+        origin_server,
+        "POST",
+        "/v1/files/purge",
+        json={"url": f"{origin_server.url_endpoint}/{prefix}/{directory}/*"},
+    )
+    assert purge.status_code == 201, purge.text
+    for name in names:
+        assert _get(origin_server, f"{prefix}/{name}").status_code == 200
+        assert len(folder.log.for_path(f"/{name}")) == 2
