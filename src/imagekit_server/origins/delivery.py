@@ -50,7 +50,7 @@ async def deliver_from_origins(
     signed_part = raw_path[len(endpoint_path) + 2 :] + (f"?{raw_query}" if raw_query else "")
     if any(name in raw_query for name in SIGNATURE_PARAMS):
         signature = check_signature(account.private_key, signed_part)
-        if signature is not SignatureStatus.VALID:
+        if signature in (SignatureStatus.INVALID, SignatureStatus.EXPIRED):
             detail = f"EUNAUTHORIZED - signature {signature.value}"
             return error_response(401, detail, "Unauthorized")
     try:
@@ -86,8 +86,9 @@ def _proxy_target(raw_path: str, raw_query: str, endpoint_path: str) -> Delivery
     url = _SCHEME.sub(lambda match: f"{match.group(1).lower()}://", url, count=1)
     if not url.startswith(("http://", "https://")) or len(url) > 2048:
         raise TargetError("ENOENT - a web proxy URL must be an absolute http(s) URL")
-    rebuilt = f"/{endpoint_path}/{transformation_segment + '/' if transformation_segment else ''}x"
-    parsed = parse_target(rebuilt, raw_query, endpoint_path)
+    # parse_target still reads the chain and the query; the URL takes the file path's place.
+    head = f"/{endpoint_path}/{transformation_segment}/" if transformation_segment else ""
+    parsed = parse_target(f"{head or f'/{endpoint_path}/'}proxied", raw_query, endpoint_path)
     return DeliveryTarget(parsed.signed_part, url, parsed.transformation, parsed.query)
 
 
