@@ -78,6 +78,7 @@ def parse_expression(text: str) -> Node:
     if "\x00" in text:  # PostgreSQL text cannot hold NUL, so no value could ever match
         position = text.index("\x00")
         raise SearchQueryError(f"Syntax error at position {position}: NUL character", position)
+    _check_nesting(text)
     interactive = _PARSER.parse_interactive(text)
     previous: Token | None = None
     current: Token | None = None
@@ -93,6 +94,25 @@ def parse_expression(text: str) -> Node:
         if isinstance(error.orig_exc, SearchQueryError):
             raise error.orig_exc from None
         raise
+
+
+MAX_NESTING = 32
+_QUOTED_OR_PARENTHESIS = re.compile(r""""(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|[()]""", re.DOTALL)
+
+
+def _check_nesting(text: str) -> None:
+    """Refuse parentheses nested deeper than MAX_NESTING (outside quoted strings): the syntax
+    tree, its SQL and the SQL compiler are all walked recursively."""
+    depth = 0
+    for match in _QUOTED_OR_PARENTHESIS.finditer(text):
+        depth += {"(": 1, ")": -1}.get(match[0], 0)
+        if depth > MAX_NESTING:
+            position = match.start()
+            raise SearchQueryError(
+                f"Syntax error at position {position}: parentheses nested deeper than "
+                f"{MAX_NESTING} levels",
+                position,
+            )
 
 
 def _syntax_error(

@@ -28,6 +28,8 @@ SYNTAX_ERRORS = [
     ("", 0, "the query is empty"),
     ("   ", 0, "the query is empty"),
     ('name = "a\x00b"', 9, "NUL character"),
+    ("(" * 40 + "width > 5" + ")" * 40, 32, "parentheses nested deeper than 32 levels"),
+    ('name = ")(" AND ' + "(" * 33 + "width > 5", 48, "nested deeper"),
 ]
 
 

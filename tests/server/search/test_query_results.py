@@ -160,6 +160,7 @@ CASES: list[tuple[str, set[str]]] = [
     ('format = "jpg" AND published = false OR name = "cat.gif"', {"draft.jpg", "cat.gif"}),
     ('format = "gif" or tags in ["hero"]', {"cat.gif", "hero.avif"}),
     ('((format = "gif"))', {"cat.gif"}),
+    ("(" * 32 + 'format = "gif" OR name = "(((("' + ")" * 32, {"cat.gif"}),
     # OR-ed tag and metadata conditions (merged into one IN over a UNION)
     ('tags IN ["Cat"] OR "customMetadata.brand" = "Zenith" OR name = "odd.jpg"',
      {"cat.gif", "blue-shirt.png", "odd.jpg"}),
