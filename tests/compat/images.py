@@ -23,7 +23,11 @@ def size_of(data: bytes) -> tuple[int, int]:
 
 
 def colour_at(data: bytes, x: int, y: int) -> tuple[int, ...]:
-    values = decode(data)(x, y)
+    """RGB at a point; a greyscale image's one band stands for all three."""
+    image = decode(data)
+    values = image(x, y)
+    if image.bands < 3:
+        values = [values[0]] * 3
     return tuple(round(value) for value in values[:3])
 
 
@@ -40,3 +44,24 @@ def assert_two_colour(data: bytes, size: tuple[int, int]) -> None:
     width, height = size
     assert_colour(data, width // 4, height // 2, RED)
     assert_colour(data, width * 3 // 4, height // 2, BLUE)
+
+
+def is_grey(data: bytes, x: int, y: int) -> bool:
+    red, green, blue = colour_at(data, x, y)
+    return max(red, green, blue) - min(red, green, blue) <= 8
+
+
+def alpha_at(data: bytes, x: int, y: int) -> int:
+    image = decode(data)
+    assert image.bands == 4, f"expected an alpha band, got {image.bands} bands"
+    alpha: float = image(x, y)[3]
+    return round(alpha)
+
+
+def largest_difference(first: bytes, second: bytes) -> float:
+    """The largest per-band difference between two decoded images of one size."""
+    one, other = decode(first), decode(second)
+    assert (one.width, one.height) == (other.width, other.height)
+    bands = min(one.bands, other.bands, 3)
+    difference: float = (one[:bands].cast("float") - other[:bands].cast("float")).abs().max()
+    return difference

@@ -10,9 +10,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.compat.conftest import JPEG_SIZE, PNG_SIZE, RunScenario
+from tests.compat.conftest import GREEN, JPEG_SIZE, PNG_SIZE, RunScenario
 from tests.compat.environments import installed_version
-from tests.compat.images import assert_two_colour, fetch, size_of
+from tests.compat.images import (
+    BLUE,
+    RED,
+    alpha_at,
+    assert_colour,
+    assert_two_colour,
+    fetch,
+    is_grey,
+    largest_difference,
+    size_of,
+)
 
 
 def succeeded(result: dict[str, Any], status: int, model: str) -> Any:
@@ -172,3 +182,48 @@ def test_signed_urls_of_names_with_spaces_and_accents(run_v5: RunScenario) -> No
     fetch(uploaded["url"], expected_status=401)
     assert_two_colour(fetch(result["signed"]).content, PNG_SIZE)
     assert_two_colour(fetch(result["signed_transformed"]).content, (40, 20))
+
+
+GREEN_LAYER = (0, 255, 0)
+
+
+def test_transformation_urls_built_by_the_5x_helper(run_v5: RunScenario) -> None:
+    urls = run_v5("transformations")
+    image = {name: fetch(url) for name, url in urls.items()}
+    pixels = {name: response.content for name, response in image.items()}
+
+    assert size_of(pixels["rotate"]) == (40, 80)
+    assert_colour(pixels["rotate"], 20, 20, RED)
+    assert_colour(pixels["rotate"], 20, 60, BLUE)
+    assert_colour(pixels["flip"], 20, 20, BLUE)
+    assert_colour(pixels["flip"], 60, 20, RED)
+    assert size_of(pixels["extract"]) == (40, 40)
+    assert_colour(pixels["extract"], 20, 20, BLUE)
+    assert image["jpeg"].headers["content-type"] == "image/jpeg"
+    assert_two_colour(pixels["jpeg"], PNG_SIZE)
+    assert size_of(pixels["pad"]) == (80, 80)
+    assert_colour(pixels["pad"], 40, 5, GREEN_LAYER)
+    assert_colour(pixels["pad"], 20, 40, RED)
+    assert_colour(pixels["pad"], 60, 40, BLUE)
+    assert is_grey(pixels["grayscale"], 20, 20) and is_grey(pixels["grayscale"], 60, 20)
+    assert size_of(pixels["chain"]) == (40, 20)
+    assert_colour(pixels["chain"], 10, 10, BLUE)
+    assert_colour(pixels["chain"], 30, 10, RED)
+    assert_two_colour(pixels["raw"], (40, 20))
+    assert_two_colour(pixels["dpr"], (40, 20))
+    assert size_of(pixels["border"]) == (90, 50)
+    assert_colour(pixels["border"], 1, 1, GREEN_LAYER)
+    assert_colour(pixels["border"], 20, 25, RED)
+    assert size_of(pixels["aspect"]) == (40, 40)
+    assert_colour(pixels["blur"], 5, 20, RED)
+    assert alpha_at(pixels["rounded"], 0, 0) == 0
+    assert alpha_at(pixels["rounded"], 40, 20) == 255
+    # The builder leaves out a (0, 0) position, so layers sit in the centre.
+    for layer, colour in (("solid_layer", GREEN_LAYER), ("image_layer", GREEN)):
+        assert size_of(pixels[layer]) == PNG_SIZE
+        assert_colour(pixels[layer], 40, 20, colour)
+        assert_colour(pixels[layer], 5, 20, RED)
+        assert_colour(pixels[layer], 75, 20, BLUE)
+    # Text drawn over the image changes pixels; signing the same URL changes none.
+    assert largest_difference(pixels["text_layer"], pixels["jpeg"]) > 100
+    assert largest_difference(pixels["text_layer"], pixels["signed_text_layer"]) < 1

@@ -356,6 +356,59 @@ def scenario_unusual_names(client: ImageKit, config: Config) -> dict[str, Any]:
     }
 
 
+def scenario_transformations(client: ImageKit, config: Config) -> dict[str, Any]:
+    """URLs the 5.x builder makes for many transformation options (judged by pixels)."""
+    base = upload(client, config, "t.png")["raw"]["filePath"]
+    jpeg = Path(config["jpeg_path"]).read_bytes()
+    green = client.files.upload(file=jpeg, file_name="green.jpg", folder=config["folder"])
+    green_square = {"type": "solidColor", "color": "00FF00"}
+    square = [{"width": 20, "height": 20}]
+    at_origin = {"x": 0, "y": 0}
+    options: dict[str, list[dict[str, Any]]] = {
+        "rotate": [{"rotation": 90}],
+        "flip": [{"flip": "h"}],
+        "extract": [{"width": 40, "height": 40, "crop_mode": "extract", "x": 40, "y": 0}],
+        "jpeg": [{"format": "jpg", "quality": 80, "progressive": True}],
+        "pad": [{"width": 80, "height": 80, "crop_mode": "pad_resize", "background": "00FF00"}],
+        "grayscale": [{"grayscale": True}],
+        "chain": [{"width": 40}, {"rotation": 180}],
+        "raw": [{"raw": "w-40,h-20"}],
+        "dpr": [{"width": 20, "dpr": 2}],
+        "border": [{"border": "5_00FF00"}],
+        "aspect": [{"width": 40, "aspect_ratio": "1-1"}],
+        "blur": [{"blur": 5}],
+        "rounded": [{"radius": "max", "format": "png"}],
+        "solid_layer": [
+            {"overlay": {**green_square, "transformation": square, "position": at_origin}}
+        ],
+        "image_layer": [
+            {
+                "overlay": {
+                    "type": "image",
+                    "input": green.file_path,
+                    "transformation": square,
+                    "position": at_origin,
+                }
+            }
+        ],
+        "text_layer": [{"overlay": {"type": "text", "text": "Hi, ümlaut & slash/?"}}],
+    }
+    endpoint = config["url_endpoint"]
+    build = client.helper.build_url
+    urls = {
+        name: build(src=base, url_endpoint=endpoint, transformation=transformation)
+        for name, transformation in options.items()
+    }
+    urls["signed_text_layer"] = build(
+        src=base,
+        url_endpoint=endpoint,
+        transformation=options["text_layer"],
+        transformation_position="path",
+        signed=True,
+    )
+    return urls
+
+
 def connect(private_key: str, base_url: str) -> ImageKit:
     """The official client aimed at our server by ``base_url`` alone (no retries: a failure
     shows at once)."""
@@ -373,6 +426,7 @@ SCENARIOS: dict[str, Scenario] = {
     "errors": scenario_errors,
     "file_operations": scenario_file_operations,
     "unusual_names": scenario_unusual_names,
+    "transformations": scenario_transformations,
 }
 
 
