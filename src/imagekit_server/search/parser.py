@@ -89,14 +89,19 @@ def parse_expression(text: str) -> Node:
     except UnexpectedInput as error:
         raise _syntax_error(text, error, interactive, previous, current) from None
     try:
-        return _ToSyntaxTree().transform(tree)
+        syntax_tree = _ToSyntaxTree().transform(tree)
     except VisitError as error:
         if isinstance(error.orig_exc, SearchQueryError):
             raise error.orig_exc from None
         raise
+    _check_size(syntax_tree)
+    return syntax_tree
 
 
 MAX_NESTING = 32
+# Each condition and value becomes SQL parameters; both databases cap their number per query.
+MAX_CONDITIONS = 200
+MAX_VALUES = 1000
 _QUOTED_OR_PARENTHESIS = re.compile(r""""(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|[()]""", re.DOTALL)
 
 
@@ -111,6 +116,28 @@ def _check_nesting(text: str) -> None:
             raise SearchQueryError(
                 f"Syntax error at position {position}: parentheses nested deeper than "
                 f"{MAX_NESTING} levels",
+                position,
+            )
+
+
+def _check_size(tree: Node) -> None:
+    conditions: list[Condition] = []
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, Connective):
+            pending.extend(node.operands)
+        else:
+            conditions.append(node)
+    conditions.sort(key=lambda condition: condition.field_position)
+    values = 0
+    for count, condition in enumerate(conditions, start=1):
+        values += len(condition.values)
+        if count > MAX_CONDITIONS or values > MAX_VALUES:
+            position = condition.field_position
+            raise SearchQueryError(
+                f"Query too large at position {position}: at most {MAX_CONDITIONS} conditions "
+                f"and {MAX_VALUES} values",
                 position,
             )
 

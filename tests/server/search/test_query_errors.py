@@ -30,6 +30,8 @@ SYNTAX_ERRORS = [
     ('name = "a\x00b"', 9, "NUL character"),
     ("(" * 40 + "width > 5" + ")" * 40, 32, "parentheses nested deeper than 32 levels"),
     ('name = ")(" AND ' + "(" * 33 + "width > 5", 48, "nested deeper"),
+    (" OR ".join(["width > 5"] * 201), 2600, "Query too large at position 2600"),
+    ("tags IN [" + ", ".join(['"t"'] * 999) + '] AND tags IN ["a", "b"]', 5008, "at most"),
 ]
 
 
