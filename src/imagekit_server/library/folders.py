@@ -13,6 +13,7 @@ from imagekit_server.db.engine import write_transaction
 from imagekit_server.db.tables import files, folders
 from imagekit_server.errors import ApiError, BadRequest, NotFound
 from imagekit_server.files import blobs, records
+from imagekit_server.purge import purge_file_variants
 
 MAX_NESTED_OBJECTS = 100_000
 DELETE_CHUNK = 500  # ids per statement (SQLite limits bound parameters)
@@ -70,8 +71,8 @@ def create_folder(context: ServerContext, account_id: str, folder: str) -> None:
 
 
 def delete_folder(context: ServerContext, account_id: str, folder: str) -> None:
-    """Delete the folder, its subfolders and their files (rows in one transaction; blobs
-    after commit, guarded by removal intents)."""
+    """Delete the folder, its subfolders and their files (rows in one transaction; blobs,
+    derived images included, after commit, guarded by removal intents)."""
     with write_transaction(context.engine) as conn:
         if not folder_exists(conn, account_id, folder):
             raise NotFound("No folder found with folderPath.", reason="FOLDER_NOT_FOUND")
@@ -92,3 +93,5 @@ def delete_folder(context: ServerContext, account_id: str, folder: str) -> None:
             folders.delete().where(folders.c.account_id == account_id, folders_under(folder))
         )
     blobs.discard(context.engine, context.store, keys)
+    for file_id in file_ids:
+        purge_file_variants(context, account_id, file_id)

@@ -164,3 +164,17 @@ def test_purge_deletes_the_files_derived_images(live_server: LiveServer) -> None
     assert _derived_blobs(live_server, file_id) == []
     again = _fetch(live_server, "/tr:w-2/purge-derived/derived.png")
     assert again.status_code == 200 and pixel(again.content, 0, 0)[0] == 10
+
+
+def test_version_limit_is_kept(live_server: LiveServer) -> None:
+    full = new_image(live_server, "full.png", folder="/limit-dst")
+    for colour in range(99):
+        new_image(live_server, "full.png", folder="/limit-dst", colour=colour, overwriteFile="true")
+    assert len(_versions(live_server, full["fileId"])) == 100
+    new_image(live_server, "full.png", folder="/limit-src")
+    body = {"sourceFilePath": "/limit-src/full.png", "destinationPath": "/limit-dst"}
+    for route in ("copy", "move"):
+        error = assert_error(call(live_server, "POST", f"/v1/files/{route}", body), 400)
+        assert error["reason"] == "VERSION_LIMIT_EXCEEDED"
+    assert len(_versions(live_server, full["fileId"])) == 100
+    assert _fetch(live_server, "/limit-src/full.png").status_code == 200
