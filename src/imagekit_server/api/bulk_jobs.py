@@ -11,9 +11,13 @@ from fastapi.responses import JSONResponse
 
 from imagekit_server.accounts import Account
 from imagekit_server.api.dependencies import current_account, server_context
-from imagekit_server.api.file_operations import folder_parameter
-from imagekit_server.api.folders import folder_name
-from imagekit_server.api.json_body import json_object, optional_bool, required_string
+from imagekit_server.api.json_body import (
+    folder_name,
+    folder_parameter,
+    json_object,
+    optional_bool,
+    required_string,
+)
 from imagekit_server.errors import NotFound
 from imagekit_server.ids import is_valid_id
 from imagekit_server.jobs import queue

@@ -11,31 +11,21 @@ from fastapi.responses import JSONResponse
 
 from imagekit_server.accounts import Account
 from imagekit_server.api.dependencies import current_account, server_context
-from imagekit_server.api.json_body import json_object, optional_bool, required_string
+from imagekit_server.api.json_body import (
+    file_path_parameter,
+    folder_parameter,
+    json_object,
+    optional_bool,
+    required_string,
+)
 from imagekit_server.context import ServerContext
 from imagekit_server.errors import BadRequest
-from imagekit_server.files.naming import normalise_folder, sanitise_file_name
+from imagekit_server.files.naming import sanitise_file_name
 from imagekit_server.library import file_operations
 from imagekit_server.library.file_operations import Transfer
 from imagekit_server.purge import purge_file_path, record_request
 
 router = APIRouter(prefix="/v1/files", tags=["files"])
-
-
-def file_path_parameter(body: dict[str, Any], name: str) -> str:
-    raw = required_string(body, name)
-    path = "/" + raw.strip().strip("/")
-    if path == "/":
-        raise BadRequest(f"{name} must name a file.", reason="INVALID_PARAMETER")
-    return path
-
-
-def folder_parameter(body: dict[str, Any], name: str) -> str:
-    raw = required_string(body, name)
-    try:
-        return normalise_folder(raw, parameter=name)
-    except BadRequest as exc:
-        raise BadRequest(exc.message, reason="INVALID_FOLDER_PATH") from exc
 
 
 def _transfer(body: dict[str, Any], *, include_versions: bool) -> Transfer:

@@ -8,22 +8,17 @@ from fastapi.responses import JSONResponse
 
 from imagekit_server.accounts import Account
 from imagekit_server.api.dependencies import current_account, server_context
-from imagekit_server.api.file_operations import folder_parameter
-from imagekit_server.api.json_body import json_object, required_string
+from imagekit_server.api.json_body import (
+    folder_name,
+    folder_parameter,
+    json_object,
+    required_string,
+)
 from imagekit_server.errors import BadRequest
-from imagekit_server.files.naming import join_path, normalise_folder
+from imagekit_server.files.naming import join_path
 from imagekit_server.library import folders
 
 router = APIRouter(prefix="/v1/folder", tags=["folders"])
-
-
-def folder_name(raw: str) -> str:
-    """One folder name: no ``/``; ``.``/``..`` refused; other characters as in uploads."""
-    if "/" in raw:
-        raise BadRequest("folderName must not contain '/'.", reason="INVALID_PARAMETER")
-    if raw.strip() in (".", ".."):
-        raise BadRequest("folderName cannot be '.' or '..'.", reason="INVALID_FOLDER_PATH")
-    return normalise_folder(raw, parameter="folderName").lstrip("/")
 
 
 @router.post("", status_code=201, summary="Create a folder")

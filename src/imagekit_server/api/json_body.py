@@ -1,5 +1,6 @@
-"""Reading JSON request bodies of the management API: every malformed body or wrongly typed
-field becomes a 400 in ImageKit's error shape, never a 5xx or a FastAPI 422."""
+"""Reading JSON request bodies of the management API (ids, strings, flags, file and folder
+paths): every malformed body or wrongly typed field becomes a 400 in ImageKit's error shape,
+never a 5xx or a FastAPI 422."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from fastapi import Request
 
 from imagekit_server.errors import BadRequest
+from imagekit_server.files.naming import normalise_folder
 from imagekit_server.ids import is_valid_id
 
 INVALID_FILE_ID = "Your request contains invalid fileId parameter."
@@ -71,3 +73,28 @@ def file_id_list(body: dict[str, Any], *, max_items: int) -> list[str]:
     if not all(is_valid_id(file_id) for file_id in file_ids):
         raise BadRequest(INVALID_FILE_ID)
     return file_ids
+
+
+def file_path_parameter(body: dict[str, Any], name: str) -> str:
+    raw = required_string(body, name)
+    path = "/" + raw.strip().strip("/")
+    if path == "/":
+        raise BadRequest(f"{name} must name a file.", reason="INVALID_PARAMETER")
+    return path
+
+
+def folder_parameter(body: dict[str, Any], name: str) -> str:
+    raw = required_string(body, name)
+    try:
+        return normalise_folder(raw, parameter=name)
+    except BadRequest as exc:
+        raise BadRequest(exc.message, reason="INVALID_FOLDER_PATH") from exc
+
+
+def folder_name(raw: str) -> str:
+    """One folder name: no ``/``; ``.``/``..`` refused; other characters as in uploads."""
+    if "/" in raw:
+        raise BadRequest("folderName must not contain '/'.", reason="INVALID_PARAMETER")
+    if raw.strip() in (".", ".."):
+        raise BadRequest("folderName cannot be '.' or '..'.", reason="INVALID_FOLDER_PATH")
+    return normalise_folder(raw, parameter="folderName").lstrip("/")
