@@ -149,12 +149,21 @@ def delete(conn: sa.Connection, account_id: str, name: str) -> bool:
     return bool(result.rowcount)
 
 
+# Names every account has unless it stores its own: the media library thumbnails that the
+# `thumbnail`/`thumbnailUrl` fields of file responses point at.
+BUILT_IN_DEFINITIONS = {
+    "ik_ml_thumbnail": "w-200,h-200,c-at_max",
+    "media_library_thumbnail": "w-200,h-200,c-at_max",
+}
+
+
 def definitions(conn: sa.Connection, account_id: str, names: tuple[str, ...]) -> dict[str, str]:
-    """The stored chains of ``names`` that exist (for URL expansion)."""
+    """The chains of ``names`` that exist, stored or built in (for URL expansion)."""
     rows = conn.execute(
         sa.select(named_transformations.c.name, named_transformations.c.transformation).where(
             named_transformations.c.account_id == account_id,
             named_transformations.c.name.in_(names),
         )
     )
-    return {row.name: row.transformation for row in rows}
+    built_in = {name: BUILT_IN_DEFINITIONS[name] for name in names if name in BUILT_IN_DEFINITIONS}
+    return {**built_in, **{row.name: row.transformation for row in rows}}
