@@ -14,7 +14,17 @@ import requests
 
 from tests.compat.conftest import GREEN, JPEG_SIZE, PNG_SIZE, RunScenario, SampleImages
 from tests.compat.environments import installed_version
-from tests.compat.images import assert_colour, assert_two_colour, fetch, size_of
+from tests.compat.images import (
+    BLUE,
+    RED,
+    assert_colour,
+    assert_two_colour,
+    colour_at,
+    fetch,
+    is_grey,
+    largest_difference,
+    size_of,
+)
 from tests.fixtures.live_server import LiveServer
 
 MISSING_ID = "0123456789abcdef01234567"
@@ -52,6 +62,9 @@ def test_upload_answers_the_requested_response_fields(run_v4: RunScenario) -> No
     assert raw["isPrivateFile"] is False
     assert raw["filePath"].endswith("/b.png")
     assert raw["versionInfo"]["name"] == "Version 1"
+    # The thumbnail URL names the built-in media library thumbnail transformation.
+    width, height = size_of(fetch(raw["thumbnailUrl"]).content)
+    assert 0 < width <= PNG_SIZE[0] and 0 < height <= PNG_SIZE[1]
 
 
 def test_upload_result_object_is_filled(run_v4: RunScenario) -> None:
@@ -291,3 +304,27 @@ def test_less_common_upload_options(run_v4: RunScenario) -> None:
     assert result["no_overwrite"]["raw"]["name"] == "same.png"
     assert result["conflict"]["error"] == "BadRequestException"
     assert result["extension"]["error"] == "BadRequestException"
+
+
+def test_transformation_urls_built_by_the_4x_client(run_v4: RunScenario) -> None:
+    urls = run_v4("transformations")
+    image = {name: fetch(url) for name, url in urls.items()}
+    pixels = {name: response.content for name, response in image.items()}
+    assert is_grey(pixels["gray"], 20, 20) and is_grey(pixels["gray"], 60, 20)
+    assert size_of(pixels["rotate"]) == (40, 80)
+    assert_colour(pixels["rotate"], 20, 20, RED)
+    assert size_of(pixels["extract"]) == (40, 40)
+    assert_colour(pixels["extract"], 20, 20, BLUE)
+    assert_two_colour(pixels["sharpen"], PNG_SIZE)
+    # Contrast stretching may shift hues; the halves stay red and blue dominated.
+    left, right = colour_at(pixels["contrast"], 20, 20), colour_at(pixels["contrast"], 60, 20)
+    assert left[0] > left[2] + 100 and right[2] > right[0] + 100
+    thumbnail = size_of(pixels["named_thumbnail"])
+    assert 0 < thumbnail[0] <= PNG_SIZE[0] and 0 < thumbnail[1] <= PNG_SIZE[1]
+    assert image["png_lossless"].headers["content-type"] == "image/png"
+    assert_two_colour(pixels["png_lossless"], PNG_SIZE)
+    assert largest_difference(pixels["text_layer"], pixels["png_lossless"]) > 100
+    assert size_of(pixels["chain"]) == (40, 20)
+    assert_colour(pixels["chain"], 10, 10, BLUE)
+    # A missing original falls back to the default image, transformed.
+    assert_two_colour(pixels["default_image"], (40, 20))

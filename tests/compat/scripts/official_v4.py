@@ -407,6 +407,32 @@ def scenario_upload_options(client: ImageKit, config: Config) -> dict[str, Any]:
     }
 
 
+def scenario_transformations(client: ImageKit, config: Config) -> dict[str, Any]:
+    """URLs the 4.x builder makes for its transformation keys (judged by pixels)."""
+    uploaded = upload_bytes(client, config, "t.png", config["folder"])
+    path = uploaded["raw"]["filePath"]
+    options: dict[str, list[dict[str, Any]]] = {
+        "gray": [{"effect_gray": "-"}],
+        "rotate": [{"rotation": 90}],
+        "extract": [{"width": 40, "height": 40, "crop_mode": "extract", "x": 40, "y": 0}],
+        "sharpen": [{"effect_sharpen": "-"}],
+        "contrast": [{"effect_contrast": "-"}],
+        "named_thumbnail": [{"named": "ik_ml_thumbnail"}],
+        "png_lossless": [{"format": "png", "lossless": True, "metadata": True}],
+        "text_layer": [{"raw": "l-text,i-Hello,fs-20,co-00FF00,l-end"}],
+        "chain": [{"height": 20}, {"rotation": 180, "background": "00FF00"}],
+    }
+    urls = {
+        name: client.url({"path": path, "transformation": transformation})
+        for name, transformation in options.items()
+    }
+    missing = path.rsplit("/", 1)[0] + "/missing.png"
+    urls["default_image"] = client.url(
+        {"path": missing, "transformation": [{"default_image": path.lstrip("/"), "width": 40}]}
+    )
+    return urls
+
+
 SCENARIOS: dict[str, Scenario] = {
     "upload": scenario_upload,
     "list": scenario_list,
@@ -424,6 +450,7 @@ SCENARIOS: dict[str, Scenario] = {
     "errors": scenario_errors,
     "unusual_names": scenario_unusual_names,
     "upload_options": scenario_upload_options,
+    "transformations": scenario_transformations,
 }
 
 
