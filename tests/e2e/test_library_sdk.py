@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import requests
@@ -55,7 +56,7 @@ def _folder() -> str:
     return f"/lib-{secrets.token_hex(4)}"
 
 
-def _upload(client: ImageKit, folder: str, name: str, colour: int = 50, **options: object) -> str:
+def _upload(client: ImageKit, folder: str, name: str, colour: int = 50, **options: Any) -> str:
     result = client.upload_file(
         file=solid_image(6, 4, (colour, colour, colour)),
         file_name=name,

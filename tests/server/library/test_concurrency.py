@@ -36,9 +36,15 @@ def test_parallel_updates_lose_nothing(live_server_factory: StartServer, databas
         data = solid_image(4, 3, (index, index, index))
         # keep the attributes the other threads are setting (an overwrite clears them
         # by default, api.md §4.1.6)
-        keep = {"overwriteTags": "false", "overwriteCustomMetadata": "false"}
-        fields = {"useUniqueFileName": "false", "overwriteFile": "true", **keep}
-        response = upload(server, data, "contended.png", **fields)
+        response = upload(
+            server,
+            data,
+            "contended.png",
+            useUniqueFileName="false",
+            overwriteFile="true",
+            overwriteTags="false",
+            overwriteCustomMetadata="false",
+        )
         return response.status_code
 
     with ThreadPoolExecutor(max_workers=THREADS * 2) as pool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import requests
 
@@ -106,7 +108,7 @@ def test_bad_tag_bodies_are_400(live_server: LiveServer, body: object) -> None:
     assert_error(call(live_server, "POST", "/v1/files/addTags", body), 400)
 
 
-def _overwrite(server: LiveServer, name: str, colour: int, **fields: str) -> dict[str, object]:
+def _overwrite(server: LiveServer, name: str, colour: int, **fields: str) -> dict[str, Any]:
     return new_image(server, name, colour=colour, overwriteFile="true", **fields)
 
 

@@ -23,7 +23,7 @@ def _versions(server: LiveServer, file_id: str) -> list[str]:
 def test_copy_file_with_and_without_versions(live_server: LiveServer) -> None:
     source = new_image(live_server, "c.png", folder="/copy-src", colour=20, tags="t")
     new_image(live_server, "c.png", folder="/copy-src", colour=40, overwriteFile="true")
-    body = {"sourceFilePath": "/copy-src/c.png", "destinationPath": "/copy-dst/"}
+    body: dict[str, object] = {"sourceFilePath": "/copy-src/c.png", "destinationPath": "/copy-dst/"}
     assert call(live_server, "POST", "/v1/files/copy", body).status_code == 204
     plain = ok(call(live_server, "GET", "/v1/files", path="/copy-dst"))
     assert [item["name"] for item in plain] == ["c.png"]
@@ -110,7 +110,7 @@ def test_same_folder_is_refused(live_server: LiveServer) -> None:
 def test_rename_file(live_server: LiveServer) -> None:
     renamed = new_image(live_server, "old name.png", folder="/ren", colour=90)
     new_image(live_server, "taken.png", folder="/ren")
-    body = {"filePath": "/ren/old_name.png", "newFileName": "new.png"}
+    body: dict[str, object] = {"filePath": "/ren/old_name.png", "newFileName": "new.png"}
     assert ok(call(live_server, "PUT", "/v1/files/rename", body)) == {}
     assert details(live_server, renamed["fileId"])["filePath"] == "/ren/new.png"
     assert _fetch(live_server, "/ren/old_name.png").status_code == 404

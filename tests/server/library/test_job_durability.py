@@ -22,8 +22,8 @@ def _paths_under(server: LiveServer, folder: str) -> list[str]:
     """Every file directly in ``folder`` (the scale tests keep their files flat)."""
     paths: list[str] = []
     while True:
-        params = {"path": folder, "limit": "1000", "skip": str(len(paths))}
-        page = ok(call(server, "GET", "/v1/files", **params))
+        skip = str(len(paths))
+        page = ok(call(server, "GET", "/v1/files", path=folder, limit="1000", skip=skip))
         paths += [item["filePath"] for item in page]
         if len(page) < 1000:
             return paths
