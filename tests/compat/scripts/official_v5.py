@@ -409,6 +409,31 @@ def scenario_transformations(client: ImageKit, config: Config) -> dict[str, Any]
     return urls
 
 
+def scenario_named_transformations(client: ImageKit, config: Config) -> dict[str, Any]:
+    path = upload(client, config, "n.png")["raw"]["filePath"]
+    named = client.named_transformations.with_raw_response
+    name = config["field_name"]
+    created = outcome(lambda: named.create(name=name, transformation="w-40,h-20"))
+    if "error" in created:
+        return {"created": created}
+    named_id = created["raw"]["id"]
+    endpoint = config["url_endpoint"]
+    return {
+        "created": created,
+        "listed": outcome(lambda: named.list()),
+        "got": outcome(lambda: named.get(named_id)),
+        "url": client.helper.build_url(
+            src=path, url_endpoint=endpoint, transformation=[{"named": name}]
+        ),
+        "updated": outcome(lambda: named.update(named_id, transformation="w-20,h-10")),
+        "disabled": outcome(lambda: named.update(named_id, enabled=False)),
+        "disabled_url": client.helper.build_url(
+            src=path, url_endpoint=endpoint, transformation=[{"named": name}, {"rotation": 90}]
+        ),
+        "deleted": outcome(lambda: named.delete(named_id)),
+    }
+
+
 def connect(private_key: str, base_url: str) -> ImageKit:
     """The official client aimed at our server by ``base_url`` alone (no retries: a failure
     shows at once)."""
@@ -427,6 +452,7 @@ SCENARIOS: dict[str, Scenario] = {
     "file_operations": scenario_file_operations,
     "unusual_names": scenario_unusual_names,
     "transformations": scenario_transformations,
+    "named_transformations": scenario_named_transformations,
 }
 
 
