@@ -32,8 +32,8 @@ def rows(library: SampleLibrary, name: str) -> tuple[set[tuple[str, str]], set[t
     return tags, searched
 
 
-def test_rows_are_typed_by_value_and_field(library: SampleLibrary) -> None:
-    tags, values = rows(library, "red-dress.jpg")
+def test_rows_are_typed_by_value_and_field(fresh_library: SampleLibrary) -> None:
+    tags, values = rows(fresh_library, "red-dress.jpg")
     assert tags == {("user", "summer"), ("user", "sale"), ("ai", "Dress"), ("ai", "Red")}
     assert ("custom", "stock", None, 15.0, None, None) in values
     assert ("custom", "featured", None, None, True, None) in values
@@ -46,12 +46,12 @@ def test_rows_are_typed_by_value_and_field(library: SampleLibrary) -> None:
     assert ("embedded", "Keywords", "red", None, None, None) in values
 
 
-def test_reindex_replaces_previous_rows(library: SampleLibrary) -> None:
-    identifier = library.file_ids["red-dress.jpg"]
-    with library.engine.begin() as conn:
+def test_reindex_replaces_previous_rows(fresh_library: SampleLibrary) -> None:
+    identifier = fresh_library.file_ids["red-dress.jpg"]
+    with fresh_library.engine.begin() as conn:
         reindex_file(
             conn,
-            account_id=library.account_id,
+            account_id=fresh_library.account_id,
             file_id=identifier,
             tags=["winter", "winter"],
             ai_tags=[{"name": "Coat", "confidence": 80, "source": "test"}, {"bad": 1}],
@@ -63,7 +63,7 @@ def test_reindex_replaces_previous_rows(library: SampleLibrary) -> None:
             embedded_metadata=None,
             field_types=FIELD_TYPES,
         )  # fmt: skip
-    tags, values = rows(library, "red-dress.jpg")
+    tags, values = rows(fresh_library, "red-dress.jpg")
     assert tags == {("user", "winter"), ("ai", "Coat")}
     assert {(namespace, key) for namespace, key, *_ in values} == {
         ("custom", "brand"),
@@ -71,23 +71,23 @@ def test_reindex_replaces_previous_rows(library: SampleLibrary) -> None:
     }
     plan = compile_search(
         'tags IN ["summer"] OR "customMetadata.launch" = "2026-02-01T09:00:00Z"',
-        account_id=library.account_id,
+        account_id=fresh_library.account_id,
         field_types=FIELD_TYPES,
         now=NOW,
     )
-    assert library.names(plan) == {"blue-shirt.png", "red-dress.jpg"}
+    assert fresh_library.names(plan) == {"blue-shirt.png", "red-dress.jpg"}
 
 
-def test_reindex_with_nothing_clears_the_rows(library: SampleLibrary) -> None:
-    with library.engine.begin() as conn:
+def test_reindex_with_nothing_clears_the_rows(fresh_library: SampleLibrary) -> None:
+    with fresh_library.engine.begin() as conn:
         reindex_file(
             conn,
-            account_id=library.account_id,
-            file_id=library.file_ids["cat.gif"],
+            account_id=fresh_library.account_id,
+            file_id=fresh_library.file_ids["cat.gif"],
             tags=None,
             ai_tags=None,
             custom_metadata={},
             embedded_metadata=None,
             field_types=FIELD_TYPES,
         )
-    assert rows(library, "cat.gif") == (set(), set())
+    assert rows(fresh_library, "cat.gif") == (set(), set())

@@ -26,10 +26,10 @@ UNICODE_FILES = [
 
 
 @pytest.fixture
-def unicode_library(library: SampleLibrary) -> SampleLibrary:
+def unicode_library(fresh_library: SampleLibrary) -> SampleLibrary:
     for index, sample in enumerate(UNICODE_FILES, start=100):
-        add_file(library, index, sample)
-    return library
+        add_file(fresh_library, index, sample)
+    return fresh_library
 
 
 @pytest.mark.parametrize(
