@@ -56,6 +56,12 @@ BARE: /[^\s()\[\],'"]+/
 
 _PARSER = Lark(GRAMMAR, parser="lalr", lexer="contextual", propagate_positions=False)
 
+MAX_NESTING = 32
+# Each condition and value becomes SQL parameters; both databases cap their number per query.
+MAX_CONDITIONS = 200
+MAX_VALUES = 1000
+_QUOTED_OR_PARENTHESIS = re.compile(r""""(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|[()]""", re.DOTALL)
+
 # How the parser's acceptable next terminals are described in a syntax error message: the
 # first entry whose marker terminal is acceptable wins.
 _EXPECTATIONS = (
@@ -96,13 +102,6 @@ def parse_expression(text: str) -> Node:
         raise
     _check_size(syntax_tree)
     return syntax_tree
-
-
-MAX_NESTING = 32
-# Each condition and value becomes SQL parameters; both databases cap their number per query.
-MAX_CONDITIONS = 200
-MAX_VALUES = 1000
-_QUOTED_OR_PARENTHESIS = re.compile(r""""(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|[()]""", re.DOTALL)
 
 
 def _check_nesting(text: str) -> None:
