@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pyvips
+
 from tests.fixtures.live_server import LiveServer
+from tests.server.inspection.exif_blocks import camera_exif, with_blob, write_jpeg
 from tests.server.library.calls import call, new_image, ok
 from tests.server.media import solid_image
 from tests.server.uploads import assert_error, uploaded
@@ -58,3 +63,26 @@ def test_search_query_lists_matches(live_server: LiveServer) -> None:
     assert added["successfullyUpdatedFileIds"] == [wanted["fileId"]]
     tagged = ok(call(live_server, "GET", "/v1/files", searchQuery='tags IN ["x1"]'))
     assert [item["fileId"] for item in tagged] == [wanted["fileId"]]
+
+
+def test_embedded_metadata_and_exif_of_a_camera_jpeg(
+    live_server: LiveServer, tmp_path: Path
+) -> None:
+    image = pyvips.Image.black(16, 12).new_from_image([90, 90, 90]).cast("uchar")
+    thumbnail = solid_image(4, 3, (1, 2, 3), fmt=".jpg")
+    path = write_jpeg(with_blob(image, "exif-data", camera_exif(thumbnail)), tmp_path / "c.jpg")
+    body = uploaded(
+        live_server,
+        path.read_bytes(),
+        "camera.jpg",
+        folder="/camera",
+        useUniqueFileName="false",
+        responseFields="embeddedMetadata,metadata",
+    )
+    assert body["embeddedMetadata"]["Make"] == "Canon"
+    assert body["metadata"]["exif"]["image"]["Model"] == "Canon EOS 40D"
+    found = ok(call(live_server, "GET", f"/v1/files/{body['fileId']}/metadata"))
+    assert found["exif"]["image"]["Make"] == "Canon"
+    assert found["exif"]["exif"]["ISO"] == 100
+    details = ok(call(live_server, "GET", f"/v1/files/{body['fileId']}/details"))
+    assert details["embeddedMetadata"]["Model"] == "Canon EOS 40D"
