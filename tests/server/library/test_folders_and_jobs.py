@@ -164,3 +164,17 @@ def test_folder_job_errors(
 def test_unknown_jobs(live_server: LiveServer) -> None:
     assert_error(call(live_server, "GET", f"/v1/bulkJobs/{'4' * 24}"), 404)
     assert_error(call(live_server, "GET", "/v1/bulkJobs/none"), 404)
+
+
+def test_folder_copy_onto_same_named_files_appends_versions(live_server: LiveServer) -> None:
+    new_image(live_server, "same.png", folder="/append/src", colour=11)
+    existing = new_image(live_server, "same.png", folder="/append/dst/src", colour=22)
+    body = {"sourceFolderPath": "/append/src", "destinationPath": "/append/dst"}
+    job = ok(call(live_server, "POST", "/v1/bulkJobs/copyFolder", body))
+    assert wait_for_job(live_server, job["jobId"])["status"] == "Completed"
+    versions = ok(call(live_server, "GET", f"/v1/files/{existing['fileId']}/versions"))
+    assert [item["versionInfo"]["name"] for item in versions] == ["Version 1", "Version 2"]
+    assert _file_paths(live_server, "/append/") == [
+        "/append/dst/src/same.png",
+        "/append/src/same.png",
+    ]
