@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.compat.environments import SDK_V4, SDK_V5, ensure_environment, run_scenario
-from tests.fixtures.live_server import LiveServer
+from tests.fixtures.live_server import LiveServer, fresh_postgres_database
 from tests.server.media import solid_image, two_colour_png
 
 SCRIPTS = Path(__file__).parent / "scripts"
@@ -51,14 +52,26 @@ def sample_images(tmp_path_factory: pytest.TempPathFactory) -> SampleImages:
 
 
 @pytest.fixture(scope="module")
-def compat_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The real server; uploads from URL may fetch from 127.0.0.0/8 (the server itself)."""
-    server = LiveServer(
-        tmp_path_factory.mktemp("compat-data"), {"IMAGEKIT_FETCH_ALLOWLIST": "127.0.0.0/8"}
-    )
+def compat_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """The real server; uploads from URL may fetch from 127.0.0.0/8 (the server itself).
+
+    SQLite and local disk by default; ``IMAGEKIT_COMPAT_BACKEND=postgres-s3`` runs the suite on
+    a fresh PostgreSQL database and an S3 bucket (moto) instead.
+    """
+    env = {"IMAGEKIT_FETCH_ALLOWLIST": "127.0.0.0/8"}
+    drop: Callable[[], None] | None = None
+    if os.environ.get("IMAGEKIT_COMPAT_BACKEND", "sqlite-local") == "postgres-s3":
+        env["DATABASE_URL"], drop = fresh_postgres_database()
+        env.update(request.getfixturevalue("s3_env"))
+        env["IMAGEKIT_STORAGE"] = request.getfixturevalue("s3_new_bucket_url")()
+    server = LiveServer(tmp_path_factory.mktemp("compat-data"), env)
     server.start()
     yield server
     server.stop()
+    if drop is not None:
+        drop()
 
 
 def scenario_config(server: LiveServer, images: SampleImages, scenario: str) -> dict[str, Any]:
