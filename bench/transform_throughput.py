@@ -4,6 +4,7 @@ the nginx front configuration (deploy/nginx/imagekit.conf) next to nginx serving
 
     .venv/bin/python bench/transform_throughput.py                  # 10 s per measurement
     .venv/bin/python bench/transform_throughput.py --seconds 5 --skip-thumbor
+    .venv/bin/python bench/transform_throughput.py --rounds 3 --seconds 8   # best of 3
 
 Work: `w-400,q-80` JPEG output from a 20 MP and a 2.3 MP JPEG (bench/transform/photos.py
 fetches them from Debian packages into bench/.data/ on first use). Uncached runs disable the
@@ -167,27 +168,49 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def one_round(workdir: Path, images: dict[str, Path], args: argparse.Namespace) -> list[Row]:
+    rows: list[Row] = []
+    for label, path in images.items():
+        rate = pyvips_limit(path, args.seconds)
+        rows.append(Row(f"pyvips in-process ({CORES} proc)", label, None, rate))
+    rows += uncached_imagekit(workdir, images, args.seconds, workers=1, threads=CORES)
+    rows += uncached_imagekit(workdir, images, args.seconds, workers=CORES, threads=1)
+    if not args.skip_thumbor:
+        rows += thumbor(workdir, images, args.seconds, processes=1, threads=CORES)
+        rows += thumbor(workdir, images, args.seconds, processes=CORES, threads=1)
+    if not args.skip_hits:
+        rows += cache_hits(workdir, images, args.seconds)
+    return rows
+
+
+def best_of(rounds: list[list[Row]]) -> list[Row]:
+    """Per cell: the best rate with its p99, and the highest memory peak of any round."""
+    best: dict[tuple[str, str, int | None], Row] = {}
+    for row in (row for rows in rounds for row in rows):
+        key = (row.system, row.image, row.connections)
+        kept = best.get(key)
+        peaks = [p for p in (row.peak_mb, kept.peak_mb if kept else None) if p is not None]
+        if kept is None or row.rate > kept.rate:
+            kept = Row(**vars(row))
+        kept.peak_mb = max(peaks) if peaks else None
+        best[key] = kept
+    return list(best.values())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="per measurement")
+    parser.add_argument("--rounds", type=int, default=1, help="repeat everything; keep the best")
     parser.add_argument("--skip-thumbor", action="store_true")
     parser.add_argument("--skip-hits", action="store_true")
     args = parser.parse_args()
     images = photos()
-    rows: list[Row] = []
+    rounds: list[list[Row]] = []
     with tempfile.TemporaryDirectory(prefix="ik-bench-") as temp:
         workdir = Path(temp)
-        for label, path in images.items():
-            rate = pyvips_limit(path, args.seconds)
-            rows.append(Row(f"pyvips in-process ({CORES} proc)", label, None, rate))
-        rows += uncached_imagekit(workdir, images, args.seconds, workers=1, threads=CORES)
-        rows += uncached_imagekit(workdir, images, args.seconds, workers=CORES, threads=1)
-        if not args.skip_thumbor:
-            rows += thumbor(workdir, images, args.seconds, processes=1, threads=CORES)
-            rows += thumbor(workdir, images, args.seconds, processes=CORES, threads=1)
-        if not args.skip_hits:
-            rows += cache_hits(workdir, images, args.seconds)
-    print(table(rows))
+        for _ in range(args.rounds):
+            rounds.append(one_round(workdir, images, args))
+    print(table(best_of(rounds)))
     return 0
 
 

@@ -16,18 +16,22 @@ class Chain:
     negotiated: bool  # the output format depends on Accept
     uses_client_hints: bool
     named_only: bool  # only `n-` references: private files may be read unsigned
+    # `fo-custom` reads the file's stored focus area, which can change without a new version.
+    uses_custom_focus: bool
 
     @classmethod
     def of(cls, plan: Plan) -> Chain:
+        key = plan.cache_key()
         return cls(
             plan=plan,
-            key=plan.cache_key(),
+            key=key,
             negotiated=not plan.original and is_negotiated(plan.output.format),
             uses_client_hints=plan.uses_client_hints,
             named_only=bool(plan.named)
             and not plan.steps
             and not plan.original
             and not plan.default_image,
+            uses_custom_focus="fo-custom" in key,
         )
 
 

@@ -152,7 +152,10 @@ async def deliver_transformed(
         except TransformationError as error:
             return _chain_error(error)
     variant = choose_variant(chain, request)
-    memory_key = (row.etag, chain.key, variant.name)
+    variant_name = variant.name
+    if chain.uses_custom_focus:
+        variant_name += f"|focus={row.custom_focus}"
+    memory_key = (row.etag, chain.key, variant_name)
     caches = delivery_caches(context)
     cached = caches.rendered.get(memory_key)
     created_at: float | None = None

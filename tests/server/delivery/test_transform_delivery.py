@@ -218,3 +218,22 @@ def test_attachment_headers_on_transformed_output(
     assert renamed.status_code == 200
     assert renamed.headers["content-disposition"].startswith('attachment; filename="a??b_.jpg"')
     assert decode(renamed.content).width == 50
+
+
+def test_custom_focus_edits_reach_fo_custom_variants(live_server: LiveServer) -> None:
+    body = uploaded(live_server, two_colour_png(200, 100), f"{secrets.token_hex(4)}-focus.png")
+    url = _path_url(live_server, "w-50,h-100,cm-extract,fo-custom,f-png", body["filePath"])
+
+    def set_focus(area: str) -> None:
+        response = requests.patch(
+            f"{live_server.base_url}/v1/files/{body['fileId']}/details",
+            json={"customCoordinates": area},
+            auth=live_server.auth,
+            timeout=TIMEOUT,
+        )
+        assert response.status_code == 200, response.text
+
+    set_focus("0,0,50,100")
+    assert _is_red(pixel(_get(url).content, 25, 50))
+    set_focus("150,0,50,100")
+    assert _is_blue(pixel(_get(url).content, 25, 50)), "a new focus area must not hit the cache"
