@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from imagekit_server.delivery.hot_cache import BoundedMemo
 from imagekit_server.imaging import Plan, TransformationError, is_negotiated, parse_transformation
+from imagekit_server.imaging.plan import Step
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,7 @@ class Chain:
     key: str  # Plan.cache_key(): the normalised text
     negotiated: bool  # the output format depends on Accept
     uses_client_hints: bool
+    uses_width_auto: bool  # the response then carries `Content-DPR`
     named_only: bool  # only `n-` references: private files may be read unsigned
     # `fo-custom` reads the file's stored focus area, which can change without a new version.
     uses_custom_focus: bool
@@ -27,6 +29,7 @@ class Chain:
             key=key,
             negotiated=not plan.original and is_negotiated(plan.output.format),
             uses_client_hints=plan.uses_client_hints,
+            uses_width_auto=any(isinstance(n, Step) and n.width_auto for n in plan.steps),
             named_only=bool(plan.named)
             and not plan.steps
             and not plan.original

@@ -43,6 +43,7 @@ class RenderedVariant:
     data: bytes
     content_type: str
     etag: str
+    width: int | None = None  # for `Content-DPR` with `w-auto`
     created_at: float = field(default_factory=time.time)
 
 

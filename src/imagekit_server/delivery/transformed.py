@@ -115,6 +115,16 @@ def _number(text: str | None) -> float | None:
     return value if value is not None and 0 < value < 100_000 else None
 
 
+def content_dpr_header(
+    hints: ClientHints | None, delivered_width: int | None
+) -> list[tuple[bytes, bytes]]:
+    """`Content-DPR` = delivered width / (Sec-CH-Width / DPR) (delivery.md §6)."""
+    if hints is None or not hints.width or not delivered_width:
+        return []
+    layout_width = hints.width / (hints.dpr or 1.0)
+    return [(b"content-dpr", f"{delivered_width / layout_width:.2f}".encode())]
+
+
 def _chain_error(error: TransformationError) -> ASGIApp:
     status = error.status if 400 <= error.status < 600 else 500
     body = {401: "Unauthorized", 404: "Not Found"}.get(status, "Bad Request")
@@ -168,7 +178,9 @@ async def deliver_transformed(
         caches.rendered.put(memory_key, cached)
     else:
         created_at = cached.created_at
-    extra = attachment_header(target.query, row.name)
+    extra = [header for header in (attachment_header(target.query, row.name),) if header]
+    if chain.uses_width_auto:
+        extra += content_dpr_header(variant.hints, cached.width)
     return variant_response(
         request.headers,
         method=request.method,
@@ -179,7 +191,7 @@ async def deliver_transformed(
         last_modified=row.last_modified,
         vary=variant.vary,
         created_at=created_at,
-        extra=(extra,) if extra else (),
+        extra=tuple(extra),
     )
 
 
@@ -233,7 +245,7 @@ async def _produce(
     if use_store:
         await to_thread.run_sync(save_derived, store, key, rendered.content_type, rendered.data)
     etag = response_etag(name, rendered.content_type)
-    return RenderedVariant(row.file_id, rendered.data, rendered.content_type, etag)
+    return RenderedVariant(row.file_id, rendered.data, rendered.content_type, etag, rendered.width)
 
 
 def _read_and_render(

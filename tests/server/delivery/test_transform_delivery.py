@@ -237,3 +237,17 @@ def test_custom_focus_edits_reach_fo_custom_variants(live_server: LiveServer) ->
     assert _is_red(pixel(_get(url).content, 25, 50))
     set_focus("150,0,50,100")
     assert _is_blue(pixel(_get(url).content, 25, 50)), "a new focus area must not hit the cache"
+
+
+def test_client_hints_width_auto(live_server: LiveServer, stored: dict[str, Any]) -> None:
+    url = _path_url(live_server, "w-auto,f-png", stored["filePath"])
+    hinted = _get(url, **{"Sec-CH-Width": "212", "Sec-CH-DPR": "2"})
+    assert hinted.status_code == 200, hinted.headers.get("ik-error")
+    assert decode(hinted.content).width == 300  # 212 rounded up to the next 100
+    assert hinted.headers["content-dpr"] == "2.83"
+    assert "Sec-CH-Width" in hinted.headers["vary"]
+    plain = _get(url)
+    assert decode(plain.content).width == 400 and "content-dpr" not in plain.headers
+    doubled = _get(_path_url(live_server, "w-100,dpr-auto,f-png", stored["filePath"]),
+                   **{"Sec-CH-DPR": "2"})  # fmt: skip
+    assert decode(doubled.content).width == 200
