@@ -45,6 +45,8 @@ class ChainContext:
     parent: tuple[int, int] | None = None  # size of the image a layer is drawn on
     image_variables: bool = True  # False in text and solid layers: only bw/bh/bar exist
     focus_point: FocusPoint | None = None  # `fo-custom`, valid while the image is the original
+    # Images given a deadline watch, kept alive until the render ends (see `watch`).
+    watched: list[Any] = field(default_factory=list)
 
     def variables(self, width: int, height: int) -> dict[str, float]:
         """Expression variables for a step whose input is ``width`` x ``height``."""
@@ -55,6 +57,17 @@ class ChainContext:
             parent_width, parent_height = self.parent
             values.update(bw=parent_width, bh=parent_height, bar=parent_width / parent_height)
         return values
+
+    def watch(self, image: Any) -> Any:
+        """``watch_deadline`` for this render, keeping ``image``'s wrapper alive until the end.
+
+        The wrapper owns the handle of the signal callback. libvips may hand the same VipsImage
+        back through a new wrapper (``copy_memory`` of an image already in memory); if the first
+        wrapper were collected, the next eval signal would reach a freed handle and abort the
+        whole process.
+        """
+        self.watched.append(image)
+        return watch_deadline(image, self.deadline)
 
     def check_deadline(self) -> None:
         if time.monotonic() >= self.deadline:
@@ -129,7 +142,7 @@ def _load(step: Step, context: ChainContext) -> tuple[Any, list[Operation] | Non
             # Shrink-on-load reads the source sequentially; anything beyond a plain
             # resize/crop may read out of order, so it gets the (small) result in memory.
             if not context.single_pass:
-                image = watch_deadline(image, context.deadline).copy_memory()
+                image = context.watch(image).copy_memory()
             return image, operations[1:]
     return load_full(context.source, step.page, step.density, context.info.format), None
 

@@ -11,7 +11,6 @@ from typing import Any
 import pyvips
 
 from imagekit_server.imaging.animation import join_frames, load_frames, transform_frames
-from imagekit_server.imaging.deadline import watch_deadline
 from imagekit_server.imaging.encode import OutputDefaults, encode, has_real_alpha
 from imagekit_server.imaging.errors import (
     TransformationError,
@@ -134,7 +133,7 @@ def _render(
     negotiated = is_negotiated(context.output.format)
     alpha = False
     if image.hasalpha():
-        image = watch_deadline(image, context.deadline).copy_memory()
+        image = context.watch(image).copy_memory()
         alpha = has_real_alpha(image)
     format_name = negotiate_format(
         accept,
@@ -161,12 +160,10 @@ def _smallest_encoding(
 ) -> tuple[str, bytes]:
     """Encode in each candidate format (the first is preferred on ties); keep the smallest."""
     if len(candidates) > 1:
-        image = watch_deadline(image, context.deadline).copy_memory()
+        image = context.watch(image).copy_memory()
     best: tuple[str, bytes] | None = None
     for format_name in candidates:
-        data = encode(
-            watch_deadline(image, context.deadline), format_name, context.output, defaults
-        )
+        data = encode(context.watch(image), format_name, context.output, defaults)
         if best is None or len(data) < len(best[1]):
             best = (format_name, data)
     assert best is not None

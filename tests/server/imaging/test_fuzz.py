@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 import pyvips
 from hypothesis import HealthCheck, given, settings
@@ -114,3 +116,15 @@ def test_render_raises_only_transformation_errors(source: bytes, text: str) -> N
         assert error.status in {400, 404}, str(error)  # a 500 would be a bug worth seeing
         return
     assert rendered.data and rendered.width >= 1 and rendered.height >= 1
+
+
+@pytest.mark.parametrize("text", ["w-8:w-8:", "w-8:w-8,h-3:bg-red", "w-6:e-grayscale:w-4"])
+def test_chained_memory_images_survive_collection(text: str) -> None:
+    """Found by the fuzz above: chained steps hand the same in-memory VipsImage back through
+    a new wrapper; a collected first wrapper must not take the deadline watch's handle with it
+    (the process aborted in libvips' eval signal)."""
+    for source in SOURCES:
+        for _ in range(20):
+            rendered = render(source, parse_transformation(text), accept=None, limits=FUZZ_LIMITS)
+            gc.collect()
+            assert rendered.width >= 1
