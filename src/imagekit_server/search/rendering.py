@@ -161,7 +161,7 @@ def _version_folder_clause(operator: str, paths: tuple[str, ...]) -> Clause:
 
     def directly_in(path: str) -> ColumnElement[bool]:
         prefix = path.rstrip("/") + "/"
-        deeper = file_path.like(escape_like(prefix) + "%/%")
+        deeper = file_path.like(escape_like(prefix) + "%/%", escape="\\")
         return sa.and_(starts_with(file_path, prefix), sa.not_(deeper))
 
     if operator == ":":

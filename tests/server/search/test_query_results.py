@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
+from imagekit_server.db import tables
 from imagekit_server.search import compile_search
 from tests.server.search.sample_library import (
     ALL_FILE_NAMES,
@@ -220,3 +222,31 @@ def test_other_accounts_files_are_never_selected(library: SampleLibrary) -> None
         now=NOW,
     )
     assert library.names(plan) == set()
+
+
+def test_version_paths_treat_like_wildcards_literally(fresh_library: SampleLibrary) -> None:
+    """An old version of odd.jpg, stored one folder below /prod_cts ("_" is a LIKE wildcard)."""
+    odd = fresh_library.file_ids["odd.jpg"]
+    with fresh_library.engine.begin() as conn:
+        conn.execute(
+            sa.insert(tables.file_versions).values(
+                id=odd[:-4] + "beef", file_id=odd, account_id=fresh_library.account_id, number=5,
+                name="odd.jpg", file_path="/prod_cts/deeper/odd.jpg", blob_key="old-odd",
+                file_type="image", format="jpg", mime="image/jpeg", size=10, width=1, height=1,
+                has_alpha=False, etag="old", attributes={}, created_at=NOW, updated_at=NOW,
+            )
+        )  # fmt: skip
+    expectations = {
+        'type = "file-version" AND path = "/prod_cts"': set(),
+        'type = "file-version" AND path = "/prod_cts/deeper"': {"version:odd.jpg#5"},
+        'type = "file-version" AND path : "/prod_cts"': {"version:odd.jpg#5"},
+        'type = "file-version" AND path NOT = "/prod_cts"': {
+            "version:odd.jpg#5",
+            "version:red-dress.jpg#1",
+        },
+    }
+    for query, expected in expectations.items():
+        plan = compile_search(
+            query, account_id=fresh_library.account_id, field_types=FIELD_TYPES, now=NOW
+        )
+        assert fresh_library.names(plan) == expected, query
