@@ -79,7 +79,9 @@ def verify_pixels(
         pyvips.Image.svgload_buffer(path.read_bytes(), scale=scale).avg()
         return
     if image_format is JPEG:
-        options["shrink"] = 8
+        # The largest libjpeg scale that leaves at least one pixel (a 10x5 JPEG cannot shrink 8x).
+        smallest_side = min(header.width, header.height)
+        options["shrink"] = next(s for s in (8, 4, 2, 1) if s <= max(smallest_side, 1))
     elif image_format is WEBP:
         options["scale"] = min(1.0, _VERIFY_SIZE / max(header.width, header.height, 1))
     if image_format.loader in _ANIMATION_LOADERS:

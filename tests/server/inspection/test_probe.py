@@ -162,6 +162,16 @@ def test_text_resembling_a_libvips_matrix_is_not_an_image(tmp_path: Path) -> Non
     assert probe_file(path, "matrix.mat", max_pixels=LIMIT).file_type == "non-image"
 
 
+@pytest.mark.parametrize(("width", "height"), [(1, 1), (10, 5), (7, 3), (9, 300)])
+def test_tiny_images_are_valid(tmp_path: Path, width: int, height: int) -> None:
+    # A reduced decode must never shrink a small JPEG below one pixel ("bad dimensions").
+    for suffix in (".jpg", ".png", ".webp"):
+        image = (pyvips.Image.xyz(width, height)[0] * 20).cast("uchar").bandjoin([90, 200])
+        path = write(image, tmp_path / f"tiny{suffix}")
+        probe = probe_file(path, f"tiny{suffix}", max_pixels=LIMIT)
+        assert (probe.width, probe.height) == (width, height)
+
+
 @pytest.mark.parametrize("suffix", [".jpg", ".png", ".webp", ".gif"])
 def test_truncated_images_are_corrupt(tmp_path: Path, suffix: str) -> None:
     whole = write(structured_image(3, 300, 200), tmp_path / f"whole{suffix}").read_bytes()
