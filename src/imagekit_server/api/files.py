@@ -25,6 +25,7 @@ from imagekit_server.files.listing import (
 from imagekit_server.files.objects import file_object, folder_object, version_object
 from imagekit_server.ids import is_valid_id
 from imagekit_server.library.search_listing import search_files
+from imagekit_server.purge import purge_file_variants
 
 router = APIRouter(prefix="/v1/files", tags=["files"])
 MAX_BULK_DELETE = 100
@@ -118,6 +119,8 @@ def delete_file_ids(context: ServerContext, account: Account, file_ids: list[str
         keys = records.unreferenced_keys(conn, keys)  # never a blob another version still uses
         blobs.intend_removal(conn, keys, account.id)
     blobs.discard(context.engine, context.store, keys)
+    for file_id in file_ids:  # its transformed variants must not outlive the file
+        purge_file_variants(context, account.id, file_id)
     return []
 
 

@@ -166,6 +166,14 @@ def test_purge_deletes_the_files_derived_images(live_server: LiveServer) -> None
     assert again.status_code == 200 and pixel(again.content, 0, 0)[0] == 10
 
 
+def test_deleting_a_file_deletes_its_derived_images(live_server: LiveServer) -> None:
+    file_id = new_image(live_server, "gone.png", folder="/delete-derived")["fileId"]
+    assert _fetch(live_server, "/tr:w-2/delete-derived/gone.png").status_code == 200
+    assert _derived_blobs(live_server, file_id) != []
+    assert call(live_server, "DELETE", f"/v1/files/{file_id}").status_code == 204
+    assert _derived_blobs(live_server, file_id) == []
+
+
 def test_version_limit_is_kept(live_server: LiveServer) -> None:
     full = new_image(live_server, "full.png", folder="/limit-dst")
     for colour in range(99):
