@@ -14,6 +14,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from imagekit_server.search.sqlite_functions import install_search_functions
+
 _WRITE_OPTION = "imagekit_write"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -52,6 +54,8 @@ def _create_sqlite_engine(url: str) -> sa.Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
+        # Unicode lower() so case-insensitive search agrees with PostgreSQL.
+        install_search_functions(dbapi_connection)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
