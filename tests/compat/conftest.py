@@ -5,30 +5,23 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.compat.environments import SDK_V4, SDK_V5, ensure_environment, run_scenario
+from tests.compat.api_target import Target
+from tests.compat.environments import (
+    SDK_V4,
+    SDK_V5,
+    RunScenario,
+    ensure_environment,
+    run_scenario,
+)
+from tests.compat.samples import SampleImages
 from tests.fixtures.live_server import LiveServer, fresh_postgres_database
-from tests.server.media import solid_image, two_colour_png
 
 SCRIPTS = Path(__file__).parent / "scripts"
-PNG_SIZE = (80, 40)
-JPEG_SIZE = (60, 30)
-GREEN = (0, 200, 0)
-
-RunScenario = Callable[..., Any]
-
-
-@dataclass(frozen=True)
-class SampleImages:
-    png_path: Path
-    """Left half red, right half blue, ``PNG_SIZE``."""
-    jpeg_path: Path
-    """Solid ``GREEN``, ``JPEG_SIZE``."""
 
 
 @pytest.fixture(scope="session")
@@ -43,12 +36,7 @@ def official_v5_python() -> Path:
 
 @pytest.fixture(scope="session")
 def sample_images(tmp_path_factory: pytest.TempPathFactory) -> SampleImages:
-    directory = tmp_path_factory.mktemp("compat-images")
-    png_path = directory / "two-colour.png"
-    png_path.write_bytes(two_colour_png(*PNG_SIZE))
-    jpeg_path = directory / "green.jpg"
-    jpeg_path.write_bytes(solid_image(*JPEG_SIZE, GREEN, ".jpg"))
-    return SampleImages(png_path, jpeg_path)
+    return SampleImages.write(tmp_path_factory.mktemp("compat-images"))
 
 
 @pytest.fixture(scope="module")
@@ -119,3 +107,9 @@ def _memoized_runner(
         return results[scenario]
 
     return run
+
+
+@pytest.fixture(scope="module")
+def target(compat_server: LiveServer, sample_images: SampleImages) -> Target:
+    """``compat_server`` as an API target that can make resources exist."""
+    return Target(compat_server, sample_images)

@@ -12,6 +12,7 @@ import fcntl
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 COMPAT_ROOT = REPO_ROOT / ".venv-compat"
 INSTALL_TIMEOUT = 600.0
 SCRIPT_TIMEOUT = 90.0
+
+RunScenario = Callable[[str], Any]
+"""Runs a named scenario of an official SDK script and returns the JSON it printed."""
 
 
 @dataclass(frozen=True)

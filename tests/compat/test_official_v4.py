@@ -12,8 +12,7 @@ from typing import Any
 
 import requests
 
-from tests.compat.conftest import GREEN, JPEG_SIZE, PNG_SIZE, RunScenario, SampleImages
-from tests.compat.environments import installed_version
+from tests.compat.environments import RunScenario, installed_version
 from tests.compat.images import (
     BLUE,
     RED,
@@ -25,6 +24,7 @@ from tests.compat.images import (
     largest_difference,
     size_of,
 )
+from tests.compat.samples import GREEN, JPEG_SIZE, PNG_SIZE, SampleImages
 from tests.fixtures.live_server import LiveServer
 
 MISSING_ID = "0123456789abcdef01234567"

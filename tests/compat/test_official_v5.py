@@ -12,8 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.compat.conftest import GREEN, JPEG_SIZE, PNG_SIZE, RunScenario
-from tests.compat.environments import installed_version
+from tests.compat.environments import RunScenario, installed_version
 from tests.compat.images import (
     BLUE,
     RED,
@@ -25,6 +24,7 @@ from tests.compat.images import (
     largest_difference,
     size_of,
 )
+from tests.compat.samples import GREEN, JPEG_SIZE, PNG_SIZE
 
 
 def succeeded(result: dict[str, Any], status: int, model: str) -> Any:

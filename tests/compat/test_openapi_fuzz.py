@@ -15,135 +15,33 @@ Requests without a key get 401 and with an unknown key 403, on every operation.
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import hypothesis.strategies as st
 import pytest
 import requests
-import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from requests.structures import CaseInsensitiveDict
 from schemathesis import GenerationMode
-from schemathesis.core.result import Err
 from schemathesis.core.transport import Response
 from schemathesis.generation.case import Case
-from schemathesis.schemas import APIOperation
 
-from tests.compat.conftest import SampleImages
-from tests.fixtures.live_server import LiveServer
+from tests.compat.api_target import REQUEST_TIMEOUT, Target, basic_authorization
+from tests.compat.openapi_description import Operation, load_operations
 from tests.fixtures.recording_server import RecordingServer, Reply
 
-SPEC_PATH = Path(__file__).resolve().parents[1] / "data" / "imagekit-openapi-v1.yaml"
-Operation = APIOperation[Any, Any, Any, Any]
 FuzzCase = Case[Any]
 
-
-def load_operations(path: Path) -> dict[str, Operation]:
-    """Every operation of the description by label, e.g. ``"GET /v1/files"``."""
-    operations: dict[str, Operation] = {}
-    for result in schemathesis.openapi.from_path(path).get_all_operations():
-        if isinstance(result, Err):
-            raise result.err()
-        operations[result.ok().label] = result.ok()
-    return operations
-
-
-OPERATIONS = load_operations(SPEC_PATH)
+OPERATIONS = load_operations()
 # Examples per operation: bounded for CI; raise it for a deeper hunt (300 found nothing new).
 FUZZ_EXAMPLES = int(os.environ.get("IMAGEKIT_FUZZ_EXAMPLES", "24"))
 UPLOAD = "POST /api/v1/files/upload"
-REQUEST_TIMEOUT = 20.0
 NOT_BUILT = {
     "POST /api/v2/files/upload": "upload V2 (JWT-signed form) is not implemented by the server",
 }
-
-
-def basic_authorization(key: str) -> str:
-    return "Basic " + base64.b64encode(f"{key}:".encode()).decode()
-
-
-@dataclass(frozen=True)
-class Target:
-    """The server under test and names of things that exist on it."""
-
-    server: LiveServer
-    images: SampleImages
-
-    @property
-    def authorization(self) -> str:
-        return basic_authorization(self.server.private_key)
-
-    def existing_path_parameters(self, operation: Operation) -> dict[str, str]:
-        """Path parameters naming resources created for this operation alone."""
-        names = {parameter.name for parameter in operation.path_parameters}
-        values: dict[str, str] = {}
-        if names & {"fileId", "versionId"}:
-            uploaded = self._upload()
-            values["fileId"] = uploaded["fileId"]
-            values["versionId"] = uploaded["versionInfo"]["id"]
-        if "id" in names:
-            values["id"] = self._custom_field()
-        if "jobId" in names:
-            values["jobId"] = self._post("/v1/bulkJobs/copyFolder", self._copy_job_body())["jobId"]
-        if "requestId" in names:
-            url = self._upload()["url"]
-            values["requestId"] = self._post("/v1/files/purge", {"url": url})["requestId"]
-        return {name: value for name, value in values.items() if name in names}
-
-    def _upload(self) -> dict[str, Any]:
-        with self.images.png_path.open("rb") as handle:
-            response = requests.post(
-                f"{self.server.base_url}/api/v1/files/upload",
-                headers={"Authorization": self.authorization},
-                data={"fileName": "fuzz.png", "folder": "/fuzz-seeds"},
-                files={"file": ("fuzz.png", handle)},
-                timeout=REQUEST_TIMEOUT,
-            )
-        assert response.status_code == 200, response.text
-        body: dict[str, Any] = response.json()
-        return body
-
-    def _custom_field(self) -> str:
-        name = f"fuzz_{len(self._get('/v1/customMetadataFields', includeDeleted='true'))}"
-        body = {"name": name, "label": name, "schema": {"type": "Text"}}
-        field_id: str = self._post("/v1/customMetadataFields", body)["id"]
-        return field_id
-
-    def _copy_job_body(self) -> dict[str, str]:
-        folder = self._upload()["filePath"].rsplit("/", 1)[0]
-        return {"sourceFolderPath": folder, "destinationPath": "/fuzz-copies"}
-
-    def _get(self, path: str, **params: str) -> Any:
-        response = requests.get(
-            f"{self.server.base_url}{path}",
-            params=params,
-            headers={"Authorization": self.authorization},
-            timeout=REQUEST_TIMEOUT,
-        )
-        assert response.ok, response.text
-        return response.json()
-
-    def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        response = requests.post(
-            f"{self.server.base_url}{path}",
-            json=body,
-            headers={"Authorization": self.authorization},
-            timeout=REQUEST_TIMEOUT,
-        )
-        assert response.ok, response.text
-        answer: dict[str, Any] = response.json()
-        return answer
-
-
-@pytest.fixture(scope="module")
-def target(compat_server: LiveServer, sample_images: SampleImages) -> Target:
-    return Target(compat_server, sample_images)
 
 
 @pytest.fixture(scope="module")
