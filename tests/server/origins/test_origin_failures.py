@@ -20,6 +20,7 @@ from tests.server.origins.conftest import (
     api,
     create_endpoint,
     create_origin,
+    s3_origin_body,
     write_file,
 )
 from tests.server.origins.peers import WebFolder, closed_port, silent_server, web_folder
@@ -208,3 +209,26 @@ def test_cached_originals_stay_within_the_budget(
     for name in names:  # the oldest was evicted: asking again fetches it again
         assert requests.get(f"{server.url_endpoint}/{prefix}/{name}", timeout=TIMEOUT).ok
     assert len(folder.log.for_path(f"/{names[0]}")) == 2
+
+
+def test_s3_origin_failures_are_named(origin_server: LiveServer, s3_server: str) -> None:
+    def s3_prefix(bucket: str, endpoint: str) -> str:
+        origin = create_origin(origin_server, s3_origin_body(bucket, endpoint))
+        prefix: str = create_endpoint(origin_server, [origin["id"]])["urlPrefix"]
+        return prefix
+
+    missing_bucket = s3_prefix(f"no-such-{secrets.token_hex(4)}", s3_server)
+    refused = s3_prefix("b", f"http://127.0.0.1:{closed_port()}")
+    with silent_server() as silent_url:
+        silent = s3_prefix("b", silent_url)
+        slow, slow_time = _timed_get(f"{origin_server.url_endpoint}/{silent}/a.png")
+    denied = requests.get(f"{origin_server.url_endpoint}/{missing_bucket}/a.png", timeout=TIMEOUT)
+    down, down_time = _timed_get(f"{origin_server.url_endpoint}/{refused}/a.png")
+    assert denied.status_code == 404
+    assert denied.headers["ik-error"].startswith("EACCES - ")
+    assert down.status_code == 404
+    assert down.headers["ik-error"].startswith("ECONNREFUSED - ")
+    assert down_time < ORIGIN_TIMEOUT + 1
+    assert slow.status_code == 404
+    assert slow.headers["ik-error"].startswith("ETIMEDOUT - ")
+    assert slow_time < 2 * ORIGIN_TIMEOUT + 1  # connect, then one read at most
