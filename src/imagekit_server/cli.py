@@ -6,10 +6,14 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from imagekit_server import named_transformations_cli
 from imagekit_server.origins import commands as origins_commands
 from imagekit_server.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from imagekit_server.accounts import Account
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -110,27 +114,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _serve_workers(settings: Settings) -> int:
-    """uvicorn's process manager; each worker rebuilds the settings from the environment."""
-    import os
+    """N processes, each on its own SO_REUSEPORT socket (see worker_app)."""
+    from imagekit_server.worker_app import run_workers
 
-    import uvicorn
-
-    os.environ["IMAGEKIT_DATA_DIR"] = str(settings.data_dir)
-    os.environ["IMAGEKIT_HOST"] = settings.host
-    os.environ["IMAGEKIT_PORT"] = str(settings.port)
-    uvicorn.run(
-        "imagekit_server.worker_app:create_worker_app",
-        factory=True,
-        workers=settings.workers,
-        host=settings.host,
-        port=settings.port,
-        log_level="warning",
-        timeout_graceful_shutdown=5,
-        loop="uvloop",
-        http="httptools",
-        access_log=False,
-    )
-    return 0
+    return run_workers(settings)
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
@@ -145,16 +132,24 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_account_env(settings: Settings, account: Account) -> None:
+    """The account as environment variables (``set -a; eval "$(imagekit-server keys)"``); the
+    API base URLs are the ones our SDK reads, so SDK code needs no change to use this server."""
+    print(f"IMAGEKIT_ID={account.id}")
+    print(f"IMAGEKIT_PUBLIC_KEY={account.public_key}")
+    print(f"IMAGEKIT_PRIVATE_KEY={account.private_key}")
+    print(f"IMAGEKIT_URL_ENDPOINT={settings.url_endpoint(account.id)}")
+    print(f"IMAGEKIT_API_BASE_URL={settings.public_url}")
+    print(f"IMAGEKIT_UPLOAD_BASE_URL={settings.public_url}")
+
+
 def _keys(settings: Settings, args: argparse.Namespace) -> int:
     from imagekit_server.context import open_context
 
     context = open_context(settings)
     try:
         account = context.default_account
-        print(f"IMAGEKIT_ID={account.id}")
-        print(f"IMAGEKIT_PUBLIC_KEY={account.public_key}")
-        print(f"IMAGEKIT_PRIVATE_KEY={account.private_key}")
-        print(f"IMAGEKIT_URL_ENDPOINT={settings.url_endpoint(account.id)}")
+        _print_account_env(settings, account)
     finally:
         context.close()
     return 0
@@ -183,10 +178,7 @@ def _accounts(settings: Settings, args: argparse.Namespace) -> int:
         except (AccountExists, ValueError) as exc:
             print(f"imagekit-server: {exc}", file=sys.stderr)
             return 1
-        print(f"IMAGEKIT_ID={account.id}")
-        print(f"IMAGEKIT_PUBLIC_KEY={account.public_key}")
-        print(f"IMAGEKIT_PRIVATE_KEY={account.private_key}")
-        print(f"IMAGEKIT_URL_ENDPOINT={settings.url_endpoint(account.id)}")
+        _print_account_env(settings, account)
         return 0
     finally:
         context.close()
