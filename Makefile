@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install run test test-fast lint typecheck format bench clean
+.PHONY: install run keys test test-fast lint typecheck format bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,7 +36,10 @@ test-fast: $(STAMP)
 	$(BIN)/pytest -x -q
 
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+keys: $(STAMP)
+	$(BIN)/imagekit-server keys
