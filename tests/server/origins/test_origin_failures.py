@@ -68,14 +68,17 @@ def test_slow_origin_times_out_without_stalling_other_requests(
             f"{origin_server.url_endpoint}/{prefix}/slow-{i}.png" for i in range(24)
         ]  # more than the server's fetch threads
         with ThreadPoolExecutor(max_workers=len(slow_urls)) as pool:
+            started = time.monotonic()
             slow = [pool.submit(_timed_get, url) for url in slow_urls]
             time.sleep(0.2)  # the slow fetches are in flight now
-            neighbour, neighbour_time = _timed_get(
+            neighbour, _ = _timed_get(
                 f"{origin_server.url_endpoint}/tr:w-10{library_file['filePath']}"
             )
+            neighbour_done = time.monotonic() - started
             results = [future.result() for future in slow]
     assert neighbour.status_code == 200
-    assert neighbour_time < ORIGIN_TIMEOUT / 2
+    # answered while every slow request was still waiting for its origin
+    assert neighbour_done < min(elapsed for _, elapsed in results)
     for response, elapsed in results:
         assert response.status_code == 404
         assert response.headers["ik-error"].startswith("ETIMEDOUT - ")
@@ -169,7 +172,7 @@ def test_a_slow_origin_is_not_asked_again_at_once(
         asked = len(own_folder.log.for_path("/a.png")) + len(own_folder.log.for_path("/b.png"))
         own_folder.log.stall.clear()
     assert first_stale.status_code == again_stale.status_code == 200
-    assert ORIGIN_TIMEOUT <= first_time < ORIGIN_TIMEOUT + 1
+    assert ORIGIN_TIMEOUT <= first_time < ORIGIN_TIMEOUT + 2
     assert again_time < ORIGIN_TIMEOUT / 2
     for error in (first_error, again_error):
         assert error.status_code == 404
