@@ -24,8 +24,8 @@ ALL_RESPONSE_FIELDS = (
     "tags,customCoordinates,isPrivateFile,embeddedMetadata,isPublished,customMetadata"
 )
 FLOAT_RESOLUTION = (
-    "EXIF XResolution/YResolution are sent as decimals (25.4 for a PNG at 1 px/mm); the "
-    "description types them as integers, so typed official SDKs (Go, Java) cannot read them"
+    "exif.image XResolution/YResolution are sent as decimals (25.4 for a PNG at 1 px/mm); the "
+    "description types them as integers, so clients generated from it may reject the body"
 )
 
 
