@@ -18,14 +18,14 @@ from imagekit_server.origins.models import SUPPORTED_TYPES, UNSUPPORTED_TYPES, p
 from imagekit_server.settings import Settings
 
 SECRET_KEY_VARIABLE = "IMAGEKIT_ORIGIN_SECRET_KEY"
-# option -> API field
+# option -> (API field, help)
 _FIELDS = {
-    "bucket": "bucket",
-    "prefix": "prefix",
-    "access_key": "accessKey",
-    "secret_key": "secretKey",
-    "endpoint": "endpoint",
-    "base_url": "baseUrl",
+    "bucket": ("bucket", "S3 bucket name"),
+    "prefix": ("prefix", "key prefix inside the bucket"),
+    "access_key": ("accessKey", "S3 access key id"),
+    "secret_key": ("secretKey", f"S3 secret key (default: ${SECRET_KEY_VARIABLE})"),
+    "endpoint": ("endpoint", "S3_COMPATIBLE endpoint URL"),
+    "base_url": ("baseUrl", "WEB_FOLDER base URL"),
 }
 
 
@@ -35,9 +35,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     create = actions.add_parser("create", help="create an origin")
     create.add_argument("type", choices=SUPPORTED_TYPES + UNSUPPORTED_TYPES)
     create.add_argument("name")
-    for option in _FIELDS:
-        create.add_argument(f"--{option.replace('_', '-')}")
-    create.add_argument("--s3-force-path-style", action="store_true")
+    for option, (_, help_text) in _FIELDS.items():
+        create.add_argument(f"--{option.replace('_', '-')}", help=help_text)
+    create.add_argument(
+        "--s3-force-path-style", action="store_true", help="path-style S3 URLs (S3_COMPATIBLE)"
+    )
     listing = actions.add_parser("list", help="list origins (secrets are never shown)")
     delete = actions.add_parser("delete", help="delete an origin")
     delete.add_argument("origin_id")
@@ -47,7 +49,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def _request_body(args: argparse.Namespace) -> dict[str, Any]:
     body: dict[str, Any] = {"type": args.type, "name": args.name}
-    for option, field in _FIELDS.items():
+    for option, (field, _) in _FIELDS.items():
         value = getattr(args, option)
         if value is not None:
             body[field] = value
