@@ -1,0 +1,58 @@
+"""Bandwidth counters flushed into ``bandwidth_usage`` on SQLite and PostgreSQL: counts from
+several flushes (and several processes' counters) add up, unknown accounts are dropped, and
+the day boundaries of the range are start-inclusive, end-exclusive."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from imagekit_server.context import ServerContext, open_context
+from imagekit_server.settings import Settings
+from imagekit_server.usage import (
+    BandwidthCounter,
+    bandwidth_bytes,
+    bandwidth_counter,
+    flush_bandwidth,
+)
+
+
+@pytest.fixture
+def context(database_url: str, tmp_path: Path) -> Iterator[ServerContext]:
+    opened = open_context(
+        Settings(data_dir=tmp_path, database_url=database_url, imagekit_id="usage-test")
+    )
+    yield opened
+    opened.close()
+
+
+def test_flushes_add_up_per_account_and_day(context: ServerContext) -> None:
+    account = context.default_account.id
+    day_one, day_two = date(2031, 5, 1), date(2031, 5, 2)
+    before = bandwidth_bytes(context, account, day_one, date(2031, 5, 3))
+    counter = bandwidth_counter(context)
+    counter.add(account, 100, day_one)
+    counter.add(account, 50, day_one)
+    counter.add("no-such-account", 999, day_one)
+    counter.add(account, 0, day_two)  # nothing delivered: nothing recorded
+    assert flush_bandwidth(context) == 1
+    counter.add(account, 7, day_one)
+    counter.add(account, 3, day_two)
+    assert flush_bandwidth(context) == 2
+    assert flush_bandwidth(context) == 0  # drained
+    assert bandwidth_bytes(context, account, day_one, day_two) - before == 157
+    assert bandwidth_bytes(context, account, day_one, date(2031, 5, 3)) - before == 160
+    assert bandwidth_bytes(context, "no-such-account", day_one, day_two) == 0
+
+
+def test_restored_counts_add_to_new_ones() -> None:
+    """What a flush gives back when the database refused it."""
+    counter = BandwidthCounter()
+    counter.add("a", 5, date(2031, 1, 1))
+    drained = counter.drain()
+    counter.restore(drained)
+    counter.add("a", 1, date(2031, 1, 1))
+    assert counter.drain() == {("a", date(2031, 1, 1)): 6}
