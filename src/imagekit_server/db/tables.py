@@ -159,7 +159,8 @@ file_tags = Table(
     Column("source", String(8), primary_key=True),
     Column("tag", String(512), primary_key=True),
     Column("account_id", String(64), nullable=False),
-    Index("ix_file_tags_account_tag", "account_id", "tag"),
+    # file_id last: tag lookups are answered from the index alone (index-only scans)
+    Index("ix_file_tags_account_tag", "account_id", "tag", "file_id"),
 )
 
 # Exploded custom ("custom") and embedded ("embedded") metadata values of the current version,
@@ -176,8 +177,9 @@ file_search_values = Table(
     Column("number_value", Float),
     Column("bool_value", Boolean),
     Column("time_value", DateTime(timezone=True)),
-    Index("ix_fsv_lookup", "account_id", "namespace", "key", "text_value"),
-    Index("ix_fsv_number", "account_id", "namespace", "key", "number_value"),
+    # file_id last: value lookups are answered from the index alone (index-only scans)
+    Index("ix_fsv_lookup", "account_id", "namespace", "key", "text_value", "file_id"),
+    Index("ix_fsv_number", "account_id", "namespace", "key", "number_value", "file_id"),
     Index("ix_fsv_file", "file_id"),
 )
 
