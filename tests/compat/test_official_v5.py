@@ -253,3 +253,15 @@ def test_named_transformations(run_v5: RunScenario) -> None:
     assert succeeded(result["disabled"], 200, "NamedTransformation")["enabled"] is False
     fetch(result["disabled_url"], expected_status=400)
     assert result["deleted"]["status"] == 204
+
+
+def test_async_client_and_upload_options(run_v5: RunScenario) -> None:
+    result = run_v5("async_client")
+    uploaded = result["uploaded"]
+    assert (uploaded["width"], uploaded["height"]) == (40, 20)  # the pre-transformation
+    assert uploaded["isPublished"] is False
+    assert result["got"]["fileId"] == uploaded["fileId"]
+    assert result["got"]["isPublished"] is False
+    assert [asset["fileId"] for asset in result["listed"]] == [uploaded["fileId"]]
+    assert result["refused"] == 400
+    fetch(uploaded["url"], expected_status=404)  # a draft is not delivered

@@ -9,6 +9,7 @@ response the models cannot read fails the scenario).
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import json
 import sys
@@ -434,6 +435,43 @@ def scenario_named_transformations(client: ImageKit, config: Config) -> dict[str
     }
 
 
+def scenario_async_client(client: ImageKit, config: Config) -> dict[str, Any]:
+    """The AsyncImageKit twin over the same server, and less common upload options."""
+    content = Path(config["png_path"]).read_bytes()
+    folder = config["folder"]
+
+    async def calls() -> dict[str, Any]:
+        async_client = official.AsyncImageKit(
+            private_key=config["private_key"], base_url=config["base_url"], max_retries=0
+        )
+        async with async_client:
+            uploaded = await async_client.files.upload(
+                file=content,
+                file_name="async.png",
+                folder=folder,
+                transformation={"pre": "w-40,h-20"},
+                is_published=False,
+                response_fields=["isPublished"],
+            )
+            got = await async_client.files.get(uploaded.file_id)
+            listed = await async_client.assets.list(path=folder)
+            try:
+                await async_client.files.upload(
+                    file=content, file_name="no.png", folder=folder, checks='"file.size" < "10"'
+                )
+                refused = None
+            except official.BadRequestError as exc:
+                refused = exc.status_code
+        return {
+            "uploaded": uploaded.to_dict(),
+            "got": got.to_dict(mode="json"),
+            "listed": [asset.to_dict(mode="json") for asset in listed],
+            "refused": refused,
+        }
+
+    return asyncio.run(calls())
+
+
 def connect(private_key: str, base_url: str) -> ImageKit:
     """The official client aimed at our server by ``base_url`` alone (no retries: a failure
     shows at once)."""
@@ -453,6 +491,7 @@ SCENARIOS: dict[str, Scenario] = {
     "unusual_names": scenario_unusual_names,
     "transformations": scenario_transformations,
     "named_transformations": scenario_named_transformations,
+    "async_client": scenario_async_client,
 }
 
 
