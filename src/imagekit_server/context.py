@@ -9,7 +9,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from imagekit_server.accounts import Account, AccountDirectory, ensure_account
-from imagekit_server.db.engine import create_engine
+from imagekit_server.db.engine import create_engine, refresh_statistics
 from imagekit_server.db.migrate import upgrade_to_head
 from imagekit_server.fsck import recover_dead_intents
 from imagekit_server.process_lease import ProcessLease, lease_is_dead, remove_dead_lease
@@ -54,6 +54,7 @@ def open_context(settings: Settings) -> ServerContext:
     engine = create_engine(settings.database_url)
     if settings.migrate_on_start:
         upgrade_to_head(engine)
+    refresh_statistics(engine)
     store = open_store(settings.storage_url)
     account, created = ensure_account(
         engine,
