@@ -52,6 +52,13 @@ _RENAMES: Mapping[str, Mapping[str, str]] = {
     },
 }
 
+# Rational tags the OpenAPI description types as integers, per group: rounded so that clients
+# generated from it accept the body (a PNG at 1 px/mm carries 25.4).
+_INTEGER_TAGS: Mapping[str, frozenset[str]] = {
+    "image": frozenset({"XResolution", "YResolution"}),
+    "thumbnail": frozenset({"XResolution", "YResolution"}),
+}
+
 # Undefined-type values longer than this are binary blobs (maker notes, previews): skipped.
 _MAX_UNDEFINED_LENGTH = 256
 
@@ -86,6 +93,8 @@ def exif_sections(tags: Mapping[str, IfdTag]) -> dict[str, dict[str, JsonValue]]
         if section is None or not name.isidentifier():
             continue  # unknown tags are named "Tag 0x1234" by exifread
         value = raw_value(tag)
+        if isinstance(value, float) and name in _INTEGER_TAGS.get(section, ()):
+            value = round(value) if math.isfinite(value) else None
         if value is not None:
             sections[section][exif_key(section, name)] = value
     return sections

@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import piexif
 import pytest
 
 from imagekit_server.inspection import InspectionError, phash, read_metadata
@@ -168,3 +169,19 @@ def test_damaged_exif_block_is_skipped_not_raised(tmp_path: Path) -> None:
 
     assert metadata["width"] == 32
     assert set(metadata["exif"]) == EXIF_SECTIONS
+
+
+def test_fractional_resolutions_are_rounded_to_the_documented_integers(tmp_path: Path) -> None:
+    image_ifd = {piexif.ImageIFD.XResolution: (254, 10), piexif.ImageIFD.YResolution: (2, 3)}
+    focal_plane = {piexif.ExifIFD.FocalPlaneXResolution: (51, 2)}
+    block = piexif.dump({"0th": image_ifd, "Exif": focal_plane})
+    path = write_jpeg(
+        with_blob(structured_image(2, 32, 32), "exif-data", block), tmp_path / "r.jpg"
+    )
+
+    exif = read_metadata(path)["exif"]
+
+    assert (exif["image"]["XResolution"], exif["image"]["YResolution"]) == (25, 1)
+    assert isinstance(exif["image"]["XResolution"], int)
+    # The description types focal-plane resolutions as numbers: they keep their fraction.
+    assert exif["exif"]["FocalPlaneXResolution"] == pytest.approx(25.5)
