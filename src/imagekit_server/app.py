@@ -25,6 +25,7 @@ from imagekit_server.api import origins as origins_api
 from imagekit_server.api import purge as purge_api
 from imagekit_server.api import tags as tags_api
 from imagekit_server.api import upload as upload_api
+from imagekit_server.api import upload_v2 as upload_v2_api
 from imagekit_server.api import url_endpoints as url_endpoints_api
 from imagekit_server.api import usage as usage_api
 from imagekit_server.api import versions as versions_api
@@ -68,6 +69,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.include_router(upload_api.router)
+    app.include_router(upload_v2_api.router)
     app.include_router(files_api.router)
     for library_router in (
         file_details_update_api.router,

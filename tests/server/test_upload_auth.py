@@ -71,3 +71,15 @@ def test_client_side_upload_refusals(live_server: LiveServer) -> None:
     assert_error(upload(live_server, data, "c.png", auth=False, **unknown), 403)
     both = upload(live_server, data, "c.png", auth=True, **_signed_fields(live_server))
     assert_error(both, 400)
+
+
+def test_anonymous_upload_is_401_before_its_form_is_validated(live_server: LiveServer) -> None:
+    url = f"{live_server.base_url}/api/v1/files/upload"
+    no_file_name = requests.post(url, files={"file": ("a.png", b"x")}, timeout=10)
+    assert_error(no_file_name, 401)
+    bad_tags = requests.post(
+        url,
+        files={"file": ("a.png", b"x"), "fileName": (None, ""), "tags": (None, "[1]")},
+        timeout=10,
+    )
+    assert_error(bad_tags, 401)

@@ -42,11 +42,12 @@ def authenticate_client_upload(
     expected = upload_signature(account.private_key, auth.token, auth.expire)
     if not hmac.compare_digest(expected, auth.signature.lower()):
         raise BadRequest("Invalid signature.")
-    _consume_token(engine, account.id, auth.token, expire)
+    consume_upload_token(engine, account.id, auth.token, expire)
     return account
 
 
-def _consume_token(engine: sa.Engine, account_id: str, token: str, expire: int) -> None:
+def consume_upload_token(engine: sa.Engine, account_id: str, token: str, expire: int) -> None:
+    """Record ``token`` as used until ``expire``; a second use is a 400."""
     expires_at = datetime.fromtimestamp(expire, timezone.utc)
     try:
         with write_transaction(engine) as conn:

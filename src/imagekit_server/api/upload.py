@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from anyio import to_thread
@@ -16,7 +18,7 @@ from imagekit_server.accounts import Account
 from imagekit_server.api.client_upload_auth import authenticate_client_upload
 from imagekit_server.api.dependencies import server_context
 from imagekit_server.api.multipart_spool import SpooledUpload, UploadTooLarge, spool_multipart
-from imagekit_server.api.upload_form import UploadOptions, parse_upload_options
+from imagekit_server.api.upload_form import UploadOptions, parse_client_auth, parse_upload_options
 from imagekit_server.api.upload_source import resolve_upload_file
 from imagekit_server.auth import authenticate_private_key, basic_auth_username
 from imagekit_server.context import ServerContext
@@ -31,8 +33,33 @@ router = APIRouter()
 log = logging.getLogger("imagekit_server.upload")
 
 
+@dataclass(frozen=True)
+class FormCredentials:
+    """How an upload version authenticates a client-side upload from its form fields."""
+
+    #: Any of these fields present means the form carries client-side credentials.
+    field_names: tuple[str, ...]
+    #: Returns the account the credentials belong to, or raises a 400/403 ``ApiError``.
+    authenticate: Callable[[ServerContext, Mapping[str, str]], Account]
+
+
+def _v1_client_account(context: ServerContext, fields: Mapping[str, str]) -> Account:
+    auth = parse_client_auth(fields)
+    if auth is None:
+        raise Unauthorized("Your request does not contain private API key.")
+    return authenticate_client_upload(context.accounts, context.engine, auth)
+
+
+V1_CREDENTIALS = FormCredentials(("publicKey", "signature", "expire", "token"), _v1_client_account)
+
+
 @router.post("/api/v1/files/upload", tags=["upload"], summary="Upload a file")
 async def upload_file(request: Request) -> JSONResponse:
+    return await receive_upload(request, V1_CREDENTIALS)
+
+
+async def receive_upload(request: Request, credentials: FormCredentials) -> JSONResponse:
+    """Authenticate, spool, validate, ingest: shared by every upload API version."""
     context = server_context(request)
     authorization = request.headers.get("authorization")
     basic_account = (
@@ -53,7 +80,7 @@ async def upload_file(request: Request) -> JSONResponse:
         # Nobody is left to answer; the temp file is already gone.
         return JSONResponse({"message": "Client disconnected.", "help": ""}, status_code=400)
     try:
-        body = await to_thread.run_sync(_process, context, basic_account, spooled)
+        body = await to_thread.run_sync(_process, context, basic_account, credentials, spooled)
     finally:
         spooled.discard()
     return JSONResponse(body)
@@ -70,10 +97,14 @@ def _too_large(context: ServerContext) -> BadRequest:
 
 
 def _process(
-    context: ServerContext, basic_account: Account | None, spooled: SpooledUpload
+    context: ServerContext,
+    basic_account: Account | None,
+    credentials: FormCredentials,
+    spooled: SpooledUpload,
 ) -> dict[str, Any]:
+    # Who is asking comes first: an anonymous request learns nothing about its form.
+    account = _authenticate(context, basic_account, credentials, spooled.fields)
     options = parse_upload_options(spooled.fields)
-    account = _authenticate(context, basic_account, options)
     _refuse_extensions(options)
     checks = parse_upload_checks(options.checks) if options.checks else None
     if not spooled.file_is_text and spooled.file_size > context.settings.max_upload_bytes:
@@ -96,18 +127,22 @@ def _process(
 
 
 def _authenticate(
-    context: ServerContext, basic_account: Account | None, options: UploadOptions
+    context: ServerContext,
+    basic_account: Account | None,
+    credentials: FormCredentials,
+    fields: Mapping[str, str],
 ) -> Account:
+    client_side = any(fields.get(name) for name in credentials.field_names)
     if basic_account is not None:
-        if options.client_auth is not None:
+        if client_side:
             raise BadRequest(
                 "Send either private API key authentication or a client-side upload signature, "
                 "not both."
             )
         return basic_account
-    if options.client_auth is None:
+    if not client_side:
         raise Unauthorized("Your request does not contain private API key.")
-    return authenticate_client_upload(context.accounts, context.engine, options.client_auth)
+    return credentials.authenticate(context, fields)
 
 
 def _refuse_extensions(options: UploadOptions) -> None:

@@ -58,7 +58,6 @@ class UploadOptions:
     post_transformations: list[dict[str, Any]] = field(default_factory=list)
     checks: str | None = None
     description: str | None = None
-    client_auth: ClientAuth | None = None
 
 
 def parse_bool(fields: Mapping[str, str], name: str, default: bool) -> bool:
@@ -140,7 +139,8 @@ def _parse_transformation(fields: Mapping[str, str]) -> tuple[str | None, list[d
     return pre, post
 
 
-def _parse_client_auth(fields: Mapping[str, str]) -> ClientAuth | None:
+def parse_client_auth(fields: Mapping[str, str]) -> ClientAuth | None:
+    """The V1 client-side credentials, or None when the form carries none of them."""
     names = ("publicKey", "signature", "expire", "token")
     present = [name for name in names if fields.get(name)]
     if not present:
@@ -182,5 +182,4 @@ def parse_upload_options(fields: Mapping[str, str]) -> UploadOptions:
         post_transformations=post,
         checks=fields.get("checks") or None,
         description=fields.get("description"),
-        client_auth=_parse_client_auth(fields),
     )
