@@ -32,6 +32,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 
 NAMING_CONVENTION = {
@@ -252,8 +253,24 @@ named_transformations = Table(
     Column("account_id", String(64), ForeignKey("accounts.id"), nullable=False),
     Column("name", String(64), nullable=False),
     Column("transformation", Text, nullable=False),
+    # A disabled one fails at delivery like an unknown name (ImageKit 5.x API).
+    Column("enabled", Boolean, nullable=False, server_default=true()),
     *_timestamps(),
     UniqueConstraint("account_id", "name", name="uq_named_transformations_account_name"),
+)
+
+# Saved extensions (api.md §5): named extension configurations (``config`` as sent, validated),
+# stored per account; this server cannot run AI extensions but keeps their configuration.
+saved_extensions = Table(
+    "saved_extensions",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("account_id", String(64), ForeignKey("accounts.id"), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("description", String(1024), nullable=False),
+    Column("config", JSON, nullable=False),
+    *_timestamps(),
+    Index("ix_saved_extensions_account", "account_id"),
 )
 
 # Origins (api.md §5): storage outside the media library that URL endpoints read files from.
