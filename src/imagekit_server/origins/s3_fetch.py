@@ -64,7 +64,7 @@ def _client(
             config = Config(
                 connect_timeout=timeout,
                 read_timeout=timeout,
-                retries={"max_attempts": 1, "mode": "standard"},
+                retries={"total_max_attempts": 1, "mode": "standard"},
                 s3={"addressing_style": "path" if path_style else "auto"},
             )
             region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")

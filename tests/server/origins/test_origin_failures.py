@@ -231,7 +231,8 @@ def test_s3_origin_failures_are_named(origin_server: LiveServer, s3_server: str)
     assert denied.headers["ik-error"].startswith("EACCES - ")
     assert down.status_code == 404
     assert down.headers["ik-error"].startswith("ECONNREFUSED - ")
-    assert down_time < ORIGIN_TIMEOUT + 1
+    # bounds include building each origin's S3 client (slow on a loaded machine)
+    assert down_time < ORIGIN_TIMEOUT + 2
     assert slow.status_code == 404
     assert slow.headers["ik-error"].startswith("ETIMEDOUT - ")
-    assert slow_time < 2 * ORIGIN_TIMEOUT + 1  # connect, then one read at most
+    assert slow_time < ORIGIN_TIMEOUT + 3  # one read timeout, no retries
