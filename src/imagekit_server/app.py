@@ -21,6 +21,7 @@ from imagekit_server.api import files as files_api
 from imagekit_server.api import folders as folders_api
 from imagekit_server.api import metadata as metadata_api
 from imagekit_server.api import named_transformations as named_transformations_api
+from imagekit_server.api import named_transformations_v1 as named_transformations_v1_api
 from imagekit_server.api import origins as origins_api
 from imagekit_server.api import purge as purge_api
 from imagekit_server.api import tags as tags_api
@@ -81,6 +82,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
         folders_api.router,
         bulk_jobs_api.router,
         named_transformations_api.router,
+        named_transformations_v1_api.router,
         metadata_api.router,
         origins_api.router,
         url_endpoints_api.router,

@@ -9,7 +9,7 @@ part of the derived-image cache key, editing a definition takes effect for new r
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -37,14 +37,21 @@ class NamedTransformation:
     transformation: str
     created_at: datetime
     updated_at: datetime
+    id: str
+    enabled: bool
 
     def as_json(self) -> dict[str, str]:
+        """The shape of ``/v1/x/named-transformations`` (keyed by name)."""
         return {
             "name": self.name,
             "transformation": self.transformation,
             "createdAt": _iso(self.created_at),
             "updatedAt": _iso(self.updated_at),
         }
+
+    def as_v1_json(self) -> dict[str, Any]:
+        """The shape of ImageKit's ``/v1/named-transformations`` (keyed by id, 5.x SDK)."""
+        return {"id": self.id, "enabled": self.enabled, **self.as_json()}
 
 
 def _iso(moment: datetime) -> str:
@@ -54,7 +61,9 @@ def _iso(moment: datetime) -> str:
 
 
 def _from_row(row: Any) -> NamedTransformation:
-    return NamedTransformation(row.name, row.transformation, row.created_at, row.updated_at)
+    return NamedTransformation(
+        row.name, row.transformation, row.created_at, row.updated_at, row.id, row.enabled
+    )
 
 
 def validate(name: str, transformation: str) -> str:
@@ -99,24 +108,87 @@ def list_all(conn: sa.Connection, account_id: str) -> list[NamedTransformation]:
     return [_from_row(row) for row in rows]
 
 
+def get_by_id(conn: sa.Connection, account_id: str, item_id: str) -> NamedTransformation | None:
+    row = conn.execute(
+        sa.select(named_transformations).where(
+            named_transformations.c.account_id == account_id,
+            named_transformations.c.id == item_id,
+        )
+    ).first()
+    return None if row is None else _from_row(row)
+
+
 def create(
-    conn: sa.Connection, account_id: str, name: str, transformation: str
+    conn: sa.Connection, account_id: str, name: str, transformation: str, *, enabled: bool = True
 ) -> NamedTransformation:
     text = validate(name, transformation)
-    if get(conn, account_id, name) is not None:
-        raise NamedTransformationExists(f"a named transformation '{name}' exists already")
+    _refuse_taken_name(conn, account_id, name)
     now = datetime.now(timezone.utc)
+    item_id = new_id()
     conn.execute(
         named_transformations.insert().values(
-            id=new_id(),
+            id=item_id,
             account_id=account_id,
             name=name,
             transformation=text,
+            enabled=enabled,
             created_at=now,
             updated_at=now,
         )
     )
-    return NamedTransformation(name, text, now, now)
+    return NamedTransformation(name, text, now, now, item_id, enabled)
+
+
+def _refuse_taken_name(conn: sa.Connection, account_id: str, name: str) -> None:
+    if get(conn, account_id, name) is not None:
+        raise NamedTransformationExists(f"a named transformation '{name}' exists already")
+
+
+def update_by_id(
+    conn: sa.Connection,
+    account_id: str,
+    item_id: str,
+    *,
+    name: str | None = None,
+    transformation: str | None = None,
+    enabled: bool | None = None,
+) -> NamedTransformation | None:
+    """Change the given fields (a rename keeps the id); None when there is no such id."""
+    existing = get_by_id(conn, account_id, item_id)
+    if existing is None:
+        return None
+    new_name = existing.name if name is None else name
+    text = validate(new_name, existing.transformation if transformation is None else transformation)
+    if new_name != existing.name:
+        _refuse_taken_name(conn, account_id, new_name)
+    changed = replace(
+        existing,
+        name=new_name,
+        transformation=text,
+        enabled=existing.enabled if enabled is None else enabled,
+        updated_at=datetime.now(timezone.utc),
+    )
+    conn.execute(
+        named_transformations.update()
+        .where(named_transformations.c.id == item_id)
+        .values(
+            name=changed.name,
+            transformation=changed.transformation,
+            enabled=changed.enabled,
+            updated_at=changed.updated_at,
+        )
+    )
+    return changed
+
+
+def delete_by_id(conn: sa.Connection, account_id: str, item_id: str) -> bool:
+    result = conn.execute(
+        named_transformations.delete().where(
+            named_transformations.c.account_id == account_id,
+            named_transformations.c.id == item_id,
+        )
+    )
+    return bool(result.rowcount)
 
 
 def update(
@@ -136,7 +208,7 @@ def update(
         )
         .values(transformation=text, updated_at=now)
     )
-    return NamedTransformation(name, text, existing.created_at, now)
+    return replace(existing, transformation=text, updated_at=now)
 
 
 def delete(conn: sa.Connection, account_id: str, name: str) -> bool:
@@ -158,11 +230,12 @@ BUILT_IN_DEFINITIONS = {
 
 
 def definitions(conn: sa.Connection, account_id: str, names: tuple[str, ...]) -> dict[str, str]:
-    """The chains of ``names`` that exist, stored or built in (for URL expansion)."""
+    """The chains of ``names`` that exist and are enabled, stored or built in (for URLs)."""
     rows = conn.execute(
         sa.select(named_transformations.c.name, named_transformations.c.transformation).where(
             named_transformations.c.account_id == account_id,
             named_transformations.c.name.in_(names),
+            named_transformations.c.enabled.is_(True),
         )
     )
     built_in = {name: BUILT_IN_DEFINITIONS[name] for name in names if name in BUILT_IN_DEFINITIONS}

@@ -10,10 +10,13 @@ response the models cannot read fails the scenario).
 from __future__ import annotations
 
 import asyncio
+import base64
 import importlib
 import json
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -419,20 +422,34 @@ def scenario_named_transformations(client: ImageKit, config: Config) -> dict[str
         return {"created": created}
     named_id = created["raw"]["id"]
     endpoint = config["url_endpoint"]
-    return {
+    url = client.helper.build_url(src=path, url_endpoint=endpoint, transformation=[{"named": name}])
+    # Delivered while each state lasts: the URL means something else after the next call.
+    results = {
         "created": created,
         "listed": outcome(lambda: named.list()),
         "got": outcome(lambda: named.get(named_id)),
-        "url": client.helper.build_url(
-            src=path, url_endpoint=endpoint, transformation=[{"named": name}]
-        ),
+        "url": url,
+        "delivered": delivered(url),
         "updated": outcome(lambda: named.update(named_id, transformation="w-20,h-10")),
+        "delivered_updated": delivered(url),
         "disabled": outcome(lambda: named.update(named_id, enabled=False)),
-        "disabled_url": client.helper.build_url(
-            src=path, url_endpoint=endpoint, transformation=[{"named": name}, {"rotation": 90}]
-        ),
-        "deleted": outcome(lambda: named.delete(named_id)),
     }
+    results["delivered_disabled"] = delivered(
+        client.helper.build_url(
+            src=path, url_endpoint=endpoint, transformation=[{"named": name}, {"rotation": 90}]
+        )
+    )
+    results["deleted"] = outcome(lambda: named.delete(named_id))
+    return results
+
+
+def delivered(url: str) -> dict[str, Any]:
+    """The status and body (base64) of a GET of ``url``."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return {"status": response.status, "body": base64.b64encode(response.read()).decode()}
+    except urllib.error.HTTPError as error:
+        return {"status": error.code, "body": ""}
 
 
 def scenario_async_client(client: ImageKit, config: Config) -> dict[str, Any]:
