@@ -17,7 +17,8 @@ from imagekit_server.api.json_body import json_object
 from imagekit_server.errors import NotFound
 from imagekit_server.origins import records
 from imagekit_server.origins.cache import forget_copies_of
-from imagekit_server.origins.models import parse_origin_request
+from imagekit_server.origins.models import OriginRequest, parse_origin_request
+from imagekit_server.origins.self_reference import refuse_self_reference
 
 router = APIRouter(prefix="/v1/accounts/origins", tags=["origins"])
 
@@ -28,7 +29,7 @@ NOT_FOUND = "The requested origin does not exist."
 async def create_origin(
     request: Request, account: Account = Depends(current_account)
 ) -> JSONResponse:
-    origin_request = parse_origin_request(await json_object(request))
+    origin_request = await _origin_request(request)
     engine = server_context(request).engine
     origin = await to_thread.run_sync(records.create_origin, engine, account.id, origin_request)
     return JSONResponse(origin.public_json())
@@ -58,7 +59,7 @@ async def get_origin(
 async def replace_origin(
     origin_id: str, request: Request, account: Account = Depends(current_account)
 ) -> JSONResponse:
-    origin_request = parse_origin_request(await json_object(request))
+    origin_request = await _origin_request(request)
     engine = server_context(request).engine
     origin = await to_thread.run_sync(
         records.replace_origin, engine, account.id, origin_id, origin_request
@@ -78,6 +79,12 @@ async def delete_origin(
         raise NotFound(NOT_FOUND)
     await _forget_copies(request, account.id, origin_id)
     return Response(status_code=204)
+
+
+async def _origin_request(request: Request) -> OriginRequest:
+    origin_request = parse_origin_request(await json_object(request))
+    refuse_self_reference(origin_request, server_context(request).settings)
+    return origin_request
 
 
 async def _forget_copies(request: Request, account_id: str, origin_id: str) -> None:

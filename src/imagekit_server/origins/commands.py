@@ -15,6 +15,7 @@ from typing import Any
 from imagekit_server.errors import ApiError
 from imagekit_server.origins import records
 from imagekit_server.origins.models import SUPPORTED_TYPES, UNSUPPORTED_TYPES, parse_origin_request
+from imagekit_server.origins.self_reference import refuse_self_reference
 from imagekit_server.settings import Settings
 
 SECRET_KEY_VARIABLE = "IMAGEKIT_ORIGIN_SECRET_KEY"
@@ -78,9 +79,9 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"imagekit-server: no origin {args.origin_id!r}", file=sys.stderr)
                 return 1
             return 0
-        origin = records.create_origin(
-            context.engine, account_id, parse_origin_request(_request_body(args))
-        )
+        origin_request = parse_origin_request(_request_body(args))
+        refuse_self_reference(origin_request, settings)
+        origin = records.create_origin(context.engine, account_id, origin_request)
         print(f"{origin.id}\t{origin.type}\t{json.dumps(origin.public_json())}")
         return 0
     except ApiError as error:
