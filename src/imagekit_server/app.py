@@ -24,6 +24,7 @@ from imagekit_server.api import named_transformations as named_transformations_a
 from imagekit_server.api import named_transformations_v1 as named_transformations_v1_api
 from imagekit_server.api import origins as origins_api
 from imagekit_server.api import purge as purge_api
+from imagekit_server.api import saved_extensions as saved_extensions_api
 from imagekit_server.api import tags as tags_api
 from imagekit_server.api import upload as upload_api
 from imagekit_server.api import upload_v2 as upload_v2_api
@@ -83,6 +84,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
         bulk_jobs_api.router,
         named_transformations_api.router,
         named_transformations_v1_api.router,
+        saved_extensions_api.router,
         metadata_api.router,
         origins_api.router,
         url_endpoints_api.router,

@@ -1,0 +1,158 @@
+"""Saved extensions of an account (api.md §5): a name, a description and a validated extension
+configuration, stored for 5.x clients that manage them. Running them stays refused (uploads
+and updates answer 400 naming extensions), so saving one has no other effect."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from typing import Any
+
+import sqlalchemy as sa
+
+from imagekit_server.db.tables import saved_extensions
+from imagekit_server.extension_configs import validate_extension_config
+from imagekit_server.ids import new_id
+
+MAX_PER_ACCOUNT = 100
+MAX_NAME_LENGTH = 255
+MAX_DESCRIPTION_LENGTH = 1024
+
+
+class SavedExtensionError(ValueError):
+    """An invalid field or the per-account limit; the message is safe to show."""
+
+
+@dataclass(frozen=True)
+class SavedExtension:
+    id: str
+    name: str
+    description: str
+    config: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "description": self.description,
+            "config": self.config,
+            "createdAt": _iso(self.created_at),
+            "updatedAt": _iso(self.updated_at),
+        }
+
+
+def _iso(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _from_row(row: Any) -> SavedExtension:
+    return SavedExtension(
+        row.id, row.name, row.description, row.config, row.created_at, row.updated_at
+    )
+
+
+def _text(value: str, field: str, limit: int) -> str:
+    if not value.strip() and field == "name":
+        raise SavedExtensionError("name must not be empty.")
+    if len(value) > limit:
+        raise SavedExtensionError(f"{field} may have at most {limit} characters.")
+    return value
+
+
+def list_all(conn: sa.Connection, account_id: str) -> list[SavedExtension]:
+    rows = conn.execute(
+        sa.select(saved_extensions)
+        .where(saved_extensions.c.account_id == account_id)
+        .order_by(saved_extensions.c.created_at, saved_extensions.c.id)
+    )
+    return [_from_row(row) for row in rows]
+
+
+def get(conn: sa.Connection, account_id: str, item_id: str) -> SavedExtension | None:
+    row = conn.execute(
+        sa.select(saved_extensions).where(
+            saved_extensions.c.account_id == account_id, saved_extensions.c.id == item_id
+        )
+    ).first()
+    return None if row is None else _from_row(row)
+
+
+def create(
+    conn: sa.Connection, account_id: str, name: str, description: str, config: object
+) -> SavedExtension:
+    count = conn.execute(
+        sa.select(sa.func.count()).where(saved_extensions.c.account_id == account_id)
+    ).scalar_one()
+    if count >= MAX_PER_ACCOUNT:
+        raise SavedExtensionError(
+            f"An account can have at most {MAX_PER_ACCOUNT} saved extensions."
+        )
+    now = datetime.now(timezone.utc)
+    item = SavedExtension(
+        new_id(),
+        _text(name, "name", MAX_NAME_LENGTH),
+        _text(description, "description", MAX_DESCRIPTION_LENGTH),
+        validate_extension_config(config),
+        now,
+        now,
+    )
+    conn.execute(
+        saved_extensions.insert().values(
+            id=item.id,
+            account_id=account_id,
+            name=item.name,
+            description=item.description,
+            config=item.config,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    return item
+
+
+def update(
+    conn: sa.Connection,
+    account_id: str,
+    item_id: str,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    config: object = None,
+) -> SavedExtension | None:
+    """Change the given fields; None when there is no such id."""
+    existing = get(conn, account_id, item_id)
+    if existing is None:
+        return None
+    changed = replace(
+        existing,
+        name=existing.name if name is None else _text(name, "name", MAX_NAME_LENGTH),
+        description=existing.description
+        if description is None
+        else _text(description, "description", MAX_DESCRIPTION_LENGTH),
+        config=existing.config if config is None else validate_extension_config(config),
+        updated_at=datetime.now(timezone.utc),
+    )
+    conn.execute(
+        saved_extensions.update()
+        .where(saved_extensions.c.id == item_id)
+        .values(
+            name=changed.name,
+            description=changed.description,
+            config=changed.config,
+            updated_at=changed.updated_at,
+        )
+    )
+    return changed
+
+
+def delete(conn: sa.Connection, account_id: str, item_id: str) -> bool:
+    result = conn.execute(
+        saved_extensions.delete().where(
+            saved_extensions.c.account_id == account_id, saved_extensions.c.id == item_id
+        )
+    )
+    return bool(result.rowcount)
