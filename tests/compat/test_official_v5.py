@@ -262,3 +262,21 @@ def test_async_client_and_upload_options(run_v5: RunScenario) -> None:
     assert [asset["fileId"] for asset in result["listed"]] == [uploaded["fileId"]]
     assert result["refused"] == 400
     fetch(uploaded["url"], expected_status=404)  # a draft is not delivered
+
+
+def test_saved_extensions(run_v5: RunScenario) -> None:
+    result = run_v5("saved_extensions")
+    created = succeeded(result["created"], 200, "SavedExtension")
+    assert created["config"] == {"name": "google-auto-tagging", "maxTags": 5, "minConfidence": 80}
+    assert created["id"] in [item["id"] for item in succeeded(result["listed"], 200, "list")]
+    assert succeeded(result["got"], 200, "SavedExtension")["name"] == "tags"
+    updated = succeeded(result["updated"], 200, "SavedExtension")
+    assert (updated["config"], updated["description"]) == (
+        {"name": "ai-auto-description"},
+        "auto tags",
+    )
+    assert (result["refused"]["error"], result["refused"]["status"]) == ("BadRequestError", 400)
+    # Saving an extension does not make it runnable here.
+    assert result["upload_refused"]["status"] == 400
+    assert result["deleted"]["status"] == 204
+    assert result["got_deleted"]["status"] == 404

@@ -452,6 +452,29 @@ def delivered(url: str) -> dict[str, Any]:
         return {"status": error.code, "body": ""}
 
 
+def scenario_saved_extensions(client: ImageKit, config: Config) -> dict[str, Any]:
+    saved = client.saved_extensions.with_raw_response
+    tagging = {"name": "google-auto-tagging", "max_tags": 5, "min_confidence": 80}
+    created = outcome(lambda: saved.create(name="tags", description="auto tags", config=tagging))
+    if "error" in created:
+        return {"created": created}
+    saved_id = created["raw"]["id"]
+    return {
+        "created": created,
+        "listed": outcome(lambda: saved.list()),
+        "got": outcome(lambda: saved.get(saved_id)),
+        "updated": outcome(lambda: saved.update(saved_id, config={"name": "ai-auto-description"})),
+        "refused": outcome(
+            lambda: saved.create(name="bad", description="", config={"name": "no-such"})
+        ),
+        "upload_refused": upload(
+            client, config, "x.png", extensions=[{"name": "saved-extension", "id": saved_id}]
+        ),
+        "deleted": outcome(lambda: saved.delete(saved_id)),
+        "got_deleted": outcome(lambda: saved.get(saved_id)),
+    }
+
+
 def scenario_async_client(client: ImageKit, config: Config) -> dict[str, Any]:
     """The AsyncImageKit twin over the same server, and less common upload options."""
     content = Path(config["png_path"]).read_bytes()
@@ -509,6 +532,7 @@ SCENARIOS: dict[str, Scenario] = {
     "transformations": scenario_transformations,
     "named_transformations": scenario_named_transformations,
     "async_client": scenario_async_client,
+    "saved_extensions": scenario_saved_extensions,
 }
 
 
