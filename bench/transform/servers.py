@@ -75,13 +75,14 @@ class ImagekitServer:
         wait_for(f"{self.base_url}/healthz", self.process)
 
     def upload(self, name: str, data: bytes) -> str:
+        parts: dict[str, tuple[str | None, bytes | str]] = {
+            "file": (name, data),
+            "fileName": (None, name),
+            "useUniqueFileName": (None, "false"),
+        }
         response = requests.post(
             f"{self.base_url}/api/v1/files/upload",
-            files={
-                "file": (name, data),
-                "fileName": (None, name),
-                "useUniqueFileName": (None, "false"),
-            },
+            files=parts,
             auth=(self.private_key, ""),
             timeout=60,
         )
