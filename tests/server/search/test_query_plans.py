@@ -36,7 +36,7 @@ def _file_row(number: int) -> dict[str, Any]:
 
 
 def _populate(engine: sa.Engine) -> None:
-    tables.metadata.create_all(engine)
+    tables.metadata.create_all(engine)  # no-op when the tables exist
     numbers = range(FILE_COUNT)
     tag_rows = [
         {"file_id": f"{n:024x}", "account_id": ACCOUNT, "source": "user", "tag": tag}
@@ -121,18 +121,41 @@ def test_combined_search_looks_up_the_selected_ids(engine: sa.Engine) -> None:
     assert found == _expected_ids(engine)
 
 
-def test_sqlite_statistics_are_written(engine: sa.Engine) -> None:
-    if engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL's autovacuum keeps its own statistics")
-    refresh_statistics(engine)
+def _analysed_tables(engine: sa.Engine) -> set[str]:
     with engine.connect() as conn:
-        analysed = {row[0] for row in conn.exec_driver_sql("SELECT tbl FROM sqlite_stat1")}
-    assert {"files", "file_tags", "file_search_values"} <= analysed
+        return {row[0] for row in conn.exec_driver_sql("SELECT tbl FROM sqlite_stat1")}
 
 
-def test_postgres_connections_price_random_reads_for_memory_or_ssd(engine: sa.Engine) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("a PostgreSQL planner setting")
-    for _ in range(2):  # still set after the pool's rollback on return
+def test_sqlite_statistics_are_written_at_start_up(sqlite_url: str) -> None:
+    engine = create_engine(sqlite_url)
+    try:
+        _populate(engine)
+        refresh_statistics(engine)
+        assert {"files", "file_tags", "file_search_values"} <= _analysed_tables(engine)
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_connections_analyse_grown_tables_when_they_close(sqlite_url: str) -> None:
+    engine = create_engine(sqlite_url)
+    try:
+        tables.metadata.create_all(engine)
+        refresh_statistics(engine)  # a server started on an empty library
+        assert "files" not in _analysed_tables(engine)
+        _populate(engine)
         with engine.connect() as conn:
-            assert conn.exec_driver_sql("SHOW random_page_cost").scalar_one() == "1.1"
+            conn.execute(_statement(COMBINED, "DESC_SIZE")).all()
+        engine.dispose()  # closes the pooled connections
+        assert {"files", "file_tags", "file_search_values"} <= _analysed_tables(engine)
+    finally:
+        engine.dispose()
+
+
+def test_postgres_connections_price_random_reads_for_memory_or_ssd(postgres_url: str) -> None:
+    engine = create_engine(postgres_url)
+    try:
+        for _ in range(2):  # still set after the pool's rollback on return
+            with engine.connect() as conn:
+                assert conn.exec_driver_sql("SHOW random_page_cost").scalar_one() == "1.1"
+    finally:
+        engine.dispose()
