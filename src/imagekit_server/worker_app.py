@@ -41,6 +41,10 @@ def run_worker(settings: Settings) -> None:
     from imagekit_server.app import create_app
 
     limit_malloc_arenas()
+    if not settings.render_workers:
+        # One render thread per worker process unless configured: processes are what run
+        # renders in parallel, and N processes x cores threads would oversubscribe the CPU.
+        settings = settings.with_changes(render_workers=1)
     sock = listening_socket(settings.host, settings.port)
     config = uvicorn.Config(
         create_app(settings),
