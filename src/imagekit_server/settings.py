@@ -86,7 +86,8 @@ class Settings:
     # SVG and PDF sources are decoded only when enabled (vector loaders are a large surface).
     allow_svg_sources: bool = False
     allow_pdf_sources: bool = False
-    # Render threads per process (0: one per core); libvips uses one thread per image.
+    # Render threads per process (0: one per core, or one per worker with --workers > 1);
+    # libvips uses one thread per image.
     render_workers: int = 0
     # Keep rendered variants in the blob store under derived/<account>/<file_id>/ and in
     # memory; off renders every request (benchmarks).
