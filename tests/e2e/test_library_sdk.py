@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -35,21 +34,7 @@ from imagekitio.models.UpdateCustomMetadataFieldsRequestOptions import (
 )
 from imagekitio.models.UpdateFileRequestOptions import UpdateFileRequestOptions
 from imagekitio.models.UploadFileRequestOptions import UploadFileRequestOptions
-from tests.fixtures.live_server import LiveServer
 from tests.server.media import pixel, solid_image
-
-
-@pytest.fixture(scope="module")
-def client(live_backend_server: LiveServer) -> Iterator[ImageKit]:
-    server = live_backend_server
-    with ImageKit(
-        public_key=server.public_key,
-        private_key=server.private_key,
-        url_endpoint=server.url_endpoint,
-        api_base_url=server.base_url,
-        upload_base_url=server.base_url,
-    ) as imagekit:
-        yield imagekit
 
 
 def _folder() -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import io
 import secrets
-from collections.abc import Iterator
 
 import pytest
 import requests
@@ -20,19 +19,6 @@ from imagekitio.models.ListAndSearchFileRequestOptions import ListAndSearchFileR
 from imagekitio.models.UploadFileRequestOptions import UploadFileRequestOptions
 from tests.fixtures.live_server import LiveServer
 from tests.server.media import pixel, solid_image, two_colour_png
-
-
-@pytest.fixture(scope="module")
-def client(live_backend_server: LiveServer) -> Iterator[ImageKit]:
-    server = live_backend_server
-    with ImageKit(
-        public_key=server.public_key,
-        private_key=server.private_key,
-        url_endpoint=server.url_endpoint,
-        api_base_url=server.base_url,
-        upload_base_url=server.base_url,
-    ) as imagekit:
-        yield imagekit
 
 
 def _folder() -> str:

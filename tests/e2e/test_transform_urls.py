@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,24 +12,11 @@ import requests
 
 from imagekitio import ImageKit
 from imagekitio.models.UploadFileRequestOptions import UploadFileRequestOptions
-from tests.fixtures.live_server import LiveServer, StartServer
+from tests.fixtures.live_server import StartServer
 from tests.server.media import decode, pixel, two_colour_png
 from tests.server.uploads import uploaded
 
 TIMEOUT = 30
-
-
-@pytest.fixture(scope="module")
-def client(live_backend_server: LiveServer) -> Iterator[ImageKit]:
-    server = live_backend_server
-    with ImageKit(
-        public_key=server.public_key,
-        private_key=server.private_key,
-        url_endpoint=server.url_endpoint,
-        api_base_url=server.base_url,
-        upload_base_url=server.base_url,
-    ) as imagekit:
-        yield imagekit
 
 
 def _red(rgb: list[float]) -> bool:
