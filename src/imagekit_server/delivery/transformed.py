@@ -29,7 +29,12 @@ from imagekit_server.delivery.derived_cache import (
     variant_hash,
 )
 from imagekit_server.delivery.file_lookup import FileRow, find_file, load_file_row
-from imagekit_server.delivery.hot_cache import BoundedMemo, RenderedVariant, delivery_caches
+from imagekit_server.delivery.hot_cache import (
+    BoundedMemo,
+    RenderedVariant,
+    VariantKey,
+    delivery_caches,
+)
 from imagekit_server.delivery.named_lookup import expand_named
 from imagekit_server.delivery.signing import SignatureStatus
 from imagekit_server.delivery.target import DeliveryTarget
@@ -170,10 +175,7 @@ async def deliver_transformed(
             return _chain_error(error)
     headers = header_map(request)
     variant = choose_variant(chain, headers)
-    variant_name = variant.name
-    if chain.uses_custom_focus:
-        variant_name += f"|focus={row.custom_focus}"
-    memory_key = (row.etag, chain.key, variant_name)
+    memory_key = variant_key(row, chain, variant)
     caches = delivery_caches(context)
     cached = caches.rendered.get(memory_key)
     created_at: float | None = None
@@ -201,6 +203,27 @@ async def deliver_transformed(
         created_at=created_at,
         extra=tuple(extra),
     )
+
+
+def variant_key(row: FileRow, chain: Chain, variant: Variant) -> VariantKey:
+    """The in-memory key of a variant; ``variant_hash(*key)`` names its derived blob."""
+    name = variant.name
+    if chain.uses_custom_focus:
+        name += f"|focus={row.custom_focus}"
+    return (row.etag, chain.key, name)
+
+
+async def warm_variant(
+    context: ServerContext, account_id: str, row: FileRow, chain: Chain, variant: Variant
+) -> RenderedVariant:
+    """Render a variant into the caches exactly as a delivery request would (eager upload
+    post-transformations); a variant already cached is loaded, not rendered again."""
+    key = variant_key(row, chain, variant)
+    rendered = await _rendered_once(
+        context, account_id, row, chain.plan, variant, variant_hash(*key)
+    )
+    delivery_caches(context).rendered.put(key, rendered)
+    return rendered
 
 
 async def _rendered_once(
