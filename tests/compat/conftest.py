@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from tests.compat.environments import (
 )
 from tests.compat.samples import SampleImages
 from tests.fixtures.live_server import LiveServer, fresh_postgres_database
+from tests.server.origins.peers import web_folder
 
 SCRIPTS = Path(__file__).parent / "scripts"
 
@@ -62,9 +64,24 @@ def compat_server(
         drop()
 
 
-def scenario_config(server: LiveServer, images: SampleImages, scenario: str) -> dict[str, Any]:
+@pytest.fixture(scope="session")
+def sample_web_folder(
+    sample_images: SampleImages, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Base URL of another web server (origins must not point at the server itself) that
+    serves the sample PNG as ``o.png``."""
+    root = tmp_path_factory.mktemp("compat-web-folder")
+    shutil.copyfile(sample_images.png_path, root / "o.png")
+    with web_folder(root) as served:
+        yield served.base_url
+
+
+def scenario_config(
+    server: LiveServer, images: SampleImages, scenario: str, **extra: str
+) -> dict[str, Any]:
     unique = secrets.token_hex(4)
     return {
+        **extra,
         "base_url": server.base_url,
         "private_key": server.private_key,
         "public_key": server.public_key,
@@ -87,22 +104,31 @@ def run_v4(
 
 @pytest.fixture(scope="module")
 def run_v5(
-    official_v5_python: Path, compat_server: LiveServer, sample_images: SampleImages
+    official_v5_python: Path,
+    compat_server: LiveServer,
+    sample_images: SampleImages,
+    sample_web_folder: str,
 ) -> RunScenario:
     """``run_v5("files")``: the JSON that the 5.x scenario printed."""
 
-    return _memoized_runner(official_v5_python, "official_v5.py", compat_server, sample_images)
+    return _memoized_runner(
+        official_v5_python,
+        "official_v5.py",
+        compat_server,
+        sample_images,
+        web_folder_url=sample_web_folder,
+    )
 
 
 def _memoized_runner(
-    python: Path, script: str, server: LiveServer, images: SampleImages
+    python: Path, script: str, server: LiveServer, images: SampleImages, **extra: str
 ) -> RunScenario:
     """A scenario runs once per module however many tests judge its (read-only) results."""
     results: dict[str, Any] = {}
 
     def run(scenario: str) -> Any:
         if scenario not in results:
-            config = scenario_config(server, images, scenario)
+            config = scenario_config(server, images, scenario, **extra)
             results[scenario] = run_scenario(python, SCRIPTS / script, scenario, config)
         return results[scenario]
 

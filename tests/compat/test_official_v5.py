@@ -122,6 +122,10 @@ def test_origins_and_url_endpoints(run_v5: RunScenario) -> None:
     result = run_v5("origins")
     origin = succeeded(result["created"], 200, "WebFolder")
     assert origin["type"] == "WEB_FOLDER"
+    assert (result["refused_loop"]["error"], result["refused_loop"]["status"]) == (
+        "BadRequestError",
+        400,
+    )
     assert origin["id"] in [item["id"] for item in succeeded(result["listed"], 200, "list")]
     assert succeeded(result["got"], 200, "WebFolder")["name"] == origin["name"]
     assert succeeded(result["updated"], 200, "WebFolder")["name"] == origin["name"] + "-2"

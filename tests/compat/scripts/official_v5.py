@@ -212,11 +212,15 @@ def scenario_urls(client: ImageKit, config: Config) -> dict[str, Any]:
 
 
 def scenario_origins(client: ImageKit, config: Config) -> dict[str, Any]:
-    upload(client, config, "o.png")
     origins = client.accounts.origins.with_raw_response
     endpoints = client.accounts.url_endpoints.with_raw_response
-    # A web folder origin pointing back at this server's own delivery of the scenario folder.
-    base_url = config["url_endpoint"] + config["folder"]
+    # A web folder origin on another server (one pointing back at this server is refused).
+    base_url = config["web_folder_url"]
+    refused_loop = outcome(
+        lambda: origins.create(
+            name="loop", type="WEB_FOLDER", base_url=config["url_endpoint"] + config["folder"]
+        )
+    )
     created = outcome(
         lambda: origins.create(name=config["field_name"], type="WEB_FOLDER", base_url=base_url)
     )
@@ -228,6 +232,7 @@ def scenario_origins(client: ImageKit, config: Config) -> dict[str, Any]:
     endpoint_id = endpoint["raw"]["id"]
     results: dict[str, Any] = {
         "created": created,
+        "refused_loop": refused_loop,
         "listed": outcome(lambda: origins.list()),
         "got": outcome(lambda: origins.get(origin_id)),
         "updated": outcome(
