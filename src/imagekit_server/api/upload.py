@@ -26,6 +26,11 @@ from imagekit_server.errors import BadRequest, Unauthorized
 from imagekit_server.fetch import FetchError, post_json
 from imagekit_server.files.ingest import ingest_upload
 from imagekit_server.files.objects import upload_response
+from imagekit_server.files.post_transformations import (
+    UploadedFile,
+    parse_post_transformations,
+    schedule_post_transformations,
+)
 from imagekit_server.files.pre_transformation import apply_pre_transformation
 from imagekit_server.files.upload_checks import parse_upload_checks
 
@@ -107,6 +112,7 @@ def _process(
     options = parse_upload_options(spooled.fields)
     _refuse_extensions(options)
     checks = parse_upload_checks(options.checks) if options.checks else None
+    posts = parse_post_transformations(options.post_transformations)
     if not spooled.file_is_text and spooled.file_size > context.settings.max_upload_bytes:
         raise _too_large(context)
     source = resolve_upload_file(spooled, context.settings, context.spool)
@@ -123,6 +129,9 @@ def _process(
     )
     if options.webhook_url:
         _send_webhook(context, options.webhook_url, body)
+    row = ingested.row
+    uploaded = UploadedFile(account.id, str(row.id), row.name, row.file_path, row.etag, endpoint)
+    schedule_post_transformations(context, uploaded, posts, options.webhook_url)
     return body
 
 
