@@ -108,7 +108,7 @@ def refresh_statistics(engine: sa.Engine) -> None:
     if not is_sqlite(engine):
         return
     with write_transaction(engine) as conn:
-        conn.exec_driver_sql("ANALYZE")  # sampling at most SQLITE_ANALYSIS_LIMIT rows per index
+        conn.exec_driver_sql("ANALYZE")  # our connections sample SQLITE_ANALYSIS_LIMIT rows
 
 
 @contextmanager
