@@ -8,8 +8,7 @@ import json
 import queue
 import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -31,20 +30,41 @@ def _post(*values: str, kind: str = "transformation") -> str:
     return json.dumps({"post": [{"type": kind, "value": value} for value in values]})
 
 
-def derived_blobs(server: LiveServer, file_id: str) -> dict[Path, bytes]:
+DerivedBlobs = Callable[[str], dict[str, bytes]]
+
+
+def local_derived_blobs(server: LiveServer, file_id: str) -> dict[str, bytes]:
     """The file's derived blobs (``derived/<account>/<file_id>/<hash>``) on the local store."""
     paths = (server.data_dir / "blobs" / "derived").glob(f"*/{file_id}/*")
-    return {path: path.read_bytes() for path in paths if path.is_file()}
+    return {str(path): path.read_bytes() for path in paths if path.is_file()}
 
 
-def wait_for_blobs(server: LiveServer, file_id: str, count: int) -> dict[Path, bytes]:
+@pytest.fixture
+def derived_blobs(request: pytest.FixtureRequest, live_backend_server: LiveServer) -> DerivedBlobs:
+    """Reads a file's derived blobs from the backend server's store (local disk or S3)."""
+    storage = live_backend_server.env.get("IMAGEKIT_STORAGE", "")
+    if not storage.startswith("s3://"):
+        return lambda file_id: local_derived_blobs(live_backend_server, file_id)
+    s3 = request.getfixturevalue("s3_admin_client")
+    bucket, _, root = storage.removeprefix("s3://").partition("/")
+
+    def read(file_id: str) -> dict[str, bytes]:
+        listed = s3.list_objects_v2(Bucket=bucket, Prefix=f"{root}/derived/")
+        keys = [item["Key"] for item in listed.get("Contents", [])]
+        mine = [key for key in keys if key.split("/")[-2] == file_id]
+        return {key: s3.get_object(Bucket=bucket, Key=key)["Body"].read() for key in mine}
+
+    return read
+
+
+def wait_for_blobs(read: DerivedBlobs, file_id: str, count: int) -> dict[str, bytes]:
     deadline = time.monotonic() + WARM_DEADLINE
     while time.monotonic() < deadline:
-        blobs = derived_blobs(server, file_id)
+        blobs = read(file_id)
         if len(blobs) >= count:
             return blobs
         time.sleep(0.05)
-    raise AssertionError(f"{count} variants expected, found {len(derived_blobs(server, file_id))}")
+    raise AssertionError(f"{count} variants expected, found {len(read(file_id))}")
 
 
 def deliver(server: LiveServer, chain: str, file_path: str, accept: str) -> requests.Response:
@@ -73,12 +93,13 @@ def uncached_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSe
 
 
 def test_variants_are_in_the_derived_cache_before_any_request(
-    live_server: LiveServer, uncached_server: LiveServer
+    live_backend_server: LiveServer, derived_blobs: DerivedBlobs, uncached_server: LiveServer
 ) -> None:
+    live_server = live_backend_server
     body = uploaded(live_server, SOURCE, "eager.png", transformation=_post(*CHAINS))
-    blobs = wait_for_blobs(live_server, body["fileId"], 3)
+    blobs = wait_for_blobs(derived_blobs, body["fileId"], 3)
     assert len(blobs) == 3
-    assert {path.parent.parent.parent.name for path in blobs} == {"derived"}
+    assert all("/derived/" in key for key in blobs)
     reference = uploaded(uncached_server, SOURCE, "eager.png", useUniqueFileName="false")
     for chain in CHAINS:
         for accept in (DEFAULT_ACCEPT, WEBP_ACCEPT):
@@ -90,7 +111,7 @@ def test_variants_are_in_the_derived_cache_before_any_request(
             assert served.headers["content-type"] == fresh.headers["content-type"]
             assert same_pixels(served.content, fresh.content), (chain, accept)
     # No delivery above had to render: nothing new was stored.
-    assert derived_blobs(live_server, body["fileId"]) == blobs
+    assert derived_blobs(body["fileId"]) == blobs
     webp = deliver(live_server, CHAINS[0], body["filePath"], WEBP_ACCEPT)
     assert webp.headers["content-type"] == "image/webp"
     image = decode(webp.content)
@@ -102,7 +123,7 @@ def test_variants_are_in_the_derived_cache_before_any_request(
 def test_upload_without_post_transformations_renders_nothing(live_server: LiveServer) -> None:
     body = uploaded(live_server, SOURCE, "lazy.png")
     time.sleep(0.3)
-    assert derived_blobs(live_server, body["fileId"]) == {}
+    assert local_derived_blobs(live_server, body["fileId"]) == {}
 
 
 @pytest.mark.parametrize("kind", ["gif-to-video", "thumbnail", "abs"])
@@ -170,4 +191,4 @@ def test_webhook_receives_one_event_per_post_transformation(
     assert error["data"]["fileId"] == body["fileId"]
     assert error["request"]["transformation"]["value"] == "n-missing"
     assert error["data"]["transformation"]["error"]["reason"]
-    assert len(derived_blobs(server, body["fileId"])) >= 1
+    assert len(local_derived_blobs(server, body["fileId"])) >= 1
