@@ -84,6 +84,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from imagekit_server.app import create_app
     from imagekit_server.context import open_context
 
+    settings = _migrate_before_serving(settings)
     context = open_context(settings)
     account = context.default_account
     state = "created" if context.default_account_created else "existing"
@@ -111,6 +112,18 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         context.close()
     return 0
+
+
+def _migrate_before_serving(settings: Settings) -> Settings:
+    """Migrations run in a short-lived child so that serving processes never import alembic;
+    the returned settings tell them (and ``--workers`` children) not to migrate again."""
+    if not settings.migrate_on_start:
+        return settings
+    from imagekit_server.db.migration_process import upgrade_in_child_process
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade_in_child_process(settings.database_url)
+    return settings.with_changes(migrate_on_start=False)
 
 
 def _serve_workers(settings: Settings) -> int:

@@ -1,0 +1,64 @@
+"""The serving process stays lean: ``serve`` migrates in a child process, and libraries only
+some paths need (alembic, numpy, boto3, psycopg, test tools) are not imported to serve."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from imagekit_server.db.engine import create_engine
+from imagekit_server.db.migrate import current_revision, head_revision
+from imagekit_server.db.migration_process import MigrationFailed, upgrade_in_child_process
+
+NOT_FOR_SERVING = ("alembic", "mako", "numpy", "boto3", "botocore", "psycopg", "hypothesis")
+
+# What ``imagekit-server serve`` does before uvicorn takes over, on SQLite and local blobs.
+SERVING_PROGRAM = """
+import json, sys
+from pathlib import Path
+from imagekit_server.cli import _migrate_before_serving
+from imagekit_server.settings import Settings
+from imagekit_server.app import create_app
+from imagekit_server.context import open_context
+
+settings = _migrate_before_serving(Settings.from_env({}, data_dir=Path(sys.argv[1])))
+context = open_context(settings)
+create_app(settings, context)
+context.close()
+print(json.dumps(sorted(name for name in sys.modules if "." not in name)))
+"""
+
+
+def test_child_migration_brings_the_database_to_head(database_url: str) -> None:
+    upgrade_in_child_process(database_url)
+    engine = create_engine(database_url)
+    try:
+        assert current_revision(engine) == head_revision()
+    finally:
+        engine.dispose()
+
+
+def test_child_migration_failure_is_raised() -> None:
+    with pytest.raises(MigrationFailed):
+        upgrade_in_child_process("postgresql+psycopg://postgres@127.0.0.1:1/nowhere")
+
+
+def test_serving_process_does_not_import_what_it_does_not_use(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", SERVING_PROGRAM, str(tmp_path / "data")],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    imported = set(json.loads(result.stdout))
+    assert {"sqlalchemy", "pyvips", "fastapi"} <= imported  # the program did start a server
+    assert imported.isdisjoint(NOT_FOR_SERVING), imported & set(NOT_FOR_SERVING)
+    engine = create_engine(f"sqlite:///{tmp_path / 'data' / 'imagekit.sqlite3'}")
+    try:
+        assert current_revision(engine) == head_revision()
+    finally:
+        engine.dispose()
