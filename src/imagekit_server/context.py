@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from imagekit_server.accounts import Account, AccountDirectory, ensure_account
 from imagekit_server.db.engine import create_engine, refresh_statistics
-from imagekit_server.db.migrate import upgrade_to_head
 from imagekit_server.fsck import recover_dead_intents
 from imagekit_server.process_lease import ProcessLease, lease_is_dead, remove_dead_lease
 from imagekit_server.settings import Settings
 from imagekit_server.spool import SpoolArea, remove_dead_spool_files
 from imagekit_server.storage import BlobStore, LocalBlobStore, open_store
+
+if TYPE_CHECKING:
+    from imagekit_server.delivery.hot_cache import DeliveryCaches
 
 log = logging.getLogger("imagekit_server")
 
@@ -30,6 +33,9 @@ class ServerContext:
     spool: SpoolArea  # this process's temp files, on the store's filesystem when local
     default_account: Account
     default_account_created: bool
+    # The URL endpoint's in-process caches, made on first delivery (delivery/hot_cache.py):
+    # commands that never deliver (fsck, keys, migrate) do not build them.
+    delivery_caches: DeliveryCaches | None = field(default=None, repr=False)
 
     def close(self) -> None:
         self.spool.remove_own_files()
@@ -53,6 +59,10 @@ def open_context(settings: Settings) -> ServerContext:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = create_engine(settings.database_url)
     if settings.migrate_on_start:
+        # Imported here: alembic (~11 MB with mako) stays out of processes that do not migrate
+        # (``serve`` migrates in a short-lived child first: db/migration_process.py).
+        from imagekit_server.db.migrate import upgrade_to_head
+
         upgrade_to_head(engine)
     refresh_statistics(engine)
     store = open_store(settings.storage_url)

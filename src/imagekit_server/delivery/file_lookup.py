@@ -121,7 +121,7 @@ async def find_file(
     key = (account_id, file_path, version_id)
     found, row = memo.get(key)
     if found:
-        return row  # type: ignore[no-any-return]
+        return row
     generation = memo.generation
     row = await to_thread.run_sync(load_file_row, context, account_id, file_path, version_id)
     memo.put(key, row, generation)

@@ -230,12 +230,9 @@ class DeliveryCaches:
         invalidate_on_writes(engine, WATCHED_TABLES, self.forget_lookups)
 
 
-_ATTRIBUTE = "delivery_caches"
-
-
 def delivery_caches(context: ServerContext) -> DeliveryCaches:
-    """The context's caches, created (and attached to it) on first use."""
-    caches = context.__dict__.get(_ATTRIBUTE)
+    """The context's caches, created (and kept on it) on first use."""
+    caches = context.delivery_caches
     if caches is None:
         settings = context.settings
         caches = DeliveryCaches(
@@ -246,13 +243,11 @@ def delivery_caches(context: ServerContext) -> DeliveryCaches:
         caches.watch(context.engine)
         # Size the shared render pool before its first use (0: one thread per core).
         render_executor(settings.render_workers or None)
-        context.__dict__[_ATTRIBUTE] = caches
-    assert isinstance(caches, DeliveryCaches)
+        context.delivery_caches = caches
     return caches
 
 
 def forget_cached_variants(context: ServerContext, file_id: str) -> None:
     """The purge hook's in-process half: drop the file's variants if caches exist."""
-    caches = context.__dict__.get(_ATTRIBUTE)
-    if isinstance(caches, DeliveryCaches):
-        caches.forget_file(file_id)
+    if context.delivery_caches is not None:
+        context.delivery_caches.forget_file(file_id)
