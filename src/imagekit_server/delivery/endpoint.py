@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import quote
 
 import sqlalchemy as sa
 from anyio import to_thread
@@ -30,6 +29,7 @@ from imagekit_server.delivery.originals import BlobResponse
 from imagekit_server.delivery.signing import SignatureStatus, check_signature
 from imagekit_server.delivery.target import DeliveryTarget, TargetError, parse_target
 from imagekit_server.delivery.transformed import deliver_transformed
+from imagekit_server.delivery.variant_response import attachment_header
 from imagekit_server.origins.delivery import deliver_from_origins
 
 CACHE_CONTROL = "public, s-maxage=15552000, max-age=15552000, must-revalidate"
@@ -142,12 +142,9 @@ def _original_response(
         "Access-Control-Allow-Origin": "*",
         "x-server": "imagekit-server",
     }
-    if target.query.get("ik-attachment") == "true":
-        filename = target.query.get("ik-attachment-filename") or row.name
-        fallback = filename.encode("ascii", "replace").decode().replace('"', "_")
-        headers["Content-Disposition"] = (
-            f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-        )
+    attachment = attachment_header(target.query, row.name)
+    if attachment is not None:
+        headers["Content-Disposition"] = attachment[1].decode("ascii")
     request_headers = request.headers
     if is_not_modified(
         request_headers.get("if-none-match"),
