@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from anyio import to_thread
@@ -173,6 +173,24 @@ async def deliver_transformed(
             chain = await expand_named(context, account.id, chain.plan)
         except TransformationError as error:
             return _chain_error(error)
+    try:
+        return await respond_with_variant(request, context, account.id, row, chain, target.query)
+    except TransformationError as error:
+        return _chain_error(error)
+
+
+async def respond_with_variant(
+    request: Request,
+    context: ServerContext,
+    account_id: str,
+    row: FileRow,
+    chain: Chain,
+    query: Mapping[str, str],
+    extra_headers: Sequence[tuple[bytes, bytes]] = (),
+) -> ASGIApp:
+    """Answer ``request`` with ``row`` rendered through ``chain`` (access already checked,
+    names expanded): from the in-memory LRU, the derived blobs, or a render. Media library
+    files and files fetched from origins share this path. Raises ``TransformationError``."""
     headers = header_map(request)
     variant = choose_variant(chain, headers)
     memory_key = variant_key(row, chain, variant)
@@ -181,16 +199,14 @@ async def deliver_transformed(
     created_at: float | None = None
     if cached is None:
         name = variant_hash(*memory_key)
-        try:
-            cached = await _rendered_once(context, account.id, row, chain.plan, variant, name)
-        except TransformationError as error:
-            return _chain_error(error)
+        cached = await _rendered_once(context, account_id, row, chain.plan, variant, name)
         caches.rendered.put(memory_key, cached)
     else:
         created_at = cached.created_at
-    extra = [header for header in (attachment_header(target.query, row.name),) if header]
+    extra = [header for header in (attachment_header(query, row.name),) if header]
     if chain.uses_width_auto:
         extra += content_dpr_header(variant.hints, cached.width)
+    extra += extra_headers
     return variant_response(
         headers,
         method=request.method,
