@@ -79,9 +79,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from imagekit_server.app import create_app
     from imagekit_server.context import open_context
 
     settings = _migrate_before_serving(settings)
@@ -95,6 +92,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if settings.workers > 1:
         context.close()
         return _serve_workers(settings)
+    # Imported only here: a --workers supervisor never serves, so it does not load the app.
+    import uvicorn
+
+    from imagekit_server.app import create_app
     from imagekit_server.memory_tuning import limit_malloc_arenas
 
     limit_malloc_arenas()
