@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import sqlalchemy as sa
 
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("imagekit_server")
 
+T = TypeVar("T")
+
 
 @dataclass
 class ServerContext:
@@ -36,6 +39,17 @@ class ServerContext:
     # The URL endpoint's in-process caches, made on first delivery (delivery/hot_cache.py):
     # commands that never deliver (fsck, keys, migrate) do not build them.
     delivery_caches: DeliveryCaches | None = field(default=None, repr=False)
+    # State other modules create on first use, one instance per class (see `component`).
+    _components: dict[type, object] = field(default_factory=dict, repr=False)
+
+    def component(self, kind: type[T], make: Callable[[], T]) -> T:
+        """This context's instance of ``kind`` (a cache, counter or runner of some module),
+        made by ``make`` on first use; it lives and dies with the context, never in a global."""
+        found = self._components.get(kind)
+        if found is None:
+            found = self._components.setdefault(kind, make())
+        assert isinstance(found, kind)
+        return found
 
     def close(self) -> None:
         self.spool.remove_own_files()

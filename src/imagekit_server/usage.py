@@ -26,7 +26,6 @@ from imagekit_server.db.tables import origin_cache as origin_cache_table
 log = logging.getLogger("imagekit_server.usage")
 
 DELIVERY_METHODS = frozenset({"GET", "HEAD"})
-_ATTRIBUTE = "bandwidth_counter"
 
 
 class BandwidthCounter:
@@ -55,11 +54,7 @@ class BandwidthCounter:
 
 
 def bandwidth_counter(context: ServerContext) -> BandwidthCounter:
-    counter = context.__dict__.get(_ATTRIBUTE)
-    if counter is None:
-        counter = context.__dict__.setdefault(_ATTRIBUTE, BandwidthCounter())
-    assert isinstance(counter, BandwidthCounter)
-    return counter
+    return context.component(BandwidthCounter, BandwidthCounter)
 
 
 def flush_bandwidth(context: ServerContext) -> int:

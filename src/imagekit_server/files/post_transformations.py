@@ -87,15 +87,8 @@ class _Runner:
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
 
-_ATTRIBUTE = "post_transformation_runner"
-
-
 def _runner(context: ServerContext) -> _Runner:
-    runner = context.__dict__.get(_ATTRIBUTE)
-    if runner is None:
-        runner = context.__dict__[_ATTRIBUTE] = _Runner()
-    assert isinstance(runner, _Runner)
-    return runner
+    return context.component(_Runner, _Runner)
 
 
 def schedule_post_transformations(

@@ -37,7 +37,6 @@ from imagekit_server.origins.models import Origin
 ORIGIN_FETCH_THREADS = 16
 RETRY_FAILED_AFTER = 5.0
 _MAX_REMEMBERED_FAILURES = 10_000
-_ATTRIBUTE = "origin_fetches"
 
 
 @dataclass
@@ -72,19 +71,17 @@ class _Resolution:
 
 
 def _fetches(context: ServerContext) -> _Fetches:
-    found = context.__dict__.get(_ATTRIBUTE)
-    if found is None:
+    def make() -> _Fetches:
         copies = TtlMemo[str, CachedOriginal](context.settings.delivery_lookup_ttl_seconds)
         invalidate_on_writes(context.engine, ("origin_cache",), copies.clear)
-        found = _Fetches(CapacityLimiter(ORIGIN_FETCH_THREADS), {}, copies, {})
-        fetches = found
+        fetches = _Fetches(CapacityLimiter(ORIGIN_FETCH_THREADS), {}, copies, {})
         # A changed origin or endpoint deserves a new attempt at once.
         invalidate_on_writes(
             context.engine, ("origins", "url_endpoints"), lambda: fetches.failures.clear()
         )
-        context.__dict__[_ATTRIBUTE] = found
-    assert isinstance(found, _Fetches)
-    return found
+        return fetches
+
+    return context.component(_Fetches, make)
 
 
 async def find_original(

@@ -17,8 +17,6 @@ from imagekit_server.origins import records
 from imagekit_server.origins.endpoint_models import UrlEndpoint
 from imagekit_server.origins.models import WEB_PROXY, Origin
 
-_ATTRIBUTE = "origin_endpoints"
-
 
 @dataclass(frozen=True)
 class Route:
@@ -33,14 +31,20 @@ class Route:
 RouteTable = dict[str, Route]  # url prefix -> route
 
 
+@dataclass
+class _RouteTables:
+    """The per-context memo of each account's URL-endpoint routes."""
+
+    memo: TtlMemo[str, RouteTable]
+
+
 def _memo(context: ServerContext) -> TtlMemo[str, RouteTable]:
-    memo = context.__dict__.get(_ATTRIBUTE)
-    if memo is None:
+    def make() -> _RouteTables:
         memo = TtlMemo[str, RouteTable](context.settings.delivery_lookup_ttl_seconds)
         invalidate_on_writes(context.engine, ("origins", "url_endpoints"), memo.clear)
-        context.__dict__[_ATTRIBUTE] = memo
-    assert isinstance(memo, TtlMemo)
-    return memo
+        return _RouteTables(memo)
+
+    return context.component(_RouteTables, make).memo
 
 
 def load_routes(context: ServerContext, account_id: str) -> RouteTable:
