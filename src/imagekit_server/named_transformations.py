@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from imagekit_server.db.tables import named_transformations
+from imagekit_server.files.objects import iso_time
 from imagekit_server.ids import new_id
 from imagekit_server.imaging import TransformationError, parse_transformation
 
@@ -45,19 +46,13 @@ class NamedTransformation:
         return {
             "name": self.name,
             "transformation": self.transformation,
-            "createdAt": _iso(self.created_at),
-            "updatedAt": _iso(self.updated_at),
+            "createdAt": iso_time(self.created_at),
+            "updatedAt": iso_time(self.updated_at),
         }
 
     def as_v1_json(self) -> dict[str, Any]:
         """The shape of ImageKit's ``/v1/named-transformations`` (keyed by id, 5.x SDK)."""
         return {"id": self.id, "enabled": self.enabled, **self.as_json()}
-
-
-def _iso(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _from_row(row: Any) -> NamedTransformation:

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from imagekit_server.db.tables import saved_extensions
 from imagekit_server.extension_configs import validate_extension_config
+from imagekit_server.files.objects import iso_time
 from imagekit_server.ids import new_id
 
 MAX_PER_ACCOUNT = 100
@@ -38,15 +39,9 @@ class SavedExtension:
             "name": self.name,
             "description": self.description,
             "config": self.config,
-            "createdAt": _iso(self.created_at),
-            "updatedAt": _iso(self.updated_at),
+            "createdAt": iso_time(self.created_at),
+            "updatedAt": iso_time(self.updated_at),
         }
-
-
-def _iso(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _from_row(row: Any) -> SavedExtension:

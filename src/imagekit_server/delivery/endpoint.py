@@ -6,7 +6,6 @@ Kept lean (a plain Starlette endpoint, one indexed lookup) because it is the hot
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,6 +18,7 @@ from imagekit_server.accounts import Account
 from imagekit_server.context import ServerContext
 from imagekit_server.db.engine import read_transaction
 from imagekit_server.db.tables import file_versions, files
+from imagekit_server.db.times import to_utc
 from imagekit_server.delivery.conditional import (
     Unsatisfiable,
     http_date,
@@ -128,11 +128,7 @@ def _original_response(
     request: Request, context: ServerContext, target: DeliveryTarget, row: Any
 ) -> ASGIApp:
     etag = f'"{row.etag[:32]}"'
-    modified: datetime = row.modified_at
-    # SQLite gives naive UTC, PostgreSQL the session's offset: normalise to UTC.
-    if modified.tzinfo is None:
-        modified = modified.replace(tzinfo=timezone.utc)
-    modified = modified.astimezone(timezone.utc)
+    modified = to_utc(row.modified_at)
     headers = {
         "Content-Type": row.mime,
         "ETag": etag,

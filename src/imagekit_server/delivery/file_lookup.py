@@ -8,7 +8,7 @@ other processes see a change after at most ``Settings.delivery_lookup_ttl_second
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,6 +17,7 @@ from anyio import to_thread
 from imagekit_server.context import ServerContext
 from imagekit_server.db.engine import read_transaction
 from imagekit_server.db.tables import file_versions, files
+from imagekit_server.db.times import to_utc
 from imagekit_server.delivery.conditional import http_date
 from imagekit_server.delivery.hot_cache import delivery_caches
 
@@ -94,11 +95,7 @@ def load_file_row(
         row = conn.execute(query).first()
     if row is None:
         return None
-    modified: datetime = row.modified_at
-    # SQLite gives naive UTC, PostgreSQL the session's offset: normalise to UTC.
-    if modified.tzinfo is None:
-        modified = modified.replace(tzinfo=timezone.utc)
-    modified = modified.astimezone(timezone.utc)
+    modified = to_utc(row.modified_at)
     return FileRow(
         file_id=row.file_id,
         blob_key=row.blob_key,

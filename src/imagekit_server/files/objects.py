@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
+
+from imagekit_server.db.times import to_utc
 
 THUMBNAIL_TRANSFORMATION = "tr:n-ik_ml_thumbnail"
 
 
 def iso_time(moment: datetime) -> str:
     """``2019-08-24T06:14:41.313Z``"""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    moment = moment.astimezone(timezone.utc)
+    moment = to_utc(moment)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 

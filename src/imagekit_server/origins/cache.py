@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from imagekit_server.context import ServerContext
 from imagekit_server.db.engine import read_transaction, write_transaction
 from imagekit_server.db.tables import origin_cache
+from imagekit_server.db.times import to_utc
 from imagekit_server.delivery.conditional import http_date
 from imagekit_server.delivery.file_lookup import FileRow
 from imagekit_server.delivery.hot_cache import forget_cached_variants
@@ -74,11 +75,6 @@ def cache_blob_key(account_id: str, key: str) -> str:
     return f"{CACHE_ROOT}/{account_id}/{key}"
 
 
-def _utc(value: datetime) -> datetime:
-    # SQLite gives naive UTC, PostgreSQL the session's offset.
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
-
-
 def _cached(row: Any) -> CachedOriginal:
     return CachedOriginal(
         key=row.key,
@@ -89,8 +85,8 @@ def _cached(row: Any) -> CachedOriginal:
         mime=row.mime,
         etag=row.etag,
         validators=Validators(row.origin_etag, row.origin_last_modified),
-        fetched_at=_utc(row.fetched_at).astimezone(timezone.utc),
-        validated_at=_utc(row.validated_at).astimezone(timezone.utc),
+        fetched_at=to_utc(row.fetched_at),
+        validated_at=to_utc(row.validated_at),
     )
 
 

@@ -15,7 +15,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from imagekit_server.db.tables import file_search_values, file_tags
-from imagekit_server.search.timestamps import parse_timestamp, to_utc
+from imagekit_server.db.times import to_utc
+from imagekit_server.search.timestamps import parse_timestamp
 
 TEXT_LIMIT = 1024  # length of file_search_values.text_value
 

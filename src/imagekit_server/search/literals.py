@@ -12,9 +12,10 @@ import math
 import re
 from datetime import datetime, timedelta
 
+from imagekit_server.db.times import to_utc
 from imagekit_server.search.errors import SearchQueryError
 from imagekit_server.search.syntax_tree import Value
-from imagekit_server.search.timestamps import parse_timestamp, to_utc
+from imagekit_server.search.timestamps import parse_timestamp
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _RELATIVE_TIME = re.compile(r"^(\d+)\s*([hdwmy])$", re.IGNORECASE)

@@ -7,17 +7,12 @@ offset, so comparisons are only portable if every stored and bound value is alre
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime
+
+from imagekit_server.db.times import to_utc
 
 # EXIF writes "2019:03:05 10:00:00" (colons in the date part); ISO-8601 uses dashes.
 _EXIF_DATETIME = re.compile(r"^(\d{4}):(\d{2}):(\d{2})([ T].*)?$")
-
-
-def to_utc(moment: datetime) -> datetime:
-    """The same instant as an aware UTC datetime (naive values are taken to be UTC)."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
 
 
 def parse_timestamp(text: str) -> datetime | None:
