@@ -138,7 +138,7 @@ def _load(step: Step, context: ChainContext) -> tuple[Any, list[Operation] | Non
         operations = _geometry(step, context.info.width, context.info.height, context)
         first = operations[0] if operations else None
         if isinstance(first, Resize) and step.density is None and not _needs_source_for_pad(step):
-            image = load_resized(context.source, first, step.page)
+            image = load_resized(context.source, first, context.info, step.page)
             # Shrink-on-load reads the source sequentially; anything beyond a plain
             # resize/crop may read out of order, so it gets the (small) result in memory.
             if not context.single_pass:
