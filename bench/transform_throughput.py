@@ -22,6 +22,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,26 +84,27 @@ def _row(system: str, image: str, connections: int, result: LoadResult, peak: fl
                result.errors)  # fmt: skip
 
 
-def uncached_imagekit(
-    workdir: Path, images: dict[str, Path], seconds: float, workers: int, threads: int
-) -> list[Row]:
+@dataclass
+class System:
+    """A running server under test and the URL of each photo on it."""
+
+    name: str
+    pid: int
+    urls: dict[str, str]
+    stop: Callable[[], None]
+
+
+def imagekit_system(workdir: Path, images: dict[str, Path], workers: int, threads: int) -> System:
     server = ImagekitServer(workdir, workers=workers, render_workers=threads, cache=False)
-    rows: list[Row] = []
-    try:
-        for label, path in images.items():
-            base = server.upload(path.name, path.read_bytes())
-            url = base.replace("/demo/", f"/demo/tr:{CHAIN}/")
-            system = f"imagekit-server ({workers} proc x {threads} render thr)"
-            rows += measure(system, label, url, seconds, server.process.pid)
-    finally:
-        server.stop()
-    return rows
+    urls = {}
+    for label, path in images.items():
+        base = server.upload(path.name, path.read_bytes())
+        urls[label] = base.replace("/demo/", f"/demo/tr:{CHAIN}/")
+    name = f"imagekit-server ({workers} proc x {threads} render thr)"
+    return System(name, server.process.pid, urls, server.stop)
 
 
-def thumbor(
-    workdir: Path, images: dict[str, Path], seconds: float, processes: int, threads: int
-) -> list[Row]:
-    root = next(iter(images.values())).parent
+def thumbor_system(workdir: Path, images: dict[str, Path], processes: int, threads: int) -> System:
     linked = workdir / "thumbor-images"
     linked.mkdir(exist_ok=True)
     for path in images.values():
@@ -110,14 +112,21 @@ def thumbor(
         if not target.exists():
             target.symlink_to(path)
     server = ThumborServer(workdir, linked, threads=threads, processes=processes)
-    del root
+    urls = {label: server.url(path.name) for label, path in images.items()}
+    name = f"thumbor ({processes} proc x {threads} engine thr)"
+    return System(name, server.process.pid, urls, server.stop)
+
+
+def uncached_round(systems: list[System], images: dict[str, Path], seconds: float) -> list[Row]:
+    """One round, interleaved: per photo the limit, then every system, back to back, so
+    that the ratios within a round compare runs a few seconds apart on this noisy machine."""
     rows: list[Row] = []
-    try:
-        for label, path in images.items():
-            system = f"thumbor ({processes} proc x {threads} engine thr)"
-            rows += measure(system, label, server.url(path.name), seconds, server.process.pid)
-    finally:
-        server.stop()
+    for label, path in images.items():
+        rows.append(
+            Row(f"pyvips in-process ({CORES} proc)", label, None, pyvips_limit(path, seconds))
+        )
+        for system in systems:
+            rows += measure(system.name, label, system.urls[label], seconds, system.pid)
     return rows
 
 
@@ -168,19 +177,36 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def one_round(workdir: Path, images: dict[str, Path], args: argparse.Namespace) -> list[Row]:
-    rows: list[Row] = []
-    for label, path in images.items():
-        rate = pyvips_limit(path, args.seconds)
-        rows.append(Row(f"pyvips in-process ({CORES} proc)", label, None, rate))
-    rows += uncached_imagekit(workdir, images, args.seconds, workers=1, threads=CORES)
-    rows += uncached_imagekit(workdir, images, args.seconds, workers=CORES, threads=1)
-    if not args.skip_thumbor:
-        rows += thumbor(workdir, images, args.seconds, processes=1, threads=CORES)
-        rows += thumbor(workdir, images, args.seconds, processes=CORES, threads=1)
-    if not args.skip_hits:
-        rows += cache_hits(workdir, images, args.seconds)
-    return rows
+def uncached(workdir: Path, images: dict[str, Path], args: argparse.Namespace) -> list[list[Row]]:
+    systems: list[System] = []
+    try:
+        systems.append(imagekit_system(workdir, images, workers=1, threads=CORES))
+        systems.append(imagekit_system(workdir, images, workers=CORES, threads=1))
+        if not args.skip_thumbor:
+            systems.append(thumbor_system(workdir, images, processes=1, threads=CORES))
+            systems.append(thumbor_system(workdir, images, processes=CORES, threads=1))
+        return [uncached_round(systems, images, args.seconds) for _ in range(args.rounds)]
+    finally:
+        for system in systems:
+            system.stop()
+
+
+def _best(rows: list[Row], image: str, system_prefix: str) -> float:
+    rates = [r.rate for r in rows if r.image == image and r.system.startswith(system_prefix)]
+    return max(rates, default=float("nan"))
+
+
+def ratios(rounds: list[list[Row]]) -> str:
+    """Per round and photo: our best uncached rate against the limit and thumbor's best."""
+    lines = ["| round | image | ours / limit | ours / thumbor |", "|---|---|---|---|"]
+    for number, rows in enumerate(rounds, start=1):
+        for image in dict.fromkeys(row.image for row in rows):
+            ours = _best(rows, image, "imagekit-server")
+            lines.append(
+                f"| {number} | {image} | {ours / _best(rows, image, 'pyvips'):.2f} "
+                f"| {ours / _best(rows, image, 'thumbor'):.2f} |"
+            )
+    return "\n".join(lines)
 
 
 def best_of(rounds: list[list[Row]]) -> list[Row]:
@@ -205,12 +231,13 @@ def main() -> int:
     parser.add_argument("--skip-hits", action="store_true")
     args = parser.parse_args()
     images = photos()
-    rounds: list[list[Row]] = []
     with tempfile.TemporaryDirectory(prefix="ik-bench-") as temp:
         workdir = Path(temp)
-        for _ in range(args.rounds):
-            rounds.append(one_round(workdir, images, args))
-    print(table(best_of(rounds)))
+        rounds = uncached(workdir, images, args)
+        hits = [] if args.skip_hits else cache_hits(workdir, images, args.seconds)
+    print(table(best_of(rounds) + hits))
+    print()
+    print(ratios(rounds))
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import signal
@@ -38,14 +39,36 @@ def wait_for(url: str, process: subprocess.Popen[bytes], timeout: float = 60.0) 
     raise TimeoutError(url)
 
 
+def listeners(port: int) -> int:
+    """How many sockets listen on ``port`` (one per ``SO_REUSEPORT`` worker)."""
+    output = subprocess.run(
+        ["ss", "-Hltn", f"sport = :{port}"], capture_output=True, text=True, check=True
+    ).stdout
+    return len(output.splitlines())
+
+
+def wait_for_listeners(port: int, count: int, timeout: float = 60.0) -> None:
+    """A multi-worker server answers once its first worker is up; measuring before the others
+    are would send every connection to that one."""
+    deadline = time.monotonic() + timeout
+    while listeners(port) < count:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{count} listeners on port {port}")
+        time.sleep(0.1)
+
+
 def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    """SIGTERM the process's whole group (thumbor forks its --processes), then SIGKILL."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)  # children that outlived their parent
 
 
 class ImagekitServer:
@@ -71,8 +94,10 @@ class ImagekitServer:
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=(workdir / f"imagekit-{self.port}.log").open("wb"),
+            start_new_session=True,
         )
         wait_for(f"{self.base_url}/healthz", self.process)
+        wait_for_listeners(self.port, workers)
 
     def upload(self, name: str, data: bytes) -> str:
         parts: dict[str, tuple[str | None, bytes | str]] = {
@@ -133,6 +158,7 @@ class ThumborServer:
             + (["--processes", str(processes)] if processes > 1 else []),
             stdout=subprocess.DEVNULL,
             stderr=(workdir / f"thumbor-{self.port}.log").open("wb"),
+            start_new_session=True,
         )
         wait_for(f"{self.base_url}/healthcheck", self.process)
 
@@ -188,6 +214,7 @@ http {{
             ["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         wait_for(f"http://127.0.0.1:{self.static_port}/", self.process)
 

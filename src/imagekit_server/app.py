@@ -33,11 +33,11 @@ from imagekit_server.api import usage as usage_api
 from imagekit_server.api import versions as versions_api
 from imagekit_server.context import ServerContext, open_context
 from imagekit_server.delivery.endpoint import deliver
-from imagekit_server.delivery.fast_path import DeliveryFastPath
+from imagekit_server.delivery.fast_path import DeliveryFirstApp
 from imagekit_server.errors import ApiError, api_error_handler
 from imagekit_server.jobs.runner import JobRunner
 from imagekit_server.settings import Settings
-from imagekit_server.usage import BandwidthMeter, UsageFlusher
+from imagekit_server.usage import UsageFlusher
 
 
 def create_app(settings: Settings, context: ServerContext | None = None) -> FastAPI:
@@ -60,7 +60,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
             if owned:
                 app.state.context.close()
 
-    app = FastAPI(
+    app = DeliveryFirstApp(
         title="imagekit-server",
         summary="A self-hostable server for ImageKit.io's HTTP API and URL endpoint.",
         lifespan=lifespan,
@@ -93,9 +93,8 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
         app.include_router(library_router)
     app.add_api_route("/healthz", _healthz, methods=["GET"], include_in_schema=False)
     app.router.routes.append(Route("/{account_id}/{path:path}", deliver, methods=["GET", "HEAD"]))
-    # Delivery requests skip the API router (the hot path: see delivery/fast_path.py).
-    app.add_middleware(DeliveryFastPath)
-    app.add_middleware(BandwidthMeter)  # outermost: counts what delivery sends
+    # Requests for unknown accounts: delivery's 404. Known accounts' delivery requests never
+    # reach the router (the hot path: see delivery/fast_path.py).
     return app
 
 

@@ -1,9 +1,9 @@
 """Usage figures: bytes delivered per account and UTC day, and storage in use.
 
-Delivery counts bytes in memory (``BandwidthMeter``, an ASGI middleware that adds up the body
-bytes of delivery responses), and a background thread (``UsageFlusher``) adds the counts to
-``bandwidth_usage`` every ``Settings.usage_flush_seconds`` and when the server stops; so the
-hot path never touches the database for usage.
+Delivery counts the body bytes of its responses in memory (``delivery/fast_path.py``), and a
+background thread (``UsageFlusher``) adds the counts to ``bandwidth_usage`` every
+``Settings.usage_flush_seconds`` and when the server stops; so the hot path never touches the
+database for usage.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from imagekit_server.context import ServerContext
 from imagekit_server.db.engine import read_transaction, write_transaction
@@ -121,62 +120,6 @@ class UsageFlusher:
             flush_bandwidth(self.context)
         except Exception:  # the database may be briefly unavailable: keep counting
             log.warning("could not write bandwidth usage", exc_info=True)
-
-
-class BandwidthMeter:
-    """Counts the body bytes of delivery responses (``GET``/``HEAD /<account>/...`` outside
-    the API's path segments)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self.reserved: frozenset[str] | None = None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in DELIVERY_METHODS:
-            await self.app(scope, receive, send)
-            return
-        account_id, separator, _ = scope["path"][1:].partition("/")
-        if self.reserved is None:
-            self.reserved = _api_segments(scope["app"].routes)
-        if not separator or account_id in self.reserved:
-            await self.app(scope, receive, send)
-            return
-        sent = 0
-        declared = 0
-
-        async def counting_send(message: Message) -> None:
-            nonlocal sent, declared
-            if message["type"] == "http.response.start":
-                declared = _content_length(message.get("headers", []))
-            elif message["type"] == "http.response.body":
-                sent += len(message.get("body", b""))
-            elif message["type"] == "http.response.pathsend":
-                sent += declared  # the server sends the whole file itself
-            await send(message)
-
-        try:
-            await self.app(scope, receive, counting_send)
-        finally:
-            context = getattr(scope["app"].state, "context", None)
-            if context is not None and sent:
-                bandwidth_counter(context).add(account_id, sent)
-
-
-def _api_segments(routes: Iterable[Any]) -> frozenset[str]:
-    """First path segments of the API's routes (``v1``, ``api``, ``healthz``, ...)."""
-    segments = set()
-    for route in routes:
-        first = getattr(route, "path", "").lstrip("/").split("/", 1)[0]
-        if first and "{" not in first:
-            segments.add(first)
-    return frozenset(segments)
-
-
-def _content_length(headers: Iterable[tuple[bytes, bytes]]) -> int:
-    for name, value in headers:
-        if name.lower() == b"content-length" and value.isdigit():
-            return int(value)
-    return 0
 
 
 def bandwidth_bytes(context: ServerContext, account_id: str, start: date, end: date) -> int:

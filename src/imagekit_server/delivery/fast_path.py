@@ -1,34 +1,84 @@
-"""ASGI middleware that sends delivery requests (``GET``/``HEAD /<account>/...``) straight to
-the delivery endpoint, skipping the API router.
+"""Delivery requests (``GET``/``HEAD /<account>/...``) go straight to the delivery endpoint,
+before FastAPI's middleware stack and the API router.
 
-Matching a request against every API route costs more than answering a cached image. Account
-ids can never be an API path segment (``v1``, ``api``, ``docs``... are refused as ids), so a
-request whose first segment names an existing account is a delivery request; anything else
-goes through the router as before (API routes, 404s and 405s).
+Matching a request against every API route, and four layers of middleware around it, cost more
+than answering a cached image. Account ids can never be an API path segment (``v1``, ``api``,
+``docs``... are refused as ids), so a request whose first segment names an existing account is a
+delivery request; anything else goes through FastAPI as before (API routes, 404s and 405s).
+The bytes each delivery response sends are counted here for the usage API (usage.py).
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
+
+from fastapi import FastAPI
 from starlette.requests import Request
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from imagekit_server.context import ServerContext
 from imagekit_server.delivery.endpoint import deliver
+from imagekit_server.delivery.variant_response import error_response
+from imagekit_server.usage import bandwidth_counter
+
+logger = logging.getLogger(__name__)
 
 DELIVERY_METHODS = frozenset({"GET", "HEAD"})
 
 
-class DeliveryFastPath:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+class DeliveryFirstApp(FastAPI):
+    """The server's ASGI app: FastAPI for the API, a short path for delivery."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] in DELIVERY_METHODS:
             account_id, separator, rest = scope["path"][1:].partition("/")
-            context: ServerContext | None = getattr(scope["app"].state, "context", None)
+            context: ServerContext | None = getattr(self.state, "context", None)
             if separator and context is not None and context.accounts.by_id(account_id):
+                scope["app"] = self
                 scope["path_params"] = {"account_id": account_id, "path": rest}
-                response = await deliver(Request(scope, receive))
-                await response(scope, receive, send)
+                await _deliver(context, account_id, scope, receive, send)
                 return
-        await self.app(scope, receive, send)
+        await super().__call__(scope, receive, send)
+
+
+async def _deliver(
+    context: ServerContext, account_id: str, scope: Scope, receive: Receive, send: Send
+) -> None:
+    sent = 0
+    declared = 0
+    started = False
+
+    async def counting_send(message: Message) -> None:
+        nonlocal sent, declared, started
+        if message["type"] == "http.response.start":
+            started = True
+            declared = _content_length(message.get("headers", ()))
+        elif message["type"] == "http.response.body":
+            sent += len(message.get("body", b""))
+        elif message["type"] == "http.response.pathsend":
+            sent += declared  # the server sends the whole file itself
+        await send(message)
+
+    try:
+        response = await deliver(Request(scope, receive))
+        await response(scope, receive, counting_send)
+    except Exception:
+        # What Starlette's ServerErrorMiddleware would do for the API: log, answer 500 if
+        # nothing was sent yet, else let the server drop the connection.
+        logger.exception("delivery failed for %s", scope["path"])
+        if started:
+            raise
+        await error_response(500, "EINTERNAL - internal error", "Internal Server Error")(
+            scope, receive, send
+        )
+    finally:
+        if sent:
+            bandwidth_counter(context).add(account_id, sent)
+
+
+def _content_length(headers: Iterable[tuple[bytes, bytes]]) -> int:
+    for name, value in headers:
+        if name.lower() == b"content-length" and value.isdigit():
+            return int(value)
+    return 0

@@ -9,6 +9,7 @@ import pyvips
 
 from imagekit_server.imaging.errors import limit_exceeded, unsupported
 from imagekit_server.imaging.geometry import Resize
+from imagekit_server.imaging.jpeg_decode import decode_scaled, jpeg_header
 from imagekit_server.imaging.limits import Limits
 
 # libvips loader class name fragment -> our format name. Anything else is refused.
@@ -81,6 +82,12 @@ def inspect_source(data: bytes, limits: Limits) -> SourceInfo:
         raise unsupported("PDF sources are not enabled on this server")
     if format_name in {"svg", "pdf"} and len(data) > limits.max_vector_bytes:
         raise limit_exceeded(f"vector source is larger than {limits.max_vector_bytes} bytes")
+    if format_name == "jpeg" and (jpeg := jpeg_header(data)) is not None:
+        width, height, orientation = jpeg
+        if orientation in _SWAPPED_ORIENTATIONS:
+            width, height = height, width
+        limits.check_source_size(width, height, 1)
+        return SourceInfo(format_name, width, height, 1, False)
     try:
         header = pyvips.Image.new_from_buffer(data, "")
     except pyvips.Error:
@@ -124,10 +131,13 @@ def load_full(
 
 def load_resized(data: bytes, size: Resize, info: SourceInfo, page: int | None) -> Any:
     """Decode straight to ``size`` using shrink-on-load (JPEG DCT scaling, WebP, ...)."""
-    jpeg_shrink = draft_shrink(info, size) if info.format == "jpeg" and page is None else 1
-    if jpeg_shrink > 1:
-        shrunk = pyvips.Image.new_from_buffer(data, "", shrink=jpeg_shrink, access="sequential")
-        return to_srgb(shrunk.thumbnail_image(size.width, height=size.height, size="force"))
+    if info.format == "jpeg" and page is None:
+        jpeg_shrink = draft_shrink(info, size)
+        shrunk = decode_scaled(data, jpeg_shrink)
+        if shrunk is None and jpeg_shrink > 1:
+            shrunk = pyvips.Image.new_from_buffer(data, "", shrink=jpeg_shrink, access="sequential")
+        if shrunk is not None:
+            return to_srgb(shrunk.thumbnail_image(size.width, height=size.height, size="force"))
     option_string = "" if page is None else f"page={page - 1}"
     image = pyvips.Image.thumbnail_buffer(
         data, size.width, height=size.height, size="force", option_string=option_string

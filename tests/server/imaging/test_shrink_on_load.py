@@ -9,11 +9,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import pyvips
 import pytest
+import pyvips
 
 from imagekit_server.imaging import Limits, parse_transformation, render
 from imagekit_server.imaging.geometry import Resize
+from imagekit_server.imaging.jpeg_decode import decode_scaled
 from imagekit_server.imaging.loading import draft_shrink, inspect_source, load_resized
 from tests.server.imaging.sample_images import close, decode, jpeg, quadrants
 
@@ -87,3 +88,58 @@ def test_cmyk_jpeg_comes_out_srgb() -> None:
     assert reference.interpretation == "srgb"
     for x, y in ((20, 20), (180, 20), (20, 130), (180, 130)):
         assert close(image(x, y), reference(x, y), tolerance=6), (x, y)
+
+
+def test_pillow_decodes_rgb_and_grey_at_the_dct_scale() -> None:
+    colour = jpeg(_photo_like(1600, 1000), 90)
+    image = decode_scaled(colour, 4)
+    assert image is not None
+    assert (image.width, image.height, image.bands, image.interpretation) == (400, 250, 3, "srgb")
+    by_libvips = pyvips.Image.new_from_buffer(colour, "", shrink=4)
+    assert (by_libvips.width, by_libvips.height) == (400, 250)
+    assert _psnr(image, by_libvips) > 40
+    grey = jpeg(_photo_like(1600, 1000).colourspace("b-w"), 90)
+    image = decode_scaled(grey, 2)
+    assert image is not None
+    assert (image.width, image.height, image.bands, image.interpretation) == (800, 500, 1, "b-w")
+
+
+def test_libvips_decodes_what_pillow_should_not() -> None:
+    cmyk = bytes(quadrants(800, 600).icc_export(output_profile="cmyk").jpegsave_buffer(Q=90))
+    assert decode_scaled(cmyk, 2) is None
+    big = jpeg(pyvips.Image.black(2100, 2000).cast("uchar"), 50)
+    assert decode_scaled(big, 1) is None  # 4.2 MP held in memory: left to libvips' streaming
+    assert decode_scaled(big, 2) is not None
+    truncated = jpeg(_photo_like(800, 600))[:5000]
+    assert decode_scaled(truncated, 2) is None
+    rendered = render(truncated, parse_transformation("w-100"), accept=None, limits=Limits())
+    assert decode(rendered).width == 100  # libvips still renders what it can read
+
+
+def test_metadata_and_profile_survive_the_pillow_decode() -> None:
+    source = quadrants(1600, 1200).copy()
+    source.set_type(pyvips.GValue.gint_type, "orientation", 6)
+    source.set_type(pyvips.GValue.gstr_type, "exif-ifd0-Make", "ImageKitTest")
+    profiled = source.icc_export(output_profile="p3")  # a wide-gamut profile, embedded
+    data = bytes(profiled.jpegsave_buffer(Q=95))
+    scaled = decode_scaled(data, 4)
+    assert scaled is not None
+    assert scaled.get("orientation") == 6
+    assert scaled.get_typeof("icc-profile-data") != 0
+    kept = render(data, parse_transformation("w-150,md-true"), accept=None, limits=Limits())
+    output = decode(kept)
+    assert (output.width, output.height) == (150, 200)  # rotated upright by orientation 6
+    assert "ImageKitTest" in str(output.get("exif-ifd0-Make"))
+    stripped = decode(render(data, parse_transformation("w-150"), accept=None, limits=Limits()))
+    reference = pyvips.Image.thumbnail_buffer(data, 150, height=200, size="force")
+    reference = reference.icc_transform("srgb", embedded=True)
+    for x, y in ((20, 20), (130, 20), (20, 180), (130, 180)):
+        assert close(stripped(x, y), reference(x, y), tolerance=8), (x, y)
+
+
+@pytest.mark.parametrize(("width", "shrink"), [(6028, 8), (1001, 8), (1920, 4), (999, 2)])
+def test_pillow_decodes_at_exactly_the_asked_scale(width: int, shrink: int) -> None:
+    data = jpeg(pyvips.Image.black(width, 600).cast("uchar"), 50)
+    image = decode_scaled(data, shrink)
+    assert image is not None
+    assert image.width == -(-width // shrink)
