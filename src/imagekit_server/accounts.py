@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -14,6 +15,8 @@ import sqlalchemy as sa
 from imagekit_server.db.engine import read_transaction, write_transaction
 from imagekit_server.db.tables import accounts
 from imagekit_server.ids import new_api_key
+
+logger = logging.getLogger(__name__)
 
 
 class AccountExists(ValueError):
@@ -29,8 +32,15 @@ _ACCOUNT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 RESERVED_ACCOUNT_IDS = frozenset({"v1", "api", "docs", "redoc", "healthz"})
 
 
+def is_valid_account_id(account_id: str) -> bool:
+    """Could name an account: an API path's first segment never can."""
+    return (
+        bool(_ACCOUNT_ID.fullmatch(account_id)) and account_id.lower() not in RESERVED_ACCOUNT_IDS
+    )
+
+
 def check_account_id(account_id: str) -> str:
-    if not _ACCOUNT_ID.fullmatch(account_id) or account_id.lower() in RESERVED_ACCOUNT_IDS:
+    if not is_valid_account_id(account_id):
         raise InvalidAccountId(
             f"invalid account id {account_id!r}: use letters, digits, '_' and '-', "
             f"not one of {', '.join(sorted(RESERVED_ACCOUNT_IDS))}"
@@ -136,12 +146,14 @@ def ensure_account(
 
 class AccountDirectory:
     """Looks accounts up by id or key, caching briefly: several processes share one database,
-    so a key change through the CLI must become visible within ``ttl_seconds``."""
+    so a key change through the CLI must become visible within ``ttl_seconds`` (plus one
+    query: the reload that notices it runs in the background)."""
 
     def __init__(self, engine: sa.Engine, ttl_seconds: float = 5.0) -> None:
         self._engine = engine
         self._ttl = ttl_seconds
         self._lock = threading.Lock()
+        self._reloading = threading.Lock()  # held while a background reload runs
         self._loaded_at = float("-inf")
         self._by_id: dict[str, Account] = {}
         self._by_private: dict[str, Account] = {}
@@ -166,15 +178,35 @@ class AccountDirectory:
         return found
 
     def _refresh(self, *, force: bool) -> None:
+        """Reload when stale. Only the first load and a forced one (an id nobody knew) wait
+        for the query; a stale directory keeps answering while one thread reloads it, so
+        the event loop that asks never blocks on the database."""
         now = time.monotonic()
+        if force:
+            if now - self._loaded_at >= 0.5:
+                self._reload()
+            return
+        if now - self._loaded_at < self._ttl:
+            return
+        if self._loaded_at == float("-inf"):
+            self._reload()
+        elif self._reloading.acquire(blocking=False):
+            threading.Thread(target=self._reload_in_background, daemon=True).start()
+
+    def _reload_in_background(self) -> None:
+        try:
+            self._reload()
+        except Exception:  # the next lookup tries again
+            logger.warning("could not reload accounts", exc_info=True)
+        finally:
+            self._reloading.release()
+
+    def _reload(self) -> None:
         with self._lock:
-            if not force and now - self._loaded_at < self._ttl:
-                return
-            if force and now - self._loaded_at < 0.5:
-                return
+            started = time.monotonic()
             with read_transaction(self._engine) as conn:
                 loaded = list_accounts(conn)
             self._by_id = {account.id: account for account in loaded}
             self._by_private = {account.private_key: account for account in loaded}
             self._by_public = {account.public_key: account for account in loaded}
-            self._loaded_at = now
+            self._loaded_at = started

@@ -4,13 +4,16 @@ PostgreSQL (``database_url`` runs each test on both)."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
 
+from imagekit_server import accounts as accounts_module
 from imagekit_server.accounts import (
+    Account,
     AccountDirectory,
     AccountExists,
     create_account,
@@ -19,7 +22,7 @@ from imagekit_server.accounts import (
 )
 from imagekit_server.db.engine import create_engine, read_transaction, write_transaction
 from imagekit_server.db.migrate import upgrade_to_head
-from imagekit_server.db.tables import file_tags, folders
+from imagekit_server.db.tables import accounts, file_tags, folders
 from imagekit_server.files import records
 from imagekit_server.files.listing import parse_list_query, select_files, select_folders
 
@@ -91,6 +94,36 @@ def test_accounts_are_created_once_and_keys_are_unique(engine: sa.Engine) -> Non
     assert directory.by_private_key("priv_b") == rotated
     assert directory.by_public_key("pub_a") == rotated
     assert directory.by_id("nobody") is None
+
+
+def test_a_stale_directory_answers_at_once_and_reloads_in_the_background(
+    engine: sa.Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ensure_account(engine, "first", public_key="pub_1", private_key="priv_1")
+    directory = AccountDirectory(engine, ttl_seconds=0.2)
+    assert directory.by_private_key("priv_1") is not None
+    with write_transaction(engine) as conn:  # another process rotates the key
+        conn.execute(accounts.update().where(accounts.c.id == "first").values(private_key="priv_2"))
+    release = threading.Event()
+    real_list = accounts_module.list_accounts
+
+    def slow_list(conn: sa.Connection) -> list[Account]:
+        release.wait(5)
+        return real_list(conn)
+
+    monkeypatch.setattr(accounts_module, "list_accounts", slow_list)
+    time.sleep(0.3)
+    started = time.monotonic()
+    # Stale: answered from memory while a thread reloads (and is held up).
+    assert directory.by_private_key("priv_1") is not None
+    assert directory.by_private_key("priv_1") is not None
+    assert time.monotonic() - started < 1
+    release.set()
+    deadline = time.monotonic() + 5
+    while directory.by_private_key("priv_2") is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert directory.by_private_key("priv_2") is not None
+    assert directory.by_private_key("priv_1") is None
 
 
 def test_files_folders_versions_and_isolation(engine: sa.Engine) -> None:

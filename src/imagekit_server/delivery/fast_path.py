@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.types import Message, Receive, Scope, Send
 
+from imagekit_server.accounts import is_valid_account_id
 from imagekit_server.context import ServerContext
 from imagekit_server.delivery.endpoint import deliver
 from imagekit_server.delivery.variant_response import error_response
@@ -34,7 +35,12 @@ class DeliveryFirstApp(FastAPI):
         if scope["type"] == "http" and scope["method"] in DELIVERY_METHODS:
             account_id, separator, rest = scope["path"][1:].partition("/")
             context: ServerContext | None = getattr(self.state, "context", None)
-            if separator and context is not None and context.accounts.by_id(account_id):
+            if (
+                separator
+                and is_valid_account_id(account_id)  # API paths skip the account lookup
+                and context is not None
+                and context.accounts.by_id(account_id)
+            ):
                 scope["app"] = self
                 scope["path_params"] = {"account_id": account_id, "path": rest}
                 await _deliver(context, account_id, scope, receive, send)

@@ -1,18 +1,19 @@
 """path -> file row for transformed delivery, memoised for a short TTL (``hot_cache.TtlMemo``).
 
 A memo hit costs a dictionary lookup on the event loop; a miss runs one indexed query in a
-worker thread. Writes through this process's engine clear the memo (``DeliveryCaches.watch``);
-other processes see a change after at most ``Settings.delivery_lookup_ttl_seconds``.
+worker thread, shared by every request waiting for the same path. Writes through this
+process's engine clear the memo (``DeliveryCaches.watch``); other processes see a change
+after at most ``Settings.delivery_lookup_ttl_seconds`` plus one query.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from anyio import to_thread
 
 from imagekit_server.context import ServerContext
 from imagekit_server.db.engine import read_transaction
@@ -114,12 +115,8 @@ async def find_file(
     context: ServerContext, account_id: str, file_path: str, version_id: str = ""
 ) -> FileRow | None:
     """The memoised lookup: no thread hop while the memo holds the path."""
-    memo = delivery_caches(context).rows
-    key = (account_id, file_path, version_id)
-    found, row = memo.get(key)
-    if found:
-        return row
-    generation = memo.generation
-    row = await to_thread.run_sync(load_file_row, context, account_id, file_path, version_id)
-    memo.put(key, row, generation)
+    row: FileRow | None = await delivery_caches(context).rows.get_or_load(
+        (account_id, file_path, version_id),
+        functools.partial(load_file_row, context, account_id, file_path, version_id),
+    )
     return row

@@ -4,7 +4,9 @@
   purge drops every variant of a file at once.
 * :class:`TtlMemo` — a short-lived memo (path -> file row, name -> named transformation). Rows
   written through this process's engine invalidate it at once (``invalidate_on_writes``);
-  other processes see a change after at most the memo's TTL.
+  other processes see a change after at most the memo's TTL plus one query: an expired entry
+  is served for one more TTL while a single background load refreshes it, so a busy key never
+  makes every request in flight query the database at once.
 
 Everything here runs on the event loop thread only (no locks needed); the one exception is the
 engine listener, which only clears dictionaries (atomic under the GIL).
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import sqlalchemy as sa
+from anyio import to_thread
 from sqlalchemy import event
 from sqlalchemy.sql.dml import UpdateBase
 
@@ -115,6 +118,7 @@ class TtlMemo(Generic[K, V]):
         self.ttl = ttl
         self.max_entries = max_entries
         self._entries: OrderedDict[K, tuple[float, V]] = OrderedDict()
+        self._loading: dict[K, asyncio.Future[V]] = {}
         # Bumped by ``clear``: a value looked up before a clear must not be stored after it.
         self.generation = 0
 
@@ -125,9 +129,38 @@ class TtlMemo(Generic[K, V]):
             return False, None
         expires, value = found
         if (now if now is not None else time.monotonic()) >= expires:
-            self._entries.pop(key, None)
             return False, None
         return True, value
+
+    async def get_or_load(self, key: K, load: Callable[[], V]) -> V:
+        """The value for ``key``: from the memo while fresh; the expired value for one more
+        TTL while one background ``load`` refreshes it; else loaded once, in a worker thread,
+        for every caller waiting on the same key."""
+        found = self._entries.get(key)
+        if found is not None:
+            expires, value = found
+            now = time.monotonic()
+            if now < expires:
+                return value
+            if now < expires + self.ttl:
+                if key not in self._loading:
+                    self._start_load(key, load)
+                return value
+        pending = self._loading.get(key) or self._start_load(key, load)
+        return await asyncio.shield(pending)
+
+    def _start_load(self, key: K, load: Callable[[], V]) -> asyncio.Future[V]:
+        generation = self.generation
+        future: asyncio.Future[V] = asyncio.ensure_future(to_thread.run_sync(load))
+        self._loading[key] = future
+
+        def finished(done: asyncio.Future[V]) -> None:
+            self._loading.pop(key, None)
+            if not done.cancelled() and done.exception() is None:
+                self.put(key, done.result(), generation)
+
+        future.add_done_callback(finished)
+        return future
 
     def put(self, key: K, value: V, generation: int | None = None) -> None:
         """Store ``value``, unless the memo was cleared since ``generation`` was read."""

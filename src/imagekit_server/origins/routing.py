@@ -7,9 +7,8 @@ origin and endpoint tables through this process's engine forget them at once.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-
-from anyio import to_thread
 
 from imagekit_server.context import ServerContext
 from imagekit_server.delivery.hot_cache import TtlMemo, invalidate_on_writes
@@ -60,10 +59,7 @@ def load_routes(context: ServerContext, account_id: str) -> RouteTable:
 
 
 async def find_route(context: ServerContext, account_id: str, first_segment: str) -> Route | None:
-    memo = _memo(context)
-    found, table = memo.get(account_id)
-    if not found or table is None:
-        generation = memo.generation
-        table = await to_thread.run_sync(load_routes, context, account_id)
-        memo.put(account_id, table, generation)
+    table = await _memo(context).get_or_load(
+        account_id, functools.partial(load_routes, context, account_id)
+    )
     return table.get(first_segment)

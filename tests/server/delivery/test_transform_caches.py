@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from pathlib import Path
 
+import pytest
 import requests
 import sqlalchemy as sa
 
@@ -46,6 +49,70 @@ def test_ttl_memo_expires_and_ignores_values_read_before_a_clear() -> None:
     memo.clear()
     memo.put("k", 2, generation)  # looked up before the clear: must not be kept
     assert memo.get("k") == (False, None)
+
+
+def test_ttl_memo_loads_once_for_every_waiting_caller() -> None:
+    calls: list[int] = []
+    gate = threading.Event()
+
+    def load() -> int:
+        gate.wait(5)
+        calls.append(1)
+        return 7
+
+    async def scenario() -> list[int]:
+        memo: TtlMemo[str, int] = TtlMemo(ttl=10)
+        waiting = [asyncio.ensure_future(memo.get_or_load("k", load)) for _ in range(20)]
+        await asyncio.sleep(0.05)
+        gate.set()
+        values = await asyncio.gather(*waiting)
+        assert await memo.get_or_load("k", load) == 7  # now from the memo
+        return values
+
+    assert asyncio.run(scenario()) == [7] * 20
+    assert calls == [1]
+
+
+def test_ttl_memo_serves_an_expired_value_while_one_load_refreshes_it() -> None:
+    loaded = iter([1, 2, 3])
+    gate = threading.Event()
+    calls: list[int] = []
+
+    def load() -> int:
+        calls.append(1)
+        if len(calls) > 1:
+            gate.wait(5)
+        return next(loaded)
+
+    async def scenario() -> None:
+        memo: TtlMemo[str, int] = TtlMemo(ttl=0.2)
+        assert await memo.get_or_load("k", load) == 1
+        await asyncio.sleep(0.25)  # expired, within the grace of one more TTL
+        # Every caller gets the old value at once; one refresh is started, not twenty.
+        assert [await memo.get_or_load("k", load) for _ in range(20)] == [1] * 20
+        await asyncio.sleep(0.05)
+        assert len(calls) == 2
+        gate.set()
+        await asyncio.sleep(0.1)
+        assert await memo.get_or_load("k", load) == 2
+        await asyncio.sleep(0.5)  # expired for longer than the grace: wait for a load
+        assert await memo.get_or_load("k", load) == 3
+
+    asyncio.run(scenario())
+
+
+def test_ttl_memo_load_failures_reach_the_waiters_and_are_not_kept() -> None:
+    def broken() -> int:
+        raise LookupError("database down")
+
+    async def scenario() -> None:
+        memo: TtlMemo[str, int] = TtlMemo(ttl=10)
+        with pytest.raises(LookupError):
+            await memo.get_or_load("k", broken)
+        assert memo.get("k") == (False, None)
+        assert await memo.get_or_load("k", lambda: 5) == 5
+
+    asyncio.run(scenario())
 
 
 def test_writes_to_watched_tables_clear_at_commit(tmp_path: Path) -> None:
