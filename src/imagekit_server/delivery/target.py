@@ -3,7 +3,10 @@ without decoding anything the signature needs raw (delivery.md §2.4)."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from urllib.parse import unquote
 
 
@@ -16,7 +19,7 @@ class DeliveryTarget:
     signed_part: str  # raw target after "/<account>/", query included: what signatures cover
     file_path: str  # decoded, with a leading "/"
     transformation: str | None  # raw path `tr:` segment or `tr` query value(s)
-    query: dict[str, str]  # decoded, first value wins
+    query: Mapping[str, str]  # decoded, first value wins (read-only: targets are shared)
 
 
 def _query_pairs(raw_query: str) -> list[tuple[str, str]]:
@@ -29,7 +32,9 @@ def _query_pairs(raw_query: str) -> list[tuple[str, str]]:
     return pairs
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_target(raw_path: str, raw_query: str, account_id: str) -> DeliveryTarget:
+    """Memoised: a popular URL is parsed once (this was 9 % of a cache hit's time)."""
     prefix = f"/{account_id}/"
     if not raw_path.startswith(prefix):
         raise TargetError("ENOENT - not a delivery URL")
@@ -57,5 +62,5 @@ def parse_target(raw_path: str, raw_query: str, account_id: str) -> DeliveryTarg
         signed_part=signed_part,
         file_path="/" + "/".join(decoded),
         transformation=":".join(chains) if chains else None,
-        query=query,
+        query=MappingProxyType(query),
     )

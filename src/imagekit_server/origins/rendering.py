@@ -4,6 +4,7 @@ the same variant names, in-memory LRU and ``derived/<account>/<key>/`` blobs."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -32,7 +33,7 @@ def original_response(
     context: ServerContext,
     row: FileRow,
     size: int,
-    query: dict[str, str],
+    query: Mapping[str, str],
     canonical: str | None = None,
 ) -> ASGIApp:
     etag = f'"{row.etag}"'
@@ -95,7 +96,7 @@ async def transformed_response(
     account_id: str,
     row: FileRow,
     chain: Chain,
-    query: dict[str, str],
+    query: Mapping[str, str],
     canonical: str | None = None,
 ) -> ASGIApp:
     """Raises ``TransformationError`` for the caller to render."""
