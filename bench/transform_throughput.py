@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.transform.load import LoadResult, PeakMemory, wrk
 from bench.transform.photos import photos
-from bench.transform.servers import ImagekitServer, Nginx, ThumborServer
+from bench.transform.servers import BareStarlette, ImagekitServer, Nginx, ThumborServer
 
 CORES = os.cpu_count() or 1
 CONNECTIONS = (8, 32)
@@ -154,6 +154,13 @@ def cache_hits(workdir: Path, images: dict[str, Path], seconds: float) -> list[R
         rows.append(_row("hit behind nginx proxy_cache", "2.3MP", 32, behind, None))
         static = wrk(f"http://127.0.0.1:{nginx.static_port}/demo/photo.jpg", 32, seconds)
         rows.append(_row("nginx static file (same bytes)", "2.3MP", 32, static, None))
+        bare = BareStarlette(workdir, body, workers=CORES)
+        try:
+            reference = wrk(bare.url, 32, seconds)
+        finally:
+            bare.stop()
+        name = f"bare Starlette handler, same bytes from memory ({CORES} workers)"
+        rows.append(_row(name, "2.3MP", 32, reference, None))
     finally:
         if nginx is not None:
             nginx.stop()

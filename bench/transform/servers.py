@@ -220,3 +220,45 @@ http {{
 
     def stop(self) -> None:
         stop(self.process)
+
+
+BARE_APP = """
+from pathlib import Path
+from starlette.applications import Starlette
+from starlette.responses import Response
+from starlette.routing import Route
+
+BODY = Path(__file__).with_name("body.bin").read_bytes()
+
+
+async def hit(request):
+    return Response(BODY, media_type="image/jpeg")
+
+
+app = Starlette(routes=[Route("/{path:path}", hit)])
+"""
+
+
+class BareStarlette:
+    """The issue's point of reference: a bare Starlette handler returning ``body`` from
+    memory under uvicorn (uvloop, httptools, no access log) with ``workers`` processes."""
+
+    def __init__(self, workdir: Path, body: bytes, workers: int) -> None:
+        app_dir = workdir / "bare-starlette"
+        app_dir.mkdir(parents=True, exist_ok=True)
+        (app_dir / "body.bin").write_bytes(body)
+        (app_dir / "bare_app.py").write_text(BARE_APP)
+        self.port = free_port()
+        command = [sys.executable, "-m", "uvicorn", "bare_app:app", "--app-dir", str(app_dir)]
+        options = ["--port", str(self.port), "--workers", str(workers), "--no-access-log"]
+        self.process = subprocess.Popen(
+            [*command, *options, "--loop", "uvloop", "--http", "httptools"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        self.url = f"http://127.0.0.1:{self.port}/demo/photo.jpg"
+        wait_for(self.url, self.process)
+
+    def stop(self) -> None:
+        stop(self.process)
