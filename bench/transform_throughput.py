@@ -1,18 +1,23 @@
 """Transformation throughput of imagekit-server, side by side in one run, with thumbor and with
-plain pyvips in-process (the limit), on real photographs; then cache hits, direct and behind
-the nginx front configuration (deploy/nginx/imagekit.conf) next to nginx serving the file.
+the server's own decode/resize/encode calls in-process (the limit), on real photographs; then
+cache hits, direct and behind the nginx front configuration (deploy/nginx/imagekit.conf), next
+to nginx serving the file and to a bare Starlette handler.
 
     .venv/bin/python bench/transform_throughput.py                  # 10 s per measurement
     .venv/bin/python bench/transform_throughput.py --seconds 5 --skip-thumbor
-    .venv/bin/python bench/transform_throughput.py --rounds 3 --seconds 8   # best of 3
+    .venv/bin/python bench/transform_throughput.py --rounds 3 --seconds 5   # 3 rounds
 
 Work: `w-400,q-80` JPEG output from a 20 MP and a 2.3 MP JPEG (bench/transform/photos.py
 fetches them from Debian packages into bench/.data/ on first use). Uncached runs disable the
 derived cache (IMAGEKIT_DERIVED_CACHE=false: every request renders). Load: wrk with 8 and 32
-connections on 127.0.0.1. Memory: peak RSS of the server's whole process tree during the
-32-connection run. Needs `wrk` and `nginx` on PATH; thumbor is installed on first use into
-bench/.venvs/thumbor (file loader, no storage, no result storage, ENGINE_THREADPOOL_SIZE =
-cores).
+connections on 127.0.0.1. Memory: peak RSS of the server's whole process tree during each run.
+Every server is started once; each round measures, per photo, the limit before and after each
+system, so every server figure has a limit measured seconds around it (this machine's speed
+drifts by a third within minutes). Besides images per second, each row has the CPU time per
+image (the server's process tree, or the limit's rendering loops), which drifts far less and
+measures the work done per request. Needs `wrk` and `nginx` on PATH; thumbor is installed on
+first use into bench/.venvs/thumbor (file loader, no storage, no result storage,
+ENGINE_THREADPOOL_SIZE = threads).
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.transform.load import LoadResult, PeakMemory, wrk
+from bench.transform.load import LoadResult, PeakMemory, tree_cpu_seconds, wrk
 from bench.transform.photos import photos
 from bench.transform.servers import BareStarlette, ImagekitServer, Nginx, ThumborServer
 
@@ -49,17 +54,24 @@ class Row:
     p99_ms: float | None = None
     peak_mb: float | None = None
     errors: int = 0
+    cpu_ms: float | None = None  # CPU time of the server's process tree (or of the limit's
+    # processes) per request / image
+    # For a server row: the in-process limit measured just before and just after it (mean).
+    limit_rate: float | None = None
+    limit_cpu_ms: float | None = None
 
 
-def pyvips_limit(path: Path, seconds: float) -> float:
-    """Images per second of one plain-pyvips process per core, all at once."""
+def pyvips_limit(path: Path, seconds: float) -> tuple[float, float]:
+    """(images per second, CPU ms per image) of one plain-pyvips process per core at once."""
     command = [sys.executable, "-m", "bench.transform.pyvips_limit", str(path), str(seconds)]
     root = Path(__file__).resolve().parent.parent
     processes = [
         subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, text=True) for _ in range(CORES)
     ]
-    counts = [int(process.communicate(timeout=seconds + 120)[0]) for process in processes]
-    return sum(counts) / seconds
+    outputs = [process.communicate(timeout=seconds + 120)[0].split() for process in processes]
+    images = sum(int(count) for count, _ in outputs)
+    cpu_seconds = sum(float(cpu) for _, cpu in outputs)
+    return images / seconds, cpu_seconds * 1000 / max(1, images)
 
 
 def measure(
@@ -69,13 +81,17 @@ def measure(
     requests.get(url, headers={"Accept": accept}, timeout=120).raise_for_status()  # warm-up
     for connections in CONNECTIONS:
         memory = PeakMemory(pid) if pid is not None else None
+        cpu_before = tree_cpu_seconds(pid) if pid is not None else 0.0
         if memory is not None:
             with memory:
                 result = wrk(url, connections, seconds, {"Accept": accept})
         else:
             result = wrk(url, connections, seconds, {"Accept": accept})
         peak = memory.peak / MB if memory is not None else None
-        rows.append(_row(system, image, connections, result, peak))
+        row = _row(system, image, connections, result, peak)
+        if pid is not None and result.requests > 0:
+            row.cpu_ms = (tree_cpu_seconds(pid) - cpu_before) * 1000 / result.requests
+        rows.append(row)
     return rows
 
 
@@ -118,15 +134,22 @@ def thumbor_system(workdir: Path, images: dict[str, Path], processes: int, threa
 
 
 def uncached_round(systems: list[System], images: dict[str, Path], seconds: float) -> list[Row]:
-    """One round, interleaved: per photo the limit, then every system, back to back, so
-    that the ratios within a round compare runs a few seconds apart on this noisy machine."""
+    """One round, interleaved: per photo the in-process limit before and after every system,
+    so each server figure is compared with the limit measured seconds around it."""
     rows: list[Row] = []
+    name = f"pyvips in-process ({CORES} proc)"
     for label, path in images.items():
-        rows.append(
-            Row(f"pyvips in-process ({CORES} proc)", label, None, pyvips_limit(path, seconds))
-        )
+        limit = pyvips_limit(path, seconds)
+        rows.append(Row(name, label, None, limit[0], cpu_ms=limit[1]))
         for system in systems:
-            rows += measure(system.name, label, system.urls[label], seconds, system.pid)
+            measured = measure(system.name, label, system.urls[label], seconds, system.pid)
+            after = pyvips_limit(path, seconds)
+            rows.append(Row(name, label, None, after[0], cpu_ms=after[1]))
+            for row in measured:
+                row.limit_rate = (limit[0] + after[0]) / 2
+                row.limit_cpu_ms = (limit[1] + after[1]) / 2
+            rows += measured
+            limit = after
     return rows
 
 
@@ -170,16 +193,17 @@ def cache_hits(workdir: Path, images: dict[str, Path], seconds: float) -> list[R
 
 def table(rows: list[Row]) -> str:
     lines = [
-        "| system | image | conns | req/s | p99 ms | peak RSS MB | errors |",
-        "|---|---|---|---|---|---|---|",
+        "| system | image | conns | req/s | p99 ms | peak RSS MB | CPU ms/req | errors |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         conns = "" if row.connections is None else str(row.connections)
         p99 = "" if row.p99_ms is None else f"{row.p99_ms:.1f}"
         peak = "" if row.peak_mb is None else f"{row.peak_mb:.0f}"
+        cpu = "" if row.cpu_ms is None else f"{row.cpu_ms:.1f}"
         lines.append(
             f"| {row.system} | {row.image} | {conns} | {row.rate:,.1f} | {p99} | {peak} "
-            f"| {row.errors} |"
+            f"| {cpu} | {row.errors} |"
         )
     return "\n".join(lines)
 
@@ -198,22 +222,39 @@ def uncached(workdir: Path, images: dict[str, Path], args: argparse.Namespace) -
             system.stop()
 
 
-def _best(rows: list[Row], image: str, system_prefix: str) -> float:
-    rates = [r.rate for r in rows if r.image == image and r.system.startswith(system_prefix)]
-    return max(rates, default=float("nan"))
+def _best(rows: list[Row], image: str, system_prefix: str) -> Row | None:
+    candidates = [r for r in rows if r.image == image and r.system.startswith(system_prefix)]
+    return max(candidates, key=lambda row: row.rate, default=None)
 
 
 def ratios(rounds: list[list[Row]]) -> str:
-    """Per round and photo: our best uncached rate against the limit and thumbor's best."""
-    lines = ["| round | image | ours / limit | ours / thumbor |", "|---|---|---|---|"]
+    """Per round and photo: our best uncached row against the limit measured around it and
+    against thumbor's best, by throughput and by CPU time per image."""
+    lines = [
+        "| round | image | ours / limit (img/s) | limit CPU / ours CPU per image "
+        "| ours / thumbor (img/s) | thumbor CPU / ours CPU per image |",
+        "|---|---|---|---|---|---|",
+    ]
     for number, rows in enumerate(rounds, start=1):
         for image in dict.fromkeys(row.image for row in rows):
             ours = _best(rows, image, "imagekit-server")
-            lines.append(
-                f"| {number} | {image} | {ours / _best(rows, image, 'pyvips'):.2f} "
-                f"| {ours / _best(rows, image, 'thumbor'):.2f} |"
-            )
+            thumbor = _best(rows, image, "thumbor")
+            if ours is None:
+                continue
+            cells = [
+                _ratio(ours.rate, ours.limit_rate),
+                _ratio(ours.limit_cpu_ms, ours.cpu_ms),
+                _ratio(ours.rate, thumbor.rate if thumbor else None),
+                _ratio(thumbor.cpu_ms if thumbor else None, ours.cpu_ms),
+            ]
+            lines.append(f"| {number} | {image} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _ratio(numerator: float | None, denominator: float | None) -> str:
+    if numerator is None or not denominator:
+        return ""
+    return f"{numerator / denominator:.2f}"
 
 
 def best_of(rounds: list[list[Row]]) -> list[Row]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import threading
@@ -15,6 +16,7 @@ _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
 @dataclass(frozen=True)
 class LoadResult:
     requests_per_second: float
+    requests: int  # completed in the run
     p50_ms: float
     p99_ms: float
     errors: int  # non-2xx plus socket errors
@@ -33,6 +35,7 @@ def wrk(
         command += ["-H", f"{name}: {value}"]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    total = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
     p50 = _percentile(output, "50%")
     p99 = _percentile(output, "99%")
     errors = 0
@@ -42,12 +45,39 @@ def wrk(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     ):
         errors += sum(int(value) for value in match.groups())
-    return LoadResult(rate, p50, p99, errors)
+    return LoadResult(rate, total, p50, p99, errors)
 
 
 def _percentile(output: str, label: str) -> float:
     match = re.search(rf"{label}\s+(\S+)", output)
     return _milliseconds(match.group(1)) if match else float("nan")
+
+
+def _tree(root_pid: int) -> list[int]:
+    """A process and all its descendants (those alive now)."""
+    found, pending = [], [root_pid]
+    while pending:
+        pid = pending.pop()
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            continue
+        found.append(pid)
+        pending += [int(child) for child in children]
+    return found
+
+
+def tree_cpu_seconds(root_pid: int) -> float:
+    """User + system CPU time of a process tree: machine speed drifts by a third within
+    minutes here, so efficiency is compared as CPU per request, which drifts far less."""
+    ticks = 0
+    for pid in _tree(root_pid):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def tree_rss_bytes(root_pid: int) -> int:
