@@ -14,7 +14,7 @@ from imagekit_server.db.engine import create_engine
 from imagekit_server.db.migrate import current_revision, head_revision
 from imagekit_server.db.migration_process import MigrationFailed, upgrade_in_child_process
 
-NOT_FOR_SERVING = ("alembic", "mako", "numpy", "boto3", "botocore", "psycopg", "hypothesis")
+NOT_FOR_SERVING = ("alembic", "mako", "numpy", "boto3", "botocore", "psycopg", "hypothesis", "cv2")
 
 # What ``imagekit-server serve`` does before uvicorn takes over, on SQLite and local blobs.
 SERVING_PROGRAM = """

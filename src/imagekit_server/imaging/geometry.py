@@ -8,7 +8,7 @@ testable and lets limits be checked before anything is decoded.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from imagekit_server.imaging.errors import invalid
 from imagekit_server.imaging.expressions import Expression, round_half_up
@@ -66,6 +66,8 @@ def anchor_offset(anchor: str | None, free_x: int, free_y: int) -> tuple[int, in
 
 
 FocusPoint = tuple[float, float]  # `fo-custom` centre as fractions of the source size
+FaceBox = tuple[int, int, int, int]  # `fo-face`: left, top, width, height in the step input
+_FACE_MODES = {"maintain_ratio", "maintain_ratio_no_enlarge", "extract"}
 
 
 def focus_offset(
@@ -87,6 +89,19 @@ def focus_offset(
     return anchor_offset(focus, image_width - width, image_height - height)
 
 
+def uses_faces(step: Step, width: int | None, height: int | None) -> bool:
+    """Whether planning ``step`` at ``width`` x ``height`` needs the face box of its input.
+
+    `fo-face` matters where a crop window is placed: maintain_ratio and extract with both sides
+    (§3.5); explicit extract coordinates win over it.
+    """
+    if step.focus != "face" or width is None or height is None:
+        return False
+    mode = step.crop_mode or step.crop or "maintain_ratio"
+    coordinates = (step.x, step.y, step.xc, step.yc)
+    return mode in _FACE_MODES and (mode != "extract" or coordinates == (None,) * 4)
+
+
 def plan_geometry(
     step: Step,
     source_width: int,
@@ -95,10 +110,19 @@ def plan_geometry(
     height: int | None,
     variables: Mapping[str, float],
     focus_point: FocusPoint | None = None,
+    face: FaceBox | None = None,
 ) -> list[Operation]:
-    """Operations turning a ``source_width`` x ``source_height`` image into the request."""
+    """Operations turning a ``source_width`` x ``source_height`` image into the request.
+
+    ``face`` is the detected face box when ``uses_faces``; without one `fo-face` falls back to
+    the attention smart crop (§3.5).
+    """
     if width is None and height is None:
         return []
+    if uses_faces(step, width, height):
+        if face is not None and width is not None and height is not None:
+            return _face_crop(step, face, source_width, source_height, width, height)
+        step = replace(step, focus="auto")
     mode = step.crop_mode or step.crop or "maintain_ratio"
     if mode in {"extract", "pad_extract", "pad_extract_no_shrink"}:
         target_width = width if width is not None else source_width
@@ -163,6 +187,15 @@ def _crop_at_focus(
     return Crop(left, top, width, height)
 
 
+def _largest_box_size(
+    source_width: int, source_height: int, width: int, height: int
+) -> tuple[int, int]:
+    """The largest ``width``:``height`` box that fits in the source."""
+    if source_width * height > source_height * width:
+        return max(1, round_half_up(source_height * width / height)), source_height
+    return source_width, max(1, round_half_up(source_width * height / width))
+
+
 def _largest_box(
     step: Step,
     source_width: int,
@@ -171,11 +204,50 @@ def _largest_box(
     height: int,
     point: FocusPoint | None,
 ) -> list[Operation]:
-    if source_width * height > source_height * width:
-        box_width, box_height = max(1, round_half_up(source_height * width / height)), source_height
-    else:
-        box_width, box_height = source_width, max(1, round_half_up(source_width * height / width))
+    box_width, box_height = _largest_box_size(source_width, source_height, width, height)
     return [_crop_at_focus(step, source_width, source_height, box_width, box_height, point)]
+
+
+def _face_crop(
+    step: Step, face: FaceBox, source_width: int, source_height: int, width: int, height: int
+) -> list[Operation]:
+    """Cut the window that the mode would cut, centred on the face and scaled by `z` (§3.7).
+
+    The "natural" window is the source area the mode keeps without zoom: the w x h region for
+    extract, the cover-scaled w x h crop for maintain_ratio. ``z`` divides its size.
+    """
+    mode = step.crop_mode or step.crop or "maintain_ratio"
+    cover = max(width / source_width, height / source_height)
+    natural: tuple[float, float]
+    if mode == "extract":
+        output = natural = min(width, source_width), min(height, source_height)
+    elif mode == "maintain_ratio_no_enlarge" and cover > 1:
+        output = natural = _largest_box_size(source_width, source_height, width, height)
+    else:
+        output, natural = (width, height), (width / cover, height / cover)
+    window = face_window(face, source_width, source_height, natural, step.zoom or 1.0)
+    if (window.width, window.height) == output:
+        return [window]
+    return [window, Resize(*output)]
+
+
+def face_window(
+    face: FaceBox,
+    image_width: int,
+    image_height: int,
+    natural: tuple[float, float],
+    zoom: float,
+) -> Crop:
+    """A ``natural / zoom`` window centred on ``face``, shrunk (aspect kept) and shifted to fit."""
+    width, height = natural[0] / zoom, natural[1] / zoom
+    fit = min(1.0, image_width / width, image_height / height)
+    width = min(image_width, max(1, round_half_up(width * fit)))
+    height = min(image_height, max(1, round_half_up(height * fit)))
+    left = round_half_up(face[0] + face[2] / 2 - width / 2)
+    top = round_half_up(face[1] + face[3] / 2 - height / 2)
+    left = min(max(left, 0), image_width - width)
+    top = min(max(top, 0), image_height - height)
+    return Crop(left, top, width, height)
 
 
 def _evaluate(

@@ -116,10 +116,10 @@ def _crop_mode(value: str | None, context: ParseContext) -> Fields:
 
 def _focus(value: str | None, context: ParseContext) -> Fields:
     text = require(value, "fo")
-    if text in ANCHORS or text in {"auto", "custom"}:
+    if text in ANCHORS or text in {"auto", "custom", "face"}:
         return {"focus": text}
-    if text == "face" or text.replace("_", "").isalpha():
-        raise unsupported(f"fo-{text} (face/object detection) is not supported by this server")
+    if text.replace("_", "").isalpha():
+        raise unsupported(f"fo-{text} (object detection) is not supported by this server")
     raise invalid(f"'fo' has an invalid focus '{text}'")
 
 

@@ -13,7 +13,15 @@ from imagekit_server.imaging.conditions import holds
 from imagekit_server.imaging.deadline import watch_deadline
 from imagekit_server.imaging.distort import distort
 from imagekit_server.imaging.errors import limit_exceeded
-from imagekit_server.imaging.geometry import FocusPoint, Operation, Pad, Resize, plan_geometry
+from imagekit_server.imaging.geometry import (
+    FaceBox,
+    FocusPoint,
+    Operation,
+    Pad,
+    Resize,
+    plan_geometry,
+    uses_faces,
+)
 from imagekit_server.imaging.gradient import apply_gradient
 from imagekit_server.imaging.limits import Limits
 from imagekit_server.imaging.loading import SourceInfo, load_full, load_resized
@@ -87,7 +95,7 @@ def is_single_pass(nodes: tuple[StepNode, ...]) -> bool:
         return False
     step = nodes[0]
     changed = {name for name in _STEP_FIELD_NAMES if getattr(step, name) != getattr(_EMPTY, name)}
-    return changed <= _GEOMETRY_FIELDS and step.focus != "auto"
+    return changed <= _GEOMETRY_FIELDS and step.focus not in {"auto", "face"}
 
 
 def run_chain(nodes: tuple[StepNode, ...], context: ChainContext, image: Any = None) -> Any:
@@ -118,14 +126,29 @@ def _current_size(image: Any, context: ChainContext) -> tuple[int, int]:
     return image.width, image.height
 
 
-def _geometry(step: Step, width: int, height: int, context: ChainContext) -> list[Operation]:
+def _geometry(
+    step: Step, width: int, height: int, context: ChainContext, image: Any = None
+) -> list[Operation]:
+    """Plan the step's resize/crop; ``image`` (the decoded input) is needed for `fo-face`."""
     variables = context.variables(width, height)
     target_width, target_height = requested_size(step, width, height, variables, context.hints)
+    face = None
+    if image is not None and uses_faces(step, target_width, target_height):
+        face = _detect_face(image, context)
     operations = plan_geometry(
-        step, width, height, target_width, target_height, variables, context.focus_point
+        step, width, height, target_width, target_height, variables, context.focus_point, face
     )
     check_operations(operations, context.limits)
     return operations
+
+
+def _detect_face(image: Any, context: ChainContext) -> FaceBox | None:
+    from imagekit_server.imaging.faces import detect_faces  # imports cv2: only when asked
+
+    context.check_deadline()
+    face = detect_faces(image, context.watch)
+    context.check_deadline()  # the cascade itself cannot be interrupted
+    return face
 
 
 def _load(step: Step, context: ChainContext) -> tuple[Any, list[Operation] | None]:
@@ -134,7 +157,7 @@ def _load(step: Step, context: ChainContext) -> tuple[Any, list[Operation] | Non
         raise limit_exceeded(
             f"page {step.page} does not exist (the source has {context.info.pages})"
         )
-    if not step.trim:
+    if not step.trim and step.focus != "face":  # faces are found in decoded pixels
         operations = _geometry(step, context.info.width, context.info.height, context)
         first = operations[0] if operations else None
         if isinstance(first, Resize) and step.density is None and not _needs_source_for_pad(step):
@@ -161,7 +184,7 @@ def run_step(image: Any, step: Step, context: ChainContext) -> Any:
     if step.trim:
         image = trim(image, step.trim)
     if operations is None:
-        operations = _geometry(step, image.width, image.height, context)
+        operations = _geometry(step, image.width, image.height, context, image)
     image = _apply_geometry(image, operations, step)
     context.focus_point = None  # the stored focus area describes the original only
     image = orientation.rotate(image, step.rotate or 0, _colour_background(step), context.limits)

@@ -95,7 +95,6 @@ def test_invalid_values_name_the_parameter(text: str, named: str | None) -> None
         "e-upscale",
         "e-genvar",
         "bg-genfill",
-        "fo-face",
         "du-5",
         "l-video,i-a.mp4,l-end",
         "e-changebg-prompt-snow",
@@ -187,7 +186,7 @@ def test_layers_nested_too_deep() -> None:
 
 
 def test_unsupported_parameters_can_be_ignored_and_listed() -> None:
-    text = "w-100,e-bgremove:fo-face,h-50:l-video,i-a.mp4,l-end,l-image,i-b.png,e-upscale,l-end"
+    text = "w-100,e-bgremove:fo-car,h-50:l-video,i-a.mp4,l-end,l-image,i-b.png,e-upscale,l-end"
     plan = parse_transformation(text, ignore_unsupported=True)
     assert plan.ignored == ("e-bgremove", "fo", "l-video", "e-upscale")
     first, second = plan.steps[0], plan.steps[1]
