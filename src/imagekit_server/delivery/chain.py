@@ -3,11 +3,14 @@ once per distinct chain text (parsing is pure, so one bounded memo serves all ac
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from imagekit_server.delivery.hot_cache import BoundedMemo
 from imagekit_server.imaging import Plan, TransformationError, is_negotiated, parse_transformation
-from imagekit_server.imaging.plan import Step
+from imagekit_server.imaging.font_files import is_font_path
+from imagekit_server.imaging.layers_plan import Layer
+from imagekit_server.imaging.plan import Step, StepNode
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,9 @@ class Chain:
     named_only: bool  # only `n-` references: private files may be read unsigned
     # `fo-custom` reads the file's stored focus area, which can change without a new version.
     uses_custom_focus: bool
+    # Other files of the account the render reads (image layers, layer fonts), as file paths:
+    # their versions belong in the variant key. Empty for most chains.
+    layer_files: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, plan: Plan) -> Chain:
@@ -35,7 +41,34 @@ class Chain:
             and not plan.original
             and not plan.default_image,
             uses_custom_focus="fo-custom" in key,
+            layer_files=tuple(dict.fromkeys(_layer_files(plan.steps))),
         )
+
+
+def layer_file_path(path: str) -> str:
+    """The file path a layer input (`i-`, `ff-`) names: `@@` separates folders."""
+    return "/" + path.replace("@@", "/").strip("/")
+
+
+def _layer_files(nodes: Iterable[StepNode]) -> Iterator[str]:
+    """Every account file the nodes read, nested layers and both branches of conditions
+    included (a branch not taken only costs a memoised lookup)."""
+    for node in nodes:
+        if isinstance(node, Step):
+            for layer in node.layers:
+                yield from _files_of_layer(layer)
+        else:
+            yield from _layer_files(node.then_steps)
+            yield from _layer_files(node.else_steps)
+
+
+def _files_of_layer(layer: Layer) -> Iterator[str]:
+    if layer.kind == "image" and not layer.is_canvas:
+        yield layer_file_path(layer.source)
+    family = layer.text.family if layer.text is not None else None
+    if family is not None and is_font_path(family):
+        yield layer_file_path(family)
+    yield from _layer_files(layer.steps)
 
 
 def invalid_chain(error: Exception) -> TransformationError:

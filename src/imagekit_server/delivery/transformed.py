@@ -3,8 +3,9 @@
 
 Order: parse the chain (memoised) -> find the file (memoised) or the `di-` default image ->
 access rules (unpublished, private; named-only chains may read private files unsigned) ->
-expand `n-` names -> variant key -> in-memory LRU -> derived blob -> render in the imaging
-pool. A memory hit never leaves the event loop.
+expand `n-` names -> find the layer files (memoised; only for chains with layers) -> variant
+key -> in-memory LRU -> derived blob -> render in the imaging pool. A memory hit never leaves
+the event loop.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from starlette.types import ASGIApp
 
 from imagekit_server.accounts import Account
 from imagekit_server.context import ServerContext
-from imagekit_server.delivery.chain import Chain, parsed_chain
+from imagekit_server.delivery.chain import Chain, layer_file_path, parsed_chain
 from imagekit_server.delivery.derived_cache import (
     derived_key,
     load_derived,
@@ -62,6 +63,10 @@ from imagekit_server.storage import BlobNotFound, BlobStore
 # (4.4 MB) cost 12-19 % of its throughput for 12-14 MB less peak RSS (129 vs 141-143 MB at 32
 # connections, under the 150 MB target), so common photos are not trimmed.
 TRIM_AFTER_SOURCE_BYTES = 32 * 1024 * 1024
+
+# file path -> the current version of a file a chain's layers read (None: no such file).
+LayerRows = Mapping[str, FileRow | None]
+NO_LAYERS: LayerRows = {}
 
 
 @functools.cache
@@ -200,13 +205,14 @@ async def respond_with_variant(
     files and files fetched from origins share this path. Raises ``TransformationError``."""
     headers = header_map(request)
     variant = choose_variant(chain, headers)
-    memory_key = variant_key(row, chain, variant)
+    layers = await find_layer_files(context, account_id, chain) if chain.layer_files else NO_LAYERS
+    memory_key = variant_key(row, chain, variant, layers)
     caches = delivery_caches(context)
     cached = caches.rendered.get(memory_key)
     created_at: float | None = None
     if cached is None:
         name = variant_hash(*memory_key)
-        cached = await _rendered_once(context, account_id, row, chain.plan, variant, name)
+        cached = await _rendered_once(context, account_id, row, chain.plan, variant, name, layers)
         caches.rendered.put(memory_key, cached)
     else:
         created_at = cached.created_at
@@ -228,11 +234,31 @@ async def respond_with_variant(
     )
 
 
-def variant_key(row: FileRow, chain: Chain, variant: Variant) -> VariantKey:
-    """The in-memory key of a variant; ``variant_hash(*key)`` names its derived blob."""
+async def find_layer_files(
+    context: ServerContext, account_id: str, chain: Chain
+) -> dict[str, FileRow | None]:
+    """The current version of every file the chain's layers read, by the memoised lookup
+    (no query while the memo is fresh); the render then reads exactly these versions."""
+    return {path: await find_file(context, account_id, path) for path in chain.layer_files}
+
+
+def variant_key(
+    row: FileRow, chain: Chain, variant: Variant, layers: LayerRows = NO_LAYERS
+) -> VariantKey:
+    """The in-memory key of a variant; ``variant_hash(*key)`` names its derived blob.
+
+    The layer files' versions are part of it, so a layer file's new version (or its upload
+    after a request found it missing, or its deletion) renders the composite anew. Purging a
+    layer file (purge.py) drops only its own variants, not the composites of other files
+    that use it: a purge changes no version, so they stay correct.
+    """
     name = variant.name
     if chain.uses_custom_focus:
         name += f"|focus={row.custom_focus}"
+    if layers:
+        name += "|layers=" + ",".join(
+            layer.etag if layer is not None else "missing" for layer in layers.values()
+        )
     return (row.etag, chain.key, name)
 
 
@@ -241,21 +267,28 @@ async def warm_variant(
 ) -> RenderedVariant:
     """Render a variant into the caches exactly as a delivery request would (eager upload
     post-transformations); a variant already cached is loaded, not rendered again."""
-    key = variant_key(row, chain, variant)
+    layers = await find_layer_files(context, account_id, chain) if chain.layer_files else NO_LAYERS
+    key = variant_key(row, chain, variant, layers)
     rendered = await _rendered_once(
-        context, account_id, row, chain.plan, variant, variant_hash(*key)
+        context, account_id, row, chain.plan, variant, variant_hash(*key), layers
     )
     delivery_caches(context).rendered.put(key, rendered)
     return rendered
 
 
 async def _rendered_once(
-    context: ServerContext, account_id: str, row: FileRow, plan: Plan, variant: Variant, name: str
+    context: ServerContext,
+    account_id: str,
+    row: FileRow,
+    plan: Plan,
+    variant: Variant,
+    name: str,
+    layers: LayerRows,
 ) -> RenderedVariant:
     """Render (or load) a variant; concurrent requests for the same one share the work unless
     the derived cache is off (then every request renders, as a benchmark expects)."""
     if not context.settings.derived_cache:
-        return await _produce(context, account_id, row, plan, variant, name)
+        return await _produce(context, account_id, row, plan, variant, name, layers)
     inflight = delivery_caches(context).inflight
     pending = inflight.get(name)
     if pending is not None:
@@ -263,7 +296,7 @@ async def _rendered_once(
     future: asyncio.Future[RenderedVariant] = asyncio.get_running_loop().create_future()
     inflight[name] = future
     try:
-        produced = await _produce(context, account_id, row, plan, variant, name)
+        produced = await _produce(context, account_id, row, plan, variant, name, layers)
         future.set_result(produced)
         return produced
     except BaseException as error:
@@ -275,7 +308,13 @@ async def _rendered_once(
 
 
 async def _produce(
-    context: ServerContext, account_id: str, row: FileRow, plan: Plan, variant: Variant, name: str
+    context: ServerContext,
+    account_id: str,
+    row: FileRow,
+    plan: Plan,
+    variant: Variant,
+    name: str,
+    layers: LayerRows,
 ) -> RenderedVariant:
     store = context.store
     use_store = context.settings.derived_cache and variant.hints is None
@@ -294,7 +333,7 @@ async def _produce(
         plan,
         variant,
         render_limits(context.settings),
-        _layer_loader(context, account_id),
+        _layer_loader(context, account_id, layers),
     )
     if use_store:
         await to_thread.run_sync(save_derived, store, key, rendered.content_type, rendered.data)
@@ -334,13 +373,18 @@ def _read_and_render(
             release_free_memory()
 
 
-def _layer_loader(context: ServerContext, account_id: str) -> Callable[[str], bytes]:
-    """``load_image`` for image layers: another file of the same account (blocking; it runs
-    on the render thread)."""
+def _layer_loader(
+    context: ServerContext, account_id: str, layers: LayerRows
+) -> Callable[[str], bytes]:
+    """``load_image`` for image layers and layer fonts: another file of the same account, in
+    the version the variant key names (blocking; it runs on the render thread)."""
 
     def load(path: str) -> bytes:
-        file_path = "/" + path.replace("@@", "/").strip("/")
-        row = load_file_row(context, account_id, file_path)
+        file_path = layer_file_path(path)
+        if file_path in layers:
+            row = layers[file_path]
+        else:  # a path ``Chain.layer_files`` missed: read the current row, as before
+            row = load_file_row(context, account_id, file_path)
         if row is None:
             raise LookupError(path)
         try:
