@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import pyvips
 import requests
 
 from tests.fixtures.live_server import LiveServer
@@ -15,6 +16,7 @@ from tests.server.media import decode, pixel, two_colour_png
 from tests.server.uploads import uploaded
 
 TIMEOUT = 30
+PORTRAIT = Path(__file__).parents[2] / "data" / "astronaut.jpg"  # public domain, NASA
 SOURCE = two_colour_png(400, 200)  # left half red, right half blue
 WEBP_ACCEPT = "image/avif,image/webp,image/apng,image/*,*/*;q=0.8"
 
@@ -103,6 +105,7 @@ def test_orig_true_sends_the_stored_bytes(live_server: LiveServer, stored: dict[
         ("w-100,oi-logo.png", None),
         ("n-does_not_exist", "EINVALIDTRANSFORMATION"),
         ("w-20000,h-20000,c-force", "ELIMIT"),
+        ("w-100,h-100,fo-car", "EUNSUPPORTED"),  # no object detector; fo-face works
     ],
 )
 def test_invalid_chains_answer_400_with_ik_error(
@@ -237,6 +240,24 @@ def test_custom_focus_edits_reach_fo_custom_variants(live_server: LiveServer) ->
     assert _is_red(pixel(_get(url).content, 25, 50))
     set_focus("150,0,50,100")
     assert _is_blue(pixel(_get(url).content, 25, 50)), "a new focus area must not hit the cache"
+
+
+def test_face_focus_crops_around_the_face(live_server: LiveServer) -> None:
+    portrait = pyvips.Image.new_from_file(str(PORTRAIT))
+    canvas = pyvips.Image.black(900, 360).new_from_image([255, 0, 255]).cast("uchar")
+    canvas = canvas.insert(portrait, 560, 20).copy(interpretation="srgb")
+    body = uploaded(live_server, bytes(canvas.pngsave_buffer()), f"{secrets.token_hex(4)}-face.png")
+    faces, centred = (
+        _get(_path_url(live_server, f"w-120,h-120,cm-extract,{focus}f-png", body["filePath"]))
+        for focus in ("fo-face,", "")
+    )
+    assert faces.status_code == 200, faces.headers.get("ik-error")
+    image = decode(faces.content)
+    assert (image.width, image.height) == (120, 120)
+    # The face is at about (700, 91) on the canvas: skin, not the magenta background.
+    magenta = (image[0] > 200) & (image[1] < 60) & (image[2] > 200)
+    assert magenta.avg() < 0.05 * 255
+    assert decode(centred.content)(60, 60)[:3] == [255, 0, 255]
 
 
 def test_client_hints_width_auto(live_server: LiveServer, stored: dict[str, Any]) -> None:
