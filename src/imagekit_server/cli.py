@@ -95,10 +95,12 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     # Imported only here: a --workers supervisor never serves, so it does not load the app.
     import uvicorn
 
+    from imagekit_server import coalesced_writes
     from imagekit_server.app import create_app
     from imagekit_server.memory_tuning import limit_malloc_arenas
 
     limit_malloc_arenas()
+    coalesced_writes.install()
     try:
         uvicorn.run(
             create_app(settings, context),

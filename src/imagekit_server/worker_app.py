@@ -38,9 +38,11 @@ def run_worker(settings: Settings) -> None:
     """One worker process: the app on its own ``SO_REUSEPORT`` socket."""
     import uvicorn
 
+    from imagekit_server import coalesced_writes
     from imagekit_server.app import create_app
 
     limit_malloc_arenas()
+    coalesced_writes.install()
     if not settings.render_workers:
         # One render thread per worker process unless configured: processes are what run
         # renders in parallel, and N processes x cores threads would oversubscribe the CPU.
