@@ -1,8 +1,8 @@
 """Derived images in the blob store, under ``derived/<account>/<file_id>/<hash>``.
 
-The hash covers everything that decides the output bytes: the source version's content hash,
-the normalised transformation (``Plan.cache_key()``, named transformations already expanded)
-and the negotiated variant (format class, client hints). A blob holds the content type, a
+The hash covers everything that decides the output bytes: the source version's etag, the
+normalised transformation (``Plan.cache_key()``, named transformations already expanded) and
+the variant name (format class, client hints, and the versions of the files its layers read). A blob holds the content type, a
 newline and the encoded bytes, so a hit needs a single read.
 
 Purging (``imagekit_server.purge.purge_file_variants``) deletes the file's prefix and the
