@@ -94,8 +94,9 @@ class Settings:
     derived_cache: bool = True
     # In-memory budget of rendered variants per process, in bytes.
     memory_cache_bytes: int = 64 * MB
-    # How long a process may reuse a path -> file lookup, in seconds: the bound on how stale
-    # another process's view of an overwritten, deleted or unpublished file can be.
+    # How long a process may reuse a path -> file lookup, in seconds; an expired one is served
+    # one TTL more while it is refreshed, so twice this bounds how stale another process's view
+    # of an overwritten, deleted or unpublished file can be.
     delivery_lookup_ttl_seconds: float = 1.0
     # Server processes for `imagekit-server serve` (uvicorn workers).
     workers: int = 1
