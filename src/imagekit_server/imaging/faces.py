@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from imagekit_server.imaging.geometry import FaceBox
+from imagekit_server.imaging.geometry import FaceBox, Resize
+from imagekit_server.imaging.loading import SourceInfo, load_resized
 
 DETECTION_SIZE = 640  # longest side of the copy the cascade sees
 _CASCADE = "haarcascade_frontalface_alt2.xml"  # fewer false positives than "default"
@@ -44,20 +45,33 @@ def _greyscale_pixels(image: Any, watch: Callable[[Any], Any]) -> np.ndarray:
     return np.frombuffer(data, dtype=np.uint8).reshape(grey.height, grey.width)
 
 
-def detect_faces(image: Any, watch: Callable[[Any], Any] = lambda image: image) -> FaceBox | None:
-    """The union of every frontal face in ``image`` (in its pixels), or None when there is none.
+def source_copy(source: bytes, info: SourceInfo, page: int | None) -> Any:
+    """The source decoded straight to detection size (shrink-on-load: no full decode)."""
+    scale = min(1.0, DETECTION_SIZE / max(info.width, info.height))
+    size = Resize(max(1, round(info.width * scale)), max(1, round(info.height * scale)))
+    return load_resized(source, size, info, page)
 
-    ``watch`` puts the render deadline on the libvips work that makes the detection copy.
+
+def detect_faces(
+    image: Any,
+    watch: Callable[[Any], Any] = lambda image: image,
+    frame: tuple[int, int] | None = None,
+) -> FaceBox | None:
+    """The union of every frontal face in ``image``, or None when there is none.
+
+    The box is in ``image``'s pixels, or in those of ``frame`` (width, height) when ``image`` is
+    a smaller copy of it. ``watch`` puts the render deadline on the libvips work.
     """
+    frame_width, frame_height = frame or (image.width, image.height)
     pixels = _greyscale_pixels(image, watch)
     found = _classifier().detectMultiScale(
         pixels, scaleFactor=1.1, minNeighbors=5, minSize=(_MIN_FACE, _MIN_FACE)
     )
     if len(found) == 0:
         return None
-    scale_x, scale_y = image.width / pixels.shape[1], image.height / pixels.shape[0]
+    scale_x, scale_y = frame_width / pixels.shape[1], frame_height / pixels.shape[0]
     lefts, tops = found[:, 0], found[:, 1]
     left, top = int(lefts.min() * scale_x), int(tops.min() * scale_y)
-    right = min(image.width, int(np.ceil((lefts + found[:, 2]).max() * scale_x)))
-    bottom = min(image.height, int(np.ceil((tops + found[:, 3]).max() * scale_y)))
+    right = min(frame_width, int(np.ceil((lefts + found[:, 2]).max() * scale_x)))
+    bottom = min(frame_height, int(np.ceil((tops + found[:, 3]).max() * scale_y)))
     return left, top, max(1, right - left), max(1, bottom - top)

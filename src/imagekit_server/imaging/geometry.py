@@ -226,9 +226,30 @@ def _face_crop(
     else:
         output, natural = (width, height), (width / cover, height / cover)
     window = face_window(face, source_width, source_height, natural, step.zoom or 1.0)
+    return _window_to_size(window, output, source_width, source_height)
+
+
+def _window_to_size(
+    window: Crop, output: tuple[int, int], source_width: int, source_height: int
+) -> list[Operation]:
+    """Cut ``window`` and scale it to ``output``.
+
+    When that shrinks, resize first and crop after, like a plain cover crop: the first step
+    can then decode small (shrink-on-load) and libvips only computes the cropped region.
+    """
+    width, height = output
     if (window.width, window.height) == output:
         return [window]
-    return [window, Resize(*output)]
+    scale = max(width / window.width, height / window.height)
+    if scale > 1:
+        return [window, Resize(width, height)]
+    resized_width = max(width, _scaled(source_width, scale))
+    resized_height = max(height, _scaled(source_height, scale))
+    left = round_half_up((window.left + window.width / 2) * scale - width / 2)
+    top = round_half_up((window.top + window.height / 2) * scale - height / 2)
+    left = min(max(left, 0), resized_width - width)
+    top = min(max(top, 0), resized_height - height)
+    return [Resize(resized_width, resized_height), Crop(left, top, width, height)]
 
 
 def face_window(

@@ -126,15 +126,18 @@ def _current_size(image: Any, context: ChainContext) -> tuple[int, int]:
     return image.width, image.height
 
 
+Picture = Callable[[], Any]  # the step input's pixels, possibly a smaller copy, made on demand
+
+
 def _geometry(
-    step: Step, width: int, height: int, context: ChainContext, image: Any = None
+    step: Step, width: int, height: int, context: ChainContext, picture: Picture | None = None
 ) -> list[Operation]:
-    """Plan the step's resize/crop; ``image`` (the decoded input) is needed for `fo-face`."""
+    """Plan the step's resize/crop; `fo-face` looks for faces in ``picture``."""
     variables = context.variables(width, height)
     target_width, target_height = requested_size(step, width, height, variables, context.hints)
     face = None
-    if image is not None and uses_faces(step, target_width, target_height):
-        face = _detect_face(image, context)
+    if picture is not None and uses_faces(step, target_width, target_height):
+        face = _detect_face(picture, (width, height), context)
     operations = plan_geometry(
         step, width, height, target_width, target_height, variables, context.focus_point, face
     )
@@ -142,13 +145,26 @@ def _geometry(
     return operations
 
 
-def _detect_face(image: Any, context: ChainContext) -> FaceBox | None:
+def _detect_face(picture: Picture, frame: tuple[int, int], context: ChainContext) -> FaceBox | None:
     from imagekit_server.imaging.faces import detect_faces  # imports cv2: only when asked
 
     context.check_deadline()
-    face = detect_faces(image, context.watch)
+    face = detect_faces(picture(), context.watch, frame)
     context.check_deadline()  # the cascade itself cannot be interrupted
     return face
+
+
+def _source_picture(step: Step, context: ChainContext) -> Picture:
+    """The first step's input for face detection, decoded small when the format allows."""
+
+    def picture() -> Any:
+        if step.density is None and context.info.format not in {"svg", "pdf"}:
+            from imagekit_server.imaging.faces import source_copy
+
+            return source_copy(context.source, context.info, step.page)
+        return load_full(context.source, step.page, step.density, context.info.format)
+
+    return picture
 
 
 def _load(step: Step, context: ChainContext) -> tuple[Any, list[Operation] | None]:
@@ -157,8 +173,9 @@ def _load(step: Step, context: ChainContext) -> tuple[Any, list[Operation] | Non
         raise limit_exceeded(
             f"page {step.page} does not exist (the source has {context.info.pages})"
         )
-    if not step.trim and step.focus != "face":  # faces are found in decoded pixels
-        operations = _geometry(step, context.info.width, context.info.height, context)
+    if not step.trim:
+        size = context.info.width, context.info.height
+        operations = _geometry(step, *size, context, _source_picture(step, context))
         first = operations[0] if operations else None
         if isinstance(first, Resize) and step.density is None and not _needs_source_for_pad(step):
             image = load_resized(context.source, first, context.info, step.page)
@@ -184,7 +201,7 @@ def run_step(image: Any, step: Step, context: ChainContext) -> Any:
     if step.trim:
         image = trim(image, step.trim)
     if operations is None:
-        operations = _geometry(step, image.width, image.height, context, image)
+        operations = _geometry(step, image.width, image.height, context, lambda: image)
     image = _apply_geometry(image, operations, step)
     context.focus_point = None  # the stored focus area describes the original only
     image = orientation.rotate(image, step.rotate or 0, _colour_background(step), context.limits)
