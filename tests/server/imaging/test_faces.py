@@ -13,6 +13,7 @@ import pytest
 import pyvips
 
 from imagekit_server.imaging import Limits, Rendered, parse_transformation, render
+from imagekit_server.imaging.deadline import watch_deadline
 from imagekit_server.imaging.faces import detect_faces
 from imagekit_server.imaging.geometry import Crop, FaceBox, Resize, plan_geometry
 from imagekit_server.imaging.plan import Step
@@ -95,6 +96,17 @@ def test_detection_maps_boxes_back_from_the_small_copy(portrait: Any, face: Face
     large = detect_faces(portrait.resize(3))  # 960x960: detected at 1/1.5 scale
     assert large is not None
     assert abs(centre(large)[0] - 3 * 140) <= 60 and 120 <= large[2] <= 300
+
+
+def test_detection_stops_at_the_render_deadline(portrait: Any) -> None:
+    watched: list[Any] = []
+
+    def past_deadline(image: Any) -> Any:
+        watched.append(image)  # the wrapper owns the signal handle (see ChainContext.watch)
+        return watch_deadline(image, deadline=0.0)
+
+    with pytest.raises(pyvips.Error):
+        detect_faces(portrait.resize(3), past_deadline)
 
 
 def test_no_face_in_a_gradient() -> None:
