@@ -2,8 +2,8 @@
 
 The hash covers everything that decides the output bytes: the source version's etag, the
 normalised transformation (``Plan.cache_key()``, named transformations already expanded) and
-the variant name (format class, client hints, and the versions of the files its layers read). A blob holds the content type, a
-newline and the encoded bytes, so a hit needs a single read.
+the variant name (format class, client hints, and the versions of the files its layers read).
+A blob holds the content type, a newline and the encoded bytes, so a hit needs a single read.
 
 Purging (``imagekit_server.purge.purge_file_variants``) deletes the file's prefix and the
 process's in-memory variants.
