@@ -48,9 +48,12 @@ class _PrefixedWrites:
         head, self.head = self.head, None
         self._transport.write(head + data if head else data)
 
+    def is_closing(self) -> bool:
+        return bool(self._transport.is_closing())
+
     def flush(self) -> None:
-        if self.head is not None:
-            head, self.head = self.head, None
+        head, self.head = self.head, None
+        if head and not self._transport.is_closing():  # a client gone: nothing to send
             self._transport.write(head)
 
     def close(self) -> None:

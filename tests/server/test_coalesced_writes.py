@@ -83,6 +83,25 @@ def test_head_and_empty_bodies_still_send_the_head(cycle_class: type[Any]) -> No
     assert b"".join(empty.writes).startswith(b"HTTP/1.1 304")
 
 
+def test_nothing_is_written_to_a_client_that_left(cycle_class: type[Any]) -> None:
+    transport = RecordingTransport()
+    scope = {"type": "http", "method": "GET", "path": "/", "http_version": "1.1"}
+    log = logging.getLogger("test")
+
+    async def run() -> None:
+        cycle = cycle_class(
+            scope, transport, Flow(), log, log, False, [], asyncio.Event(), False, True,
+            lambda: None,
+        )  # fmt: skip
+        await cycle.send(START)
+        transport.closed = True  # the client disconnected while the body was being made
+        cycle.disconnected = True
+        await cycle.send({"type": "http.response.body", "body": b"hello"})
+
+    asyncio.run(run())
+    assert transport.writes == []
+
+
 def test_streamed_bodies_carry_the_head_with_their_first_chunk(cycle_class: type[Any]) -> None:
     chunks = [
         START,
