@@ -36,6 +36,7 @@ from imagekit_server.delivery.endpoint import deliver
 from imagekit_server.delivery.fast_path import DeliveryFirstApp
 from imagekit_server.errors import ApiError, api_error_handler
 from imagekit_server.jobs.runner import JobRunner
+from imagekit_server.memory_tuning import settle_garbage_collector
 from imagekit_server.settings import Settings
 from imagekit_server.usage import UsageFlusher
 
@@ -52,6 +53,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
         app.state.job_runner.start()
         usage_flusher = UsageFlusher(app.state.context, settings.usage_flush_seconds)
         usage_flusher.start()
+        settle_garbage_collector()
         try:
             yield
         finally:

@@ -40,3 +40,17 @@ def test_trim_returns_freed_holes_to_the_os() -> None:
     trimmed, held, after, pinned = result.stdout.split()
     assert trimmed == b"True" and pinned == b"640"
     assert float(after) < float(held) - 20  # MB: the ~40 MB of holes went back
+
+
+def test_settling_the_collector_freezes_start_up_objects() -> None:
+    program = (
+        "import gc\n"
+        "from imagekit_server.memory_tuning import YOUNG_GC_THRESHOLD, settle_garbage_collector\n"
+        "start_up = [[i] for i in range(10_000)]\n"
+        "settle_garbage_collector()\n"
+        "assert gc.get_freeze_count() >= 10_000, gc.get_freeze_count()\n"
+        "assert gc.get_threshold()[0] == YOUNG_GC_THRESHOLD\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert result.stdout.strip() == "ok", result.stderr
