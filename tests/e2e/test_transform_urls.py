@@ -64,7 +64,9 @@ def _first_pixel(url: str) -> list[float]:
     return pixel(response.content, 1, 1)
 
 
-def test_workers_see_overwrites_within_twice_the_lookup_ttl(live_server_factory: StartServer) -> None:
+def test_workers_see_overwrites_within_twice_the_lookup_ttl(
+    live_server_factory: StartServer,
+) -> None:
     server = live_server_factory(env={"IMAGEKIT_WORKERS": "2", "IMAGEKIT_LOOKUP_TTL": "0.5"})
     name = f"{secrets.token_hex(4)}.png"
     body: dict[str, Any] = uploaded(server, two_colour_png(40, 20), name, useUniqueFileName="false")
