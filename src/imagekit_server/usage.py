@@ -24,8 +24,6 @@ from imagekit_server.db.tables import origin_cache as origin_cache_table
 
 log = logging.getLogger("imagekit_server.usage")
 
-DELIVERY_METHODS = frozenset({"GET", "HEAD"})
-
 
 class BandwidthCounter:
     """Bytes per (account, day) not yet written to the database. Thread-safe."""
