@@ -98,6 +98,16 @@ class Settings:
     # one TTL more while it is refreshed, so twice this bounds how stale another process's view
     # of an overwritten, deleted or unpublished file can be.
     delivery_lookup_ttl_seconds: float = 1.0
+    # --- Output defaults (ImageKit's dashboard image settings, for every account) ---
+    # JPEG/WebP/AVIF quality when the URL has no `q-`.
+    default_quality: int = 80
+    # Let `f-auto` (and format negotiation) pick AVIF for browsers that accept it.
+    auto_avif: bool = False
+    # JPEG chroma subsampling 4:2:0 below quality 90 (ImageKit's default keeps 4:4:4).
+    chroma_subsampling: bool = False
+    # How negotiation picks among the accepted formats: "preference" (AVIF > WebP > JPEG/PNG)
+    # or "smallest" (encode each, keep the smallest: more CPU per render).
+    format_strategy: str = "preference"
     # Server processes for `imagekit-server serve` (uvicorn workers).
     workers: int = 1
     # --- Origins (URL endpoints reading from S3 buckets and web servers) ---
@@ -126,6 +136,10 @@ class Settings:
             self.render_timeout_seconds <= 0 or self.max_layers < 0 or self.render_workers < 0
         ):
             raise SettingsError("render limits and worker counts must be positive")
+        if not 1 <= self.default_quality <= 100:
+            raise SettingsError("IMAGEKIT_DEFAULT_QUALITY must be between 1 and 100")
+        if self.format_strategy not in {"preference", "smallest"}:
+            raise SettingsError("IMAGEKIT_FORMAT_STRATEGY must be 'preference' or 'smallest'")
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", self.imagekit_id):
             raise SettingsError("IMAGEKIT_ID must be letters, digits, '_' and '-'")
 
@@ -168,6 +182,10 @@ class Settings:
         _read(env, values, "IMAGEKIT_MEMORY_CACHE_BYTES", "memory_cache_bytes", int)
         _read(env, values, "IMAGEKIT_LOOKUP_TTL", "delivery_lookup_ttl_seconds", float)
         _read(env, values, "IMAGEKIT_WORKERS", "workers", int)
+        _read(env, values, "IMAGEKIT_DEFAULT_QUALITY", "default_quality", int)
+        _read(env, values, "IMAGEKIT_AUTO_AVIF", "auto_avif", _parse_bool)
+        _read(env, values, "IMAGEKIT_CHROMA_SUBSAMPLING", "chroma_subsampling", _parse_bool)
+        _read(env, values, "IMAGEKIT_FORMAT_STRATEGY", "format_strategy", str.strip)
         _read(env, values, "IMAGEKIT_ORIGIN_TIMEOUT", "origin_timeout_seconds", float)
         _read(env, values, "IMAGEKIT_ORIGIN_REVALIDATE", "origin_revalidate_seconds", float)
         _read(env, values, "IMAGEKIT_ORIGIN_CACHE_BYTES", "origin_cache_bytes", int)

@@ -38,6 +38,23 @@ def test_environment_values_are_converted() -> None:
     assert settings.storage_url == "s3://bucket/prefix"
 
 
+def test_output_defaults_are_read() -> None:
+    settings = Settings.from_env(
+        {
+            "IMAGEKIT_DEFAULT_QUALITY": "65",
+            "IMAGEKIT_AUTO_AVIF": "on",
+            "IMAGEKIT_CHROMA_SUBSAMPLING": "true",
+            "IMAGEKIT_FORMAT_STRATEGY": " smallest ",
+        }
+    )
+    assert settings.default_quality == 65
+    assert settings.auto_avif and settings.chroma_subsampling
+    assert settings.format_strategy == "smallest"
+    plain = Settings.from_env({})
+    assert (plain.default_quality, plain.auto_avif, plain.chroma_subsampling) == (80, False, False)
+    assert plain.format_strategy == "preference"
+
+
 @pytest.mark.parametrize(
     "env",
     [
@@ -45,6 +62,10 @@ def test_environment_values_are_converted() -> None:
         {"IMAGEKIT_MAX_UPLOAD_BYTES": "0"},
         {"IMAGEKIT_MIGRATE_ON_START": "perhaps"},
         {"IMAGEKIT_ID": "a/b"},
+        {"IMAGEKIT_DEFAULT_QUALITY": "0"},
+        {"IMAGEKIT_DEFAULT_QUALITY": "101"},
+        {"IMAGEKIT_AUTO_AVIF": "sometimes"},
+        {"IMAGEKIT_FORMAT_STRATEGY": "fastest"},
     ],
 )
 def test_invalid_values_are_refused(env: dict[str, str]) -> None:

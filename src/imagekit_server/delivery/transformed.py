@@ -47,6 +47,7 @@ from imagekit_server.delivery.variant_response import (
 from imagekit_server.imaging import (
     ClientHints,
     Limits,
+    OutputDefaults,
     Plan,
     Rendered,
     TransformationError,
@@ -83,6 +84,19 @@ def render_limits(settings: Settings) -> Limits:
     )
 
 
+@functools.cache
+def output_defaults(settings: Settings) -> OutputDefaults:
+    return OutputDefaults(
+        quality=settings.default_quality,
+        auto_avif=settings.auto_avif,
+        chroma_subsampling=settings.chroma_subsampling,
+        format_strategy=settings.format_strategy,
+    )
+
+
+IMAGEKIT_DEFAULTS = OutputDefaults()
+
+
 @dataclass(frozen=True)
 class Variant:
     """What besides the source and the chain decides the output bytes."""
@@ -90,19 +104,38 @@ class Variant:
     accept: str | None  # the canonical Accept the renderer sees
     hints: ClientHints | None
     vary: str | None
+    defaults: OutputDefaults = IMAGEKIT_DEFAULTS
 
     @property
     def name(self) -> str:
         hints = self.hints or ClientHints()
-        return f"{self.accept}|{hints.width}|{hints.dpr}"
+        name = f"{self.accept}|{hints.width}|{hints.dpr}"
+        if self.defaults != IMAGEKIT_DEFAULTS:
+            # Changed output settings name new variants; ImageKit's defaults keep the names
+            # (and the cached blobs) variants had before these settings existed.
+            out = self.defaults
+            name += (
+                f"|q={out.quality},avif={out.auto_avif:d},"
+                f"chroma={out.chroma_subsampling:d},{out.format_strategy}"
+            )
+        return name
 
 
-def _accept_class(accept: str) -> str:
+def _webp_class(accept: str) -> str:
     return "image/webp" if "image/webp" in accepted_types(accept) else ""
 
 
-# Browsers send a handful of distinct Accept headers: classify each once.
-_webp_class = BoundedMemo(_accept_class, max_entries=1024)
+def _avif_webp_class(accept: str) -> str:
+    types = accepted_types(accept)
+    return ",".join(kind for kind in ("image/avif", "image/webp") if kind in types)
+
+
+# Browsers send a handful of distinct Accept headers: classify each once. Without automatic
+# AVIF the output depends on one bit (WebP or not); with it, on two.
+_ACCEPT_CLASSES = {
+    False: BoundedMemo(_webp_class, max_entries=1024),
+    True: BoundedMemo(_avif_webp_class, max_entries=1024),
+}
 
 
 def header_map(request: Request) -> dict[str, str]:
@@ -113,13 +146,15 @@ def header_map(request: Request) -> dict[str, str]:
     }
 
 
-def choose_variant(chain: Chain, headers: Mapping[str, str]) -> Variant:
+def choose_variant(
+    chain: Chain, headers: Mapping[str, str], defaults: OutputDefaults = IMAGEKIT_DEFAULTS
+) -> Variant:
     """Reduce the request headers to the few values the output depends on, so every browser
     that accepts WebP shares one cached rendering."""
     accept: str | None = None
     vary: list[str] = []
     if chain.negotiated:
-        accept = _webp_class(headers.get("accept") or "")
+        accept = _ACCEPT_CLASSES[defaults.auto_avif](headers.get("accept") or "")
         vary.append("Accept")
     hints = None
     if chain.uses_client_hints:
@@ -128,7 +163,7 @@ def choose_variant(chain: Chain, headers: Mapping[str, str]) -> Variant:
             dpr=_number(headers.get("sec-ch-dpr") or headers.get("dpr")),
         )
         vary += ["Sec-CH-Width", "Sec-CH-DPR"]
-    return Variant(accept, hints, ", ".join(vary) or None)
+    return Variant(accept, hints, ", ".join(vary) or None, defaults)
 
 
 def _number(text: str | None) -> float | None:
@@ -204,7 +239,7 @@ async def respond_with_variant(
     names expanded): from the in-memory LRU, the derived blobs, or a render. Media library
     files and files fetched from origins share this path. Raises ``TransformationError``."""
     headers = header_map(request)
-    variant = choose_variant(chain, headers)
+    variant = choose_variant(chain, headers, output_defaults(context.settings))
     layers = await find_layer_files(context, account_id, chain) if chain.layer_files else NO_LAYERS
     memory_key = variant_key(row, chain, variant, layers)
     caches = delivery_caches(context)
@@ -363,6 +398,7 @@ def _read_and_render(
             limits=limits,
             load_image=load_image,
             hints=variant.hints,
+            defaults=variant.defaults,
             custom_focus=row.custom_focus,
         )
     finally:
