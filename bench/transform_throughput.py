@@ -61,9 +61,10 @@ class Row:
     limit_cpu_ms: float | None = None
 
 
-def pyvips_limit(path: Path, seconds: float) -> tuple[float, float]:
+def pyvips_limit(path: Path, seconds: float, subsample: bool) -> tuple[float, float]:
     """(images per second, CPU ms per image) of one plain-pyvips process per core at once."""
     command = [sys.executable, "-m", "bench.transform.pyvips_limit", str(path), str(seconds)]
+    command += ["--chroma-subsampling"] if subsample else []
     root = Path(__file__).resolve().parent.parent
     processes = [
         subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, text=True) for _ in range(CORES)
@@ -110,8 +111,13 @@ class System:
     stop: Callable[[], None]
 
 
-def imagekit_system(workdir: Path, images: dict[str, Path], workers: int, threads: int) -> System:
-    server = ImagekitServer(workdir, workers=workers, render_workers=threads, cache=False)
+def imagekit_system(
+    workdir: Path, images: dict[str, Path], workers: int, threads: int, subsample: bool
+) -> System:
+    env = {"IMAGEKIT_CHROMA_SUBSAMPLING": "true"} if subsample else {}
+    server = ImagekitServer(
+        workdir, workers=workers, render_workers=threads, cache=False, extra_env=env
+    )
     urls = {}
     for label, path in images.items():
         base = server.upload(path.name, path.read_bytes())
@@ -133,17 +139,19 @@ def thumbor_system(workdir: Path, images: dict[str, Path], processes: int, threa
     return System(name, server.process.pid, urls, server.stop)
 
 
-def uncached_round(systems: list[System], images: dict[str, Path], seconds: float) -> list[Row]:
+def uncached_round(
+    systems: list[System], images: dict[str, Path], seconds: float, subsample: bool
+) -> list[Row]:
     """One round, interleaved: per photo the in-process limit before and after every system,
     so each server figure is compared with the limit measured seconds around it."""
     rows: list[Row] = []
     name = f"pyvips in-process ({CORES} proc)"
     for label, path in images.items():
-        limit = pyvips_limit(path, seconds)
+        limit = pyvips_limit(path, seconds, subsample)
         rows.append(Row(name, label, None, limit[0], cpu_ms=limit[1]))
         for system in systems:
             measured = measure(system.name, label, system.urls[label], seconds, system.pid)
-            after = pyvips_limit(path, seconds)
+            after = pyvips_limit(path, seconds, subsample)
             rows.append(Row(name, label, None, after[0], cpu_ms=after[1]))
             for row in measured:
                 row.limit_rate = (limit[0] + after[0]) / 2
@@ -211,12 +219,16 @@ def table(rows: list[Row]) -> str:
 def uncached(workdir: Path, images: dict[str, Path], args: argparse.Namespace) -> list[list[Row]]:
     systems: list[System] = []
     try:
-        systems.append(imagekit_system(workdir, images, workers=1, threads=CORES))
-        systems.append(imagekit_system(workdir, images, workers=CORES, threads=1))
+        subsample = args.chroma_subsampling
+        systems.append(imagekit_system(workdir, images, 1, CORES, subsample))
+        systems.append(imagekit_system(workdir, images, CORES, 1, subsample))
         if not args.skip_thumbor:
             systems.append(thumbor_system(workdir, images, processes=1, threads=CORES))
             systems.append(thumbor_system(workdir, images, processes=CORES, threads=1))
-        return [uncached_round(systems, images, args.seconds) for _ in range(args.rounds)]
+        return [
+            uncached_round(systems, images, args.seconds, args.chroma_subsampling)
+            for _ in range(args.rounds)
+        ]
     finally:
         for system in systems:
             system.stop()
@@ -277,6 +289,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=1, help="repeat everything; keep the best")
     parser.add_argument("--skip-thumbor", action="store_true")
     parser.add_argument("--skip-hits", action="store_true")
+    parser.add_argument(
+        "--chroma-subsampling",
+        action="store_true",
+        help="JPEG 4:2:0 from our server and the limit, as thumbor (Pillow's default) encodes",
+    )
     args = parser.parse_args()
     images = photos()
     with tempfile.TemporaryDirectory(prefix="ik-bench-") as temp:

@@ -74,7 +74,14 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 class ImagekitServer:
     """``imagekit-server serve`` with SQLite + local blobs."""
 
-    def __init__(self, workdir: Path, workers: int, render_workers: int, cache: bool) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        workers: int,
+        render_workers: int,
+        cache: bool,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
         self.port = free_port()
         self.private_key = f"private_{secrets.token_hex(8)}"
         self.base_url = f"http://127.0.0.1:{self.port}"
@@ -86,6 +93,7 @@ class ImagekitServer:
             "IMAGEKIT_WORKERS": str(workers),
             "IMAGEKIT_RENDER_WORKERS": str(render_workers),
             "IMAGEKIT_DERIVED_CACHE": "true" if cache else "false",
+            **(extra_env or {}),
         }
         data_dir = workdir / f"imagekit-{self.port}"
         command = [sys.executable, "-m", "imagekit_server.cli", "serve", "--port", str(self.port)]

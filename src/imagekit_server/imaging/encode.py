@@ -7,6 +7,7 @@ from typing import Any
 
 import pyvips
 
+from imagekit_server.imaging.jpeg_encode import encode_jpeg
 from imagekit_server.imaging.plan import OutputOptions
 
 _WHITE = [255.0, 255.0, 255.0]
@@ -59,6 +60,16 @@ def encode(image: Any, format_name: str, options: OutputOptions, defaults: Outpu
     if format_name == "jpeg":
         if image.hasalpha():
             image = image.flatten(background=_WHITE if image.bands > 2 else [255.0])
+        if keep == "none":
+            encoded = encode_jpeg(
+                image,
+                quality=quality,
+                progressive=bool(options.progressive),
+                optimize=defaults.optimize_jpeg_coding,
+                subsample=defaults.chroma_subsampling,
+            )
+            if encoded is not None:
+                return encoded
         return bytes(
             image.jpegsave_buffer(
                 Q=quality,
