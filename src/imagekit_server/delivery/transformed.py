@@ -215,15 +215,33 @@ async def deliver_transformed(
         return error_response(
             401, "EUNAUTHORIZED - private file needs a signed URL", "Unauthorized"
         )
-    if chain.plan.named:
-        try:
-            chain = await expand_named(context, account.id, chain.plan)
-        except TransformationError as error:
-            return _chain_error(error)
     try:
+        await check_layer_access(context, account.id, chain, signed)
+        if chain.plan.named:
+            chain = await expand_named(context, account.id, chain.plan)
         return await respond_with_variant(request, context, account.id, row, chain, target.query)
     except TransformationError as error:
         return _chain_error(error)
+
+
+async def check_layer_access(
+    context: ServerContext, account_id: str, chain: Chain, signed: bool
+) -> None:
+    """An unsigned URL may not read private or unpublished files through its layers (`i-`,
+    `ff-`), as it may not deliver them itself. Call it before `n-` names are expanded: the
+    layers of named transformations are the account's own choice, like named-only chains on
+    private files. Raises ``TransformationError``."""
+    if signed or not chain.layer_files:
+        return
+    for path, row in (await find_layer_files(context, account_id, chain)).items():
+        if row is None:
+            continue  # missing: the render reports it
+        if not row.is_published:
+            raise TransformationError(404, "ENOENT", f"layer file '{path}' not found")
+        if row.is_private:
+            raise TransformationError(
+                401, "EUNAUTHORIZED", f"layer file '{path}' is private: the URL must be signed"
+            )
 
 
 async def respond_with_variant(

@@ -22,6 +22,7 @@ from imagekit_server.delivery.file_lookup import FileRow, find_file
 from imagekit_server.delivery.named_lookup import expand_named
 from imagekit_server.delivery.signing import SignatureStatus, check_signature
 from imagekit_server.delivery.target import DeliveryTarget, TargetError, parse_target
+from imagekit_server.delivery.transformed import check_layer_access
 from imagekit_server.delivery.variant_response import BytesResponse, error_response
 from imagekit_server.imaging import TransformationError
 from imagekit_server.origins.fetching import OriginFailure
@@ -48,6 +49,7 @@ async def deliver_from_origins(
     raw_query = request.scope["query_string"].decode("latin-1")
     endpoint_path = f"{account.id}/{route.endpoint.url_prefix}"
     signed_part = raw_path[len(endpoint_path) + 2 :] + (f"?{raw_query}" if raw_query else "")
+    signature = SignatureStatus.UNSIGNED
     if any(name in raw_query for name in SIGNATURE_PARAMS):
         signature = check_signature(account.private_key, signed_part)
         if signature in (SignatureStatus.INVALID, SignatureStatus.EXPIRED):
@@ -61,7 +63,8 @@ async def deliver_from_origins(
         return error_response(status, code, "Not Found" if status == 404 else "Bad Request")
     except UnicodeDecodeError:
         return error_response(404, "ENOENT - invalid file path", "Not Found")
-    return await _deliver(request, context, account, route, target)
+    signed = signature is SignatureStatus.VALID
+    return await _deliver(request, context, account, route, target, signed)
 
 
 def _target(route: Route, raw_path: str, raw_query: str, endpoint_path: str) -> DeliveryTarget:
@@ -98,6 +101,7 @@ async def _deliver(
     account: Account,
     route: Route,
     target: DeliveryTarget,
+    signed: bool,
 ) -> ASGIApp:
     chain: Chain | None = None
     if target.transformation is not None and target.transformation != "orig-true":
@@ -127,6 +131,7 @@ async def _deliver(
     if row is None:
         return _not_found(target)
     try:
+        await check_layer_access(context, account.id, chain, signed)
         if chain.plan.named:
             chain = await expand_named(context, account.id, chain.plan)
         return await transformed_response(

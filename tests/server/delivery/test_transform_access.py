@@ -116,6 +116,38 @@ def test_unpublished_file_is_hidden_unless_signed(live_server: LiveServer) -> No
     assert requests.get(signed, timeout=TIMEOUT).status_code == 200
 
 
+def test_layers_cannot_read_private_or_unpublished_files_unsigned(
+    live_server: LiveServer, public_file: dict[str, Any], private_file: dict[str, Any]
+) -> None:
+    """A public base image must not leak a restricted file's pixels through an `i-` layer."""
+    draft = uploaded(
+        live_server, two_colour_png(80, 40), f"{secrets.token_hex(4)}-draft.png",
+        folder="/access", isPublished="false",
+    )  # fmt: skip
+    base = public_file["filePath"]
+
+    def layered(layer_file: dict[str, Any]) -> str:
+        layer = layer_file["filePath"].strip("/").replace("/", "@@")
+        return f"tr:w-80:l-image,i-{layer},w-20,lx-0,ly-0,l-end{base}"
+
+    private = requests.get(f"{live_server.url_endpoint}/{layered(private_file)}", timeout=TIMEOUT)
+    assert private.status_code == 401
+    assert private.headers["ik-error"].startswith("EUNAUTHORIZED")
+    unpublished = requests.get(f"{live_server.url_endpoint}/{layered(draft)}", timeout=TIMEOUT)
+    assert unpublished.status_code == 404
+    assert unpublished.headers["ik-error"].startswith("ENOENT")
+    for restricted in (private_file, draft):
+        signed = _signed(live_server, layered(restricted), int(time.time()) + 60)
+        response = requests.get(signed, timeout=TIMEOUT)
+        assert response.status_code == 200, response.headers.get("ik-error")
+        assert decode(response.content).width == 80
+        # Rendered once for the signed URL, the composite is still refused without a signature.
+        again = requests.get(f"{live_server.url_endpoint}/{layered(restricted)}", timeout=TIMEOUT)
+        assert again.status_code in (401, 404)
+    public = requests.get(f"{live_server.url_endpoint}/{layered(public_file)}", timeout=TIMEOUT)
+    assert public.status_code == 200, public.headers.get("ik-error")
+
+
 def test_named_transformation_api_crud_and_edits_apply(
     live_server: LiveServer, public_file: dict[str, Any]
 ) -> None:

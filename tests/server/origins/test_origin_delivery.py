@@ -181,6 +181,35 @@ def test_signed_urls_on_an_origin_endpoint(origin_server: LiveServer, folder: We
     assert bad.headers["ik-error"].startswith("EUNAUTHORIZED")
 
 
+def test_origin_urls_cannot_layer_private_library_files_unsigned(
+    origin_server: LiveServer, folder: WebFolder
+) -> None:
+    import hashlib
+    import hmac
+
+    relative = f"layered/{secrets.token_hex(4)}.png"
+    write_file(folder.root, relative, two_colour_png(40, 20))
+    web = create_origin(
+        origin_server, {"type": "WEB_FOLDER", "name": "web", "baseUrl": folder.base_url}
+    )
+    prefix = create_endpoint(origin_server, [web["id"]])["urlPrefix"]
+    secret = uploaded(
+        origin_server, two_colour_png(20, 10), f"{secrets.token_hex(4)}.png", isPrivateFile="true"
+    )
+    layer = secret["filePath"].strip("/").replace("/", "@@")
+    signed_part = f"tr:l-image,i-{layer},w-10,l-end/{relative}"
+    refused = _get(origin_server, f"{prefix}/{signed_part}")
+    assert refused.status_code == 401
+    assert refused.headers["ik-error"].startswith("EUNAUTHORIZED")
+    expiry = 9999999999
+    signature = hmac.new(
+        origin_server.private_key.encode(), f"{signed_part}{expiry}".encode(), hashlib.sha1
+    ).hexdigest()
+    allowed = _get(origin_server, f"{prefix}/{signed_part}?ik-t={expiry}&ik-s={signature}")
+    assert allowed.status_code == 200, allowed.headers.get("ik-error")
+    assert decode(allowed.content).width == 40
+
+
 def test_web_proxy_fetches_absolute_urls(origin_server: LiveServer, folder: WebFolder) -> None:
     relative = f"proxy/{secrets.token_hex(4)}.png"
     write_file(folder.root, relative, two_colour_png(40, 20))
