@@ -28,6 +28,7 @@ from sqlalchemy import event
 from sqlalchemy.sql.dml import UpdateBase
 
 from imagekit_server.imaging.pool import render_executor
+from imagekit_server.single_flight import SingleFlight
 
 if TYPE_CHECKING:
     from imagekit_server.context import ServerContext
@@ -118,7 +119,7 @@ class TtlMemo(Generic[K, V]):
         self.ttl = ttl
         self.max_entries = max_entries
         self._entries: OrderedDict[K, tuple[float, V]] = OrderedDict()
-        self._loading: dict[K, asyncio.Future[V]] = {}
+        self._loading: SingleFlight[K, V] = SingleFlight()
         # Bumped by ``clear``: a value looked up before a clear must not be stored after it.
         self.generation = 0
 
@@ -146,21 +147,17 @@ class TtlMemo(Generic[K, V]):
                 if key not in self._loading:
                     self._start_load(key, load)
                 return value
-        pending = self._loading.get(key) or self._start_load(key, load)
-        return await asyncio.shield(pending)
+        return await asyncio.shield(self._start_load(key, load))
 
     def _start_load(self, key: K, load: Callable[[], V]) -> asyncio.Future[V]:
         generation = self.generation
-        future: asyncio.Future[V] = asyncio.ensure_future(to_thread.run_sync(load))
-        self._loading[key] = future
 
-        def finished(done: asyncio.Future[V]) -> None:
-            self._loading.pop(key, None)
-            if not done.cancelled() and done.exception() is None:
-                self.put(key, done.result(), generation)
+        async def load_and_keep() -> V:
+            value = await to_thread.run_sync(load)
+            self.put(key, value, generation)
+            return value
 
-        future.add_done_callback(finished)
-        return future
+        return self._loading.start(key, load_and_keep)
 
     def put(self, key: K, value: V, generation: int | None = None) -> None:
         """Store ``value``, unless the memo was cleared since ``generation`` was read."""
@@ -248,7 +245,7 @@ class DeliveryCaches:
         self.named: TtlMemo[tuple[str, str], str | None] = TtlMemo(lookup_ttl_seconds)
         self.lookup_ttl_seconds = lookup_ttl_seconds
         # Renders in progress, so concurrent misses for one variant render it once.
-        self.inflight: dict[str, asyncio.Future[RenderedVariant]] = {}
+        self.inflight: SingleFlight[str, RenderedVariant] = SingleFlight()
 
     def forget_lookups(self) -> None:
         self.rows.clear()

@@ -10,7 +10,6 @@ the event loop.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -342,22 +341,9 @@ async def _rendered_once(
     the derived cache is off (then every request renders, as a benchmark expects)."""
     if not context.settings.derived_cache:
         return await _produce(context, account_id, row, plan, variant, name, layers)
-    inflight = delivery_caches(context).inflight
-    pending = inflight.get(name)
-    if pending is not None:
-        return await asyncio.shield(pending)
-    future: asyncio.Future[RenderedVariant] = asyncio.get_running_loop().create_future()
-    inflight[name] = future
-    try:
-        produced = await _produce(context, account_id, row, plan, variant, name, layers)
-        future.set_result(produced)
-        return produced
-    except BaseException as error:
-        future.set_exception(error)
-        future.exception()  # mark retrieved: waiters re-raise it, nobody else must
-        raise
-    finally:
-        del inflight[name]
+    return await delivery_caches(context).inflight.run(
+        name, lambda: _produce(context, account_id, row, plan, variant, name, layers)
+    )
 
 
 async def _produce(

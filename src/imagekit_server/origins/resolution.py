@@ -11,7 +11,6 @@ once instead of making every request wait for a slow origin.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import time
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from imagekit_server.origins.fetching import (
     fetcher_for,
 )
 from imagekit_server.origins.models import Origin
+from imagekit_server.single_flight import SingleFlight
 
 ORIGIN_FETCH_THREADS = 16
 RETRY_FAILED_AFTER = 5.0
@@ -42,7 +42,7 @@ _MAX_REMEMBERED_FAILURES = 10_000
 @dataclass
 class _Fetches:
     limiter: CapacityLimiter
-    inflight: dict[str, asyncio.Future[CachedOriginal | None]]
+    inflight: SingleFlight[str, CachedOriginal | None]
     # key -> cached copy: a hit needs no thread hop; writes through this process's engine
     # clear it, other processes' purges are seen within the lookup TTL.
     copies: TtlMemo[str, CachedOriginal]
@@ -74,7 +74,7 @@ def _fetches(context: ServerContext) -> _Fetches:
     def make() -> _Fetches:
         copies = TtlMemo[str, CachedOriginal](context.settings.delivery_lookup_ttl_seconds)
         invalidate_on_writes(context.engine, ("origin_cache",), copies.clear)
-        fetches = _Fetches(CapacityLimiter(ORIGIN_FETCH_THREADS), {}, copies, {})
+        fetches = _Fetches(CapacityLimiter(ORIGIN_FETCH_THREADS), SingleFlight(), copies, {})
         # A changed origin or endpoint deserves a new attempt at once.
         invalidate_on_writes(
             context.engine, ("origins", "url_endpoints"), lambda: fetches.failures.clear()
@@ -109,12 +109,8 @@ async def find_original(
         if cached is not None:
             return cached
         raise failure
-    pending = fetches.inflight.get(key)
-    if pending is not None:
-        return await asyncio.shield(pending)
-    future: asyncio.Future[CachedOriginal | None] = asyncio.get_running_loop().create_future()
-    fetches.inflight[key] = future
-    try:
+
+    async def fetch() -> CachedOriginal | None:
         resolution = await to_thread.run_sync(
             partial(_resolve, context, endpoint, origins, path, key, cached, request_host),
             limiter=fetches.limiter,
@@ -123,14 +119,9 @@ async def find_original(
             fetches.remember_failure(key, resolution.failure)
             if resolution.copy is None:
                 raise resolution.failure
-        future.set_result(resolution.copy)
         return resolution.copy
-    except BaseException as error:
-        future.set_exception(error)
-        future.exception()  # waiters re-raise it; nobody else must
-        raise
-    finally:
-        del fetches.inflight[key]
+
+    return await fetches.inflight.run(key, fetch)
 
 
 def _resolve(
