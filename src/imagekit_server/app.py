@@ -32,13 +32,15 @@ from imagekit_server.api import url_endpoints as url_endpoints_api
 from imagekit_server.api import usage as usage_api
 from imagekit_server.api import versions as versions_api
 from imagekit_server.context import ServerContext, open_context
+from imagekit_server.delivery.derived_budget import flush_derived_ledger
 from imagekit_server.delivery.endpoint import deliver
 from imagekit_server.delivery.fast_path import DeliveryFirstApp
 from imagekit_server.errors import ApiError, api_error_handler
 from imagekit_server.jobs.runner import JobRunner
 from imagekit_server.memory_tuning import settle_garbage_collector
+from imagekit_server.periodic_flush import PeriodicFlusher
 from imagekit_server.settings import Settings
-from imagekit_server.usage import UsageFlusher
+from imagekit_server.usage import flush_bandwidth
 
 
 def create_app(settings: Settings, context: ServerContext | None = None) -> FastAPI:
@@ -51,13 +53,17 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
         app.state.context = context or open_context(settings)
         app.state.job_runner = JobRunner(app.state.context)
         app.state.job_runner.start()
-        usage_flusher = UsageFlusher(app.state.context, settings.usage_flush_seconds)
-        usage_flusher.start()
+        flusher = PeriodicFlusher(
+            app.state.context,
+            settings.usage_flush_seconds,
+            [("bandwidth usage", flush_bandwidth), ("derived cache budget", flush_derived_ledger)],
+        )
+        flusher.start()
         settle_garbage_collector()
         try:
             yield
         finally:
-            usage_flusher.stop()
+            flusher.stop()
             app.state.job_runner.stop()
             if owned:
                 app.state.context.close()

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from imagekit_server.context import ServerContext
 from imagekit_server.db.engine import read_transaction, write_transaction
 from imagekit_server.db.tables import files, purge_requests
+from imagekit_server.delivery.derived_ledger import derived_ledger
 from imagekit_server.delivery.hot_cache import forget_cached_variants
 from imagekit_server.errors import BadRequest
 from imagekit_server.ids import new_id
@@ -36,6 +37,7 @@ def purge_file_variants(context: ServerContext, account_id: str, file_id: str) -
     """Delete the file's derived images (and this process's in-memory copies); returns how
     many blobs were removed."""
     forget_cached_variants(context, file_id)
+    derived_ledger(context).purged(account_id, file_id)
     return context.store.delete_prefix(derived_prefix(account_id, file_id))
 
 

@@ -92,6 +92,9 @@ class Settings:
     # Keep rendered variants in the blob store under derived/<account>/<file_id>/ and in
     # memory; off renders every request (benchmarks).
     derived_cache: bool = True
+    # Budget of derived images per account in the blob store, in bytes: the least recently
+    # used go first (checked every IMAGEKIT_USAGE_FLUSH seconds, trimmed to 90 %).
+    derived_cache_bytes: int = 10 * 1024 * MB
     # In-memory budget of rendered variants per process, in bytes.
     memory_cache_bytes: int = 64 * MB
     # How long a process may reuse a path -> file lookup, in seconds; an expired one is served
@@ -130,7 +133,7 @@ class Settings:
         if not self.public_url:
             object.__setattr__(self, "public_url", f"http://{self.host}:{self.port}")
         object.__setattr__(self, "public_url", self.public_url.rstrip("/"))
-        if self.max_upload_bytes <= 0 or self.max_image_pixels <= 0:
+        if min(self.max_upload_bytes, self.max_image_pixels, self.derived_cache_bytes) <= 0:
             raise SettingsError("size and pixel limits must be positive")
         if min(self.max_output_pixels, self.max_output_dimension, self.workers) <= 0 or (
             self.render_timeout_seconds <= 0 or self.max_layers < 0 or self.render_workers < 0
@@ -180,6 +183,7 @@ class Settings:
         _read(env, values, "IMAGEKIT_RENDER_WORKERS", "render_workers", int)
         _read(env, values, "IMAGEKIT_DERIVED_CACHE", "derived_cache", _parse_bool)
         _read(env, values, "IMAGEKIT_MEMORY_CACHE_BYTES", "memory_cache_bytes", int)
+        _read(env, values, "IMAGEKIT_DERIVED_CACHE_BYTES", "derived_cache_bytes", int)
         _read(env, values, "IMAGEKIT_LOOKUP_TTL", "delivery_lookup_ttl_seconds", float)
         _read(env, values, "IMAGEKIT_WORKERS", "workers", int)
         _read(env, values, "IMAGEKIT_DEFAULT_QUALITY", "default_quality", int)

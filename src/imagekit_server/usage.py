@@ -1,9 +1,9 @@
 """Usage figures: bytes delivered per account and UTC day, and storage in use.
 
-Delivery counts the body bytes of its responses in memory (``delivery/fast_path.py``), and a
-background thread (``UsageFlusher``) adds the counts to ``bandwidth_usage`` every
-``Settings.usage_flush_seconds`` and when the server stops; so the hot path never touches the
-database for usage.
+Delivery counts the body bytes of its responses in memory (``delivery/fast_path.py``), and
+``flush_bandwidth`` (run by ``periodic_flush.PeriodicFlusher``) adds the counts to
+``bandwidth_usage`` every ``Settings.usage_flush_seconds`` and when the server stops; so the
+hot path never touches the database for usage.
 """
 
 from __future__ import annotations
@@ -89,35 +89,6 @@ def _add_bytes(conn: sa.Connection) -> Any:
         index_elements=[bandwidth_usage.c.account_id, bandwidth_usage.c.day],
         set_={"bytes": bandwidth_usage.c.bytes + statement.excluded.bytes},
     )
-
-
-class UsageFlusher:
-    """Flushes the bandwidth counter every ``interval`` seconds in a daemon thread."""
-
-    def __init__(self, context: ServerContext, interval: float) -> None:
-        self.context = context
-        self.interval = interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="usage-flusher", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=10)
-        self._flush()
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            self._flush()
-
-    def _flush(self) -> None:
-        try:
-            flush_bandwidth(self.context)
-        except Exception:  # the database may be briefly unavailable: keep counting
-            log.warning("could not write bandwidth usage", exc_info=True)
 
 
 def bandwidth_bytes(context: ServerContext, account_id: str, start: date, end: date) -> int:

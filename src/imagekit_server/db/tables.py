@@ -332,3 +332,17 @@ bandwidth_usage = Table(
     Column("day", Date, primary_key=True),
     Column("bytes", BigInteger, nullable=False),
 )
+
+# Derived images stored in the blob store (``derived/<account>/<file_id>/<name>``): their
+# size and when a request last used them, so each account's derived cache stays within
+# ``Settings.derived_cache_bytes`` (the least recently used go first).
+derived_variants = Table(
+    "derived_variants",
+    metadata,
+    Column("account_id", String(64), primary_key=True),
+    Column("file_id", String(64), primary_key=True),  # a file id or an origin cache key
+    Column("name", String(64), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("last_used_at", DateTime(timezone=True), nullable=False),
+    Index("ix_derived_variants_account_used", "account_id", "last_used_at"),
+)

@@ -6,12 +6,12 @@ the variant name (format class, client hints, and the versions of the files its 
 A blob holds the content type, a newline and the encoded bytes, so a hit needs a single read.
 
 Purging (``imagekit_server.purge.purge_file_variants``) deletes the file's prefix and the
-process's in-memory variants.
+process's in-memory variants. ``derived_budget`` keeps each account's variants within
+``Settings.derived_cache_bytes``, least recently used first.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 
 from imagekit_server.purge import derived_prefix
@@ -46,7 +46,11 @@ def load_derived(store: BlobStore, key: str) -> tuple[str, bytes] | None:
     return content_type.decode("ascii", "replace"), data
 
 
-def save_derived(store: BlobStore, key: str, content_type: str, data: bytes) -> None:
-    # An account id outside the key alphabet: serve uncached rather than fail.
-    with contextlib.suppress(InvalidBlobKey):
-        store.put_bytes(key, content_type.encode("ascii") + b"\n" + data)
+def save_derived(store: BlobStore, key: str, content_type: str, data: bytes) -> int:
+    """Store a variant; returns the bytes stored (0: not stored)."""
+    blob = content_type.encode("ascii") + b"\n" + data
+    try:
+        store.put_bytes(key, blob)
+    except InvalidBlobKey:  # an account id outside the key alphabet: serve it uncached
+        return 0
+    return len(blob)

@@ -49,6 +49,7 @@ class RenderedVariant:
     etag: str
     width: int | None = None  # for `Content-DPR` with `w-auto`
     created_at: float = field(default_factory=time.time)
+    stored_name: str = ""  # its blob name under the file's derived prefix, if stored there
 
 
 class RenderedCache:

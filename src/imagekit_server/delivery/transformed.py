@@ -28,6 +28,7 @@ from imagekit_server.delivery.derived_cache import (
     save_derived,
     variant_hash,
 )
+from imagekit_server.delivery.derived_ledger import derived_ledger
 from imagekit_server.delivery.file_lookup import FileRow, find_file, load_file_row
 from imagekit_server.delivery.hot_cache import (
     BoundedMemo,
@@ -268,6 +269,8 @@ async def respond_with_variant(
         caches.rendered.put(memory_key, cached)
     else:
         created_at = cached.created_at
+        if cached.stored_name:  # keeps its blob from being evicted as unused
+            derived_ledger(context).used(account_id, cached.file_id, cached.stored_name)
     extra = [header for header in (attachment_header(query, row.name),) if header]
     if chain.uses_width_auto:
         extra += content_dpr_header(variant.hints, cached.width)
@@ -362,9 +365,9 @@ async def _produce(
         found = await to_thread.run_sync(load_derived, store, key)
         if found is not None:
             content_type, data = found
-            return RenderedVariant(
-                row.file_id, data, content_type, response_etag(name, content_type)
-            )
+            derived_ledger(context).used(account_id, row.file_id, name)
+            etag = response_etag(name, content_type)
+            return RenderedVariant(row.file_id, data, content_type, etag, stored_name=name)
     rendered = await run_in_pool(
         _read_and_render,
         store,
@@ -374,10 +377,23 @@ async def _produce(
         render_limits(context.settings),
         _layer_loader(context, account_id, layers),
     )
+    stored_name = ""
     if use_store:
-        await to_thread.run_sync(save_derived, store, key, rendered.content_type, rendered.data)
+        size = await to_thread.run_sync(
+            save_derived, store, key, rendered.content_type, rendered.data
+        )
+        if size:
+            derived_ledger(context).saved(account_id, row.file_id, name, size)
+            stored_name = name
     etag = response_etag(name, rendered.content_type)
-    return RenderedVariant(row.file_id, rendered.data, rendered.content_type, etag, rendered.width)
+    return RenderedVariant(
+        row.file_id,
+        rendered.data,
+        rendered.content_type,
+        etag,
+        rendered.width,
+        stored_name=stored_name,
+    )
 
 
 def _read_and_render(
