@@ -365,7 +365,10 @@ async def _produce(
         found = await to_thread.run_sync(load_derived, store, key)
         if found is not None:
             content_type, data = found
-            derived_ledger(context).used(account_id, row.file_id, name)
+            # Noted as stored (with its size), not just used: a blob stored before the budget
+            # existed gets its record the first time it is read again.
+            size = len(content_type) + 1 + len(data)
+            derived_ledger(context).saved(account_id, row.file_id, name, size)
             etag = response_etag(name, content_type)
             return RenderedVariant(row.file_id, data, content_type, etag, stored_name=name)
     rendered = await run_in_pool(

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import pyvips
 import requests
+import sqlalchemy as sa
 
 from imagekit_server.context import ServerContext, open_context
 from imagekit_server.delivery.derived_budget import flush_derived_ledger, stored_bytes
@@ -135,3 +136,30 @@ def test_the_url_endpoint_stays_within_the_budget(live_server_factory: StartServ
     server.restart()  # empty memory: evicted variants render again, the others load
     for width in widths:
         fetch(width)
+
+
+def test_variants_stored_before_the_budget_are_recorded_when_read(
+    live_server_factory: StartServer,
+) -> None:
+    server = live_server_factory(env={"IMAGEKIT_USAGE_FLUSH": "0.2"})
+    path = uploaded(server, _noisy_png(120, 80), "older.png")["filePath"]
+    url = f"{server.url_endpoint}/tr:w-50,f-jpg{path}"
+    assert requests.get(url, timeout=30).status_code == 200
+    engine = sa.create_engine(f"sqlite:///{server.data_dir / 'imagekit.sqlite3'}")
+
+    def recorded() -> int:
+        with engine.connect() as conn:
+            return int(conn.execute(sa.text("SELECT count(*) FROM derived_variants")).scalar_one())
+
+    server.stop()  # flushes its notes
+    assert recorded() == 1
+    with engine.begin() as conn:  # as a variant stored before this table existed
+        conn.execute(sa.text("DELETE FROM derived_variants"))
+    server.start()
+    assert _derived_bytes(server.data_dir) > 0
+    assert requests.get(url, timeout=30).status_code == 200  # read from the store
+    deadline = time.monotonic() + 10
+    while recorded() == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert recorded() == 1
+    engine.dispose()
