@@ -32,15 +32,22 @@ from imagekit_server.api import url_endpoints as url_endpoints_api
 from imagekit_server.api import usage as usage_api
 from imagekit_server.api import versions as versions_api
 from imagekit_server.context import ServerContext, open_context
+from imagekit_server.db.engine import refresh_statistics
 from imagekit_server.delivery.derived_budget import flush_derived_ledger
 from imagekit_server.delivery.endpoint import deliver
 from imagekit_server.delivery.fast_path import DeliveryFirstApp
 from imagekit_server.errors import ApiError, api_error_handler
 from imagekit_server.jobs.runner import JobRunner
 from imagekit_server.memory_tuning import settle_garbage_collector
-from imagekit_server.periodic_flush import PeriodicFlusher
+from imagekit_server.periodic_flush import Flush, PeriodicFlusher
 from imagekit_server.settings import Settings
 from imagekit_server.usage import flush_bandwidth
+
+STATISTICS_PERIOD = 3600.0  # seconds between refreshes of SQLite's planner statistics
+
+
+def _refresh_statistics(context: ServerContext) -> None:
+    refresh_statistics(context.engine)
 
 
 def create_app(settings: Settings, context: ServerContext | None = None) -> FastAPI:
@@ -56,7 +63,13 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
         flusher = PeriodicFlusher(
             app.state.context,
             settings.usage_flush_seconds,
-            [("bandwidth usage", flush_bandwidth), ("derived cache budget", flush_derived_ledger)],
+            [
+                Flush("bandwidth usage", flush_bandwidth),
+                Flush("derived cache budget", flush_derived_ledger),
+                # Pooled SQLite connections may stay open for days, so their PRAGMA optimize at
+                # close (db/engine.py) would not follow a growing library.
+                Flush("database statistics", _refresh_statistics, STATISTICS_PERIOD, False),
+            ],
         )
         flusher.start()
         settle_garbage_collector()

@@ -1,27 +1,38 @@
-"""Write what the hot path only noted in memory (bandwidth counts, derived-cache use) every
-few seconds, in a daemon thread, and once more when the server stops."""
+"""Background upkeep in one daemon thread: write what the hot path only noted in memory
+(bandwidth counts, derived-cache use) every few seconds, refresh SQLite's statistics hourly,
+and flush once more when the server stops."""
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from imagekit_server.context import ServerContext
 
 log = logging.getLogger("imagekit_server.periodic_flush")
 
-Flush = tuple[str, Callable[[ServerContext], object]]  # (what it writes, the function)
+
+@dataclass(frozen=True)
+class Flush:
+    what: str  # for the log, e.g. "bandwidth usage"
+    function: Callable[[ServerContext], object]
+    period: float | None = None  # seconds between runs; None: every round
+    at_stop: bool = True  # also when the server stops
 
 
 class PeriodicFlusher:
-    """Calls every flush every ``interval`` seconds; a failing one is logged and retried on
-    the next round (the database may be briefly unavailable), the others still run."""
+    """Runs every due flush each ``interval`` seconds; a failing one is logged and retried on
+    a later round (the database may be briefly unavailable), the others still run."""
 
     def __init__(self, context: ServerContext, interval: float, flushes: Sequence[Flush]) -> None:
         self.context = context
         self.interval = interval
         self.flushes = list(flushes)
+        started = time.monotonic()
+        self._due = {flush.what: started + (flush.period or 0.0) for flush in self.flushes}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="periodic-flush", daemon=True)
 
@@ -32,15 +43,20 @@ class PeriodicFlusher:
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout=10)
-        self._flush()
+        for flush in self.flushes:
+            if flush.at_stop:
+                self._call(flush)
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
-            self._flush()
+            now = time.monotonic()
+            for flush in self.flushes:
+                if now >= self._due[flush.what]:
+                    self._due[flush.what] = now + (flush.period or 0.0)
+                    self._call(flush)
 
-    def _flush(self) -> None:
-        for what, flush in self.flushes:
-            try:
-                flush(self.context)
-            except Exception:
-                log.warning("could not write %s", what, exc_info=True)
+    def _call(self, flush: Flush) -> None:
+        try:
+            flush.function(self.context)
+        except Exception:
+            log.warning("could not write %s", flush.what, exc_info=True)
