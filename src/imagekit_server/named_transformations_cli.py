@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from imagekit_server import named_transformations as named
 from imagekit_server.settings import Settings
 
 
@@ -24,6 +23,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
+    # Imported here, as in origins/commands.py: parsers are built for every command.
+    from imagekit_server import named_transformations as named
     from imagekit_server.context import open_context
     from imagekit_server.db.engine import read_transaction, write_transaction
 

@@ -62,3 +62,17 @@ def test_serving_process_does_not_import_what_it_does_not_use(tmp_path: Path) ->
         assert current_revision(engine) == head_revision()
     finally:
         engine.dispose()
+
+
+def test_the_command_line_parser_does_not_import_the_database_layer() -> None:
+    """Every command (and the ``serve --workers`` supervisor) imports the CLI module; only the
+    commands that open a context need SQLAlchemy and the app."""
+    program = (
+        "import json, sys; import imagekit_server.cli; "
+        "print(json.dumps(sorted(name for name in sys.modules if '.' not in name)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, timeout=60, check=True
+    )
+    imported = set(json.loads(result.stdout))
+    assert imported.isdisjoint({"sqlalchemy", "fastapi", "pyvips", "uvicorn", *NOT_FOR_SERVING})

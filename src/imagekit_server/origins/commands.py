@@ -13,7 +13,6 @@ import sys
 from typing import Any
 
 from imagekit_server.errors import ApiError
-from imagekit_server.origins import records
 from imagekit_server.origins.models import SUPPORTED_TYPES, UNSUPPORTED_TYPES, parse_origin_request
 from imagekit_server.origins.self_reference import refuse_self_reference
 from imagekit_server.settings import Settings
@@ -62,7 +61,10 @@ def _request_body(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
+    # Imported here: every `imagekit-server` command (and the `serve --workers` supervisor)
+    # imports this module for its parser, and only this command needs the database layer.
     from imagekit_server.context import open_context
+    from imagekit_server.origins import records
 
     context = open_context(settings)
     account_id = args.account or context.default_account.id
