@@ -52,18 +52,18 @@ async def _deliver(
     context: ServerContext, account_id: str, scope: Scope, receive: Receive, send: Send
 ) -> None:
     sent = 0
-    declared = 0
-    started = False
+    start: Message | None = None
 
     async def counting_send(message: Message) -> None:
-        nonlocal sent, declared, started
-        if message["type"] == "http.response.start":
-            started = True
-            declared = _content_length(message.get("headers", ()))
-        elif message["type"] == "http.response.body":
+        nonlocal sent, start
+        kind = message["type"]
+        if kind == "http.response.body":
             sent += len(message.get("body", b""))
-        elif message["type"] == "http.response.pathsend":
-            sent += declared  # the server sends the whole file itself
+        elif kind == "http.response.start":
+            start = message
+        elif kind == "http.response.pathsend" and start is not None:
+            # The server sends the whole file itself: count what the head declared.
+            sent += _content_length(start.get("headers", ()))
         await send(message)
 
     try:
@@ -73,7 +73,7 @@ async def _deliver(
         # What Starlette's ServerErrorMiddleware would do for the API: log, answer 500 if
         # nothing was sent yet, else let the server drop the connection.
         logger.exception("delivery failed for %s", scope["path"])
-        if started:
+        if start is not None:
             raise
         await error_response(500, "EINTERNAL - internal error", "Internal Server Error")(
             scope, receive, send

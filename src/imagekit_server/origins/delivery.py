@@ -29,7 +29,7 @@ from imagekit_server.origins.fetching import OriginFailure
 from imagekit_server.origins.rendering import original_response, transformed_response
 from imagekit_server.origins.resolution import find_original
 from imagekit_server.origins.rewriters import RewriteError, rewrite_target
-from imagekit_server.origins.routing import Route, find_route
+from imagekit_server.origins.routing import Route, route_table
 
 SIGNATURE_PARAMS = ("ik-s=", "ik-t=")
 _SCHEME = re.compile(r"(https?):/+", re.IGNORECASE)
@@ -38,12 +38,15 @@ _SCHEME = re.compile(r"(https?):/+", re.IGNORECASE)
 async def deliver_from_origins(
     request: Request, context: ServerContext, account: Account
 ) -> ASGIApp | None:
+    routes = await route_table(context, account.id)
+    if not routes:  # most accounts serve their media library only: nothing to parse
+        return None
     raw_path = (request.scope.get("raw_path") or request.scope["path"].encode()).decode("latin-1")
     account_prefix = f"/{account.id}/"
     if not raw_path.startswith(account_prefix):
         return None
     first_segment = raw_path[len(account_prefix) :].partition("/")[0]
-    route = await find_route(context, account.id, unquote(first_segment))
+    route = routes.get(unquote(first_segment))
     if route is None:
         return None
     raw_query = request.scope["query_string"].decode("latin-1")

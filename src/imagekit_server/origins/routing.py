@@ -58,8 +58,8 @@ def load_routes(context: ServerContext, account_id: str) -> RouteTable:
     return table
 
 
-async def find_route(context: ServerContext, account_id: str, first_segment: str) -> Route | None:
-    table = await _memo(context).get_or_load(
+async def route_table(context: ServerContext, account_id: str) -> RouteTable:
+    """The account's URL endpoints with origins by URL prefix (memoised; usually empty)."""
+    return await _memo(context).get_or_load(
         account_id, functools.partial(load_routes, context, account_id)
     )
-    return table.get(first_segment)
