@@ -31,6 +31,9 @@ class BandwidthCounter:
     def __init__(self) -> None:
         self._counts: dict[tuple[str, date], int] = {}
         self._lock = threading.Lock()
+        # Held from drain to commit: a reader that flushes first (the usage API) must wait for
+        # counts the background flush has drained but not yet committed, or it misses them.
+        self.flushing = threading.Lock()
 
     def add(self, account_id: str, size: int, day: date | None = None) -> None:
         if size <= 0:
@@ -57,7 +60,13 @@ def bandwidth_counter(context: ServerContext) -> BandwidthCounter:
 def flush_bandwidth(context: ServerContext) -> int:
     """Add this process's counts to the table (accounts that exist only); returns the
     number of rows written."""
-    counts = bandwidth_counter(context).drain()
+    counter = bandwidth_counter(context)
+    with counter.flushing:
+        return _write_counts(context, counter)
+
+
+def _write_counts(context: ServerContext, counter: BandwidthCounter) -> int:
+    counts = counter.drain()
     if not counts:
         return 0
     try:
@@ -71,7 +80,7 @@ def flush_bandwidth(context: ServerContext) -> int:
             if rows:
                 conn.execute(_add_bytes(conn), rows)
     except Exception:
-        bandwidth_counter(context).restore(counts)
+        counter.restore(counts)
         raise
     return len(rows)
 

@@ -56,3 +56,32 @@ def test_restored_counts_add_to_new_ones() -> None:
     counter.restore(drained)
     counter.add("a", 1, date(2031, 1, 1))
     assert counter.drain() == {("a", date(2031, 1, 1)): 6}
+
+
+def test_a_reader_that_flushes_sees_counts_a_background_flush_is_writing(
+    context: ServerContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The usage API flushes, then reads: counts the periodic flush has drained but not yet
+    committed must not be missed."""
+    import threading
+    import time
+
+    from imagekit_server import usage
+
+    account = context.default_account.id
+    day = date(2031, 6, 1)
+    slow_lookup = usage._existing_accounts
+
+    def slow(conn: object, ids: object) -> set[str]:
+        time.sleep(0.3)  # the background flush has drained the counts and is writing them
+        return slow_lookup(conn, ids)  # type: ignore[arg-type]
+
+    bandwidth_counter(context).add(account, 42, day)
+    monkeypatch.setattr(usage, "_existing_accounts", slow)
+    background = threading.Thread(target=flush_bandwidth, args=(context,))
+    background.start()
+    time.sleep(0.05)
+    monkeypatch.setattr(usage, "_existing_accounts", slow_lookup)
+    flush_bandwidth(context)  # what the usage API does before reading
+    assert bandwidth_bytes(context, account, day, date(2031, 6, 2)) == 42
+    background.join()
