@@ -46,11 +46,15 @@ def load_derived(store: BlobStore, key: str) -> tuple[str, bytes] | None:
     return content_type.decode("ascii", "replace"), data
 
 
+def derived_blob_size(content_type: str, data: bytes) -> int:
+    """The bytes a variant's blob takes in the store (content type line + data)."""
+    return len(content_type) + 1 + len(data)
+
+
 def save_derived(store: BlobStore, key: str, content_type: str, data: bytes) -> int:
     """Store a variant; returns the bytes stored (0: not stored)."""
-    blob = content_type.encode("ascii") + b"\n" + data
     try:
-        store.put_bytes(key, blob)
+        store.put_bytes(key, content_type.encode("ascii") + b"\n" + data)
     except InvalidBlobKey:  # an account id outside the key alphabet: serve it uncached
         return 0
-    return len(blob)
+    return derived_blob_size(content_type, data)

@@ -27,6 +27,7 @@ from anyio import to_thread
 from sqlalchemy import event
 from sqlalchemy.sql.dml import UpdateBase
 
+from imagekit_server.imaging.encode import OutputDefaults
 from imagekit_server.imaging.pool import render_executor
 from imagekit_server.single_flight import SingleFlight
 
@@ -239,8 +240,11 @@ class DeliveryCaches:
         memory_bytes: int = 64 * 1024 * 1024,
         lookup_ttl_seconds: float = 1.0,
         derived_cache: bool = True,
+        output: OutputDefaults | None = None,
     ) -> None:
         self.derived_cache = derived_cache
+        # The encoder defaults every variant of this process is rendered with (settings).
+        self.output = output or OutputDefaults()
         self.rendered = RenderedCache(memory_bytes if derived_cache else 0)
         self.rows: TtlMemo[tuple[str, str, str], Any] = TtlMemo(lookup_ttl_seconds)
         self.named: TtlMemo[tuple[str, str], str | None] = TtlMemo(lookup_ttl_seconds)
@@ -270,6 +274,12 @@ def delivery_caches(context: ServerContext) -> DeliveryCaches:
             memory_bytes=settings.memory_cache_bytes,
             lookup_ttl_seconds=settings.delivery_lookup_ttl_seconds,
             derived_cache=settings.derived_cache,
+            output=OutputDefaults(
+                quality=settings.default_quality,
+                auto_avif=settings.auto_avif,
+                chroma_subsampling=settings.chroma_subsampling,
+                format_strategy=settings.format_strategy,
+            ),
         )
         caches.watch(context.engine)
         # Size the shared render pool before its first use (0: one thread per core).

@@ -22,6 +22,7 @@ from imagekit_server.accounts import Account
 from imagekit_server.context import ServerContext
 from imagekit_server.delivery.chain import Chain, layer_file_path, parsed_chain
 from imagekit_server.delivery.derived_cache import (
+    derived_blob_size,
     derived_key,
     load_derived,
     response_etag,
@@ -81,16 +82,6 @@ def render_limits(settings: Settings) -> Limits:
         max_processing_seconds=settings.render_timeout_seconds,
         allow_svg=settings.allow_svg_sources,
         allow_pdf=settings.allow_pdf_sources,
-    )
-
-
-@functools.cache
-def output_defaults(settings: Settings) -> OutputDefaults:
-    return OutputDefaults(
-        quality=settings.default_quality,
-        auto_avif=settings.auto_avif,
-        chroma_subsampling=settings.chroma_subsampling,
-        format_strategy=settings.format_strategy,
     )
 
 
@@ -257,10 +248,10 @@ async def respond_with_variant(
     names expanded): from the in-memory LRU, the derived blobs, or a render. Media library
     files and files fetched from origins share this path. Raises ``TransformationError``."""
     headers = header_map(request)
-    variant = choose_variant(chain, headers, output_defaults(context.settings))
+    caches = delivery_caches(context)
+    variant = choose_variant(chain, headers, caches.output)
     layers = await find_layer_files(context, account_id, chain) if chain.layer_files else NO_LAYERS
     memory_key = variant_key(row, chain, variant, layers)
-    caches = delivery_caches(context)
     cached = caches.rendered.get(memory_key)
     created_at: float | None = None
     if cached is None:
@@ -367,7 +358,7 @@ async def _produce(
             content_type, data = found
             # Noted as stored (with its size), not just used: a blob stored before the budget
             # existed gets its record the first time it is read again.
-            size = len(content_type) + 1 + len(data)
+            size = derived_blob_size(content_type, data)
             derived_ledger(context).saved(account_id, row.file_id, name, size)
             etag = response_etag(name, content_type)
             return RenderedVariant(row.file_id, data, content_type, etag, stored_name=name)

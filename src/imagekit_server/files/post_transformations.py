@@ -24,12 +24,9 @@ from anyio import from_thread, to_thread
 from imagekit_server.context import ServerContext
 from imagekit_server.delivery.chain import Chain, parsed_chain
 from imagekit_server.delivery.file_lookup import FileRow, load_file_row
+from imagekit_server.delivery.hot_cache import delivery_caches
 from imagekit_server.delivery.named_lookup import expand_named
-from imagekit_server.delivery.transformed import (
-    choose_variant,
-    output_defaults,
-    warm_variant,
-)
+from imagekit_server.delivery.transformed import choose_variant, warm_variant
 from imagekit_server.errors import BadRequest
 from imagekit_server.fetch import FetchError, post_json
 from imagekit_server.files.objects import delivery_url
@@ -159,7 +156,7 @@ async def _warm(context: ServerContext, account_id: str, row: FileRow, chain: Ch
         return  # such variants are never stored (they depend on each request's hints)
     variants = {}
     for accept in WARMED_ACCEPTS if chain.negotiated else WARMED_ACCEPTS[:1]:
-        variant = choose_variant(chain, {"accept": accept}, output_defaults(context.settings))
+        variant = choose_variant(chain, {"accept": accept}, delivery_caches(context).output)
         variants[variant.name] = variant
     for variant in variants.values():
         await warm_variant(context, account_id, row, chain, variant)
