@@ -1,4 +1,5 @@
 # One command per task; CI calls `make test` through .ci/run.
+# Options go to the server through ARGS: make run ARGS="--port 9000 --workers 2".
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -16,7 +17,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/imagekit-server serve
+	$(BIN)/imagekit-server serve $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -42,4 +43,4 @@ clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
 
 keys: $(STAMP)
-	$(BIN)/imagekit-server keys
+	$(BIN)/imagekit-server keys $(ARGS)
