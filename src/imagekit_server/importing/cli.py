@@ -135,6 +135,9 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
             )  # fmt: skip
             with progress:
                 run_import(plan, source.files(), stop)
+        except Exception as exc:  # the source's listing failed (auth, network, bucket): stop
+            print(f"imagekit-server: import stopped: {_reason(exc)}", file=sys.stderr)
+            return 1
         finally:
             signal.signal(signal.SIGINT, previous)
             journal.close()
@@ -144,6 +147,13 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         return 1 if counts.failed else 0
     finally:
         context.close()
+
+
+def _reason(exc: Exception) -> str:
+    from imagekit_server.errors import ApiError
+
+    message = exc.message if isinstance(exc, ApiError) else str(exc)
+    return f"{type(exc).__name__}: {message}"
 
 
 def _stopper(stop: threading.Event) -> Callable[[int, FrameType | None], None]:
