@@ -108,6 +108,13 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"imagekit-server: {exc}", file=sys.stderr)
         return 2
+    from imagekit_server.imaging.vips_setup import configure_libvips
+    from imagekit_server.memory_tuning import limit_malloc_arenas
+
+    # The server's process settings: no libvips operation cache, bounded malloc arenas, so
+    # memory stays flat over a long import.
+    limit_malloc_arenas()
+    configure_libvips()
     context = open_context(settings)
     try:
         account = context.accounts.by_id(args.account) if args.account else None
