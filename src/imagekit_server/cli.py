@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +14,7 @@ from imagekit_server import named_transformations_cli
 from imagekit_server.importing import cli as import_cli
 from imagekit_server.origins import commands as origins_commands
 from imagekit_server.settings import Settings, SettingsError
+from imagekit_server.version import package_version
 
 if TYPE_CHECKING:
     from imagekit_server.accounts import Account
@@ -64,13 +64,6 @@ def _parser() -> argparse.ArgumentParser:
     import_cli.add_parser(commands)
     _describe_subcommands(parser)
     return parser
-
-
-def package_version() -> str:
-    try:
-        return metadata.version("imagekit-selfhosted")
-    except metadata.PackageNotFoundError:  # running from a source tree that is not installed
-        return "unknown"
 
 
 def _describe_subcommands(parser: argparse.ArgumentParser) -> None:
