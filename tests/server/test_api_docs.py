@@ -162,3 +162,12 @@ def test_try_it_out_reaches_this_server_with_basic_auth(
     assert details.status_code == 200
     refused = requests.get(f"{base}/v1/files", timeout=10)
     assert refused.status_code in {401, 403}
+
+
+def test_docs_urls_lists_every_transformation_key_the_parser_knows() -> None:
+    from imagekit_server.imaging.effect_parameters import EFFECT_HANDLERS
+    from imagekit_server.imaging.parameters import CORE_HANDLERS
+
+    text = (ROOT / "docs" / "urls.md").read_text()
+    for key in [*CORE_HANDLERS, *EFFECT_HANDLERS]:
+        assert f"`{key}`" in text, f"docs/urls.md does not document `{key}`"
