@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from imagekit_server.importing.items import Source
 
 PRIVATE_KEY_VARIABLE = "IMAGEKIT_SOURCE_PRIVATE_KEY"
+MAX_JOBS = 64  # the S3 source's connection pool; more threads only contend for the database
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -65,7 +66,10 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--account", help="target account id (default: the default account)")
     parser.add_argument("--to-folder", default="/", help="target folder to import under")
     parser.add_argument(
-        "--jobs", type=int, default=4, help="files imported in parallel (default 4)"
+        "--jobs",
+        type=int,
+        default=4,
+        help=f"files imported in parallel (default 4, at most {MAX_JOBS})",
     )
     parser.add_argument(
         "--overwrite",
@@ -78,7 +82,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress line, failures only")
 
 
-def open_source(args: argparse.Namespace) -> Source:
+def open_source(args: argparse.Namespace, max_bytes: int) -> Source:
     from imagekit_server.importing.imagekit_source import ImageKitApiSource
     from imagekit_server.importing.local_source import LocalSource
     from imagekit_server.importing.s3_source import S3Source
@@ -90,7 +94,7 @@ def open_source(args: argparse.Namespace) -> Source:
     key = os.environ.get(args.private_key_env, "")
     if not key:
         raise ValueError(f"set ${args.private_key_env} to the source's private key")
-    return ImageKitApiSource(args.api_url, key, url_endpoint=args.url_endpoint)
+    return ImageKitApiSource(args.api_url, key, url_endpoint=args.url_endpoint, max_bytes=max_bytes)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
@@ -100,11 +104,11 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     from imagekit_server.importing.progress import Counts, Progress
     from imagekit_server.importing.runner import ImportPlan, run_import
 
-    if args.jobs < 1:
-        print("imagekit-server: --jobs must be at least 1", file=sys.stderr)
+    if not 1 <= args.jobs <= MAX_JOBS:
+        print(f"imagekit-server: --jobs must be between 1 and {MAX_JOBS}", file=sys.stderr)
         return 2
     try:
-        source = open_source(args)
+        source = open_source(args, settings.max_upload_bytes)
     except ValueError as exc:
         print(f"imagekit-server: {exc}", file=sys.stderr)
         return 2
@@ -123,16 +127,15 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
             print(f"imagekit-server: no account {args.account!r}", file=sys.stderr)
             return 1
         identity = f"{account.id} {args.to_folder} {source.describe()}"
-        journal = Journal.for_import(settings.data_dir, identity)
         if args.restart:
-            journal.discard()
-            journal = Journal.for_import(settings.data_dir, identity)
+            Journal.for_import(settings.data_dir, identity).discard()
+        journal = Journal.for_import(settings.data_dir, identity)
         counts = Counts()
-        total = source.count() if hasattr(source, "count") else None
-        progress = Progress(counts, total, enabled=not args.quiet)
         stop = threading.Event()
         previous = signal.signal(signal.SIGINT, _stopper(stop))
         try:
+            total = source.count() if hasattr(source, "count") else None
+            progress = Progress(counts, total, enabled=not args.quiet)
             created = ensure_fields(context.engine, account.id, source.custom_metadata_fields())
             if created:
                 progress.note(f"import: created custom metadata fields {', '.join(created)}")

@@ -30,11 +30,20 @@ class SourceError(RuntimeError):
 
 
 class ImageKitApiSource:
-    def __init__(self, api_url: str, private_key: str, *, url_endpoint: str | None = None) -> None:
+    def __init__(
+        self,
+        api_url: str,
+        private_key: str,
+        *,
+        url_endpoint: str | None = None,
+        max_bytes: int | None = None,
+    ) -> None:
         self.api_url = api_url.rstrip("/")
         self.private_key = private_key
         self.url_endpoint = url_endpoint.rstrip("/") if url_endpoint else None
+        self.max_bytes = max_bytes  # the target's upload limit: a longer download stops
         self._local = threading.local()  # one requests.Session per worker thread
+        self._url_builders: dict[str, ImageKit] = {}  # per URL endpoint, for signing
 
     def describe(self) -> str:
         return f"imagekit-api:{self.api_url}"
@@ -97,7 +106,12 @@ class ImageKitApiSource:
         query: dict[str, str] = {"tr": "orig-true"}
         if older:
             query["ik-obj-version"] = str(obj["versionInfo"]["id"])
-        client = ImageKit(public_key="import", private_key=self.private_key, url_endpoint=endpoint)
+        client = self._url_builders.get(endpoint)
+        if client is None:
+            client = ImageKit(
+                public_key="import", private_key=self.private_key, url_endpoint=endpoint
+            )
+            self._url_builders[endpoint] = client
         return client.url(
             {
                 "path": file_path,
@@ -126,8 +140,14 @@ class ImageKitApiSource:
         with requests.get(url, stream=True, timeout=TIMEOUT) as response:
             if response.status_code != 200:
                 raise SourceError(f"download {urlsplit(url).path}: HTTP {response.status_code}")
+            written = 0
             with temp.open("wb") as handle:
                 for chunk in response.iter_content(1 << 20):
+                    written += len(chunk)
+                    if self.max_bytes is not None and written > self.max_bytes:
+                        raise SourceError(
+                            f"larger than the maximum upload size ({self.max_bytes} bytes)"
+                        )
                     handle.write(chunk)
         return temp
 

@@ -33,16 +33,16 @@ class Progress:
         self,
         counts: Counts,
         total: int | None,
-        stream: TextIO = sys.stderr,
+        stream: TextIO | None = None,
         *,
         enabled: bool = True,
         interval: float | None = None,
     ) -> None:
         self.counts = counts
         self.total = total
-        self.stream = stream
+        self.stream = stream or sys.stderr  # read now: tests and callers may redirect it
         self.enabled = enabled
-        self.tty = stream.isatty()
+        self.tty = self.stream.isatty()
         self.interval = interval if interval is not None else (0.2 if self.tty else 5.0)
         self.started = time.monotonic()
         self._stop = threading.Event()

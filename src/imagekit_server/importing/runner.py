@@ -12,7 +12,7 @@ from imagekit_server.accounts import Account
 from imagekit_server.api.upload_form import UploadOptions
 from imagekit_server.context import ServerContext
 from imagekit_server.db.engine import read_transaction
-from imagekit_server.errors import ApiError
+from imagekit_server.errors import ApiError, BadRequest
 from imagekit_server.files import records
 from imagekit_server.files.ingest import ingest_upload
 from imagekit_server.files.naming import join_path, normalise_folder, sanitise_file_name
@@ -93,9 +93,14 @@ def _store_version(
     context = plan.context
     if not overwrite and _exists(context, plan.account, folder, name):
         return None  # checked before fetching: a rerun over a finished import downloads nothing
+    limit = context.settings.max_upload_bytes
+    if version.size is not None and version.size > limit:
+        raise _too_large(limit)  # as the upload API answers; nothing is downloaded
     temp = context.spool.new_path()
     try:
         source = version.fetch(temp)
+        if source.stat().st_size > limit:
+            raise _too_large(limit)
         attributes = version.attributes
         options = UploadOptions(
             file_name=name,
@@ -113,6 +118,10 @@ def _store_version(
         return int(ingested.facts.size)
     finally:
         temp.unlink(missing_ok=True)
+
+
+def _too_large(limit: int) -> BadRequest:
+    return BadRequest(f"File size exceeds the maximum allowed ({limit} bytes).")
 
 
 def _exists(context: ServerContext, account: Account, folder: str, name: str) -> bool:

@@ -3,12 +3,18 @@ files probed like uploads, progress on stderr, and a rerun after an interruption
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import requests
+from pytest import CaptureFixture, MonkeyPatch
 
 from imagekit_server.context import open_context
 from imagekit_server.importing.items import ImportFile
@@ -18,8 +24,11 @@ from imagekit_server.importing.progress import Counts
 from imagekit_server.importing.runner import ImportPlan, run_import
 from imagekit_server.settings import Settings
 from tests.fixtures.live_server import LiveServer, StartServer
+from tests.server.importing.running import run_import as _run
 from tests.server.media import decode, pixel, solid_image
 from tests.server.uploads import api_get
+
+Capture = CaptureFixture[str]
 
 if TYPE_CHECKING:
     from mypy_boto3_s3.client import S3Client
@@ -50,13 +59,15 @@ def _listing(server: LiveServer) -> dict[str, dict[str, object]]:
 
 
 def test_folder_import_keeps_the_tree_and_probes_each_file(
-    live_server_factory: StartServer, tmp_path: Path
+    live_server_factory: StartServer, tmp_path: Path, monkeypatch: MonkeyPatch, capsys: Capture
 ) -> None:
     server = live_server_factory()
     _library(tmp_path / "lib")
-    result = server.cli("import", "folder", str(tmp_path / "lib"), "--to-folder", "/old site")
-    assert result.returncode == 0, result.stderr
-    assert "4 imported" in result.stderr and "0 failed" in result.stderr
+    status, stderr = _run(
+        server, monkeypatch, capsys, "folder", str(tmp_path / "lib"), "--to-folder", "/old site"
+    )
+    assert status == 0, stderr
+    assert "4 imported" in stderr and "0 failed" in stderr
     files = _listing(server)
     assert sorted(files) == [
         "/old_site/docs/readme.txt",
@@ -74,7 +85,7 @@ def test_folder_import_keeps_the_tree_and_probes_each_file(
     assert (image.width, image.height) == (3, 7)
     assert pixel(delivered.content, 1, 1)[:3] == [0, 255, 0]
     again = server.cli("import", "folder", str(tmp_path / "lib"), "--to-folder", "/old site")
-    assert again.returncode == 0 and "0 imported, 4 skipped" in again.stderr
+    assert again.returncode == 0 and "0 imported, 4 skipped" in again.stderr  # the command
     assert len(_listing(server)) == 4
 
 
@@ -123,19 +134,21 @@ def test_an_interrupted_import_continues_where_it_stopped(
 
 
 def test_existing_files_are_skipped_unless_overwrite_adds_a_version(
-    live_server_factory: StartServer, tmp_path: Path
+    live_server_factory: StartServer, tmp_path: Path, monkeypatch: MonkeyPatch, capsys: Capture
 ) -> None:
     server = live_server_factory()
     (tmp_path / "one").mkdir()
     (tmp_path / "one" / "a.png").write_bytes(solid_image(2, 2, (1, 2, 3)))
     (tmp_path / "two").mkdir()
     (tmp_path / "two" / "a.png").write_bytes(solid_image(6, 6, (9, 9, 9)))
-    assert server.cli("import", "folder", str(tmp_path / "one")).returncode == 0
-    skipped = server.cli("import", "folder", str(tmp_path / "two"))
-    assert skipped.returncode == 0 and "exists in the target" in skipped.stderr
+    assert _run(server, monkeypatch, capsys, "folder", str(tmp_path / "one"))[0] == 0
+    status, stderr = _run(server, monkeypatch, capsys, "folder", str(tmp_path / "two"))
+    assert status == 0 and "exists in the target" in stderr
     assert _listing(server)["/a.png"]["width"] == 2
-    replaced = server.cli("import", "folder", str(tmp_path / "two"), "--overwrite", "--restart")
-    assert replaced.returncode == 0, replaced.stderr
+    status, stderr = _run(
+        server, monkeypatch, capsys, "folder", str(tmp_path / "two"), "--overwrite", "--restart"
+    )
+    assert status == 0, stderr
     current = _listing(server)["/a.png"]
     assert current["width"] == 6
     versions = api_get(server, f"/v1/files/{current['fileId']}/versions").json()
@@ -143,16 +156,23 @@ def test_existing_files_are_skipped_unless_overwrite_adds_a_version(
 
 
 def test_bad_arguments_are_refused_clearly(
-    live_server_factory: StartServer, tmp_path: Path
+    tmp_path: Path, monkeypatch: MonkeyPatch, capsys: Capture
 ) -> None:
-    server = live_server_factory()
-    missing = server.cli("import", "folder", str(tmp_path / "nowhere"))
-    assert missing.returncode == 2 and "not a directory" in missing.stderr
-    assert server.cli("import", "folder", str(tmp_path), "--jobs", "0").returncode == 2
-    nobody = server.cli("import", "folder", str(tmp_path), "--account", "nobody")
-    assert nobody.returncode == 1 and "no account 'nobody'" in nobody.stderr
-    no_key = server.cli("import", "imagekit", "--api-url", "http://127.0.0.1:9")
-    assert no_key.returncode == 2 and "IMAGEKIT_SOURCE_PRIVATE_KEY" in no_key.stderr
+    server = LiveServer(tmp_path / "data", {})  # its data dir only: no process is started
+
+    def run(*args: str) -> tuple[int, str]:
+        return _run(server, monkeypatch, capsys, *args)
+
+    status, stderr = run("folder", str(tmp_path / "nowhere"))
+    assert status == 2 and "not a directory" in stderr
+    for jobs in ("0", "65"):
+        status, stderr = run("folder", str(tmp_path), "--jobs", jobs)
+        assert status == 2 and "--jobs must be between 1 and 64" in stderr
+    status, stderr = run("folder", str(tmp_path), "--account", "nobody")
+    assert status == 1 and "no account 'nobody'" in stderr
+    monkeypatch.delenv("IMAGEKIT_SOURCE_PRIVATE_KEY", raising=False)
+    status, stderr = run("imagekit", "--api-url", "http://127.0.0.1:9")
+    assert status == 2 and "IMAGEKIT_SOURCE_PRIVATE_KEY" in stderr
 
 
 def test_s3_import_turns_key_prefixes_into_folders(
@@ -180,3 +200,53 @@ def test_s3_import_turns_key_prefixes_into_folders(
     assert (files["/cats/tom.png"]["width"], files["/cats/tom.png"]["height"]) == (7, 5)
     delivered = requests.get(f"{server.url_endpoint}/cats/tom.png", timeout=10)
     assert pixel(delivered.content, 3, 2)[:3] == [10, 20, 30]
+
+
+def test_files_over_the_targets_limits_fail_alone(
+    live_server_factory: StartServer, tmp_path: Path, monkeypatch: MonkeyPatch, capsys: Capture
+) -> None:
+    server = live_server_factory(env={"IMAGEKIT_MAX_UPLOAD_BYTES": "2000"})
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "small.png").write_bytes(solid_image(4, 4, (0, 0, 0)))
+    (tmp_path / "lib" / "big.bin").write_bytes(os.urandom(5000))
+    status, stderr = _run(server, monkeypatch, capsys, "folder", str(tmp_path / "lib"))
+    assert status == 1
+    assert "/big.bin: File size exceeds the maximum allowed (2000 bytes)" in stderr
+    assert "1 imported, 0 skipped, 1 failed" in stderr
+    assert sorted(_listing(server)) == ["/small.png"]
+
+
+def test_ctrl_c_stops_after_the_files_in_progress_and_a_rerun_finishes(
+    live_server_factory: StartServer, tmp_path: Path
+) -> None:
+    server = live_server_factory()
+    root = tmp_path / "many"
+    root.mkdir()
+    for index in range(60):
+        (root / f"i{index:02d}.png").write_bytes(solid_image(3, 3, (index, 0, 0)))
+    command = [sys.executable, "-m", "imagekit_server.cli", "--data-dir", str(server.data_dir)]
+    env = {**os.environ, **server.env, "IMAGEKIT_PRIVATE_KEY": server.private_key}
+    env["IMAGEKIT_PUBLIC_KEY"] = server.public_key
+    process = subprocess.Popen(
+        [*command, "import", "folder", str(root), "--jobs", "1"],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    journals = server.data_dir / "imports"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        lines = [p.read_text().count("\n") for p in journals.glob("*.journal")]
+        if lines and lines[0] >= 3:  # the header and two files
+            process.send_signal(signal.SIGINT)
+            break
+        time.sleep(0.01)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "interrupted; run the same command to continue" in stderr
+    stored = len(_listing(server))
+    assert 2 <= stored < 60
+    resumed = server.cli("import", "folder", str(root), "--jobs", "4")
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"{60 - stored} imported, {stored} skipped, 0 failed" in resumed.stderr
+    assert len(_listing(server)) == 60

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import requests
 
 from tests.fixtures.live_server import LiveServer, StartServer
+from tests.server.importing.running import run_import
 from tests.server.media import decode, pixel, solid_image
 from tests.server.uploads import api_get, uploaded
 
@@ -63,15 +65,26 @@ def _by_path(server: LiveServer) -> dict[str, dict[str, Any]]:
 
 def test_import_from_another_server_keeps_metadata_and_versions(
     live_server_factory: StartServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     source = live_server_factory()
     target = live_server_factory()
     _source_library(source)
+    target.env["IMAGEKIT_SOURCE_PRIVATE_KEY"] = "private_wrong"
+    status, stderr = run_import(
+        target, monkeypatch, capsys, "imagekit", "--api-url", source.base_url
+    )
+    assert status == 1 and "HTTP 403" in stderr and "cannot be authenticated" in stderr
+    assert _by_path(target) == {}
+
     target.env["IMAGEKIT_SOURCE_PRIVATE_KEY"] = source.private_key
-    result = target.cli("import", "imagekit", "--api-url", source.base_url, "--jobs", "3")
-    assert result.returncode == 0, result.stderr
-    assert "created custom metadata fields price" in result.stderr
-    assert "5 imported" in result.stderr  # 3 single-version files + 2 versions of the logo
+    status, stderr = run_import(
+        target, monkeypatch, capsys, "imagekit", "--api-url", source.base_url, "--jobs", "3"
+    )
+    assert status == 0, stderr
+    assert "created custom metadata fields price" in stderr
+    assert "5 imported" in stderr  # 3 single-version files + 2 versions of the logo
 
     fields = api_get(target, "/v1/customMetadataFields").json()
     assert [(f["name"], f["label"], f["schema"]["type"]) for f in fields] == [
@@ -104,16 +117,6 @@ def test_import_from_another_server_keeps_metadata_and_versions(
     old_bytes = requests.get(older["url"], timeout=10).content
     assert decode(old_bytes).width == 10 and pixel(old_bytes, 1, 1)[:3] == [10, 10, 10]
 
-    again = target.cli("import", "imagekit", "--api-url", source.base_url)
+    again = target.cli("import", "imagekit", "--api-url", source.base_url)  # the command itself
     assert again.returncode == 0 and "0 imported, 5 skipped" in again.stderr
     assert len(_by_path(target)) == 4
-
-
-def test_a_wrong_source_key_is_reported_without_importing(live_server_factory: StartServer) -> None:
-    source = live_server_factory()
-    target = live_server_factory()
-    target.env["IMAGEKIT_SOURCE_PRIVATE_KEY"] = "private_wrong"
-    result = target.cli("import", "imagekit", "--api-url", source.base_url)
-    assert result.returncode == 1
-    assert "HTTP 403" in result.stderr and "cannot be authenticated" in result.stderr
-    assert _by_path(target) == {}
