@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from imagekit_server.settings import Settings
 
 if TYPE_CHECKING:
+    from imagekit_server.accounts import Account
+    from imagekit_server.context import ServerContext
     from imagekit_server.importing.items import Source
 
 PRIVATE_KEY_VARIABLE = "IMAGEKIT_SOURCE_PRIVATE_KEY"
@@ -99,10 +101,8 @@ def open_source(args: argparse.Namespace, max_bytes: int) -> Source:
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
     from imagekit_server.context import open_context
-    from imagekit_server.importing.fields import ensure_fields
-    from imagekit_server.importing.journal import Journal
-    from imagekit_server.importing.progress import Counts, Progress
-    from imagekit_server.importing.runner import ImportPlan, run_import
+    from imagekit_server.imaging.vips_setup import configure_libvips
+    from imagekit_server.memory_tuning import limit_malloc_arenas
 
     if not 1 <= args.jobs <= MAX_JOBS:
         print(f"imagekit-server: --jobs must be between 1 and {MAX_JOBS}", file=sys.stderr)
@@ -112,9 +112,6 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"imagekit-server: {exc}", file=sys.stderr)
         return 2
-    from imagekit_server.imaging.vips_setup import configure_libvips
-    from imagekit_server.memory_tuning import limit_malloc_arenas
-
     # The server's process settings: no libvips operation cache, bounded malloc arenas, so
     # memory stays flat over a long import.
     limit_malloc_arenas()
@@ -126,37 +123,49 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         if account is None:
             print(f"imagekit-server: no account {args.account!r}", file=sys.stderr)
             return 1
-        identity = f"{account.id} {args.to_folder} {source.describe()}"
-        if args.restart:
-            Journal.for_import(settings.data_dir, identity).discard()
-        journal = Journal.for_import(settings.data_dir, identity)
-        counts = Counts()
-        stop = threading.Event()
-        previous = signal.signal(signal.SIGINT, _stopper(stop))
-        try:
-            total = source.count() if hasattr(source, "count") else None
-            progress = Progress(counts, total, enabled=not args.quiet)
-            created = ensure_fields(context.engine, account.id, source.custom_metadata_fields())
-            if created:
-                progress.note(f"import: created custom metadata fields {', '.join(created)}")
-            plan = ImportPlan(
-                context, account, journal, counts, progress.note,
-                to_folder=args.to_folder, overwrite=args.overwrite, jobs=args.jobs,
-            )  # fmt: skip
-            with progress:
-                run_import(plan, source.files(), stop)
-        except Exception as exc:  # the source's listing failed (auth, network, bucket): stop
-            print(f"imagekit-server: import stopped: {_reason(exc)}", file=sys.stderr)
-            return 1
-        finally:
-            signal.signal(signal.SIGINT, previous)
-            journal.close()
-        if stop.is_set():
-            print("imagekit-server: interrupted; run the same command to continue", file=sys.stderr)
-            return 130
-        return 1 if counts.failed else 0
+        return _import(context, account, source, args)
     finally:
         context.close()
+
+
+def _import(
+    context: ServerContext, account: Account, source: Source, args: argparse.Namespace
+) -> int:
+    from imagekit_server.importing.fields import ensure_fields
+    from imagekit_server.importing.journal import Journal
+    from imagekit_server.importing.progress import Counts, Progress
+    from imagekit_server.importing.runner import ImportPlan, run_import
+
+    data_dir = context.settings.data_dir
+    identity = f"{account.id} {args.to_folder} {source.describe()}"
+    if args.restart:
+        Journal.for_import(data_dir, identity).discard()
+    journal = Journal.for_import(data_dir, identity)
+    counts = Counts()
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGINT, _stopper(stop))
+    try:
+        total = source.count() if hasattr(source, "count") else None
+        progress = Progress(counts, total, enabled=not args.quiet)
+        created = ensure_fields(context.engine, account.id, source.custom_metadata_fields())
+        if created:
+            progress.note(f"import: created custom metadata fields {', '.join(created)}")
+        plan = ImportPlan(
+            context, account, journal, counts, progress.note,
+            to_folder=args.to_folder, overwrite=args.overwrite, jobs=args.jobs,
+        )  # fmt: skip
+        with progress:
+            run_import(plan, source.files(), stop)
+    except Exception as exc:  # the source's listing failed (auth, network, bucket): stop
+        print(f"imagekit-server: import stopped: {_reason(exc)}", file=sys.stderr)
+        return 1
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        journal.close()
+    if stop.is_set():
+        print("imagekit-server: interrupted; run the same command to continue", file=sys.stderr)
+        return 130
+    return 1 if counts.failed else 0
 
 
 def _reason(exc: Exception) -> str:
