@@ -171,3 +171,23 @@ def test_docs_urls_lists_every_transformation_key_the_parser_knows() -> None:
     text = (ROOT / "docs" / "urls.md").read_text()
     for key in [*CORE_HANDLERS, *EFFECT_HANDLERS]:
         assert f"`{key}`" in text, f"docs/urls.md does not document `{key}`"
+
+
+def test_extension_writes_document_their_json_fields(description: dict[str, Any]) -> None:
+    from imagekit_server.api_docs.extension_bodies import BODIES
+
+    paths = {
+        (m, path_shape(p)): op for p, item in description["paths"].items() for m, op in item.items()
+    }
+    for key, body in BODIES.items():
+        assert key in paths, key  # every documented body belongs to a route of the app
+        assert paths[key]["requestBody"] == body
+    writes = [
+        (key, operation)
+        for key, operation in paths.items()
+        if key[0] in {"post", "put", "patch"}
+        and "imagekit-server extensions" in operation.get("tags", [])
+    ]
+    for key, operation in writes:
+        schema = operation["requestBody"]["content"]["application/json"]["schema"]
+        assert schema.get("properties"), f"{key}: no documented fields"

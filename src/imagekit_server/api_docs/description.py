@@ -17,6 +17,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from imagekit_server.api_docs.extension_bodies import BODIES
+
 METHODS = ("get", "put", "post", "delete", "patch", "head")
 EXTENSION_TAG = "imagekit-server extensions"
 URL_ENDPOINT_TAG = "URL endpoint"
@@ -56,7 +58,7 @@ def build_description(generated: dict[str, Any], *, version: str) -> dict[str, A
     for path, item in generated.get("paths", {}).items():
         for method, operation in item.items():
             if method in METHODS and (method, path_shape(path)) not in known:
-                _add(document, path, method, _extension_operation(method, operation))
+                _add(document, path, method, _extension_operation(method, path, operation))
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     for name, schema in generated.get("components", {}).get("schemas", {}).items():
         schemas.setdefault(name, schema)
@@ -72,7 +74,7 @@ def _add(document: dict[str, Any], path: str, method: str, operation: dict[str, 
     document["paths"].setdefault(path, {})[method] = operation
 
 
-def _extension_operation(method: str, operation: dict[str, Any]) -> dict[str, Any]:
+def _extension_operation(method: str, path: str, operation: dict[str, Any]) -> dict[str, Any]:
     """FastAPI's operation, tagged as an extension, with the answers every API call can give
     and a JSON body where the handler reads one itself."""
     described = copy.deepcopy(operation)
@@ -82,7 +84,7 @@ def _extension_operation(method: str, operation: dict[str, Any]) -> dict[str, An
     for status, text in _COMMON_ERRORS.items():
         responses.setdefault(status, {"description": text, **_ERROR_BODY})
     if "requestBody" not in described and method in {"post", "put", "patch"}:
-        described["requestBody"] = _JSON_BODY
+        described["requestBody"] = BODIES.get((method, path_shape(path)), _JSON_BODY)
     return described
 
 
