@@ -1,4 +1,5 @@
 # One command per task; CI calls `make test` through .ci/run.
+# Options go to the server through ARGS: make run ARGS="--port 9000 --workers 2".
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,17 +7,15 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 .PHONY: install run keys test test-fast lint typecheck format bench clean
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[server,async,dev]'
+$(STAMP): pyproject.toml scripts/install.sh
+	PYTHON=$(PYTHON) scripts/install.sh $(VENV) server,async,dev
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/imagekit-server serve
+	$(BIN)/imagekit-server serve $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -42,4 +41,4 @@ clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
 
 keys: $(STAMP)
-	$(BIN)/imagekit-server keys
+	$(BIN)/imagekit-server keys $(ARGS)

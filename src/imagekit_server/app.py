@@ -31,6 +31,7 @@ from imagekit_server.api import upload_v2 as upload_v2_api
 from imagekit_server.api import url_endpoints as url_endpoints_api
 from imagekit_server.api import usage as usage_api
 from imagekit_server.api import versions as versions_api
+from imagekit_server.api_docs import routes as api_docs_routes
 from imagekit_server.context import ServerContext, open_context
 from imagekit_server.db.engine import refresh_statistics
 from imagekit_server.delivery.derived_budget import flush_derived_ledger
@@ -42,6 +43,7 @@ from imagekit_server.memory_tuning import settle_garbage_collector
 from imagekit_server.periodic_flush import Flush, PeriodicFlusher
 from imagekit_server.settings import Settings
 from imagekit_server.usage import flush_bandwidth
+from imagekit_server.version import package_version
 
 STATISTICS_PERIOD = 3600.0  # seconds between refreshes of SQLite's planner statistics
 
@@ -85,6 +87,10 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
         title="imagekit-server",
         summary="A self-hostable server for ImageKit.io's HTTP API and URL endpoint.",
         lifespan=lifespan,
+        # Served by api_docs from local assets, with ImageKit's description (offline /docs).
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
     )
     if context is not None:
         app.state.context = context
@@ -113,6 +119,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
     ):
         app.include_router(library_router)
     app.add_api_route("/healthz", _healthz, methods=["GET"], include_in_schema=False)
+    api_docs_routes.install(app, package_version())
     app.router.routes.append(Route("/{account_id}/{path:path}", deliver, methods=["GET", "HEAD"]))
     # Requests for unknown accounts: delivery's 404. Known accounts' delivery requests never
     # reach the router (the hot path: see delivery/fast_path.py).

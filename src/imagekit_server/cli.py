@@ -1,4 +1,6 @@
-"""``imagekit-server``: serve, migrate, keys, accounts create, fsck."""
+"""``imagekit-server``: serve, migrate, keys, accounts, fsck, import and the resource commands.
+
+Every command and subcommand says what it does in ``--help`` (tests/server/test_cli.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from imagekit_server import named_transformations_cli
+from imagekit_server.importing import cli as import_cli
 from imagekit_server.origins import commands as origins_commands
 from imagekit_server.settings import Settings, SettingsError
+from imagekit_server.version import package_version
 
 if TYPE_CHECKING:
     from imagekit_server.accounts import Account
@@ -20,6 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="imagekit-server", description="A self-hostable ImageKit-compatible media server."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     parser.add_argument(
         "--data-dir",
         type=Path,
@@ -34,19 +39,43 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--data-dir", type=Path, dest="sub_data_dir", help=argparse.SUPPRESS)
     commands.add_parser("migrate", help="apply database migrations")
-    commands.add_parser("keys", help="show the default account's keys and URL endpoint")
+    keys = commands.add_parser(
+        "keys",
+        help="print an account's keys and URLs as environment variables",
+        description="Print an account's keys, URL endpoint and API base URLs as shell variables "
+        '(set -a; eval "$(imagekit-server keys)"). The URLs are those of the running server: '
+        "the address `serve` last listened on, unless --host/--port or IMAGEKIT_HOST, "
+        "IMAGEKIT_PORT or IMAGEKIT_PUBLIC_URL say otherwise.",
+    )
+    keys.add_argument("--account", help="account id (default: the default account)")
+    keys.add_argument("--host", help="host of the server's URLs")
+    keys.add_argument("--port", type=int, help="port of the server's URLs")
     accounts = commands.add_parser("accounts", help="manage accounts")
     account_commands = accounts.add_subparsers(dest="accounts_command", required=True)
     create = account_commands.add_parser("create", help="create an account")
-    create.add_argument("account_id")
-    create.add_argument("--public-key")
-    create.add_argument("--private-key")
+    create.add_argument("account_id", help="the new account's id (its URL endpoint's path)")
+    create.add_argument("--public-key", help="public key (default: generated)")
+    create.add_argument("--private-key", help="private key (default: generated)")
     account_commands.add_parser("list", help="list accounts")
     fsck = commands.add_parser("fsck", help="check database and blob store consistency")
     fsck.add_argument("--repair", action="store_true", help="delete orphans, resolve intents")
     named_transformations_cli.add_parser(commands)
     origins_commands.add_parser(commands)
+    import_cli.add_parser(commands)
+    _describe_subcommands(parser)
     return parser
+
+
+def _describe_subcommands(parser: argparse.ArgumentParser) -> None:
+    """A subcommand's own ``--help`` opens with the line its parent lists it with."""
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        helps = {choice.dest: choice.help for choice in action._choices_actions}
+        for name, sub in action.choices.items():
+            if sub.description is None and helps.get(name):
+                sub.description = f"{str(helps[name])[0].upper()}{str(helps[name])[1:]}."
+            _describe_subcommands(sub)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -74,15 +103,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         "fsck": _fsck,
         "named-transformations": named_transformations_cli.run,
         "origins": origins_commands.run,
+        "import": import_cli.run,
     }
     return handlers[args.command](settings, args)
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    from imagekit_server import served_address
     from imagekit_server.context import open_context
 
     settings = _migrate_before_serving(settings)
     context = open_context(settings)
+    served_address.record(settings)
     account = context.default_account
     state = "created" if context.default_account_created else "existing"
     print(f"imagekit-server: account {account.id!r} ({state})", flush=True)
@@ -164,11 +196,20 @@ def _print_account_env(settings: Settings, account: Account) -> None:
 
 
 def _keys(settings: Settings, args: argparse.Namespace) -> int:
+    from imagekit_server import served_address
     from imagekit_server.context import open_context
 
+    explicit = args.host is not None or args.port is not None
+    settings = served_address.for_keys(settings, explicit=explicit)
     context = open_context(settings)
     try:
         account = context.default_account
+        if args.account is not None:
+            found = context.accounts.by_id(args.account)
+            if found is None:
+                print(f"imagekit-server: no account {args.account!r}", file=sys.stderr)
+                return 1
+            account = found
         _print_account_env(settings, account)
     finally:
         context.close()

@@ -13,11 +13,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = commands.add_parser("named-transformations", help="manage named transformations")
     actions = parser.add_subparsers(dest="named_command", required=True)
     create = actions.add_parser("create", help="create or replace a named transformation")
-    create.add_argument("name")
+    create.add_argument("name", help="the name URLs use (tr:n-<name>)")
     create.add_argument("transformation", help="a chain in URL syntax, e.g. w-300,h-200:rt-90")
     listing = actions.add_parser("list", help="list named transformations")
     delete = actions.add_parser("delete", help="delete a named transformation")
-    delete.add_argument("name")
+    delete.add_argument("name", help="the named transformation to delete")
     for sub in (create, listing, delete):
         sub.add_argument("--account", help="account id (default: the default account)")
 

@@ -8,6 +8,7 @@ methods. Use ``async with AsyncImageKit(...) as ik:`` or ``await ik.aclose()``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -45,12 +46,15 @@ from .models.UpdateCustomMetadataFieldsRequestOptions import (
 )
 from .models.UpdateFileRequestOptions import UpdateFileRequestOptions
 from .models.UploadFileRequestOptions import UploadFileRequestOptions
+from .multipart import ProgressCallback
 from .operations import custom_fields, files, folders, metadata, purge, upload
 from .request_context import RequestContext
 from .resource import ImageKitRequest
+from .responsive import responsive_image_attributes
 from .sync_transport import DEFAULT_TIMEOUT, Timeout
 from .upload_source import UploadSource
 from .utils.calculation import get_authenticated_params, hamming_distance
+from .webhooks import DEFAULT_TOLERANCE_SECONDS, VerifiedWebhook, verify_webhook
 from .wire import Operation
 
 ResultT = TypeVar("ResultT")
@@ -113,16 +117,20 @@ class AsyncImageKit:
         file: UploadSource | None = None,
         file_name: str | None = None,
         options: UploadFileRequestOptions | None = None,
+        *,
+        on_progress: ProgressCallback | None = None,
     ) -> UploadFileResult:
-        return await self._send(upload.upload(self._ctx, file, file_name, options))
+        return await self._send(upload.upload(self._ctx, file, file_name, options, on_progress))
 
     async def upload_file(
         self,
         file: UploadSource | None = None,
         file_name: str | None = None,
         options: UploadFileRequestOptions | None = None,
+        *,
+        on_progress: ProgressCallback | None = None,
     ) -> UploadFileResult:
-        return await self._send(upload.upload(self._ctx, file, file_name, options))
+        return await self._send(upload.upload(self._ctx, file, file_name, options, on_progress))
 
     async def list_files(
         self, options: ListAndSearchFileRequestOptions | None = None
@@ -252,6 +260,25 @@ class AsyncImageKit:
 
     def url(self, options: dict[str, Any]) -> str:
         return self.url_obj.generate_url(options)
+
+    def responsive_image_attributes(
+        self, options: dict[str, Any], **choices: Any
+    ) -> dict[str, Any]:
+        """Extension: ``src``/``srcset``/``sizes`` for an ``<img>`` built with ``url(options)``;
+        ``choices``: ``width``, ``sizes``, ``widths``, ``dprs``, ``device_breakpoints``,
+        ``image_breakpoints`` (see ``imagekitio.responsive``)."""
+        return responsive_image_attributes(self.url, options, **choices)
+
+    @staticmethod
+    def verify_webhook_event(
+        body: bytes | str,
+        signature: str | Mapping[str, str] | None,
+        secret: str,
+        *,
+        tolerance_seconds: float | None = DEFAULT_TOLERANCE_SECONDS,
+    ) -> VerifiedWebhook:
+        """Extension: check a webhook's ``x-ik-signature`` (see ``imagekitio.webhooks``)."""
+        return verify_webhook(body, signature, secret, tolerance_seconds=tolerance_seconds)
 
     @staticmethod
     def phash_distance(first: str, second: str) -> int:

@@ -10,6 +10,7 @@ context manager.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 
@@ -47,10 +48,13 @@ from .models.UpdateCustomMetadataFieldsRequestOptions import (
 )
 from .models.UpdateFileRequestOptions import UpdateFileRequestOptions
 from .models.UploadFileRequestOptions import UploadFileRequestOptions
+from .multipart import ProgressCallback
 from .resource import ImageKitRequest
+from .responsive import responsive_image_attributes
 from .sync_transport import DEFAULT_TIMEOUT, Timeout
 from .upload_source import UploadSource
 from .utils.calculation import get_authenticated_params, hamming_distance
+from .webhooks import DEFAULT_TOLERANCE_SECONDS, VerifiedWebhook, verify_webhook
 
 
 class ImageKit:
@@ -103,18 +107,22 @@ class ImageKit:
         file: UploadSource | None = None,
         file_name: str | None = None,
         options: UploadFileRequestOptions | None = None,
+        *,
+        on_progress: ProgressCallback | None = None,
     ) -> UploadFileResult:
         """Upload a file; same as ``upload_file``."""
-        return self.file.upload(file, file_name, options)
+        return self.file.upload(file, file_name, options, on_progress=on_progress)
 
     def upload_file(
         self,
         file: UploadSource | None = None,
         file_name: str | None = None,
         options: UploadFileRequestOptions | None = None,
+        *,
+        on_progress: ProgressCallback | None = None,
     ) -> UploadFileResult:
         """Upload a URL, base64 or raw ``str``/``bytes``, a binary file or a path (streamed)."""
-        return self.file.upload(file, file_name, options)
+        return self.file.upload(file, file_name, options, on_progress=on_progress)
 
     def list_files(self, options: ListAndSearchFileRequestOptions | None = None) -> ListFileResult:
         return self.file.list(options)
@@ -232,6 +240,25 @@ class ImageKit:
     def url(self, options: dict[str, Any]) -> str:
         """A delivery URL (see ``imagekitio.url.Url.generate_url``)."""
         return self.url_obj.generate_url(options)
+
+    def responsive_image_attributes(
+        self, options: dict[str, Any], **choices: Any
+    ) -> dict[str, Any]:
+        """Extension: ``src``/``srcset``/``sizes`` for an ``<img>`` built with ``url(options)``;
+        ``choices``: ``width``, ``sizes``, ``widths``, ``dprs``, ``device_breakpoints``,
+        ``image_breakpoints`` (see ``imagekitio.responsive``)."""
+        return responsive_image_attributes(self.url, options, **choices)
+
+    @staticmethod
+    def verify_webhook_event(
+        body: bytes | str,
+        signature: str | Mapping[str, str] | None,
+        secret: str,
+        *,
+        tolerance_seconds: float | None = DEFAULT_TOLERANCE_SECONDS,
+    ) -> VerifiedWebhook:
+        """Extension: check a webhook's ``x-ik-signature`` (see ``imagekitio.webhooks``)."""
+        return verify_webhook(body, signature, secret, tolerance_seconds=tolerance_seconds)
 
     @staticmethod
     def phash_distance(first: str, second: str) -> int:

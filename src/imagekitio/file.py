@@ -26,6 +26,7 @@ from .models.results.RenameFileResult import RenameFileResult
 from .models.results.ResponseMetadataResult import ResponseMetadataResult
 from .models.results.TagsResult import TagsResult
 from .models.results.UploadFileResult import UploadFileResult
+from .multipart import ProgressCallback
 from .operations import custom_fields, files, folders, metadata, purge
 from .operations import upload as upload_ops
 from .request_context import RequestContext
@@ -40,8 +41,16 @@ class File:
     def _ctx(self) -> RequestContext:
         return self.request.context
 
-    def upload(self, file: Any, file_name: Any, options: Any = None) -> UploadFileResult:
-        return self.request.send(upload_ops.upload(self._ctx, file, file_name, options))
+    def upload(
+        self,
+        file: Any,
+        file_name: Any,
+        options: Any = None,
+        *,
+        on_progress: ProgressCallback | None = None,
+    ) -> UploadFileResult:
+        operation = upload_ops.upload(self._ctx, file, file_name, options, on_progress)
+        return self.request.send(operation)
 
     def list(self, options: Any = None) -> ListFileResult:
         return self.request.send(files.list_files(self._ctx, options))

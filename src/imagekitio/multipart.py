@@ -11,12 +11,16 @@ from __future__ import annotations
 import io
 import os
 import secrets
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO, Union
 
 CHUNK_SIZE = 64 * 1024
 CRLF = b"\r\n"
+
+# Extension beyond 4.x (docs/sdk-extensions.md): called with (bytes sent, total bytes or None)
+# as the body goes out; the last call has sent == total. A retry starts again from 0.
+ProgressCallback = Callable[[int, int | None], None]
 
 FileSource = Union[bytes, bytearray, memoryview, BinaryIO, "os.PathLike[str]", "os.PathLike[bytes]"]
 
@@ -95,8 +99,14 @@ def _read_source(source: FileSource, size: int | None) -> Iterator[bytes]:
 class MultipartBody:
     """An iterable ``multipart/form-data`` body; iterate it once to send it."""
 
-    def __init__(self, fields: Sequence[Field], boundary: str | None = None) -> None:
+    def __init__(
+        self,
+        fields: Sequence[Field],
+        boundary: str | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> None:
         self.fields = tuple(fields)
+        self.progress = progress
         self.boundary = boundary or f"imagekit-{secrets.token_hex(16)}"
         self._sizes = [
             _source_size(item.source) if isinstance(item, FileField) else None
@@ -135,6 +145,18 @@ class MultipartBody:
         return total
 
     def __iter__(self) -> Iterator[bytes]:
+        if self.progress is None:
+            yield from self._chunks()
+            return
+        total, sent, report = self.content_length(), 0, self.progress
+        report(0, total)
+        for chunk in self._chunks():
+            yield chunk
+            # Resumed when the transport asks for the next chunk: this one has been handed on.
+            sent += len(chunk)
+            report(sent, total)
+
+    def _chunks(self) -> Iterator[bytes]:
         for item, size in zip(self.fields, self._sizes, strict=True):
             yield self._part_header(item)
             if isinstance(item, FileField):

@@ -173,7 +173,7 @@ def test_openapi_docs_are_served(live_backend_server: LiveServer) -> None:
     docs = requests.get(f"{live_backend_server.base_url}/docs", timeout=10)
     assert docs.status_code == 200 and "text/html" in docs.headers["content-type"]
     schema = requests.get(f"{live_backend_server.base_url}/openapi.json", timeout=10).json()
-    assert {"/api/v1/files/upload", "/v1/files", "/v1/files/{file_id}/details"} <= set(
+    assert {"/api/v1/files/upload", "/v1/files", "/v1/files/{fileId}/details"} <= set(
         schema["paths"]
     )
 

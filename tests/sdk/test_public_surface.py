@@ -91,6 +91,9 @@ FUNCTIONS = {
         "convert_to_list_response_object",
         "convert_to_response_metadata_result_object",
     ],
+    # Extensions beyond 4.x (docs/sdk-extensions.md).
+    "imagekitio.responsive": ["responsive_image_attributes"],
+    "imagekitio.webhooks": ["verify_webhook", "signature_header"],
 }
 URL_METHODS = [
     "get_signature",
@@ -200,5 +203,10 @@ def test_sync_and_async_clients_have_the_same_methods() -> None:
     async_ = surface["imagekitio.async_client.AsyncImageKit"]
     shared = set(sync) - {"close", "__enter__"}
     assert shared <= set(async_)
-    for name in shared - {"__init__", "url", "phash_distance", "get_authentication_parameters"}:
+    # Methods without I/O are plain functions on both clients.
+    computed = {"url", "phash_distance", "get_authentication_parameters"}
+    computed |= {"responsive_image_attributes", "verify_webhook_event"}
+    for name in shared - {"__init__", *computed}:
         assert async_[name] == "async " + sync[name], name
+    for name in computed:
+        assert async_[name] == sync[name], name

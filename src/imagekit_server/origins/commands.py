@@ -33,8 +33,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = commands.add_parser("origins", help="manage origins (S3 buckets, web servers)")
     actions = parser.add_subparsers(dest="origins_command", required=True)
     create = actions.add_parser("create", help="create an origin")
-    create.add_argument("type", choices=SUPPORTED_TYPES + UNSUPPORTED_TYPES)
-    create.add_argument("name")
+    create.add_argument("type", choices=SUPPORTED_TYPES + UNSUPPORTED_TYPES, help="origin type")
+    create.add_argument("name", help="a name for the origin")
     for option, (_, help_text) in _FIELDS.items():
         create.add_argument(f"--{option.replace('_', '-')}", help=help_text)
     create.add_argument(
@@ -42,7 +42,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     listing = actions.add_parser("list", help="list origins (secrets are never shown)")
     delete = actions.add_parser("delete", help="delete an origin")
-    delete.add_argument("origin_id")
+    delete.add_argument("origin_id", help="the id `origins list` shows")
     for sub in (create, listing, delete):
         sub.add_argument("--account", help="account id (default: the default account)")
 

@@ -17,7 +17,7 @@ from ..constants.errors import ERRORS
 from ..constants.files import VALID_UPLOAD_OPTIONS
 from ..decoding import GENERAL_ERRORS, as_object, expect
 from ..models.results.UploadFileResult import UploadFileResult
-from ..multipart import Field, FileField, MultipartBody, TextField
+from ..multipart import Field, FileField, MultipartBody, ProgressCallback, TextField
 from ..request_context import RequestContext
 from ..utils.formatter import snake_to_lower_camel
 from ..wire import ApiRequest, Operation
@@ -77,14 +77,21 @@ def file_field(file: Any, file_name: str) -> Field:
     )
 
 
-def upload_request(ctx: RequestContext, file: Any, file_name: Any, options: Any) -> ApiRequest:
+def upload_request(
+    ctx: RequestContext,
+    file: Any,
+    file_name: Any,
+    options: Any,
+    progress: ProgressCallback | None = None,
+) -> ApiRequest:
     if not file:
         raise TypeError(ERRORS.MISSING_UPLOAD_FILE_PARAMETER.value)
     if not file_name:
         raise TypeError(ERRORS.MISSING_UPLOAD_FILENAME_PARAMETER.value)
     name = str(file_name)
     extra = [TextField(key, value) for key, value in upload_form_fields(options)]
-    body = MultipartBody([file_field(file, name), TextField("fileName", name), *extra])
+    fields = [file_field(file, name), TextField("fileName", name), *extra]
+    body = MultipartBody(fields, progress=progress)
     headers = {**ctx.headers(), "Content-Type": body.content_type}
     length = body.content_length()
     if length is not None:
@@ -93,7 +100,11 @@ def upload_request(ctx: RequestContext, file: Any, file_name: Any, options: Any)
 
 
 def upload(
-    ctx: RequestContext, file: Any, file_name: Any, options: Any = None
+    ctx: RequestContext,
+    file: Any,
+    file_name: Any,
+    options: Any = None,
+    progress: ProgressCallback | None = None,
 ) -> Operation[UploadFileResult]:
-    request = upload_request(ctx, file, file_name, options)
+    request = upload_request(ctx, file, file_name, options, progress)
     return Operation(request, expect(200, as_object(UploadFileResult), GENERAL_ERRORS))
