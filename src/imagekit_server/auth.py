@@ -26,7 +26,7 @@ def basic_auth_username(authorization: str | None) -> str | None:
     except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors too
         return None
     username, colon, _ = decoded.partition(":")
-    if not colon or not username.isprintable():
+    if not colon or not username or not username.isprintable():
         return None  # not user:password, or control characters: a malformed header
     return username
 
