@@ -33,7 +33,7 @@ async def bounded_body(request: Request, limit: int = MAX_JSON_BYTES) -> bytes:
         f"The request body is too large: at most {limit} bytes.", reason="INVALID_PARAMETER"
     )
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise too_large
     chunks: list[bytes] = []
     size = 0
