@@ -126,3 +126,29 @@ def test_malformed_v2_tokens_are_4xx(live_server: LiveServer, token: str) -> Non
     )
     assert 400 <= response.status_code < 500, response.text
     assert_client_error(response, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ik-s=" + "%C3%A9" * 40,
+        "ik-s=" + "%00" * 40,
+        "ik-s=" + "a" * 40 + "&ik-t=%D9%A1%D9%A2",  # Arabic-Indic digits
+        "ik-s=" + "a" * 40 + "&ik-t=" + "9" * 5000,
+        "ik-s=" + "%FF" * 40,
+    ],
+)
+def test_malformed_delivery_signatures_are_401(live_server: LiveServer, query: str) -> None:
+    parts = {"file": ("private.txt", b"secret"), "fileName": (None, "private.txt")}
+    parts["isPrivateFile"] = (None, "true")
+    stored = requests.post(
+        f"{live_server.base_url}/api/v1/files/upload",
+        files=parts,
+        auth=live_server.auth,
+        timeout=TIMEOUT,
+    )
+    assert stored.status_code == 200, stored.text
+    response = requests.get(f"{stored.json()['url']}?{query}", timeout=TIMEOUT)
+    assert response.status_code == 401
+    assert response.headers["ik-error"].isascii()
+    assert_healthy(live_server)
