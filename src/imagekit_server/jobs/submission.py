@@ -5,20 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-
 from imagekit_server.context import ServerContext
 from imagekit_server.db.engine import write_transaction
-from imagekit_server.db.tables import files, folders
 from imagekit_server.errors import ApiError, BadRequest, NotFound
-from imagekit_server.files.naming import MAX_PATH_LENGTH, join_path, parent_of
+from imagekit_server.files.naming import join_path, parent_of
 from imagekit_server.jobs import queue
+from imagekit_server.jobs.path_fit import check_destination_fits
 from imagekit_server.library.folders import (
     MAX_NESTED_OBJECTS,
     count_nested,
-    files_under,
     folder_exists,
-    folders_under,
     too_many_objects,
 )
 
@@ -71,11 +67,7 @@ def submit_folder_job(context: ServerContext, account_id: str, job: FolderJob) -
             raise _reject("A folder with newFolderName already exists.", "FOLDER_ALREADY_EXISTS")
         if count_nested(conn, account_id, job.source) > MAX_NESTED_OBJECTS:
             raise too_many_objects()
-        if _longest_path_under(conn, account_id, job.source) + _growth(job) > MAX_PATH_LENGTH:
-            raise _reject(
-                f"Moved there, a path would exceed {MAX_PATH_LENGTH} characters.",
-                "INVALID_DESTINATION_PATH",
-            )
+        check_destination_fits(conn, account_id, job.source, job.destination)
         params = {
             "source": job.source,
             "destination": job.destination,
@@ -84,22 +76,3 @@ def submit_folder_job(context: ServerContext, account_id: str, job: FolderJob) -
             "purgeCache": job.purge_cache,
         }
         return queue.submit(conn, account_id, job.type, params)
-
-
-def _growth(job: FolderJob) -> int:
-    return len(job.destination) - len(job.source)
-
-
-def _longest_path_under(conn: sa.Connection, account_id: str, folder: str) -> int:
-    """The longest file or folder path in ``folder``'s subtree (the folder itself at least)."""
-    longest_file = conn.execute(
-        sa.select(sa.func.max(sa.func.length(files.c.file_path))).where(
-            files.c.account_id == account_id, files_under(folder)
-        )
-    ).scalar_one()
-    longest_folder = conn.execute(
-        sa.select(sa.func.max(sa.func.length(folders.c.path))).where(
-            folders.c.account_id == account_id, folders_under(folder)
-        )
-    ).scalar_one()
-    return max(len(folder), int(longest_file or 0), int(longest_folder or 0))
