@@ -32,13 +32,14 @@ from imagekit_server.api import url_endpoints as url_endpoints_api
 from imagekit_server.api import usage as usage_api
 from imagekit_server.api import versions as versions_api
 from imagekit_server.api_docs import routes as api_docs_routes
-from imagekit_server.context import ServerContext, open_context
+from imagekit_server.context import ServerContext, open_context, run_dir
 from imagekit_server.db.engine import refresh_statistics
 from imagekit_server.delivery.derived_budget import flush_derived_ledger
 from imagekit_server.delivery.endpoint import deliver
 from imagekit_server.delivery.fast_path import DeliveryFirstApp
-from imagekit_server.errors import ApiError, api_error_handler
+from imagekit_server.errors import ApiError, api_error_handler, internal_error_handler
 from imagekit_server.jobs.runner import JobRunner
+from imagekit_server.leftovers import SWEEP_PERIOD, font_directory, sweep_directories
 from imagekit_server.memory_tuning import settle_garbage_collector
 from imagekit_server.periodic_flush import Flush, PeriodicFlusher
 from imagekit_server.settings import Settings
@@ -50,6 +51,11 @@ STATISTICS_PERIOD = 3600.0  # seconds between refreshes of SQLite's planner stat
 
 def _refresh_statistics(context: ServerContext) -> None:
     refresh_statistics(context.engine)
+
+
+def _sweep_leftovers(context: ServerContext) -> None:
+    directories = context.spool.directory, run_dir(context.settings)
+    sweep_directories(*directories, font_directory(context.settings))
 
 
 def create_app(settings: Settings, context: ServerContext | None = None) -> FastAPI:
@@ -71,6 +77,8 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
                 # Pooled SQLite connections may stay open for days, so their PRAGMA optimize at
                 # close (db/engine.py) would not follow a growing library.
                 Flush("database statistics", _refresh_statistics, STATISTICS_PERIOD, False),
+                # What dead processes left (docs/security-limits.md), not only at start-up.
+                Flush("temp-file sweep", _sweep_leftovers, SWEEP_PERIOD, False),
             ],
         )
         flusher.start()
@@ -97,6 +105,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
     app.add_exception_handler(ApiError, api_error_handler)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, internal_error_handler)
     app.include_router(upload_api.router)
     app.include_router(upload_v2_api.router)
     app.include_router(files_api.router)

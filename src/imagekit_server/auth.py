@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 
 from starlette.requests import Request
 
@@ -22,11 +21,14 @@ def basic_auth_username(authorization: str | None) -> str | None:
     if scheme.lower() != "basic" or not encoded.strip():
         return None
     try:
+        # Non-ASCII text (the header decoded as latin-1) is a ValueError, not a binascii.Error.
         decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors too
         return None
-    username = decoded.partition(":")[0]
-    return username or None
+    username, colon, _ = decoded.partition(":")
+    if not colon or not username or not username.isprintable():
+        return None  # not user:password, or control characters: a malformed header
+    return username
 
 
 def authenticate_private_key(directory: AccountDirectory, authorization: str | None) -> Account:

@@ -109,6 +109,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    from imagekit_server.stop_signals import stopping_on_signals
+
+    with stopping_on_signals():  # SIGTERM/SIGINT: clean up as after any other stop
+        return _serve_until_stopped(settings)
+    return 0
+
+
+def _serve_until_stopped(settings: Settings) -> int:
     from imagekit_server import served_address
     from imagekit_server.context import open_context
 

@@ -13,9 +13,10 @@ import sqlalchemy as sa
 from imagekit_server.accounts import Account, AccountDirectory, ensure_account
 from imagekit_server.db.engine import create_engine, refresh_statistics
 from imagekit_server.fsck import recover_dead_intents
+from imagekit_server.leftovers import font_directory, sweep_directories
 from imagekit_server.process_lease import ProcessLease, lease_is_dead, remove_dead_lease
 from imagekit_server.settings import Settings
-from imagekit_server.spool import SpoolArea, remove_dead_spool_files
+from imagekit_server.spool import SpoolArea
 from imagekit_server.storage import BlobStore, LocalBlobStore, open_store
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ def open_context(settings: Settings) -> ServerContext:
     recovered = recover_dead_intents(context)
     if recovered:
         log.info("start-up recovery removed %d unfinished blob(s)", recovered)
-    remove_dead_spool_files(spool.directory, run_dir(settings))
+    sweep_directories(spool.directory, run_dir(settings), font_directory(settings))
     remove_dead_leases(run_dir(settings))
     return context
 

@@ -56,3 +56,12 @@ def render_api_error(error: ApiError) -> JSONResponse:
 async def api_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
     return render_api_error(exc)
+
+
+INTERNAL_ERROR_MESSAGE = "We have encountered an internal error while processing your request."
+
+
+async def internal_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    """Any unhandled exception: a 500 in ImageKit's shape, never Starlette's plain text. The
+    server error middleware that calls this re-raises afterwards, so the traceback is logged."""
+    return JSONResponse(ApiError(INTERNAL_ERROR_MESSAGE).body(), status_code=500)

@@ -145,7 +145,7 @@ def fetch_to_file(
         if not 200 <= response.status < 300:
             raise FetchError(f"Fetching the URL failed with HTTP status {response.status}.")
         declared = response.getheader("Content-Length")
-        if declared and declared.isdigit() and int(declared) > max_bytes:
+        if declared and declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
             raise FetchError(f"Remote file exceeds the maximum allowed ({max_bytes} bytes).")
         with destination.open("wb") as sink:
             size = _copy_limited(response, sink, max_bytes, deadline)

@@ -2,7 +2,7 @@
 storing a spooled upload is a hard link, not a copy).
 
 Each name carries the lease token of the process that wrote it
-(``upload-<token>-<random>``), so start-up recovery can remove what a dead process left.
+(``upload-<token>-<random>``), so the sweep in leftovers.py can remove what a dead process left.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-
-from imagekit_server.process_lease import lease_is_dead
 
 _PREFIX = "upload-"
 
@@ -45,14 +43,3 @@ def owner_of(path: Path) -> str | None:
         return None
     owner, dash, _ = path.name[len(_PREFIX) :].partition("-")
     return owner if dash else None
-
-
-def remove_dead_spool_files(directory: Path, run_dir: Path) -> int:
-    """Delete temp files whose writer process has died; returns how many."""
-    removed = 0
-    for path in directory.glob(f"{_PREFIX}*"):
-        owner = owner_of(path)
-        if owner and lease_is_dead(run_dir, owner):
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed

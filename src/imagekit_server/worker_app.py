@@ -19,6 +19,7 @@ from types import FrameType
 
 from imagekit_server.memory_tuning import limit_malloc_arenas
 from imagekit_server.settings import Settings
+from imagekit_server.stop_signals import stopping_on_signals
 
 STOP_TIMEOUT = 10.0
 
@@ -60,7 +61,8 @@ def run_worker(settings: Settings) -> None:
         proxy_headers=False,
         server_header=False,
     )
-    uvicorn.Server(config).run(sockets=[sock])
+    with stopping_on_signals():  # the app's lifespan cleans up; then exit, not die by signal
+        uvicorn.Server(config).run(sockets=[sock])
 
 
 def run_workers(settings: Settings) -> int:

@@ -16,6 +16,7 @@ from imagekit_server.db.tables import upload_tokens
 from imagekit_server.errors import BadRequest, Forbidden
 
 MAX_EXPIRE_AHEAD_SECONDS = 3600
+MAX_TOKEN_LENGTH = 255  # the upload_tokens.token column
 
 
 def upload_signature(private_key: str, token: str, expire: str) -> str:
@@ -39,8 +40,11 @@ def authenticate_client_upload(
         raise BadRequest("The expire parameter has already passed.")
     if expire > current + MAX_EXPIRE_AHEAD_SECONDS:
         raise BadRequest("The expire parameter must be less than 1 hour into the future.")
+    if len(auth.token) > MAX_TOKEN_LENGTH:
+        raise BadRequest(f"The token parameter may have at most {MAX_TOKEN_LENGTH} characters.")
     expected = upload_signature(account.private_key, auth.token, auth.expire)
-    if not hmac.compare_digest(expected, auth.signature.lower()):
+    # Bytes on both sides: compare_digest refuses str holding non-ASCII characters.
+    if not hmac.compare_digest(expected.encode(), auth.signature.lower().encode()):
         raise BadRequest("Invalid signature.")
     consume_upload_token(engine, account.id, auth.token, expire)
     return account

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from anyio import to_thread
@@ -11,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from imagekit_server.accounts import Account
 from imagekit_server.api.dependencies import current_account, server_context
+from imagekit_server.api.json_body import json_value
 from imagekit_server.context import ServerContext
 from imagekit_server.db.engine import read_transaction, write_transaction
 from imagekit_server.errors import BadRequest, NotFound
@@ -128,20 +128,12 @@ def delete_file_ids(context: ServerContext, account: Account, file_ids: list[str
 async def bulk_delete(
     request: Request, account: Account = Depends(current_account)
 ) -> JSONResponse:
-    file_ids = _file_ids_from(await _json_body(request))
+    file_ids = _file_ids_from(await json_value(request))
     context = server_context(request)
     missing = await to_thread.run_sync(delete_file_ids, context, account, file_ids)
     if missing:
         raise NotFound("The requested file(s) do not exist.", missingFileIds=missing)
     return JSONResponse({"successfullyDeletedFileIds": file_ids})
-
-
-async def _json_body(request: Request) -> Any:
-    raw = await request.body()
-    try:
-        return json.loads(raw) if raw.strip() else None
-    except ValueError as exc:
-        raise BadRequest("The request body is not valid JSON.") from exc
 
 
 def _file_ids_from(body: Any) -> list[str]:

@@ -15,7 +15,7 @@ from imagekit_server.api.json_body import (
     required_string,
 )
 from imagekit_server.errors import BadRequest
-from imagekit_server.files.naming import join_path
+from imagekit_server.files.naming import join_path, normalise_folder
 from imagekit_server.library import folders
 
 router = APIRouter(prefix="/v1/folder", tags=["folders"])
@@ -33,7 +33,9 @@ async def create_folder(
     if body.get("parentFolderPath") not in (None, ""):
         parent = folder_parameter(body, "parentFolderPath")
     context = server_context(request)
-    await to_thread.run_sync(folders.create_folder, context, account.id, join_path(parent, name))
+    # Normalised once more: the new level must fit the nesting and length limits too.
+    path = normalise_folder(join_path(parent, name), parameter="folderName")
+    await to_thread.run_sync(folders.create_folder, context, account.id, path)
     return JSONResponse({}, status_code=201)
 
 

@@ -4,11 +4,11 @@ never a 5xx or a FastAPI 422."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import Request
 
+from imagekit_server.bounded_json import MAX_JSON_BYTES, JsonLimitError, loads_bounded
 from imagekit_server.errors import BadRequest
 from imagekit_server.files.naming import normalise_folder
 from imagekit_server.ids import is_valid_id
@@ -16,15 +16,40 @@ from imagekit_server.ids import is_valid_id
 INVALID_FILE_ID = "Your request contains invalid fileId parameter."
 
 
+async def json_value(request: Request) -> Any:
+    """The body as JSON within the limits of bounded_json.py; None for an empty body."""
+    raw = await bounded_body(request)
+    if not raw.strip():
+        return None
+    try:
+        return loads_bounded(raw, "The request body")
+    except JsonLimitError as exc:
+        raise BadRequest(str(exc), reason="INVALID_PARAMETER") from exc
+
+
+async def bounded_body(request: Request, limit: int = MAX_JSON_BYTES) -> bytes:
+    """The body, read no further than ``limit`` bytes (a 400 beyond)."""
+    too_large = BadRequest(
+        f"The request body is too large: at most {limit} bytes.", reason="INVALID_PARAMETER"
+    )
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 async def json_object(request: Request) -> dict[str, Any]:
     """The body as a JSON object; an empty body counts as ``{}``."""
-    raw = await request.body()
-    if not raw.strip():
+    body = await json_value(request)
+    if body is None:
         return {}
-    try:
-        body = json.loads(raw)
-    except ValueError as exc:
-        raise BadRequest("The request body is not valid JSON.", reason="INVALID_PARAMETER") from exc
     if not isinstance(body, dict):
         raise BadRequest("The request body must be a JSON object.", reason="INVALID_PARAMETER")
     return body

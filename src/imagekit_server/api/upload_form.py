@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from imagekit_server.bounded_json import JsonLimitError, loads_bounded
 from imagekit_server.errors import BadRequest
 
 RESPONSE_FIELDS = frozenset(
@@ -77,9 +77,9 @@ def parse_json(fields: Mapping[str, str], name: str) -> Any:
     if raw is None or raw.strip() == "":
         return None
     try:
-        return json.loads(raw)
-    except ValueError as exc:
-        raise BadRequest(f"Invalid {name} parameter: not valid JSON.") from exc
+        return loads_bounded(raw, f"The {name} parameter")
+    except JsonLimitError as exc:
+        raise BadRequest(f"Invalid {name} parameter: {exc}") from exc
 
 
 def parse_tags(raw: str | None) -> list[str] | None:
@@ -89,9 +89,9 @@ def parse_tags(raw: str | None) -> list[str] | None:
     values: Any = text.split(",")
     if text.startswith("["):
         try:
-            values = json.loads(text)
-        except ValueError as exc:
-            raise BadRequest("Invalid tags parameter: not valid JSON.") from exc
+            values = loads_bounded(text, "The tags parameter")
+        except JsonLimitError as exc:
+            raise BadRequest(f"Invalid tags parameter: {exc}") from exc
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise BadRequest("Invalid tags parameter: expected a list of strings.")
     tags = list(dict.fromkeys(tag.strip() for tag in values if tag.strip()))

@@ -11,7 +11,6 @@ import base64
 import binascii
 import hashlib
 import hmac
-import json
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -20,6 +19,7 @@ import sqlalchemy as sa
 
 from imagekit_server.accounts import Account, AccountDirectory
 from imagekit_server.api.client_upload_auth import consume_upload_token
+from imagekit_server.bounded_json import JsonLimitError, loads_bounded
 from imagekit_server.errors import BadRequest, Forbidden
 
 MAX_LIFETIME_SECONDS = 3600
@@ -71,8 +71,8 @@ def _decode_segment(segment: str, what: str) -> bytes:
 
 def _json_object(segment: str, what: str) -> dict[str, Any]:
     try:
-        value = json.loads(_decode_segment(segment, what))
-    except ValueError as exc:
+        value = loads_bounded(_decode_segment(segment, what), f"The upload token's {what}")
+    except JsonLimitError as exc:
         raise BadRequest(f"The upload token's {what} is not JSON.") from exc
     if not isinstance(value, dict):
         raise BadRequest(f"The upload token's {what} is not a JSON object.")

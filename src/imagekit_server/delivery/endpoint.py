@@ -30,6 +30,7 @@ from imagekit_server.delivery.signing import SignatureStatus, check_signature
 from imagekit_server.delivery.target import DeliveryTarget, TargetError, parse_target
 from imagekit_server.delivery.transformed import deliver_transformed
 from imagekit_server.delivery.variant_response import attachment_header
+from imagekit_server.header_values import header_text
 from imagekit_server.origins.delivery import deliver_from_origins
 
 CACHE_CONTROL = "public, s-maxage=15552000, max-age=15552000, must-revalidate"
@@ -38,7 +39,7 @@ SIGNATURE_PARAMS = ("ik-s", "ik-t")
 
 def error_response(status: int, ik_error: str, body: str) -> Response:
     cache = "public, max-age=60" if status == 404 else "no-store"
-    headers = {"ik-error": ik_error, "Cache-Control": cache}
+    headers = {"ik-error": header_text(ik_error), "Cache-Control": cache}
     return PlainTextResponse(body, status_code=status, headers=headers)
 
 

@@ -56,6 +56,7 @@ from imagekit_server.imaging import (
     render,
     run_in_pool,
 )
+from imagekit_server.leftovers import font_directory
 from imagekit_server.memory_tuning import release_free_memory
 from imagekit_server.settings import Settings
 from imagekit_server.storage import BlobNotFound, BlobStore
@@ -82,6 +83,7 @@ def render_limits(settings: Settings) -> Limits:
         max_processing_seconds=settings.render_timeout_seconds,
         allow_svg=settings.allow_svg_sources,
         allow_pdf=settings.allow_pdf_sources,
+        font_directory=font_directory(settings),
     )
 
 

@@ -12,6 +12,7 @@ from urllib.parse import quote
 from starlette.types import Receive, Scope, Send
 
 from imagekit_server.delivery.conditional import Unsatisfiable, is_not_modified, requested_range
+from imagekit_server.header_values import header_text
 
 CACHE_CONTROL = b"public, s-maxage=15552000, max-age=15552000, must-revalidate"
 _STATIC_HEADERS = [
@@ -50,22 +51,16 @@ def error_response(status: int, ik_error: str, body: str) -> BytesResponse:
         (b"content-type", b"text/plain; charset=utf-8"),
         (b"content-length", str(len(data)).encode()),
         (b"cache-control", cache),
-        (b"ik-error", _header_safe(ik_error)),
+        (b"ik-error", header_text(ik_error).encode("ascii")),
     ]
     return BytesResponse(status, headers, data, False)
-
-
-def _header_safe(text: str, limit: int = 300) -> bytes:
-    """Printable ASCII only: the message may echo any part of the URL."""
-    cleaned = "".join(c if " " <= c <= "~" else "?" for c in text[:limit])
-    return cleaned.encode("ascii")
 
 
 def attachment_header(query: Mapping[str, str], file_name: str) -> tuple[bytes, bytes] | None:
     if query.get("ik-attachment") != "true":
         return None
     filename = query.get("ik-attachment-filename") or file_name
-    fallback = _header_safe(filename).decode().replace('"', "_").replace("\\", "_")
+    fallback = header_text(filename, replacement="?").replace('"', "_").replace("\\", "_")
     value = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
     return (b"content-disposition", value.encode("ascii"))
 

@@ -57,6 +57,8 @@ def ingest_upload(
     bytes are stored."""
     folder = normalise_folder(options.folder)
     name = sanitise_file_name(options.file_name)
+    # The path must fit before any bytes are stored, with room for a unique-name suffix.
+    join_path(folder, with_unique_suffix(name) if options.use_unique_file_name else name)
     facts = read_media_facts(source, name, max_pixels=context.settings.max_image_pixels)
     if facts.size == 0:
         raise BadRequest("The file is empty.")

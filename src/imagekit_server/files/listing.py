@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from imagekit_server.bounded_json import INT64_MAX, INT64_MIN
 from imagekit_server.db.tables import file_tags, file_versions, files, folders
 from imagekit_server.errors import BadRequest
 
@@ -82,9 +83,12 @@ def _int_param(params: dict[str, str], name: str, default: int) -> int:
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError as exc:
-        raise BadRequest(f"Invalid {name} parameter: {raw!r} is not an integer.") from exc
+        raise BadRequest(f"Invalid {name} parameter: {raw[:30]!r} is not an integer.") from exc
+    if not INT64_MIN <= value <= INT64_MAX:  # the database's integers are 64 bits
+        raise BadRequest(f"Invalid {name} parameter: {raw[:30]} is out of range.")
+    return value
 
 
 def _order(table: sa.Table, sort: str) -> list[Any]:

@@ -9,6 +9,9 @@ from imagekit_server.ids import new_unique_suffix
 
 MAX_FOLDER_DEPTH = 50
 MAX_NAME_LENGTH = 255
+"""Characters in a file name and in one folder name (docs/security-limits.md)."""
+MAX_PATH_LENGTH = 1024
+"""Characters in a folder path or a file path (the database's path columns)."""
 _NAME_EXTRA_CHARS = frozenset("._-")
 _FOLDER_EXTRA_CHARS = frozenset("_-")
 
@@ -42,8 +45,16 @@ def normalise_folder(raw: str | None, *, parameter: str = "folder") -> str:
     Characters other than letters, digits, ``_`` and ``-`` become ``_``; ``.`` and ``..``
     segments (path traversal) and nesting deeper than 50 levels are refused.
     """
-    segments = [segment for segment in (raw or "").strip().split("/") if segment]
+    text = (raw or "").strip()
+    if len(text) > MAX_PATH_LENGTH:  # before any per-character work on a huge value
+        raise BadRequest(f"Invalid {parameter} parameter: {_PATH_TOO_LONG}")
+    segments = [segment for segment in text.split("/") if segment]
     for segment in segments:
+        if len(segment) > MAX_NAME_LENGTH:
+            raise BadRequest(
+                f"Invalid {parameter} parameter: a folder name may have at most "
+                f"{MAX_NAME_LENGTH} characters."
+            )
         if segment in (".", ".."):
             raise BadRequest(f"Invalid {parameter} parameter: '.' and '..' are not allowed.")
         if any(unicodedata.category(char)[0] == "C" for char in segment):
@@ -57,8 +68,15 @@ def normalise_folder(raw: str | None, *, parameter: str = "folder") -> str:
     return "/" + "/".join(cleaned)
 
 
+_PATH_TOO_LONG = f"a path may have at most {MAX_PATH_LENGTH} characters."
+
+
 def join_path(folder: str, name: str) -> str:
-    return f"/{name}" if folder == "/" else f"{folder}/{name}"
+    """The path of ``name`` in ``folder``; a 400 when it would not fit ``MAX_PATH_LENGTH``."""
+    path = f"/{name}" if folder == "/" else f"{folder}/{name}"
+    if len(path) > MAX_PATH_LENGTH:
+        raise BadRequest(f"The resulting file or folder path is too long: {_PATH_TOO_LONG}")
+    return path
 
 
 def parent_of(folder: str) -> str:

@@ -7,6 +7,7 @@ then requested by the family recorded in its own `name` table.
 from __future__ import annotations
 
 import hashlib
+import os
 import struct
 import tempfile
 from pathlib import Path
@@ -15,7 +16,6 @@ from imagekit_server.imaging.errors import invalid, unsupported
 
 FONT_EXTENSIONS = (".ttf", ".otf")
 _FAMILY_NAME_ID = 1
-_FONT_DIRECTORY = Path(tempfile.gettempdir()) / "imagekit-server-fonts"
 
 
 def is_font_path(family: str) -> bool:
@@ -53,14 +53,23 @@ def _family_from_name_table(font: bytes, table: int) -> str:
     raise invalid("'ff' font has no family name")
 
 
-def stored_font_file(font: bytes) -> Path:
-    """Write the font once under a content-addressed name (fontconfig keeps the path)."""
+def stored_font_file(font: bytes, directory: Path) -> Path:
+    """Write the font once in ``directory`` under a content-addressed name (fontconfig keeps
+    the path). A font in use has its time refreshed, so the server's sweep of files unused for
+    a day (leftovers.py) leaves it alone."""
     if font[:4] in {b"wOFF", b"wOF2"}:
         raise unsupported("WOFF fonts are not supported; use a TTF or OTF file")
-    _FONT_DIRECTORY.mkdir(parents=True, exist_ok=True)
-    path = _FONT_DIRECTORY / f"{hashlib.sha256(font).hexdigest()}.ttf"
-    if not path.exists():
-        partial = path.with_suffix(".partial")
-        partial.write_bytes(font)
-        partial.replace(path)
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{hashlib.sha256(font).hexdigest()}.ttf"
+    try:
+        os.utime(path)
+    except FileNotFoundError:
+        # A name of its own per writer: processes sharing the directory never mix bytes.
+        fd, partial = tempfile.mkstemp(dir=directory, suffix=".partial")
+        try:
+            with os.fdopen(fd, "wb") as file:
+                file.write(font)
+            os.replace(partial, path)
+        finally:
+            Path(partial).unlink(missing_ok=True)
     return path

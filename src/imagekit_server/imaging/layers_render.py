@@ -119,7 +119,14 @@ def _layer_image(
         layer_context = _layer_context(context, b"", _synthetic_info(*parent), parent, False)
         variables = layer_context.variables(*parent)
         background = first.background.colour if first.background else None
-        image = render_text(layer, first.width, background, variables, context.load_image)
+        image = render_text(
+            layer,
+            first.width,
+            background,
+            variables,
+            context.load_image,
+            context.limits.font_directory,
+        )
         cleared = dataclasses.replace(first, width=None, background=None)
         return run_chain((cleared, *rest), layer_context, image), None
     if layer.is_canvas:

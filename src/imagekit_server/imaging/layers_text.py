@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import pyvips
@@ -55,19 +56,21 @@ def _markup(text: str, style: TextStyle) -> str:
 FontLoader = Callable[[str], bytes]
 
 
-def _font(style: TextStyle, load_font: FontLoader | None) -> tuple[str, str | None]:
+def _font(
+    style: TextStyle, load_font: FontLoader | None, font_directory: Path | None
+) -> tuple[str, str | None]:
     """Pango family name and, for a custom font, the font file to register."""
     if style.family is None:
         return "sans", None
     if is_font_path(style.family):
         path = style.family.replace("@@", "/").strip("/")
-        if load_font is None:
+        if load_font is None or font_directory is None:
             raise TransformationError(404, "ENOENT", f"font '{path}' is not available")
         try:
             font = load_font(path)
         except (LookupError, FileNotFoundError):
             raise TransformationError(404, "ENOENT", f"font '{path}' not found") from None
-        return family_name(font), str(stored_font_file(font))
+        return family_name(font), str(stored_font_file(font, font_directory))
     generic = BUILT_IN_FAMILIES.get(style.family.lower())
     if generic is None:
         raise invalid(f"'ff' names an unknown font '{style.family}'")
@@ -102,13 +105,14 @@ def render_text(
     background: Colour | None,
     variables: Mapping[str, float],
     load_font: FontLoader | None = None,
+    font_directory: Path | None = None,
 ) -> Any:
     """An RGBA image of the text box: padded text on the optional background colour."""
     assert layer.text is not None
     style = layer.text
     size = _pixels(style.size, variables, "fs")
     top, right, bottom, left = _padding(style, variables)
-    family, font_file = _font(style, load_font)
+    family, font_file = _font(style, load_font, font_directory)
     options: dict[str, Any] = {
         "font": f"{family} {size}",
         "dpi": 72,

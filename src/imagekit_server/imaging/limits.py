@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from imagekit_server.imaging.errors import limit_exceeded
 
@@ -21,6 +22,9 @@ class Limits:
     max_vector_bytes: int = 5 * 1024 * 1024
     allow_svg: bool = False
     allow_pdf: bool = False
+    # Where text layers' custom fonts are written for fontconfig; the server's is under its data
+    # dir. None: custom fonts are refused (nothing is ever written to a shared temp dir).
+    font_directory: Path | None = None
 
     def check_output_size(self, width: int, height: int) -> None:
         """Refuse an image of ``width`` x ``height`` before it is allocated."""

@@ -10,6 +10,7 @@ from imagekit_server.db.engine import write_transaction
 from imagekit_server.errors import ApiError, BadRequest, NotFound
 from imagekit_server.files.naming import join_path, parent_of
 from imagekit_server.jobs import queue
+from imagekit_server.jobs.path_fit import check_destination_fits
 from imagekit_server.library.folders import (
     MAX_NESTED_OBJECTS,
     count_nested,
@@ -66,6 +67,7 @@ def submit_folder_job(context: ServerContext, account_id: str, job: FolderJob) -
             raise _reject("A folder with newFolderName already exists.", "FOLDER_ALREADY_EXISTS")
         if count_nested(conn, account_id, job.source) > MAX_NESTED_OBJECTS:
             raise too_many_objects()
+        check_destination_fits(conn, account_id, job.source, job.destination)
         params = {
             "source": job.source,
             "destination": job.destination,

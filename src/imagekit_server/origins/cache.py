@@ -26,6 +26,7 @@ from imagekit_server.db.times import to_utc
 from imagekit_server.delivery.conditional import http_date
 from imagekit_server.delivery.file_lookup import FileRow
 from imagekit_server.delivery.hot_cache import forget_cached_variants
+from imagekit_server.header_values import header_text
 from imagekit_server.origins.fetching import Fetched, Validators
 from imagekit_server.purge import purge_file_variants
 
@@ -105,7 +106,8 @@ def _content_hash(path: Path) -> str:
 
 
 def _mime(content_type: str | None, path: str) -> str:
-    declared = (content_type or "").split(";")[0].strip().lower()
+    # An origin's header may hold any byte: keep it fit to be sent on as our Content-Type.
+    declared = header_text((content_type or "").split(";")[0].strip().lower(), 128)
     if declared and declared not in ("application/octet-stream", "binary/octet-stream"):
         return declared
     guessed, _ = mimetypes.guess_type(path.split("?")[0])

@@ -116,7 +116,12 @@ class WebFetcher:
         if not 200 <= status < 300:
             raise OriginFailure("UNIDENTIFIED", f"the origin answered HTTP {status}")
         declared = response.getheader("Content-Length")
-        if declared and declared.isdigit() and int(declared) > self.limits.max_bytes:
+        if (
+            declared
+            and declared.isascii()
+            and declared.isdigit()
+            and int(declared) > self.limits.max_bytes
+        ):
             raise _too_large(self.limits.max_bytes)
         size = 0
         with destination.open("wb") as sink:

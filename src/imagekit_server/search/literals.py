@@ -117,14 +117,16 @@ def _months_before(now: datetime, months: int) -> datetime:
 def read_size(value: Value, field: str) -> float:
     """Bytes: a number, or a number with a unit b/kb/mb/gb (powers of 1024, any case)."""
     match = _SIZE.match(value.text.strip())
-    if not match:
+    size = float(match[1]) * _SIZE_FACTORS[(match[2] or "b").lower()] if match else math.inf
+    if not math.isfinite(size):  # 400 digits overflow a float: no column can compare with it
         raise _invalid(value, field, 'a size such as 1024, "10kb" or "2mb"')
-    return integral(float(match[1]) * _SIZE_FACTORS[(match[2] or "b").lower()])
+    return integral(size)
 
 
 def read_duration(value: Value, field: str) -> float:
     """Seconds: a number, or a number with a unit sec/s, min/m, hr/h."""
     match = _DURATION.match(value.text.strip())
-    if not match:
+    seconds = float(match[1]) * _DURATION_FACTORS[(match[2] or "s").lower()] if match else math.inf
+    if not math.isfinite(seconds):
         raise _invalid(value, field, 'a duration such as 30, "45sec", "1.5min" or "2hr"')
-    return float(match[1]) * _DURATION_FACTORS[(match[2] or "s").lower()]
+    return seconds

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -152,7 +153,7 @@ def _ink_width(image: Any) -> int:
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
 
 
-def test_custom_font_file_is_used() -> None:
+def test_custom_font_file_is_used(tmp_path: Path) -> None:
     import os
 
     if not os.path.exists(DEJAVU):
@@ -162,19 +163,25 @@ def test_custom_font_file_is_used() -> None:
     white = png(pyvips.Image.black(800, 200).new_from_image([255, 255, 255]).cast("uchar"))
     files = {"fonts/Mono.ttf": font}
 
-    def draw(extra: str) -> Any:
+    def draw(extra: str, fonts: Path | None = tmp_path) -> Any:
         text = f"l-text,i-iiiiiiii,fs-60,co-000000{extra},lfo-top_left,l-end:f-png"
         rendered = render(
             white,
             parse_transformation(text),
             accept=None,
-            limits=Limits(),
+            limits=Limits(font_directory=fonts),
             load_image=files.__getitem__,
         )
         return decode(rendered)
 
     # In a monospaced font "i" is as wide as any letter, so the run of i's is much wider.
     assert _ink_width(draw(",ff-fonts@@Mono.ttf")) > 1.5 * _ink_width(draw(""))
+    # The font file was written where the limits say, and nowhere else is needed.
+    assert [path.suffix for path in tmp_path.iterdir()] == [".ttf"]
+    # Without a font directory a custom font is refused rather than written to a temp dir.
+    with pytest.raises(TransformationError) as raised:
+        draw(",ff-fonts@@Mono.ttf", fonts=None)
+    assert raised.value.status == 404
 
 
 def test_unknown_font_family_is_invalid(base: bytes) -> None:
