@@ -31,6 +31,7 @@ from imagekit_server.api import upload_v2 as upload_v2_api
 from imagekit_server.api import url_endpoints as url_endpoints_api
 from imagekit_server.api import usage as usage_api
 from imagekit_server.api import versions as versions_api
+from imagekit_server.api import webhooks as webhooks_api
 from imagekit_server.context import ServerContext, open_context
 from imagekit_server.db.engine import refresh_statistics
 from imagekit_server.delivery.derived_budget import flush_derived_ledger
@@ -42,6 +43,7 @@ from imagekit_server.memory_tuning import settle_garbage_collector
 from imagekit_server.periodic_flush import Flush, PeriodicFlusher
 from imagekit_server.settings import Settings
 from imagekit_server.usage import flush_bandwidth
+from imagekit_server.webhooks.dispatcher import start_dispatcher
 
 STATISTICS_PERIOD = 3600.0  # seconds between refreshes of SQLite's planner statistics
 
@@ -60,6 +62,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
         app.state.context = context or open_context(settings)
         app.state.job_runner = JobRunner(app.state.context)
         app.state.job_runner.start()
+        webhook_dispatcher = start_dispatcher(app.state.context)
         flusher = PeriodicFlusher(
             app.state.context,
             settings.usage_flush_seconds,
@@ -78,6 +81,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
         finally:
             flusher.stop()
             app.state.job_runner.stop()
+            webhook_dispatcher.stop()
             if owned:
                 app.state.context.close()
 
@@ -110,6 +114,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
         origins_api.router,
         url_endpoints_api.router,
         usage_api.router,
+        webhooks_api.router,
     ):
         app.include_router(library_router)
     app.add_api_route("/healthz", _healthz, methods=["GET"], include_in_schema=False)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from imagekit_server import named_transformations_cli
 from imagekit_server.origins import commands as origins_commands
 from imagekit_server.settings import Settings, SettingsError
+from imagekit_server.webhooks import commands as webhooks_commands
 
 if TYPE_CHECKING:
     from imagekit_server.accounts import Account
@@ -46,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     fsck.add_argument("--repair", action="store_true", help="delete orphans, resolve intents")
     named_transformations_cli.add_parser(commands)
     origins_commands.add_parser(commands)
+    webhooks_commands.add_parser(commands)
     return parser
 
 
@@ -74,6 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "fsck": _fsck,
         "named-transformations": named_transformations_cli.run,
         "origins": origins_commands.run,
+        "webhooks": webhooks_commands.run,
     }
     return handlers[args.command](settings, args)
 
