@@ -48,8 +48,8 @@ class Dispatcher:
 
     @property
     def lease_seconds(self) -> float:
-        # Long enough for every delivery of a batch to time out once.
-        return self.context.settings.webhook_timeout_seconds * 2 + 30.0
+        # Long enough for every delivery of a batch (two rounds of senders) to time out once.
+        return self.context.settings.webhook_timeout_seconds * 2 + 5.0
 
     def start(self) -> None:
         self._thread.start()
@@ -71,15 +71,22 @@ class Dispatcher:
     def _loop(self) -> None:
         while not self._stopping.is_set():
             self._wake.clear()
+            wait = self.poll_seconds
             try:
                 batch = outbox.claim_due(
                     self.context.engine, self.owner, SENDERS * 2, self.lease_seconds
                 )
+                if not batch:
+                    due = outbox.seconds_until_due(self.context.engine)
+                    # A retry due before the next poll is sent on time; one leased by another
+                    # process is due already, so the poll interval still bounds the wait.
+                    if due is not None and due > 0:
+                        wait = min(wait, due)
             except Exception:
                 log.exception("could not claim webhook deliveries")
                 batch = []
             if not batch:
-                self._wake.wait(self.poll_seconds)
+                self._wake.wait(wait)
                 continue
             list(self._senders.map(self.send, batch))
 

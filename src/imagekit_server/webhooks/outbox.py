@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from imagekit_server.context import ServerContext
 from imagekit_server.db.engine import read_transaction, write_transaction
 from imagekit_server.db.tables import webhook_deliveries
+from imagekit_server.db.times import to_utc
 from imagekit_server.files.objects import iso_time
 from imagekit_server.ids import new_id
 from imagekit_server.webhooks.endpoints import endpoints_of
@@ -198,6 +199,19 @@ def claim_due(engine: sa.Engine, owner: str, limit: int, lease_seconds: float) -
                 ).one()
                 claimed.append(_delivery(row))
     return claimed
+
+
+def seconds_until_due(engine: sa.Engine) -> float | None:
+    """How long until the earliest pending delivery is due (None: nothing pending)."""
+    with read_transaction(engine) as conn:
+        earliest = conn.execute(
+            sa.select(sa.func.min(webhook_deliveries.c.next_attempt_at)).where(
+                webhook_deliveries.c.status == PENDING
+            )
+        ).scalar()
+    if earliest is None:
+        return None
+    return (to_utc(earliest) - _now()).total_seconds()
 
 
 def record_attempt(
