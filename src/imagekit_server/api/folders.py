@@ -29,9 +29,8 @@ async def create_folder(
     name = folder_name(required_string(body, "folderName"))
     if not name:
         raise BadRequest("folderName must not be empty.", reason="MISSING_PARAMETER")
-    parent = "/"
-    if body.get("parentFolderPath") not in (None, ""):
-        parent = folder_parameter(body, "parentFolderPath")
+    # Required, as ImageKit's API description says: "/" names the root.
+    parent = folder_parameter(body, "parentFolderPath")
     context = server_context(request)
     await to_thread.run_sync(folders.create_folder, context, account.id, join_path(parent, name))
     return JSONResponse({}, status_code=201)
