@@ -13,6 +13,7 @@ import logging
 import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -52,7 +53,16 @@ class Dispatcher:
         return self.context.settings.webhook_timeout_seconds * 2 + 5.0
 
     def start(self) -> None:
+        sa.event.listen(self.context.engine, "checkin", self._on_checkin)
+        sa.event.listen(self.context.engine, "rollback", self._on_rollback)
         self._thread.start()
+
+    def _on_checkin(self, _dbapi_connection: Any, record: Any) -> None:
+        if record is not None and record.info.pop(outbox.QUEUED_FLAG, False):
+            self.wake()
+
+    def _on_rollback(self, conn: sa.Connection) -> None:
+        conn.info.pop(outbox.QUEUED_FLAG, None)
 
     def wake(self) -> None:
         self._wake.set()
@@ -60,6 +70,8 @@ class Dispatcher:
     def stop(self, timeout: float = 30.0) -> None:
         self._stopping.set()
         self._wake.set()
+        sa.event.remove(self.context.engine, "checkin", self._on_checkin)
+        sa.event.remove(self.context.engine, "rollback", self._on_rollback)
         if self._thread.is_alive():
             self._thread.join(timeout)
         self._senders.shutdown(wait=True)

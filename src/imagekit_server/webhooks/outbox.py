@@ -26,6 +26,9 @@ from imagekit_server.files.objects import iso_time
 from imagekit_server.ids import new_id
 from imagekit_server.webhooks.endpoints import endpoints_of
 
+#: Set on a connection that queued deliveries; the dispatcher wakes when it goes back to the
+#: pool (after the commit) instead of at its next poll.
+QUEUED_FLAG = "imagekit_webhooks_queued"
 PENDING = "pending"
 DELIVERED = "delivered"
 FAILED = "failed"
@@ -116,6 +119,7 @@ def _insert(
         destinations.append((None, webhook_url))
     if not destinations:
         return 0
+    conn.info[QUEUED_FLAG] = True
     payload = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
     now = _now()
     conn.execute(
