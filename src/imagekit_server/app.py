@@ -44,6 +44,7 @@ from imagekit_server.periodic_flush import Flush, PeriodicFlusher
 from imagekit_server.settings import Settings
 from imagekit_server.usage import flush_bandwidth
 from imagekit_server.webhooks.dispatcher import start_dispatcher
+from imagekit_server.webhooks.outbox import prune_deliveries
 
 STATISTICS_PERIOD = 3600.0  # seconds between refreshes of SQLite's planner statistics
 
@@ -72,6 +73,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
                 # Pooled SQLite connections may stay open for days, so their PRAGMA optimize at
                 # close (db/engine.py) would not follow a growing library.
                 Flush("database statistics", _refresh_statistics, STATISTICS_PERIOD, False),
+                Flush("webhook deliveries", prune_deliveries, STATISTICS_PERIOD, False),
             ],
         )
         flusher.start()

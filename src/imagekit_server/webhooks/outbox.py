@@ -29,6 +29,8 @@ from imagekit_server.webhooks.endpoints import endpoints_of
 #: Set on a connection that queued deliveries; the dispatcher wakes when it goes back to the
 #: pool (after the commit) instead of at its next poll.
 QUEUED_FLAG = "imagekit_webhooks_queued"
+#: Delivered and failed deliveries are kept this long for operators, then deleted.
+RETENTION = timedelta(days=30)
 PENDING = "pending"
 DELIVERED = "delivered"
 FAILED = "failed"
@@ -301,3 +303,15 @@ def list_deliveries(
     with read_transaction(engine) as conn:
         rows = conn.execute(query.limit(limit).offset(skip)).all()
     return [delivery_json(row) for row in rows]
+
+
+def prune_deliveries(context: ServerContext) -> int:
+    """Delete finished deliveries older than ``RETENTION``; returns how many."""
+    cutoff = _now() - RETENTION
+    with write_transaction(context.engine) as conn:
+        deleted = conn.execute(
+            webhook_deliveries.delete().where(
+                webhook_deliveries.c.status != PENDING, webhook_deliveries.c.updated_at < cutoff
+            )
+        ).rowcount
+    return int(deleted)
