@@ -8,6 +8,7 @@ import time
 from itertools import pairwise
 from typing import Any
 
+import pytest
 import requests
 
 from tests.fixtures.live_server import LiveServer, StartServer
@@ -20,10 +21,11 @@ IMAGE = solid_image(8, 6, (10, 200, 30))
 ALLOW_LOOPBACK = {"IMAGEKIT_FETCH_ALLOWLIST": "127.0.0.1"}
 
 
+@pytest.mark.parametrize("database", ["sqlite", "postgres"])
 def test_file_events_are_signed_and_follow_the_library(
-    live_server_factory: StartServer, recording_server: RecordingServer
+    live_server_factory: StartServer, recording_server: RecordingServer, database: str
 ) -> None:
-    server = live_server_factory(env=ALLOW_LOOPBACK)
+    server = live_server_factory(database=database, env=ALLOW_LOOPBACK)
     endpoint = create_endpoint(server, f"{recording_server.base_url}/all")
     body = uploaded(server, IMAGE, "a.png", useUniqueFileName="false")
     file_id = body["fileId"]
