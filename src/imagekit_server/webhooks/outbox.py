@@ -102,6 +102,16 @@ def enqueue_event(
     return _insert(target, account_id, event, webhook_url, endpoints)
 
 
+def send_extension_event(
+    context: ServerContext, account_id: str, webhook_url: str | None, event: dict[str, Any]
+) -> None:
+    """The extensions' way out: an extension result event (its ``type`` set by the caller;
+    ``id`` and ``created_at`` added when missing) to the account's endpoints and to the
+    request's ``webhookUrl``. Returns at once."""
+    full = {**new_event(str(event["type"]), event.get("data")), **event}
+    enqueue_event(context, account_id, full, webhook_url=webhook_url)
+
+
 def _insert(
     conn: sa.Connection,
     account_id: str,

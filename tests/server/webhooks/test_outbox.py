@@ -3,6 +3,7 @@ at all), leased to exactly one owner, their outcome recorded, finished ones prun
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -116,3 +117,14 @@ def test_finished_deliveries_are_pruned_after_the_retention(context: ServerConte
         "https://pending.example",
         "https://recent.example",
     ]
+
+
+def test_extension_events_get_an_envelope(context: ServerContext) -> None:
+    _endpoint(context, "https://a.example/all")
+    event = {"type": "extension.example", "data": {"fileId": "f", "status": "success"}}
+    outbox.send_extension_event(context, ACCOUNT, "https://b.example/req", event)
+    rows = _rows(context)
+    assert [row.url for row in rows] == ["https://a.example/all", "https://b.example/req"]
+    sent = json.loads(rows[0].payload)
+    assert sent["type"] == "extension.example" and sent["data"]["status"] == "success"
+    assert sent["id"] == rows[0].event_id and sent["created_at"].endswith("Z")

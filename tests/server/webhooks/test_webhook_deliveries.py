@@ -14,7 +14,7 @@ import requests
 from tests.fixtures.live_server import LiveServer, StartServer
 from tests.fixtures.recording_server import RecordingServer, Reply
 from tests.server.media import solid_image
-from tests.server.uploads import TIMEOUT, api_get, uploaded
+from tests.server.uploads import TIMEOUT, api_get, assert_error, upload, uploaded
 from tests.server.webhooks.hooks import create_endpoint, deliveries, eventually, received, verify
 
 IMAGE = solid_image(8, 6, (10, 200, 30))
@@ -191,3 +191,34 @@ def test_deliveries_survive_a_crash(
     assert requests_seen[0].headers["webhook-id"] == requests_seen[1].headers["webhook-id"]
     [delivery] = eventually(lambda: deliveries(server, status="delivered"))
     assert delivery["attempts"] == 1  # the killed attempt was never recorded
+
+
+def test_upload_events_reach_the_endpoint_and_the_request_url(
+    live_server_factory: StartServer, recording_server: RecordingServer
+) -> None:
+    server = live_server_factory(env=ALLOW_LOOPBACK)
+    create_endpoint(
+        server,
+        f"{recording_server.base_url}/endpoint",
+        events=["upload.pre-transform.error", "upload.pre-transform.success"],
+    )
+    hook = f"{recording_server.base_url}/request"
+    failed = upload(
+        server, IMAGE, "bad.png", folder="/in", webhookUrl=hook, transformation='{"pre": "w-abc"}'
+    )
+    assert_error(failed, 400)
+    stored = uploaded(server, IMAGE, "ok.png", webhookUrl=hook, transformation='{"pre": "w-4"}')
+    events = {(r.path, r.json()["type"]): r.json() for r in received(recording_server, 4)}
+    assert sorted(events) == [
+        ("/endpoint", "upload.pre-transform.error"),
+        ("/endpoint", "upload.pre-transform.success"),
+        ("/request", "upload.pre-transform.error"),
+        ("/request", "upload.pre-transform.success"),
+    ]
+    error = events[("/request", "upload.pre-transform.error")]
+    assert error["data"]["name"] == "bad.png" and error["data"]["path"] == "/in/bad.png"
+    assert "w-abc" in error["data"]["transformation"]["error"]["reason"]
+    assert error["request"]["transformation"] == "w-abc"
+    success = events[("/endpoint", "upload.pre-transform.success")]
+    assert success["data"]["fileId"] == stored["fileId"] and success["data"]["width"] == 4
+    assert success["request"]["transformation"] == "w-4"
