@@ -74,6 +74,17 @@ async def list_deliveries(
     return JSONResponse(found)
 
 
+@router.post("/deliveries/{delivery_id}/retry", summary="Send a failed delivery again")
+async def retry_delivery(
+    delivery_id: str, request: Request, account: Account = Depends(current_account)
+) -> JSONResponse:
+    engine = server_context(request).engine
+    retried = await to_thread.run_sync(outbox.retry_failed, engine, account.id, delivery_id)
+    if retried is None:
+        raise NotFound("The requested failed webhook delivery does not exist.")
+    return JSONResponse(retried)
+
+
 @router.get("/secret", summary="The secret that signs deliveries to per-request webhookUrls")
 async def request_url_secret(
     request: Request, account: Account = Depends(current_account)

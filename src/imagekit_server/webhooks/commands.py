@@ -1,4 +1,4 @@
-"""``imagekit-server webhooks create|list|delete|deliveries|secret`` for the default account
+"""``imagekit-server webhooks create|list|delete|deliveries|retry|secret`` for the default account
 (or ``--account``); docs/webhooks.md, "CLI"."""
 
 from __future__ import annotations
@@ -6,9 +6,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from imagekit_server.errors import ApiError
 from imagekit_server.settings import Settings
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,8 +34,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     deliveries = actions.add_parser("deliveries", help="list deliveries, newest first")
     deliveries.add_argument("--status", choices=("pending", "delivered", "failed"))
     deliveries.add_argument("--limit", type=int, default=50)
+    retry = actions.add_parser("retry", help="send a failed delivery again")
+    retry.add_argument("delivery_id")
     secret = actions.add_parser("secret", help="show the secret signing webhookUrl deliveries")
-    for sub in (create, listing, delete, deliveries, secret):
+    for sub in (create, listing, delete, deliveries, retry, secret):
         sub.add_argument("--account", help="account id (default: the default account)")
 
 
@@ -53,12 +59,9 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         context.close()
 
 
-def _run(engine: object, account_id: str, args: argparse.Namespace) -> int:
-    import sqlalchemy as sa
-
+def _run(engine: sa.Engine, account_id: str, args: argparse.Namespace) -> int:
     from imagekit_server.webhooks import endpoints, outbox
 
-    assert isinstance(engine, sa.Engine)
     command = args.webhooks_command
     if command == "list":
         for endpoint in endpoints.list_endpoints(engine, account_id):
@@ -76,6 +79,10 @@ def _run(engine: object, account_id: str, args: argparse.Namespace) -> int:
                 f"{delivery['url']}\tattempts={delivery['attempts']}\t"
                 f"{delivery['lastError'] or ''}"
             )
+    elif command == "retry":
+        if outbox.retry_failed(engine, account_id, args.delivery_id) is None:
+            print(f"imagekit-server: no failed delivery {args.delivery_id!r}", file=sys.stderr)
+            return 1
     elif command == "secret":
         print(endpoints.request_url_secret(engine, account_id))
     else:

@@ -266,6 +266,29 @@ def record_attempt(
         )
 
 
+def retry_failed(engine: sa.Engine, account_id: str, delivery_id: str) -> dict[str, Any] | None:
+    """Send a failed delivery again, with a fresh set of attempts (an operator fixed the
+    receiver); None when the account has no such failed delivery."""
+    now = _now()
+    with write_transaction(engine) as conn:
+        updated = conn.execute(
+            webhook_deliveries.update()
+            .where(
+                webhook_deliveries.c.account_id == account_id,
+                webhook_deliveries.c.id == delivery_id,
+                webhook_deliveries.c.status == FAILED,
+            )
+            .values(status=PENDING, attempts=0, next_attempt_at=now, updated_at=now)
+        ).rowcount
+        if updated != 1:
+            return None
+        conn.info[QUEUED_FLAG] = True
+        row = conn.execute(
+            sa.select(webhook_deliveries).where(webhook_deliveries.c.id == delivery_id)
+        ).one()
+    return delivery_json(row)
+
+
 def release(engine: sa.Engine, owner: str) -> None:
     """Give back every lease of ``owner`` (on shutdown) so another process sends at once."""
     with write_transaction(engine) as conn:
