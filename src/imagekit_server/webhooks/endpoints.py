@@ -23,6 +23,7 @@ from imagekit_server.webhooks.signing import new_secret
 
 MAX_URL_LENGTH = 2048
 MAX_ENDPOINTS = 20
+MAX_EVENT_TYPES = 50
 _EVENT_TYPE = re.compile(r"[a-z][a-z0-9-]*(\.[a-z0-9-]+)+")
 
 
@@ -78,8 +79,10 @@ def parse_endpoint_request(body: dict[str, Any]) -> EndpointRequest:
         raise BadRequest(f"Unknown field(s): {', '.join(unknown)}.")
     events = body.get("events")
     if events is not None:
-        if not isinstance(events, list) or not events:
-            raise BadRequest("events must be a non-empty list of event types, or null for all.")
+        if not isinstance(events, list) or not 0 < len(events) <= MAX_EVENT_TYPES:
+            raise BadRequest(
+                f"events must be a list of 1 to {MAX_EVENT_TYPES} event types, or null for all."
+            )
         for event in events:
             if not isinstance(event, str) or not _EVENT_TYPE.fullmatch(event):
                 raise BadRequest(f"events: {event!r} is not an event type (e.g. file.created).")
