@@ -5,8 +5,9 @@ The variants go into the derived-image cache under the key delivery looks up
 (``delivery.transformed.warm_variant``), for a default ``Accept`` and for WebP-capable browsers
 when the chain's format is negotiated. The work runs as a task on the event loop, rendering
 through the shared imaging pool; a few uploads at a time per process, never blocking the upload
-response. A ``webhookUrl`` receives one ``upload.post-transform.success`` or ``.error`` event per
-post-transformation (best effort).
+response. One ``upload.post-transform.success`` or ``.error`` event per post-transformation goes
+to the upload's ``webhookUrl`` and the account's webhook endpoints, through the webhook outbox
+(docs/webhooks.md).
 """
 
 from __future__ import annotations
