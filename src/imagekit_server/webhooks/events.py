@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from imagekit_server.db.tables import folders
 from imagekit_server.files import records
 from imagekit_server.files.objects import file_object
 from imagekit_server.settings import Settings
@@ -24,6 +25,7 @@ FILE_UPDATED = "file.updated"
 FILE_DELETED = "file.deleted"
 FILE_VERSION_CREATED = "file-version.created"
 FILE_VERSION_DELETED = "file-version.deleted"
+FOLDER_DELETED = "folder.deleted"
 UPLOAD_PRE_TRANSFORM_SUCCESS = "upload.pre-transform.success"
 UPLOAD_PRE_TRANSFORM_ERROR = "upload.pre-transform.error"
 UPLOAD_POST_TRANSFORM_SUCCESS = "upload.post-transform.success"
@@ -68,6 +70,21 @@ def file_copied(conn: sa.Connection, settings: Settings, account_id: str, file_i
 def files_deleted(conn: sa.Connection, account_id: str, file_ids: Sequence[str]) -> None:
     for file_id in file_ids:
         enqueue(conn, account_id, FILE_DELETED, {"fileId": file_id})
+
+
+def folder_tree_deleted(
+    conn: sa.Connection, account_id: str, folder: str, file_ids: Sequence[str]
+) -> None:
+    """Before ``folder`` and everything below it are deleted: ``file.deleted`` for each of
+    ``file_ids`` and ``folder.deleted`` for each folder of the tree, as ImageKit sends them."""
+    from imagekit_server.library.folders import folders_under  # (that module imports this one)
+
+    files_deleted(conn, account_id, file_ids)
+    folder_ids = conn.execute(
+        sa.select(folders.c.id).where(folders.c.account_id == account_id, folders_under(folder))
+    ).scalars()
+    for folder_id in folder_ids:
+        enqueue(conn, account_id, FOLDER_DELETED, {"folderId": folder_id})
 
 
 def version_deleted(conn: sa.Connection, account_id: str, file_id: str, version_id: str) -> None:

@@ -238,3 +238,27 @@ def test_upload_events_reach_the_endpoint_and_the_request_url(
     success = events[("/endpoint", "upload.pre-transform.success")]
     assert success["data"]["fileId"] == stored["fileId"] and success["data"]["width"] == 4
     assert success["request"]["transformation"] == "w-4"
+
+
+def test_deleting_a_folder_tree_sends_its_file_and_folder_events(
+    live_server_factory: StartServer, recording_server: RecordingServer
+) -> None:
+    server = live_server_factory(env=ALLOW_LOOPBACK)
+    top = uploaded(server, IMAGE, "a.png", folder="/tree")
+    deep = uploaded(server, IMAGE, "b.png", folder="/tree/inner")
+    create_endpoint(
+        server, f"{recording_server.base_url}/gone", events=["file.deleted", "folder.deleted"]
+    )
+    deleted = requests.delete(
+        f"{server.base_url}/v1/folder",
+        json={"folderPath": "/tree"},
+        auth=server.auth,
+        timeout=TIMEOUT,
+    )
+    assert deleted.status_code == 204, deleted.text
+    events = [request.json() for request in received(recording_server, 4)]
+    files = sorted(e["data"]["fileId"] for e in events if e["type"] == "file.deleted")
+    assert files == sorted([top["fileId"], deep["fileId"]])
+    folder_events = [e["data"] for e in events if e["type"] == "folder.deleted"]
+    assert len(folder_events) == 2
+    assert all(len(data["folderId"]) == 24 for data in folder_events)
