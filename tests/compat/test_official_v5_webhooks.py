@@ -41,15 +41,37 @@ def test_unwrap_verifies_and_parses_our_deliveries(
     transformation = json.dumps(
         {"pre": "w-4", "post": [{"type": "transformation", "value": "w-2"}]}
     )
-    uploaded(
+    first = uploaded(
         compat_server,
         solid_image(8, 8, (200, 10, 10)),
         "hooked.png",
+        useUniqueFileName="false",
         webhookUrl=f"{recording_server.base_url}/request",
         transformation=transformation,
     )
     # file.created and both upload events to the endpoint; both upload events to webhookUrl.
-    deliveries = received(recording_server, 5)
+    received(recording_server, 5)
+    file_id = first["fileId"]
+    uploaded(compat_server, solid_image(4, 4, (0, 0, 9)), "hooked.png", useUniqueFileName="false")
+    versions = requests.get(
+        f"{compat_server.base_url}/v1/files/{file_id}/versions",
+        auth=compat_server.auth,
+        timeout=TIMEOUT,
+    ).json()
+    for method, path, body in (
+        ("PATCH", f"/v1/files/{file_id}/details", {"tags": ["t"]}),
+        ("DELETE", f"/v1/files/{file_id}/versions/{versions[1]['versionInfo']['id']}", None),
+        ("DELETE", f"/v1/files/{file_id}", None),
+    ):
+        answer = requests.request(
+            method,
+            f"{compat_server.base_url}{path}",
+            json=body,
+            auth=compat_server.auth,
+            timeout=30,
+        )
+        assert answer.status_code in (200, 204), answer.text
+    deliveries = received(recording_server, 9)
     secrets = {"/endpoint": endpoint["secret"], "/request": request_secret}
     signed = [_delivery(request, secrets[request.path]) for request in deliveries]
     tampered = dict(signed[0], body=signed[0]["body"].replace('"', ' "', 1))
@@ -63,13 +85,17 @@ def test_unwrap_verifies_and_parses_our_deliveries(
         "unwrap",
         {"deliveries": [*signed, tampered, wrong_key]},
     )
-    verified, refused = results[:5], results[5:]
+    verified, refused = results[:9], results[9:]
     models = sorted(
-        (request.path, result["model"])
+        (request.path, result.get("model", result.get("error")))
         for request, result in zip(deliveries, verified, strict=True)
     )
     assert models == [
         ("/endpoint", "FileCreateEvent"),
+        ("/endpoint", "FileDeleteEvent"),
+        ("/endpoint", "FileUpdateEvent"),
+        ("/endpoint", "FileVersionCreateEvent"),
+        ("/endpoint", "FileVersionDeleteEvent"),
         ("/endpoint", "UploadPostTransformSuccessEvent"),
         ("/endpoint", "UploadPreTransformSuccessEvent"),
         ("/request", "UploadPostTransformSuccessEvent"),
