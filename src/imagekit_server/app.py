@@ -31,6 +31,7 @@ from imagekit_server.api import upload_v2 as upload_v2_api
 from imagekit_server.api import url_endpoints as url_endpoints_api
 from imagekit_server.api import usage as usage_api
 from imagekit_server.api import versions as versions_api
+from imagekit_server.api import webhooks as webhooks_api
 from imagekit_server.api_docs import routes as api_docs_routes
 from imagekit_server.context import ServerContext, open_context, run_dir
 from imagekit_server.db.engine import refresh_statistics
@@ -45,6 +46,8 @@ from imagekit_server.periodic_flush import Flush, PeriodicFlusher
 from imagekit_server.settings import Settings
 from imagekit_server.usage import flush_bandwidth
 from imagekit_server.version import package_version
+from imagekit_server.webhooks.dispatcher import start_dispatcher
+from imagekit_server.webhooks.outbox import prune_deliveries
 
 STATISTICS_PERIOD = 3600.0  # seconds between refreshes of SQLite's planner statistics
 
@@ -68,6 +71,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
         app.state.context = context or open_context(settings)
         app.state.job_runner = JobRunner(app.state.context)
         app.state.job_runner.start()
+        webhook_dispatcher = start_dispatcher(app.state.context)
         flusher = PeriodicFlusher(
             app.state.context,
             settings.usage_flush_seconds,
@@ -79,6 +83,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
                 Flush("database statistics", _refresh_statistics, STATISTICS_PERIOD, False),
                 # What dead processes left (docs/security-limits.md), not only at start-up.
                 Flush("temp-file sweep", _sweep_leftovers, SWEEP_PERIOD, False),
+                Flush("webhook deliveries", prune_deliveries, STATISTICS_PERIOD, False),
             ],
         )
         flusher.start()
@@ -88,6 +93,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
         finally:
             flusher.stop()
             app.state.job_runner.stop()
+            webhook_dispatcher.stop()
             if owned:
                 app.state.context.close()
 
@@ -125,6 +131,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
         origins_api.router,
         url_endpoints_api.router,
         usage_api.router,
+        webhooks_api.router,
     ):
         app.include_router(library_router)
     app.add_api_route("/healthz", _healthz, methods=["GET"], include_in_schema=False)

@@ -15,6 +15,7 @@ from imagekit_server.importing import cli as import_cli
 from imagekit_server.origins import commands as origins_commands
 from imagekit_server.settings import Settings, SettingsError
 from imagekit_server.version import package_version
+from imagekit_server.webhooks import commands as webhooks_commands
 
 if TYPE_CHECKING:
     from imagekit_server.accounts import Account
@@ -63,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     origins_commands.add_parser(commands)
     import_cli.add_parser(commands)
     _describe_subcommands(parser)
+    webhooks_commands.add_parser(commands)
     return parser
 
 
@@ -104,6 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "named-transformations": named_transformations_cli.run,
         "origins": origins_commands.run,
         "import": import_cli.run,
+        "webhooks": webhooks_commands.run,
     }
     return handlers[args.command](settings, args)
 

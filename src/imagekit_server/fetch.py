@@ -30,6 +30,11 @@ class FetchError(Exception):
     """The request was refused by the guard or failed; the message is safe to show."""
 
 
+class DestinationRefused(FetchError):
+    """The guard refused the destination itself (scheme, unresolvable or private host):
+    retrying the same URL cannot succeed."""
+
+
 @dataclass(frozen=True)
 class FetchedFile:
     size: int
@@ -56,7 +61,7 @@ def check_destination(url: str, allowlist: FetchAllowlist) -> _Target:
     """Resolve ``url``'s host once and return the address to connect to, or raise."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FetchError("Only http and https URLs can be fetched.")
+        raise DestinationRefused("Only http and https URLs can be fetched.")
     host = parts.hostname.lower()
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -70,7 +75,7 @@ def check_destination(url: str, allowlist: FetchAllowlist) -> _Target:
     for address in addresses:
         allowed = host_allowed or any(address in net for net in allowlist.networks)
         if not allowed and not _is_public(address):
-            raise FetchError(f"Destination {host!r} is not allowed (private address).")
+            raise DestinationRefused(f"Destination {host!r} is not allowed (private address).")
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
@@ -170,7 +175,14 @@ def _copy_limited(
     return size
 
 
-def post_json(url: str, payload: bytes, *, allowlist: FetchAllowlist, timeout: float) -> int:
+def post_json(
+    url: str,
+    payload: bytes,
+    *,
+    allowlist: FetchAllowlist,
+    timeout: float,
+    headers: dict[str, str] | None = None,
+) -> int:
     """POST a JSON body (e.g. a webhook event); returns the response status."""
     conn, response, _ = _open(
         "POST",
@@ -178,7 +190,7 @@ def post_json(url: str, payload: bytes, *, allowlist: FetchAllowlist, timeout: f
         allowlist=allowlist,
         timeout=timeout,
         body=payload,
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", **(headers or {})},
     )
     try:
         response.read(_CHUNK)

@@ -70,6 +70,12 @@ class Settings:
     fetch_timeout_seconds: float = 20.0
     # Time limit for webhook delivery, in seconds.
     webhook_timeout_seconds: float = 5.0
+    # Webhook deliveries (docs/webhooks.md): attempts before a delivery is recorded as failed,
+    # the delay before the first retry (doubled after each failed attempt, +-10 % jitter) and
+    # the longest delay between two attempts, in seconds.
+    webhook_max_attempts: int = 8
+    webhook_retry_seconds: float = 10.0
+    webhook_retry_max_seconds: float = 3600.0
     # Apply migrations on start-up (the CLI `migrate` command does it explicitly).
     migrate_on_start: bool = True
     # How long a bulk job stays leased to a process without progress before another
@@ -145,6 +151,11 @@ class Settings:
             raise SettingsError("IMAGEKIT_FORMAT_STRATEGY must be 'preference' or 'smallest'")
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", self.imagekit_id):
             raise SettingsError("IMAGEKIT_ID must be letters, digits, '_' and '-'")
+        if (
+            self.webhook_max_attempts < 1
+            or min(self.webhook_retry_seconds, self.webhook_retry_max_seconds) <= 0
+        ):
+            raise SettingsError("webhook attempts and retry delays must be positive")
 
     def url_endpoint(self, account_id: str) -> str:
         """The URL endpoint of an account, e.g. ``http://127.0.0.1:8000/demo``."""
@@ -172,6 +183,9 @@ class Settings:
         _read(env, values, "IMAGEKIT_MAX_IMAGE_PIXELS", "max_image_pixels", int)
         _read(env, values, "IMAGEKIT_FETCH_TIMEOUT", "fetch_timeout_seconds", float)
         _read(env, values, "IMAGEKIT_WEBHOOK_TIMEOUT", "webhook_timeout_seconds", float)
+        _read(env, values, "IMAGEKIT_WEBHOOK_MAX_ATTEMPTS", "webhook_max_attempts", int)
+        _read(env, values, "IMAGEKIT_WEBHOOK_RETRY", "webhook_retry_seconds", float)
+        _read(env, values, "IMAGEKIT_WEBHOOK_RETRY_MAX", "webhook_retry_max_seconds", float)
         _read(env, values, "IMAGEKIT_MIGRATE_ON_START", "migrate_on_start", _parse_bool)
         _read(env, values, "IMAGEKIT_JOB_LEASE_SECONDS", "job_lease_seconds", float)
         _read(env, values, "IMAGEKIT_MAX_OUTPUT_PIXELS", "max_output_pixels", int)

@@ -17,6 +17,8 @@ from typing import BinaryIO, Union
 
 CHUNK_SIZE = 64 * 1024
 CRLF = b"\r\n"
+#: The boundary 4.x used for every upload, so in-memory bodies are byte-for-byte 4.x's.
+FOUR_X_BOUNDARY = "--randomBoundary---------------------"
 
 # Extension beyond 4.x (docs/sdk-extensions.md): called with (bytes sent, total bytes or None)
 # as the body goes out; the last call has sent == total. A retry starts again from 0.
@@ -173,3 +175,21 @@ class MultipartBody:
     def to_bytes(self) -> bytes:
         """The whole body in memory (for small bodies and tests)."""
         return b"".join(self)
+
+    def has_content(self) -> bool:
+        """Whether every part's content is already in memory (text, bytes)."""
+        return all(
+            isinstance(item, TextField) or isinstance(item.source, (bytes, bytearray, memoryview))
+            for item in self.fields
+        )
+
+
+def encoded_once(fields: Sequence[Field]) -> bytes:
+    """The body as one ``bytes`` with 4.x's boundary, as 4.x sent it; a random boundary only
+    when some content contains 4.x's delimiter line (4.x would have sent a broken body)."""
+    body = MultipartBody(fields, FOUR_X_BOUNDARY)
+    data = body.to_bytes()
+    delimiter = f"--{FOUR_X_BOUNDARY}".encode()
+    if data.count(delimiter) == len(body.fields) + 1:
+        return data
+    return MultipartBody(fields).to_bytes()

@@ -41,7 +41,7 @@ class _SizedStream:
         return self._length
 
 
-def _requests_body(body: bytes | MultipartBody | None) -> Any:
+def _requests_body(body: bytes | str | MultipartBody | None) -> Any:
     if not isinstance(body, MultipartBody):
         return body
     length = body.content_length()

@@ -28,7 +28,7 @@ class ApiRequest:
     url: str
     headers: Mapping[str, str]
     params: tuple[tuple[str, str], ...] = ()
-    body: bytes | MultipartBody | None = None
+    body: bytes | str | MultipartBody | None = None
     retry_safe: bool = False
 
 
@@ -55,6 +55,8 @@ class Operation(Generic[ResultT]):
     decode: Callable[[ApiResponse], ResultT]
 
 
-def json_body(data: Any) -> bytes:
-    """Serialise like 4.x did (``json.dumps`` defaults: ``", "`` separators, ASCII escapes)."""
-    return json.dumps(data).encode("utf-8")
+def json_body(data: Any) -> str:
+    """Serialise like 4.x did: the ``str`` of ``json.dumps`` with its defaults (``", "`` and
+    ``": "`` separators, ASCII escapes), passed to the HTTP library as is, so tests that mock
+    HTTP and compare request bodies see what they saw with 4.x."""
+    return json.dumps(data)

@@ -47,7 +47,7 @@ class OfficialSdk:
 
 
 SDK_V4 = OfficialSdk("imagekitio-4", "imagekitio==4.2.0")
-SDK_V5 = OfficialSdk("imagekitio-5", "imagekitio>=5,<6")
+SDK_V5 = OfficialSdk("imagekitio-5", "imagekitio[webhooks]>=5,<6")
 
 
 def ensure_environment(sdk: OfficialSdk) -> Path:

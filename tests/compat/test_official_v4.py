@@ -118,7 +118,7 @@ def test_versions(run_v4: RunScenario) -> None:
     assert second["versionInfo"]["name"] == "Version 2"
     assert (second["width"], second["height"]) == JPEG_SIZE
     listed = result["listed"]["raw"]
-    assert sorted(item["versionInfo"]["name"] for item in listed) == ["Version 1", "Version 2"]
+    assert [item["versionInfo"]["name"] for item in listed] == ["Version 2", "Version 1"]
     one = result["one"]["raw"]
     assert one["versionInfo"]["id"] == first["versionInfo"]["id"]
     assert (one["width"], one["height"]) == PNG_SIZE

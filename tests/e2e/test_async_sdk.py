@@ -224,8 +224,8 @@ async def test_versions(client: AsyncImageKit) -> None:
     file_id = await _upload(client, folder, "v.png", colour=10)
     await _upload(client, folder, "v.png", colour=200, overwrite_file=True)
     versions = (await client.get_file_versions(file_id)).list or []
-    assert [item.version_info.name for item in versions] == ["Version 1", "Version 2"]
-    old_id, current_id = (item.version_info.id for item in versions)
+    assert [item.version_info.name for item in versions] == ["Version 2", "Version 1"]
+    current_id, old_id = (item.version_info.id for item in versions)
     assert (await client.get_file_version_details(file_id, old_id)).type == "file-version"
     restored = await client.restore_file_version(file_id, old_id)
     assert restored.version_info.id == old_id

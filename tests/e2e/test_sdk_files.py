@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import io
+import pathlib
 import secrets
 
 import pytest
@@ -89,6 +90,23 @@ def test_overwrite_details_list_and_delete(client: ImageKit) -> None:
         client.get_file_details(first.file_id)
     assert caught.value.response_metadata.http_status_code == 404
     assert requests.get(second.url, timeout=10).status_code == 404
+
+
+def test_a_path_string_is_refused_and_a_path_object_is_read(
+    client: ImageKit, tmp_path: pathlib.Path
+) -> None:
+    folder = _folder()
+    options = UploadFileRequestOptions(folder=folder, use_unique_file_name=False)
+    picture = tmp_path / "photo.png"
+    picture.write_bytes(solid_image(6, 3, (5, 6, 7)))
+    with pytest.raises(BadRequestException) as caught:
+        client.upload_file(str(picture), "photo.png", options)
+    assert caught.value.response_metadata.http_status_code == 400
+    with pytest.raises(BadRequestException):
+        client.upload_file("photo.png", "photo.png", options)
+    assert client.list_files(ListAndSearchFileRequestOptions(path=folder)).list == []
+    stored = client.upload_file(picture, "photo.png", options)
+    assert (stored.width, stored.height) == (6, 3)
 
 
 def test_bulk_delete_and_missing_ids(client: ImageKit) -> None:

@@ -56,6 +56,27 @@ def test_base64_data_uri_and_raw_text_part(live_server: LiveServer) -> None:
     assert raw.json()["width"] == 10
 
 
+@pytest.mark.parametrize("text", ["photo.jpg", " /home/me/cat image.png\n", "C:\\pics\\a.jpg"])
+def test_a_file_name_or_path_as_file_is_refused(live_server: LiveServer, text: str) -> None:
+    error = assert_error(upload(live_server, text, "photo.jpg", as_file_part=False), 400)
+    assert "file name or path" in error["message"]
+    listed = requests.get(
+        f"{live_server.base_url}/v1/files",
+        params={"searchQuery": 'name = "photo.jpg"'},
+        auth=live_server.auth,
+        timeout=10,
+    ).json()
+    assert listed == []
+
+
+@pytest.mark.parametrize("text", ["a,b\n1,2\n", "plain text", "v1.2 notes\nsee photo.jpg"])
+def test_other_text_as_a_plain_part_is_content(live_server: LiveServer, text: str) -> None:
+    # What 4.x sends for ``bytes`` of a text file: stored as the content.
+    body = upload(live_server, text, _unique("table.csv"), as_file_part=False)
+    assert body.status_code == 200, body.text
+    assert requests.get(body.json()["url"], timeout=10).content == text.encode()
+
+
 def uploaded_text(server: LiveServer, text: str, name: str) -> dict[str, object]:
     response = upload(server, text, name, as_file_part=False)
     assert response.status_code == 200, response.text

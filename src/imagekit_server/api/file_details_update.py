@@ -14,6 +14,7 @@ from imagekit_server.api.json_body import checked_file_id, json_object
 from imagekit_server.db.engine import write_transaction
 from imagekit_server.files.objects import file_object
 from imagekit_server.library.details_update import apply_update, parse_update
+from imagekit_server.webhooks import events as webhook_events
 
 router = APIRouter(prefix="/v1/files", tags=["files"])
 
@@ -30,6 +31,7 @@ async def update_file_details(
     def apply() -> dict[str, Any]:
         with write_transaction(context.engine) as conn:
             row = apply_update(conn, account.id, file_id, update)
+            webhook_events.file_changed(conn, context.settings, account.id, [row])
         return file_object(row, context.settings.url_endpoint(account.id))
 
     return JSONResponse(await to_thread.run_sync(apply))

@@ -26,6 +26,7 @@ from imagekit_server.files.objects import file_object, folder_object, version_ob
 from imagekit_server.ids import is_valid_id
 from imagekit_server.library.search_listing import search_files
 from imagekit_server.purge import purge_file_variants
+from imagekit_server.webhooks import events as webhook_events
 
 router = APIRouter(prefix="/v1/files", tags=["files"])
 MAX_BULK_DELETE = 100
@@ -116,6 +117,7 @@ def delete_file_ids(context: ServerContext, account: Account, file_ids: list[str
             return missing
         keys = records.blob_keys_of(conn, file_ids)
         records.delete_files(conn, account.id, file_ids)
+        webhook_events.files_deleted(conn, account.id, file_ids)
         keys = records.unreferenced_keys(conn, keys)  # never a blob another version still uses
         blobs.intend_removal(conn, keys, account.id)
     blobs.discard(context.engine, context.store, keys)

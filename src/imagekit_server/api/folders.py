@@ -29,9 +29,8 @@ async def create_folder(
     name = folder_name(required_string(body, "folderName"))
     if not name:
         raise BadRequest("folderName must not be empty.", reason="MISSING_PARAMETER")
-    parent = "/"
-    if body.get("parentFolderPath") not in (None, ""):
-        parent = folder_parameter(body, "parentFolderPath")
+    # Required, as ImageKit's API description says: "/" names the root.
+    parent = folder_parameter(body, "parentFolderPath")
     context = server_context(request)
     # Normalised once more: the new level must fit the nesting and length limits too.
     path = normalise_folder(join_path(parent, name), parameter="folderName")

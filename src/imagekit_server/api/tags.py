@@ -22,6 +22,7 @@ from imagekit_server.library.tag_rules import (
     without_ai_tags,
     without_tags,
 )
+from imagekit_server.webhooks import events as webhook_events
 
 router = APIRouter(prefix="/v1/files", tags=["tags"])
 MAX_FILES = 50
@@ -58,7 +59,9 @@ async def _run(request: Request, account: Account, action: str) -> JSONResponse:
 
     def apply() -> list[str]:
         with write_transaction(context.engine) as conn:
-            return change_files(conn, account.id, file_ids, change)
+            missing = change_files(conn, account.id, file_ids, change)
+            webhook_events.files_changed(conn, context.settings, account.id, file_ids, missing)
+            return missing
 
     missing = await to_thread.run_sync(apply)
     if missing:

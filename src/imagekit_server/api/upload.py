@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import logging
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +21,6 @@ from imagekit_server.api.upload_source import resolve_upload_file
 from imagekit_server.auth import authenticate_private_key, basic_auth_username
 from imagekit_server.context import ServerContext
 from imagekit_server.errors import BadRequest, Unauthorized
-from imagekit_server.fetch import FetchError, post_json
 from imagekit_server.files.ingest import ingest_upload
 from imagekit_server.files.objects import upload_response
 from imagekit_server.files.post_transformations import (
@@ -33,6 +30,7 @@ from imagekit_server.files.post_transformations import (
 )
 from imagekit_server.files.pre_transformation import apply_pre_transformation
 from imagekit_server.files.upload_checks import parse_upload_checks
+from imagekit_server.webhooks import upload_events
 
 router = APIRouter()
 log = logging.getLogger("imagekit_server.upload")
@@ -117,9 +115,13 @@ def _process(
         raise _too_large(context)
     source = resolve_upload_file(spooled, context.settings, context.spool)
     if options.pre_transformation:
-        transformed = apply_pre_transformation(
-            options.pre_transformation, source, settings=context.settings, spool=context.spool
-        )
+        try:
+            transformed = apply_pre_transformation(
+                options.pre_transformation, source, settings=context.settings, spool=context.spool
+            )
+        except BadRequest as error:
+            upload_events.pre_transform_failed(context, account.id, options, error.message)
+            raise
         spooled.discard()
         spooled.file_path = source = transformed
     ingested = ingest_upload(context, account, options, source, checks=checks)
@@ -127,8 +129,7 @@ def _process(
     body = upload_response(
         ingested.row, endpoint, options.response_fields, ingested.facts.orientation
     )
-    if options.webhook_url:
-        _send_webhook(context, options.webhook_url, body)
+    upload_events.upload_finished(context, account.id, options, body)
     row = ingested.row
     uploaded = UploadedFile(account.id, str(row.id), row.name, row.file_path, row.etag, endpoint)
     schedule_post_transformations(context, uploaded, posts, options.webhook_url)
@@ -165,22 +166,3 @@ def _refuse_extensions(options: UploadOptions) -> None:
         raise BadRequest(
             f"Extensions are not available on this server: {', '.join(names)}.",
         )
-
-
-def _send_webhook(context: ServerContext, url: str, data: dict[str, Any]) -> None:
-    """Best effort, in the background: the upload has already succeeded."""
-    event = json.dumps({"type": "upload.completed", "data": data}).encode()
-    settings = context.settings
-
-    def deliver() -> None:
-        try:
-            post_json(
-                url,
-                event,
-                allowlist=settings.fetch_allowlist,
-                timeout=settings.webhook_timeout_seconds,
-            )
-        except FetchError as exc:
-            log.warning("webhook delivery to %s failed: %s", url, exc)
-
-    threading.Thread(target=deliver, name="webhook", daemon=True).start()

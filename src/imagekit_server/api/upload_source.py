@@ -1,6 +1,13 @@
 """Turn the upload's ``file`` part into a file on disk: a binary part is used as is; a text
 part is a URL (fetched through the outgoing-request guard), a base64 data URI, strict base64,
-or else the raw content (api.md §4.1.2)."""
+or else the raw content the official 4.x SDK sends for ``bytes``.
+
+One exception: a single line of text that is none of these and looks like a file name or path
+(it ends in an extension such as ``.jpg``, or holds a ``/`` or ``\\``: ``"photo.jpg"``,
+``"/home/me/cat.png"``) is what passing a path as ``file`` sends, and storing those few
+characters as the file would lose the user's upload silently: it is a 400 (README, "What
+`file` can be").
+"""
 
 from __future__ import annotations
 
@@ -15,9 +22,11 @@ from imagekit_server.settings import Settings
 from imagekit_server.spool import SpoolArea
 
 MAX_URL_LENGTH = 8192
+MAX_NAME_LENGTH = 4096  # longer text parts are content (as 4.x sends bytes)
 _DATA_URI = re.compile(rb"data:[\w.+-]+/[\w.+-]+(;[\w=.+-]+)*;base64,", re.ASCII)
 _BASE64_BODY = re.compile(rb"[A-Za-z0-9+/\s]*={0,2}\s*")
 _CHUNK = 4 * (1 << 16)
+_PATH_LIKE = re.compile(r"[/\\]|\.[A-Za-z0-9]{1,5}$")
 
 
 def resolve_upload_file(upload: SpooledUpload, settings: Settings, spool: SpoolArea) -> Path:
@@ -40,7 +49,22 @@ def resolve_upload_file(upload: SpooledUpload, settings: Settings, spool: SpoolA
         return _replace(upload, _decode_base64(upload.file_path, offset, settings, spool))
     if _looks_like_base64(upload.file_path):
         return _replace(upload, _decode_base64(upload.file_path, 0, settings, spool))
+    if len(head) <= MAX_NAME_LENGTH and _looks_like_a_path(stripped):
+        raise BadRequest(
+            "The file parameter must be the file's content, an http(s) URL or base64-encoded "
+            "content; a file name or path is not read (send the bytes of the file instead)."
+        )
     return upload.file_path
+
+
+def _looks_like_a_path(content: bytes) -> bool:
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return False  # binary content
+    if not text.isprintable():
+        return False  # several lines, or control characters: content
+    return _PATH_LIKE.search(text) is not None
 
 
 def _replace(upload: SpooledUpload, path: Path) -> Path:

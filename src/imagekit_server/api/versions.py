@@ -17,6 +17,7 @@ from imagekit_server.files import blobs, records
 from imagekit_server.files.objects import file_object, version_object
 from imagekit_server.ids import is_valid_id
 from imagekit_server.library import versions
+from imagekit_server.webhooks import events as webhook_events
 
 router = APIRouter(prefix="/v1/files/{file_id}/versions", tags=["versions"])
 
@@ -78,6 +79,7 @@ async def delete_version(
     def delete() -> None:
         with write_transaction(context.engine) as conn:
             unused = versions.delete_version(conn, account.id, file_id, version_id)
+            webhook_events.version_deleted(conn, account.id, file_id, version_id)
         blobs.discard(context.engine, context.store, unused)
 
     await to_thread.run_sync(delete)
@@ -95,6 +97,7 @@ async def restore_version(
     def restore() -> dict[str, Any]:
         with write_transaction(context.engine) as conn:
             row = versions.restore_version(conn, account.id, file_id, version_id)
+            webhook_events.file_changed(conn, context.settings, account.id, [row])
         return file_object(row, context.settings.url_endpoint(account.id))
 
     return JSONResponse(await to_thread.run_sync(restore))

@@ -346,3 +346,54 @@ derived_variants = Table(
     Column("last_used_at", DateTime(timezone=True), nullable=False),
     Index("ix_derived_variants_account_used", "account_id", "last_used_at"),
 )
+
+# Account-level webhook endpoints (docs/webhooks.md): every event of the account whose type
+# is in ``event_types`` (null: all) is delivered to ``url``, signed with ``secret``.
+webhook_endpoints = Table(
+    "webhook_endpoints",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("account_id", String(64), ForeignKey("accounts.id"), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("secret", String(128), nullable=False),
+    Column("event_types", JSON),
+    Column("description", String(1024), nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    *_timestamps(),
+    Index("ix_webhook_endpoints_account", "account_id"),
+)
+
+# The secret that signs deliveries to per-request ``webhookUrl``s, one per account (made on
+# first use).
+webhook_secrets = Table(
+    "webhook_secrets",
+    metadata,
+    Column("account_id", String(64), ForeignKey("accounts.id"), primary_key=True),
+    Column("secret", String(128), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# The outbox: one row per (event, destination), written in the transaction that made the
+# change, then delivered by any process's dispatcher under a lease (webhooks/outbox.py).
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("account_id", String(64), nullable=False),
+    Column("event_id", String(64), nullable=False),
+    Column("event_type", String(64), nullable=False),
+    Column("endpoint_id", ID),  # null: a per-request webhookUrl
+    Column("url", Text, nullable=False),
+    Column("payload", Text, nullable=False),  # the exact JSON body sent
+    Column("status", String(16), nullable=False),  # pending | delivered | failed
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("last_status_code", Integer),
+    Column("last_error", Text),
+    Column("lease_owner", String(64)),
+    Column("lease_expires_at", DateTime(timezone=True)),
+    Column("delivered_at", DateTime(timezone=True)),
+    *_timestamps(),
+    Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+    Index("ix_webhook_deliveries_account_created", "account_id", "created_at"),
+)

@@ -35,6 +35,7 @@ from imagekit_server.files.naming import (
 )
 from imagekit_server.files.upload_checks import enforce_checks
 from imagekit_server.search.checks import Checks
+from imagekit_server.webhooks import events as webhook_events
 
 _COMMIT_ATTEMPTS = 3
 
@@ -130,7 +131,9 @@ def _commit(
                 if file_id is None:
                     continue  # the random unique name is taken: draw another
                 blobs.clear_intent(conn, content.blob_key)
-                return records.find_by_id(conn, account.id, file_id)
+                row = records.find_by_id(conn, account.id, file_id)
+                webhook_events.file_stored(conn, context.settings, account.id, row)
+                return row
         except sa.exc.IntegrityError:
             # Lost a race for the same path (PostgreSQL): look again.
             if attempt == _COMMIT_ATTEMPTS - 1:

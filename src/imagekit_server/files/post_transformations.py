@@ -5,18 +5,19 @@ The variants go into the derived-image cache under the key delivery looks up
 (``delivery.transformed.warm_variant``), for a default ``Accept`` and for WebP-capable browsers
 when the chain's format is negotiated. The work runs as a task on the event loop, rendering
 through the shared imaging pool; a few uploads at a time per process, never blocking the upload
-response. A ``webhookUrl`` receives one ``upload.post-transform.success`` or ``.error`` event per
-post-transformation (best effort).
+response. One ``upload.post-transform.success`` or ``.error`` event per post-transformation goes
+to the upload's ``webhookUrl`` and the account's webhook endpoints, through the webhook outbox
+(docs/webhooks.md).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import partial
 from typing import Any
 
 from anyio import from_thread, to_thread
@@ -28,9 +29,9 @@ from imagekit_server.delivery.hot_cache import delivery_caches
 from imagekit_server.delivery.named_lookup import expand_named
 from imagekit_server.delivery.transformed import choose_variant, warm_variant
 from imagekit_server.errors import BadRequest
-from imagekit_server.fetch import FetchError, post_json
 from imagekit_server.files.objects import delivery_url
 from imagekit_server.imaging import TransformationError
+from imagekit_server.webhooks.outbox import enqueue_event
 
 log = logging.getLogger("imagekit_server.post_transformations")
 
@@ -143,8 +144,12 @@ async def _run(
             except Exception:  # a background task: nobody else would see it
                 log.exception("post-transformation %r of %s failed", post.value, row.file_id)
                 event = _error_event(uploaded, post, "internal error while rendering")
-            if webhook_url:
-                await to_thread.run_sync(_send_event, context, webhook_url, event)
+            await to_thread.run_sync(
+                partial(enqueue_event, webhook_url=webhook_url),
+                context,
+                uploaded.account_id,
+                event,
+            )
 
 
 async def _warm(context: ServerContext, account_id: str, row: FileRow, chain: Chain) -> None:
@@ -199,17 +204,3 @@ def _error_event(uploaded: UploadedFile, post: PostTransformation, reason: str) 
         "transformation": {"error": {"reason": reason}},
     }
     return event
-
-
-def _send_event(context: ServerContext, url: str, event: dict[str, Any]) -> None:
-    """Best effort: the upload has succeeded whatever the receiver answers."""
-    settings = context.settings
-    try:
-        post_json(
-            url,
-            json.dumps(event).encode(),
-            allowlist=settings.fetch_allowlist,
-            timeout=settings.webhook_timeout_seconds,
-        )
-    except FetchError as exc:
-        log.warning("post-transformation webhook to %s failed: %s", url, exc)

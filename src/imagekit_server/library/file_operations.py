@@ -13,6 +13,7 @@ from imagekit_server.files import blobs, records
 from imagekit_server.files.naming import join_path
 from imagekit_server.library import file_copies
 from imagekit_server.library.file_state import lock_file_by_path
+from imagekit_server.webhooks import events as webhook_events
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def copy_file(context: ServerContext, account_id: str, transfer: Transfer) -> No
             target = join_path(transfer.destination_folder, row.name)
             if not file_copies.fits_at(conn, account_id, target, len(chain)):
                 raise _version_limit()
-            file_copies.place_versions(
+            copy_id = file_copies.place_versions(
                 conn,
                 account_id=account_id,
                 folder=transfer.destination_folder,
@@ -65,6 +66,7 @@ def copy_file(context: ServerContext, account_id: str, transfer: Transfer) -> No
             )
             for key in new_keys.values():
                 blobs.clear_intent(conn, key)
+            webhook_events.file_copied(conn, context.settings, account_id, copy_id)
     except BaseException:
         blobs.discard(context.engine, context.store, list(new_keys.values()))
         raise

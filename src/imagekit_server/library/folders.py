@@ -14,6 +14,7 @@ from imagekit_server.db.tables import files, folders
 from imagekit_server.errors import ApiError, BadRequest, NotFound
 from imagekit_server.files import blobs, records
 from imagekit_server.purge import purge_file_variants
+from imagekit_server.webhooks import events as webhook_events
 
 MAX_NESTED_OBJECTS = 100_000
 DELETE_CHUNK = 500  # ids per statement (SQLite limits bound parameters)
@@ -89,6 +90,7 @@ def delete_folder(context: ServerContext, account_id: str, folder: str) -> None:
             keys += records.blob_keys_of(conn, chunk)
             records.delete_files(conn, account_id, chunk)
         blobs.intend_removal(conn, keys, account_id)
+        webhook_events.folder_tree_deleted(conn, account_id, folder, file_ids)
         conn.execute(
             folders.delete().where(folders.c.account_id == account_id, folders_under(folder))
         )

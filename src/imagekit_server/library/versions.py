@@ -52,13 +52,14 @@ def version_rows(conn: sa.Connection, file_id: str) -> Sequence[sa.Row[Any]]:
 
 
 def list_versions(file_row: Any, rows: Sequence[Any], endpoint: str) -> list[dict[str, Any]]:
-    """Every version as an object: the current one as ``file``, the others ``file-version``."""
-    return [
-        file_object(file_row, endpoint)
-        if row.id == file_row.current_version_id
-        else version_object(row, endpoint)
-        for row in rows
-    ]
+    """The current version first (as a ``file``), then the others (``file-version``) newest
+    first, as ImageKit lists them: ``versions[1]`` is the latest non-current version."""
+    older = sorted(
+        (row for row in rows if row.id != file_row.current_version_id),
+        key=lambda row: (row.created_at, row.number),
+        reverse=True,
+    )
+    return [file_object(file_row, endpoint)] + [version_object(row, endpoint) for row in older]
 
 
 def find_version_of(conn: sa.Connection, file_id: str, version_id: str) -> sa.Row[Any]:

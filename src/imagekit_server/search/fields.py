@@ -7,6 +7,7 @@ SearchQueryError naming the field, operator or value at fault.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -123,7 +124,18 @@ BUILT_IN_FIELDS: dict[str, _Rule] = {
     "createdBy": _Rule(_EQUALITY, "text", _text),
     "path": _Rule(_EQUALITY | {":"}, "path", _folder_path),
 }
-_BUILT_IN_BY_LOWER_NAME = {name.lower(): name for name in BUILT_IN_FIELDS}
+
+
+def _snake_case(name: str) -> str:
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", "_", name).lower()
+
+
+# Case-insensitive names, and the snake_case spellings users write (``created_at``,
+# ``updated_at``, ``video_duration``) as aliases of the documented camelCase fields.
+_BUILT_IN_BY_LOWER_NAME = {
+    **{_snake_case(name): name for name in BUILT_IN_FIELDS},
+    **{name.lower(): name for name in BUILT_IN_FIELDS},
+}
 
 CUSTOM_FIELD_RULES: dict[str, _Rule] = {
     "Text": _Rule(_TEXT | _PRESENCE, "text", _text),

@@ -1,9 +1,13 @@
 """Upload (``POST /api/v1/files/upload``): the form fields and the streamed file part.
 
 As in 4.x, ``str`` and ``bytes`` travel as a plain form field (no filename): the server reads a
-URL, base64 text (4.x users pass ``base64.b64encode(...)`` bytes) or else raw content from it.
-A binary file object (read from its current position) or an ``os.PathLike`` is content and goes
-as a file part named after ``file_name``. Everything is streamed in chunks, nothing is copied.
+URL or base64 text from a ``str`` (anything else is refused), and raw content or base64 from
+``bytes``. A binary file object (read from its current position) or an ``os.PathLike`` is
+content and goes as a file part named after ``file_name``.
+
+The body is what 4.x sent (one ``bytes`` with 4.x's boundary) whenever it is in memory anyway
+or small (``INLINE_BYTES``), so tests that mock HTTP see 4.x's body; larger files are streamed
+in chunks, so memory stays flat whatever their size.
 """
 
 from __future__ import annotations
@@ -17,13 +21,22 @@ from ..constants.errors import ERRORS
 from ..constants.files import VALID_UPLOAD_OPTIONS
 from ..decoding import GENERAL_ERRORS, as_object, expect
 from ..models.results.UploadFileResult import UploadFileResult
-from ..multipart import Field, FileField, MultipartBody, ProgressCallback, TextField
+from ..multipart import (
+    CRLF,
+    Field,
+    FileField,
+    MultipartBody,
+    ProgressCallback,
+    TextField,
+    encoded_once,
+)
 from ..request_context import RequestContext
 from ..utils.formatter import snake_to_lower_camel
 from ..wire import ApiRequest, Operation
 from .building import option_fields
 
 UPLOAD_PATH = "/api/v1/files/upload"
+INLINE_BYTES = 8 * 1024 * 1024
 # 4.x rejected ``metadata``, which the API supports; it is allowed here.
 VALID_RESPONSE_FIELDS = frozenset(VALID_UPLOAD_OPTIONS) | {"metadata", "selected_fields_schema"}
 
@@ -92,8 +105,19 @@ def upload_request(
     extra = [TextField(key, value) for key, value in upload_form_fields(options)]
     fields = [file_field(file, name), TextField("fileName", name), *extra]
     body = MultipartBody(fields, progress=progress)
-    headers = {**ctx.headers(), "Content-Type": body.content_type}
     length = body.content_length()
+    # One bytes body, as 4.x sends it, unless the caller follows progress (our extension):
+    # that needs the streamed body, which reports each chunk as it is sent.
+    inline = body.has_content() or (length is not None and length <= INLINE_BYTES)
+    if inline and progress is None:
+        payload = encoded_once(fields)
+        boundary = payload.split(CRLF, 1)[0][2:].decode()
+        # The HTTP library sets Content-Length for bytes, as it did for 4.x.
+        headers = {**ctx.headers(), "Content-Type": f"multipart/form-data; boundary={boundary}"}
+        return ApiRequest(
+            "POST", ctx.upload_url(UPLOAD_PATH), headers, body=payload, retry_safe=False
+        )
+    headers = {**ctx.headers(), "Content-Type": body.content_type}
     if length is not None:
         headers["Content-Length"] = str(length)
     return ApiRequest("POST", ctx.upload_url(UPLOAD_PATH), headers, body=body, retry_safe=False)

@@ -118,13 +118,14 @@ def test_versions_list_details_restore_delete(live_server: LiveServer) -> None:
     v2 = _overwrite(live_server, "versioned.png", 200, tags="second")
     assert v2["fileId"] == file_id
     listed = ok(call(live_server, "GET", f"/v1/files/{file_id}/versions"))
+    # The current version first, then the older ones newest first.
     assert [(item["type"], item["versionInfo"]["name"]) for item in listed] == [
-        ("file-version", "Version 1"),
         ("file", "Version 2"),
+        ("file-version", "Version 1"),
     ]
-    assert listed[0]["tags"] == ["first"] and listed[1]["tags"] == ["second"]
-    v1_id = listed[0]["versionInfo"]["id"]
-    v2_id = listed[1]["versionInfo"]["id"]
+    assert listed[1]["tags"] == ["first"] and listed[0]["tags"] == ["second"]
+    v1_id = listed[1]["versionInfo"]["id"]
+    v2_id = listed[0]["versionInfo"]["id"]
     old = ok(call(live_server, "GET", f"/v1/files/{file_id}/versions/{v1_id}"))
     assert old["type"] == "file-version" and "ik-obj-version" in old["url"]
     assert_error(call(live_server, "DELETE", f"/v1/files/{file_id}/versions/{v2_id}"), 400)
@@ -142,6 +143,14 @@ def test_versions_list_details_restore_delete(live_server: LiveServer) -> None:
     v3 = _overwrite(live_server, "versioned.png", 90)
     assert v3["versionInfo"]["id"] not in (v1_id, v2_id)
     assert v3["versionInfo"]["name"] == "Version 2"  # numbers follow the versions that exist
+    v4 = _overwrite(live_server, "versioned.png", 120)
+    newest_first = ok(call(live_server, "GET", f"/v1/files/{file_id}/versions"))
+    assert [item["versionInfo"]["id"] for item in newest_first] == [
+        v4["versionInfo"]["id"],
+        v3["versionInfo"]["id"],
+        v1_id,
+    ]
+    assert [item["type"] for item in newest_first] == ["file", "file-version", "file-version"]
 
 
 def test_version_ids_are_checked(live_server: LiveServer) -> None:

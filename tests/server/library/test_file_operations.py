@@ -34,7 +34,7 @@ def test_copy_file_with_and_without_versions(live_server: LiveServer) -> None:
     body = {**body, "destinationPath": "/copy-all", "includeFileVersions": True}
     assert call(live_server, "POST", "/v1/files/copy", body).status_code == 204
     with_history = ok(call(live_server, "GET", "/v1/files", path="/copy-all"))[0]
-    assert _versions(live_server, with_history["fileId"]) == ["Version 1", "Version 2"]
+    assert _versions(live_server, with_history["fileId"]) == ["Version 2", "Version 1"]
 
     # copying again onto an existing file appends to its history
     assert call(live_server, "POST", "/v1/files/copy", body).status_code == 204
@@ -56,7 +56,7 @@ def test_move_file_and_conflicting_move_appends(live_server: LiveServer) -> None
     other = new_image(live_server, "m.png", folder="/move-a", colour=80)
     assert call(live_server, "POST", "/v1/files/move", body).status_code == 204
     assert_error(call(live_server, "GET", f"/v1/files/{other['fileId']}/details"), 404)
-    assert _versions(live_server, moved["fileId"]) == ["Version 1", "Version 2"]
+    assert _versions(live_server, moved["fileId"]) == ["Version 2", "Version 1"]
     assert pixel(_fetch(live_server, "/move-b/m.png").content, 0, 0)[0] == 80
 
 

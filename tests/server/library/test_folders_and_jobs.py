@@ -26,7 +26,8 @@ def test_create_folder_with_parents_is_idempotent(live_server: LiveServer) -> No
     assert ok(call(live_server, "POST", "/v1/folder", body), 201) == {}
     assert _folder_paths(live_server, "/made") == ["/made/here"]
     assert _folder_paths(live_server, "/made/here") == ["/made/here/new_folder"]
-    assert ok(call(live_server, "POST", "/v1/folder", {"folderName": "top"}), 201) == {}
+    top = {"folderName": "top", "parentFolderPath": "/"}
+    assert ok(call(live_server, "POST", "/v1/folder", top), 201) == {}
     assert "/top" in _folder_paths(live_server, "/")
 
 
@@ -36,6 +37,9 @@ def test_create_folder_with_parents_is_idempotent(live_server: LiveServer) -> No
         ({"folderName": "a/b", "parentFolderPath": "/"}, "INVALID_PARAMETER"),
         ({"folderName": "..", "parentFolderPath": "/"}, "INVALID_FOLDER_PATH"),
         ({"parentFolderPath": "/"}, "MISSING_PARAMETER"),
+        ({"folderName": "ok"}, "MISSING_PARAMETER"),
+        ({"folderName": "ok", "parentFolderPath": None}, "MISSING_PARAMETER"),
+        ({"folderName": "ok", "parentFolderPath": 7}, "INVALID_PARAMETER"),
         ({"folderName": 5}, "INVALID_PARAMETER"),
         ({"folderName": "ok", "parentFolderPath": "/a/../b"}, "INVALID_FOLDER_PATH"),
     ],
@@ -173,7 +177,7 @@ def test_folder_copy_onto_same_named_files_appends_versions(live_server: LiveSer
     job = ok(call(live_server, "POST", "/v1/bulkJobs/copyFolder", body))
     assert wait_for_job(live_server, job["jobId"])["status"] == "Completed"
     versions = ok(call(live_server, "GET", f"/v1/files/{existing['fileId']}/versions"))
-    assert [item["versionInfo"]["name"] for item in versions] == ["Version 1", "Version 2"]
+    assert [item["versionInfo"]["name"] for item in versions] == ["Version 2", "Version 1"]
     assert _file_paths(live_server, "/append/") == [
         "/append/dst/src/same.png",
         "/append/src/same.png",

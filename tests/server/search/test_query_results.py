@@ -112,6 +112,12 @@ CASES: list[tuple[str, set[str]]] = [
     ('createdAt >= "2026-01-15" AND createdAt < "2026-01-16"', {"hero.avif"}),
     ('createdAt IN ["2026-01-15", "1999-01-01"]', {"hero.avif"}),
     ('updatedAt > "12h"', {"red-dress.jpg", "summer_sale_banner.webp"}),
+    # snake_case aliases of the camelCase fields
+    ('created_at = "2026-01-15"', {"hero.avif"}),
+    ('CREATED_AT > "3d"', {"red-dress.jpg", "summer_sale_banner.webp", "odd.jpg"}),
+    ('updated_at > "12h"', {"red-dress.jpg", "summer_sale_banner.webp"}),
+    ('video_duration <= "45sec"', set()),
+    ('created_by = "someone@example.com"', set()),
     # custom metadata, by field type
     ('"customMetadata.brand" = "Acme"', {"red-dress.jpg", "logo.png"}),
     ('"customMetadata.brand" : "Acme"', {"red-dress.jpg", "logo.png", "invoice-2026-01.pdf"}),
