@@ -63,8 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     named_transformations_cli.add_parser(commands)
     origins_commands.add_parser(commands)
     import_cli.add_parser(commands)
-    _describe_subcommands(parser)
     webhooks_commands.add_parser(commands)
+    _describe_subcommands(parser)
     return parser
 
 

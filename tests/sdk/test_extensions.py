@@ -17,7 +17,7 @@ import pytest
 
 from imagekitio import ImageKit
 from imagekitio.async_client import AsyncImageKit
-from imagekitio.multipart import CHUNK_SIZE
+from imagekitio.multipart import CHUNK_SIZE, FOUR_X_BOUNDARY
 from imagekitio.webhooks import WebhookVerificationError, signature_header, verify_webhook
 from tests.fixtures.recording_server import RecordingServer, Reply
 from tests.sdk.conftest import PRIVATE_KEY, PUBLIC_KEY, URL_ENDPOINT
@@ -66,7 +66,9 @@ def test_progress_reports_every_byte_sent_and_leaves_the_body_unchanged(
     result = ik.upload_file(file_argument(), "payload.bin", on_progress=progress)
     assert result.file_id == "f1"
     with_progress = uploading.last
-    boundary = re.compile(rb"imagekit-[0-9a-f]{32}")
+    # Without progress the body goes as one bytes value with 4.x's boundary; with it, streamed
+    # with a boundary of ours. Everything else is the same.
+    boundary = re.compile(rb"imagekit-[0-9a-f]{32}|" + re.escape(FOUR_X_BOUNDARY.encode()))
     assert boundary.sub(b"B", with_progress.body) == boundary.sub(b"B", plain.body)
     parts = parse_form(with_progress.headers["Content-Type"], with_progress.body)
     assert parts[0].content == PAYLOAD

@@ -19,23 +19,25 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = commands.add_parser("webhooks", help="manage webhook endpoints and deliveries")
     actions = parser.add_subparsers(dest="webhooks_command", required=True)
     create = actions.add_parser("create", help="create an endpoint (prints its secret)")
-    create.add_argument("url")
+    create.add_argument("url", help="the HTTPS or HTTP URL that receives the events")
     create.add_argument(
         "--event",
         action="append",
         dest="events",
         help="an event type to send (repeat it; default: every event)",
     )
-    create.add_argument("--description", default="")
+    create.add_argument("--description", default="", help="a note for operators")
     create.add_argument("--disabled", action="store_true", help="create it disabled")
     listing = actions.add_parser("list", help="list endpoints")
     delete = actions.add_parser("delete", help="delete an endpoint")
-    delete.add_argument("endpoint_id")
+    delete.add_argument("endpoint_id", help="the id `list` shows")
     deliveries = actions.add_parser("deliveries", help="list deliveries, newest first")
-    deliveries.add_argument("--status", choices=("pending", "delivered", "failed"))
-    deliveries.add_argument("--limit", type=int, default=50)
+    deliveries.add_argument(
+        "--status", choices=("pending", "delivered", "failed"), help="only deliveries in this state"
+    )
+    deliveries.add_argument("--limit", type=int, default=50, help="how many to show (50)")
     retry = actions.add_parser("retry", help="send a failed delivery again")
-    retry.add_argument("delivery_id")
+    retry.add_argument("delivery_id", help="the id `deliveries` shows")
     secret = actions.add_parser("secret", help="show the secret signing webhookUrl deliveries")
     for sub in (create, listing, delete, deliveries, retry, secret):
         sub.add_argument("--account", help="account id (default: the default account)")
