@@ -37,6 +37,7 @@ from imagekit_server.delivery.derived_budget import flush_derived_ledger
 from imagekit_server.delivery.endpoint import deliver
 from imagekit_server.delivery.fast_path import DeliveryFirstApp
 from imagekit_server.errors import ApiError, api_error_handler
+from imagekit_server.extensions.workers import extension_workers
 from imagekit_server.jobs.runner import JobRunner
 from imagekit_server.memory_tuning import settle_garbage_collector
 from imagekit_server.periodic_flush import Flush, PeriodicFlusher
@@ -60,6 +61,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
         app.state.context = context or open_context(settings)
         app.state.job_runner = JobRunner(app.state.context)
         app.state.job_runner.start()
+        extension_workers(app.state.context).start()
         flusher = PeriodicFlusher(
             app.state.context,
             settings.usage_flush_seconds,
@@ -78,6 +80,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
         finally:
             flusher.stop()
             app.state.job_runner.stop()
+            extension_workers(app.state.context).stop()
             if owned:
                 app.state.context.close()
 
