@@ -1,0 +1,116 @@
+"""Slow extensions run as durable jobs: a remote tagger reports ``pending`` and lands later; a
+SIGKILL during a pending remove-bg is followed by its completion after the restart, exactly
+once, with one webhook; two processes on one library never run a job twice."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from tests.fixtures.live_server import LiveServer, StartServer
+from tests.fixtures.recording_server import RecordingServer
+from tests.server.extensions.images import product_shot
+from tests.server.extensions.peers import API_KEY, Peer
+from tests.server.extensions.waiting import extension_events, wait_for_event
+from tests.server.uploads import api_get, uploaded
+
+LEASE = 2.0
+
+
+def _env(peer: Peer, **more: str) -> dict[str, str]:
+    return {
+        "IMAGEKIT_FETCH_ALLOWLIST": "127.0.0.0/8",
+        "IMAGEKIT_EXT_REMOVE_BG": "removebg",
+        "IMAGEKIT_REMOVEBG_API_KEY": API_KEY,
+        "IMAGEKIT_REMOVEBG_ENDPOINT": peer.url,
+        "IMAGEKIT_GOOGLE_VISION_API_KEY": API_KEY,
+        "IMAGEKIT_GOOGLE_VISION_ENDPOINT": peer.url,
+        "IMAGEKIT_JOB_LEASE_SECONDS": str(LEASE),
+        **more,
+    }
+
+
+def _wait(condition: object, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if callable(condition) and condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError("condition not met in time")
+
+
+def test_a_remote_tagger_is_pending_then_lands_its_tags(
+    live_server_factory: StartServer, recording_server: RecordingServer, peer: Peer
+) -> None:
+    server = live_server_factory(env=_env(peer, IMAGEKIT_EXT_GOOGLE_AUTO_TAGGING="google"))
+    body = uploaded(
+        server,
+        product_shot(),
+        "tagged.jpg",
+        extensions=json.dumps([{"name": "google-auto-tagging", "minConfidence": 60, "maxTags": 5}]),
+        webhookUrl=recording_server.base_url,
+    )
+    assert body["extensionStatus"] == {"google-auto-tagging": "pending"}
+    assert body["AITags"] is None
+    event = wait_for_event(recording_server, "google-auto-tagging")
+    expected = [{"name": "Red", "confidence": 90.0, "source": "google-auto-tagging"}]
+    assert event["status"] == "SUCCESS" and event["fileObject"]["AITags"] == expected
+    assert api_get(server, f"/v1/files/{body['fileId']}/details").json()["AITags"] == expected
+
+
+def test_sigkill_during_remove_bg_completes_once_after_restart(
+    live_server_factory: StartServer, recording_server: RecordingServer, peer: Peer
+) -> None:
+    server = live_server_factory(env=_env(peer))
+    peer.delay = 5.0  # the provider call is in flight when the server dies
+    body = uploaded(
+        server,
+        product_shot(),
+        "killed.jpg",
+        extensions=json.dumps([{"name": "remove-bg"}]),
+        webhookUrl=recording_server.base_url,
+    )
+    assert body["extensionStatus"] == {"remove-bg": "pending"}
+    _wait(lambda: len(peer.calls) == 1)
+    server.kill()
+    peer.delay = 0.0
+    server.start()
+    event = wait_for_event(recording_server, "remove-bg")
+    assert event["status"] == "SUCCESS"
+    time.sleep(LEASE * 2 + 1.5)  # time enough for a duplicate run, if one could happen
+    assert len(extension_events(recording_server, "remove-bg")) == 1
+    versions = api_get(server, f"/v1/files/{body['fileId']}/versions").json()
+    assert len(versions) == 2
+    assert len(peer.calls) == 2  # the interrupted call, then the resumed one
+
+
+def test_two_processes_run_each_job_once(
+    live_server_factory: StartServer, recording_server: RecordingServer, peer: Peer
+) -> None:
+    first = live_server_factory(env=_env(peer))
+    second = LiveServer(
+        first.data_dir,
+        first.env,
+        public_key=first.public_key,
+        private_key=first.private_key,
+    )
+    second.start()
+    try:
+        peer.delay = 0.3
+        ids = [
+            uploaded(
+                first if index % 2 else second,
+                product_shot(120, 90),
+                f"many{index}.jpg",
+                extensions=json.dumps([{"name": "remove-bg"}]),
+                webhookUrl=recording_server.base_url,
+            )["fileId"]
+            for index in range(6)
+        ]
+        _wait(lambda: len(extension_events(recording_server, "remove-bg")) == 6)
+        time.sleep(1.0)
+        assert len(peer.calls) == 6
+        events = extension_events(recording_server, "remove-bg")
+        assert sorted(event["fileObject"]["fileId"] for event in events) == sorted(ids)
+    finally:
+        second.stop()
