@@ -149,6 +149,9 @@ class Settings:
     # one call to a remote provider, in seconds.
     extension_workers: int = 2
     extension_timeout_seconds: float = 60.0
+    # How long a URL with e-bgremove / e-removedotbg / e-changebg waits for the background
+    # removal before answering ImageKit's intermediate response (seconds).
+    ai_render_wait_seconds: float = 5.0
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -247,6 +250,7 @@ class Settings:
         _read(env, values, "IMAGEKIT_ONNX_SEGMENTATION", "onnx_segmentation_path", Path)
         _read(env, values, "IMAGEKIT_EXTENSION_WORKERS", "extension_workers", int)
         _read(env, values, "IMAGEKIT_EXTENSION_TIMEOUT", "extension_timeout_seconds", float)
+        _read(env, values, "IMAGEKIT_AI_RENDER_WAIT", "ai_render_wait_seconds", float)
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]
 

@@ -45,6 +45,11 @@ from imagekit_server.delivery.variant_response import (
     error_response,
     variant_response,
 )
+from imagekit_server.extensions.url_cutouts import (
+    StillProcessing,
+    cutout_source,
+    intermediate_response,
+)
 from imagekit_server.imaging import (
     ClientHints,
     Limits,
@@ -256,7 +261,12 @@ async def respond_with_variant(
     created_at: float | None = None
     if cached is None:
         name = variant_hash(*memory_key)
-        cached = await _rendered_once(context, account_id, row, chain.plan, variant, name, layers)
+        try:
+            cached = await _rendered_once(
+                context, account_id, row, chain.plan, variant, name, layers
+            )
+        except StillProcessing:
+            return intermediate_response()
         caches.rendered.put(memory_key, cached)
     else:
         created_at = cached.created_at
@@ -362,6 +372,8 @@ async def _produce(
             derived_ledger(context).saved(account_id, row.file_id, name, size)
             etag = response_etag(name, content_type)
             return RenderedVariant(row.file_id, data, content_type, etag, stored_name=name)
+    removal = plan.background_removal
+    cutout = await cutout_source(context, row.blob_key, row.etag, removal) if removal else None
     rendered = await run_in_pool(
         _read_and_render,
         store,
@@ -370,6 +382,7 @@ async def _produce(
         variant,
         render_limits(context.settings),
         _layer_loader(context, account_id, layers),
+        cutout,
     )
     stored_name = ""
     if use_store:
@@ -397,11 +410,13 @@ def _read_and_render(
     variant: Variant,
     limits: Limits,
     load_image: Callable[[str], bytes],
+    cutout: bytes | None = None,
 ) -> Rendered:
     """Runs on a render thread: reading the source there keeps at most one source per render
-    thread in memory however many requests wait."""
+    thread in memory however many requests wait. ``cutout`` replaces the source (the file
+    with its background removed, for chains that start with e-bgremove)."""
     try:
-        source = store.get_bytes(row.blob_key)
+        source = cutout if cutout is not None else store.get_bytes(row.blob_key)
     except BlobNotFound:
         raise TransformationError(404, "ENOENT", "the file's bytes are missing") from None
     try:
