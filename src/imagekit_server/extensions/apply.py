@@ -71,8 +71,18 @@ def apply_extensions(
             log.warning("extension %s on file %s failed: %s", request.name, row.id, error)
             statuses[request.name] = "failed"
             finished.append((request.name, str(error)))
+        except Exception:  # the file is stored: nothing here may fail the request
+            log.exception("extension %s on file %s failed", request.name, row.id)
+            statuses[request.name] = "failed"
+            finished.append((request.name, "internal error while running the extension"))
     if queued:
-        _queue(context, row, queued, webhook_url)
+        try:
+            _queue(context, row, queued, webhook_url)
+        except Exception:
+            log.exception("extension jobs for file %s could not be queued", row.id)
+            for request in queued:
+                statuses[request.name] = "failed"
+                finished.append((request.name, "the extension could not be queued"))
     if finished and webhook_url:
         _notify_later(context, row, finished, webhook_url)
     return statuses, row

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pyvips
 
 from imagekit_server.extensions.cutout import finish, with_alpha
 from imagekit_server.extensions.pixels import as_array, decode, from_array
@@ -32,7 +33,10 @@ class BuiltinBackgroundRemover:
         self.settings = settings
 
     def remove_background(self, image: bytes, options: BackgroundOptions) -> Cutout:
-        return finish(self.cutout(image), options, self.settings)
+        try:
+            return finish(self.cutout(image), options, self.settings)
+        except pyvips.Error as error:  # raised late: libvips decodes while encoding
+            raise ProviderError("the image data is damaged") from error
 
     def cutout(self, image: bytes) -> Any:
         """The full-size image with the background made transparent (pyvips, RGBA)."""

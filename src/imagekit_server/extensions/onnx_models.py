@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyvips
 
 from imagekit_server.extensions.builtin_background import fit_mask
 from imagekit_server.extensions.cutout import finish, with_alpha
@@ -121,7 +122,10 @@ class OnnxBackgroundRemover:
         self.model = session(settings.onnx_segmentation_path, "IMAGEKIT_ONNX_SEGMENTATION")
 
     def remove_background(self, image: bytes, options: BackgroundOptions) -> Cutout:
-        return finish(self.cutout(image), options, self.settings)
+        try:
+            return finish(self.cutout(image), options, self.settings)
+        except pyvips.Error as error:  # raised late: libvips decodes while encoding
+            raise ProviderError("the image data is damaged") from error
 
     def cutout(self, image: bytes) -> Any:
         full = decode(image)

@@ -14,7 +14,7 @@ from imagekit_server.extensions.providers import ProviderError
 def decode(image: bytes) -> Any:
     """The full image, upright (EXIF orientation applied), 8-bit sRGB with or without alpha."""
     try:
-        loaded = pyvips.Image.new_from_buffer(image, "").autorot()
+        loaded = pyvips.Image.new_from_buffer(image, "", fail_on="error").autorot()
     except pyvips.Error as error:
         raise ProviderError("the file is not an image this server can decode") from error
     return to_srgb8(loaded)
@@ -29,11 +29,15 @@ def thumbnail(image: bytes, longest: int) -> Any:
         if header.get("vips-loader").startswith("jpeg"):
             side = max(header.width, header.height)
             shrink = next((s for s in (8, 4, 2) if side / s >= longest), 1)
-            small = pyvips.Image.new_from_buffer(image, "", shrink=shrink).autorot()
+            small = pyvips.Image.new_from_buffer(
+                image, "", shrink=shrink, fail_on="error"
+            ).autorot()
             scale = longest / max(small.width, small.height)
             small = small.resize(scale, kernel="linear") if scale < 1 else small
         else:
-            small = pyvips.Image.thumbnail_buffer(image, longest, height=longest, size="down")
+            small = pyvips.Image.thumbnail_buffer(
+                image, longest, height=longest, size="down", option_string="fail_on=error"
+            )
     except pyvips.Error as error:
         raise ProviderError("the file is not an image this server can decode") from error
     return to_srgb8(small)
@@ -50,8 +54,12 @@ def to_srgb8(image: Any) -> Any:
 
 
 def as_array(image: Any) -> np.ndarray:
-    """Height x width x bands uint8."""
-    data = image.write_to_memory()
+    """Height x width x bands uint8. Decoding happens here (libvips is lazy): damaged image
+    data is refused, not analysed as the grey a lenient decoder would fill in."""
+    try:
+        data = image.write_to_memory()
+    except pyvips.Error as error:
+        raise ProviderError("the image data is damaged") from error
     return np.frombuffer(data, dtype=np.uint8).reshape(image.height, image.width, image.bands)
 
 

@@ -167,3 +167,11 @@ def test_builtin_tagger_measures_shape_colour_and_transparency() -> None:
     )
     names = [label.name for label in tagger.labels(cutout.data, max_labels=10, min_confidence=0)]
     assert "Transparent" in names and "White" not in names  # see-through pixels do not count
+
+
+def test_damaged_image_data_is_refused_not_analysed() -> None:
+    truncated = product_shot()[:3000]  # libvips alone would fill the rest with grey
+    with pytest.raises(ProviderError, match="damaged"):
+        BuiltinTagger().labels(truncated, max_labels=5, min_confidence=0)
+    with pytest.raises(ProviderError, match="damaged"):
+        BuiltinBackgroundRemover(Settings()).remove_background(truncated, BackgroundOptions())

@@ -183,3 +183,22 @@ def test_update_runs_remove_ai_tags_before_extensions(server: LiveServer) -> Non
     bad = _patch(server, file_id, {"tags": ["x"], "extensions": [{"name": "remove-bg", "x": 1}]})
     assert "extensions[0].x" in assert_error(bad, 400)["message"]
     assert api_get(server, f"/v1/files/{file_id}/details").json()["tags"] == ["kept"]
+
+
+def test_update_with_remove_bg_writes_a_new_version(
+    server: LiveServer, recording_server: RecordingServer
+) -> None:
+    body = uploaded(server, product_shot(), "later.jpg", tags="keep")
+    response = _patch(
+        server,
+        body["fileId"],
+        {"extensions": [{"name": "remove-bg"}], "webhookUrl": recording_server.base_url},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["extensionStatus"] == {"remove-bg": "pending"}
+    event = wait_for_event(recording_server, "remove-bg")
+    assert event["status"] == "SUCCESS" and event["fileObject"]["tags"] == ["keep"]
+    details = api_get(server, f"/v1/files/{body['fileId']}/details").json()
+    assert details["versionInfo"]["name"] == "Version 2"
+    cutout = decode(requests.get(details["url"], timeout=TIMEOUT).content)
+    assert cutout.bands == 4 and cutout.getpoint(2, 2)[3] == 0
