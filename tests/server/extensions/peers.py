@@ -7,7 +7,8 @@
   answers a PNG whose alpha drops the pixels that match the top-left corner's colour
   (``bg_color`` flattens onto that colour); errors as ``{"errors": [{"title", "code"}]}``.
 
-Both record what they were sent (``calls``) and can be slowed down (``delay``).
+Both record what they were sent (``calls``) and the most calls they held at once
+(``most_in_flight``), and can be slowed down (``delay``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ class Peer:
     def __init__(self) -> None:
         self.calls: list[dict[str, Any]] = []
         self.delay = 0.0
+        self.in_flight = 0
+        self.most_in_flight = 0
+        self.lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._httpd.daemon_threads = True
         threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
@@ -62,7 +66,12 @@ def _handler(peer: Peer) -> type[BaseHTTPRequestHandler]:
                 status, payload, kind = _remove_bg(self.headers.get("X-Api-Key"), fields)
             else:
                 status, payload, kind = 404, b"{}", "application/json"
+            with peer.lock:
+                peer.in_flight += 1
+                peer.most_in_flight = max(peer.most_in_flight, peer.in_flight)
             time.sleep(peer.delay)
+            with peer.lock:
+                peer.in_flight -= 1
             self.send_response(status)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(payload)))

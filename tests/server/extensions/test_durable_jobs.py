@@ -7,12 +7,14 @@ from __future__ import annotations
 import json
 import time
 
+import requests
+
 from tests.fixtures.live_server import LiveServer, StartServer
 from tests.fixtures.recording_server import RecordingServer
 from tests.server.extensions.images import product_shot
 from tests.server.extensions.peers import API_KEY, Peer
 from tests.server.extensions.waiting import extension_events, wait_for_event
-from tests.server.uploads import api_get, uploaded
+from tests.server.uploads import TIMEOUT, api_get, uploaded
 
 LEASE = 2.0
 
@@ -114,3 +116,34 @@ def test_two_processes_run_each_job_once(
         assert sorted(event["fileObject"]["fileId"] for event in events) == sorted(ids)
     finally:
         second.stop()
+
+
+def test_concurrency_is_bounded_and_a_vanished_file_is_reported(
+    live_server_factory: StartServer, recording_server: RecordingServer, peer: Peer
+) -> None:
+    server = live_server_factory(env=_env(peer, IMAGEKIT_EXTENSION_WORKERS="2"))
+    peer.delay = 1.2  # the fifth job starts after two rounds: its file is gone by then
+    ids = [
+        uploaded(
+            server,
+            product_shot(80, 60),
+            f"bounded{index}.jpg",
+            extensions=json.dumps([{"name": "remove-bg"}]),
+            webhookUrl=recording_server.base_url,
+        )["fileId"]
+        for index in range(5)
+    ]
+    deleted = ids[-1]
+    response = requests.delete(
+        f"{server.base_url}/v1/files/{deleted}", auth=server.auth, timeout=TIMEOUT
+    )
+    assert response.status_code == 204
+    _wait(lambda: len(extension_events(recording_server, "remove-bg")) == 5)
+    assert peer.most_in_flight == 2
+    events = {
+        event.get("fileId") or event["fileObject"]["fileId"]: event
+        for event in extension_events(recording_server, "remove-bg")
+    }
+    assert events[deleted]["status"] == "FAILURE"
+    assert "deleted" in events[deleted]["error"]["message"]
+    assert all(events[file_id]["status"] == "SUCCESS" for file_id in ids[:-1])
