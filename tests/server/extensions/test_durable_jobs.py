@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
+import pytest
 import requests
 
 from tests.fixtures.live_server import LiveServer, StartServer
@@ -14,6 +16,7 @@ from tests.fixtures.recording_server import RecordingServer
 from tests.server.extensions.images import product_shot
 from tests.server.extensions.peers import API_KEY, Peer
 from tests.server.extensions.waiting import extension_events, wait_for_event
+from tests.server.media import solid_image
 from tests.server.uploads import TIMEOUT, api_get, uploaded
 
 LEASE = 2.0
@@ -41,23 +44,37 @@ def _wait(condition: object, timeout: float = 30.0) -> None:
     raise AssertionError("condition not met in time")
 
 
-def test_a_remote_tagger_is_pending_then_lands_its_tags(
-    live_server_factory: StartServer, recording_server: RecordingServer, peer: Peer
+@pytest.mark.parametrize("provider", ["google", "aws", "onnx"])
+def test_a_slow_tagger_is_pending_then_lands_its_tags(
+    provider: str,
+    live_server_factory: StartServer,
+    recording_server: RecordingServer,
+    peer: Peer,
+    onnx_models: dict[str, Path],
+    request: pytest.FixtureRequest,
 ) -> None:
-    server = live_server_factory(env=_env(peer, IMAGEKIT_EXT_GOOGLE_AUTO_TAGGING="google"))
+    env = _env(peer, IMAGEKIT_EXT_AWS_AUTO_TAGGING=provider)
+    expected = {"google": "Red", "aws": "Mobile Phone", "onnx": "Red"}[provider]
+    if provider == "aws":  # moto's Rekognition (its DetectLabels answer is fixed)
+        env.update(request.getfixturevalue("s3_env"))
+        env["IMAGEKIT_REKOGNITION_ENDPOINT_URL"] = request.getfixturevalue("s3_server")
+    env["IMAGEKIT_ONNX_CLASSIFIER"] = str(onnx_models["classifier"])
+    env["IMAGEKIT_ONNX_CLASSIFIER_LABELS"] = str(onnx_models["labels"])
+    server = live_server_factory(env=env)
     body = uploaded(
         server,
-        product_shot(),
+        solid_image(300, 200, (220, 20, 20), ".jpg"),
         "tagged.jpg",
-        extensions=json.dumps([{"name": "google-auto-tagging", "minConfidence": 60, "maxTags": 5}]),
+        extensions=json.dumps([{"name": "aws-auto-tagging", "minConfidence": 60, "maxTags": 1}]),
         webhookUrl=recording_server.base_url,
     )
-    assert body["extensionStatus"] == {"google-auto-tagging": "pending"}
+    assert body["extensionStatus"] == {"aws-auto-tagging": "pending"}
     assert body["AITags"] is None
-    event = wait_for_event(recording_server, "google-auto-tagging")
-    expected = [{"name": "Red", "confidence": 90.0, "source": "google-auto-tagging"}]
-    assert event["status"] == "SUCCESS" and event["fileObject"]["AITags"] == expected
-    assert api_get(server, f"/v1/files/{body['fileId']}/details").json()["AITags"] == expected
+    event = wait_for_event(recording_server, "aws-auto-tagging")
+    assert event["status"] == "SUCCESS", event
+    tags = event["fileObject"]["AITags"]
+    assert [(tag["name"], tag["source"]) for tag in tags] == [(expected, "aws-auto-tagging")]
+    assert api_get(server, f"/v1/files/{body['fileId']}/details").json()["AITags"] == tags
 
 
 def test_sigkill_during_remove_bg_completes_once_after_restart(
