@@ -73,9 +73,12 @@ def _execute(context: ServerContext, job: Job, owner: str, attempts: int) -> dic
             raise ProviderError(f"gave up after {MAX_ATTEMPTS} attempts that did not finish")
         with read_transaction(context.engine) as conn:
             row = records.find_by_id(conn, job.account_id, file_id)
+            # The version the extension was asked for (a remove-bg of the same upload may
+            # have added a newer one meanwhile: tags describe the original picture).
+            version = records.find_version(conn, job.account_id, params["versionId"])
         if row is None:
             raise ProviderError("the file was deleted before the extension ran")
-        image = context.store.get_bytes(row.blob_key)
+        image = context.store.get_bytes((version or row).blob_key)
         return _apply(context, job, owner, image)
     except ProviderError as error:
         log.warning("extension %s on file %s failed: %s", extension, file_id, error)

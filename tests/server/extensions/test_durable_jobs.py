@@ -16,7 +16,7 @@ from tests.fixtures.recording_server import RecordingServer
 from tests.server.extensions.images import product_shot
 from tests.server.extensions.peers import API_KEY, Peer
 from tests.server.extensions.waiting import extension_events, wait_for_event
-from tests.server.media import solid_image
+from tests.server.media import decode, solid_image
 from tests.server.uploads import TIMEOUT, api_get, uploaded
 
 LEASE = 2.0
@@ -164,3 +164,30 @@ def test_concurrency_is_bounded_and_a_vanished_file_is_reported(
     assert events[deleted]["status"] == "FAILURE"
     assert "deleted" in events[deleted]["error"]["message"]
     assert all(events[file_id]["status"] == "SUCCESS" for file_id in ids[:-1])
+
+
+def test_extensions_on_postgresql_and_s3(
+    live_server_factory: StartServer, recording_server: RecordingServer, peer: Peer
+) -> None:
+    server = live_server_factory(
+        database="postgres", storage="s3", env=_env(peer, IMAGEKIT_EXT_REMOVE_BG="builtin")
+    )
+    extensions = [
+        {"name": "remove-bg", "options": {"bg_color": "00ff00"}},
+        {"name": "google-auto-tagging", "minConfidence": 50, "maxTags": 3},
+    ]
+    body = uploaded(
+        server,
+        product_shot(),
+        "pg.jpg",
+        extensions=json.dumps(extensions),
+        webhookUrl=recording_server.base_url,
+    )
+    assert body["extensionStatus"] == {"remove-bg": "pending", "google-auto-tagging": "success"}
+    event = wait_for_event(recording_server, "remove-bg")
+    assert event["status"] == "SUCCESS"
+    assert event["fileObject"]["AITags"] == body["AITags"]
+    delivered = requests.get(event["fileObject"]["url"], timeout=TIMEOUT)
+    assert decode(delivered.content).getpoint(3, 3)[:3] == [0.0, 255.0, 0.0]
+    versions = api_get(server, f"/v1/files/{body['fileId']}/versions").json()
+    assert len(versions) == 2
