@@ -16,8 +16,9 @@ from imagekit_server.extensions.google_vision import GoogleVisionTagger
 from imagekit_server.extensions.onnx_models import OnnxBackgroundRemover, OnnxClassifier
 from imagekit_server.extensions.providers import BackgroundOptions, Label, ProviderError
 from imagekit_server.extensions.removebg_api import RemoveBgRemover
-from imagekit_server.settings import Settings
+from imagekit_server.settings import FetchAllowlist, Settings
 from tests.fixtures.live_server import free_port
+from tests.fixtures.recording_server import RecordingServer, Reply
 from tests.fixtures.s3 import TEST_CREDENTIALS
 from tests.server.extensions.images import busy_photo, product_shot
 from tests.server.extensions.peers import API_KEY, Peer
@@ -175,3 +176,21 @@ def test_damaged_image_data_is_refused_not_analysed() -> None:
         BuiltinTagger().labels(truncated, max_labels=5, min_confidence=0)
     with pytest.raises(ProviderError, match="damaged"):
         BuiltinBackgroundRemover(Settings()).remove_background(truncated, BackgroundOptions())
+
+
+def test_builtin_remover_composites_over_bg_image_url(recording_server: RecordingServer) -> None:
+    recording_server.default_reply = Reply(
+        200, raw=solid_image(50, 40, (0, 0, 255)), headers={"Content-Type": "image/png"}
+    )
+    url = recording_server.base_url + "/backdrop.png"
+    allowed = Settings(fetch_allowlist=FetchAllowlist.parse("127.0.0.1"))
+    result = BuiltinBackgroundRemover(allowed).remove_background(
+        product_shot(), BackgroundOptions(bg_image_url=url)
+    )
+    image = decode(result.data)
+    assert image.bands == 3 and [round(v) for v in image.getpoint(3, 3)] == [0, 0, 255]
+    assert image.getpoint(180, 150)[0] > 150  # the subject stays on top
+    with pytest.raises(ProviderError, match="could not be fetched"):  # private host refused
+        BuiltinBackgroundRemover(Settings()).remove_background(
+            product_shot(), BackgroundOptions(bg_image_url=url)
+        )
