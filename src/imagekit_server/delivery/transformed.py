@@ -256,7 +256,7 @@ async def respond_with_variant(
     caches = delivery_caches(context)
     variant = choose_variant(chain, headers, caches.output)
     layers = await find_layer_files(context, account_id, chain) if chain.layer_files else NO_LAYERS
-    memory_key = variant_key(row, chain, variant, layers)
+    memory_key = variant_key(row, chain, variant, layers, remover_of(context, chain))
     cached = caches.rendered.get(memory_key)
     created_at: float | None = None
     if cached is None:
@@ -298,8 +298,18 @@ async def find_layer_files(
     return {path: await find_file(context, account_id, path) for path in chain.layer_files}
 
 
+def remover_of(context: ServerContext, chain: Chain) -> str:
+    """The remove-bg provider, for chains that start with background removal: a change of
+    provider renders such variants anew instead of serving the old provider's."""
+    return context.settings.extension_remove_bg if chain.removes_background else ""
+
+
 def variant_key(
-    row: FileRow, chain: Chain, variant: Variant, layers: LayerRows = NO_LAYERS
+    row: FileRow,
+    chain: Chain,
+    variant: Variant,
+    layers: LayerRows = NO_LAYERS,
+    remover: str = "",
 ) -> VariantKey:
     """The in-memory key of a variant; ``variant_hash(*key)`` names its derived blob.
 
@@ -311,6 +321,8 @@ def variant_key(
     name = variant.name
     if chain.uses_custom_focus:
         name += f"|focus={row.custom_focus}"
+    if remover:
+        name += f"|remover={remover}"
     if layers:
         name += "|layers=" + ",".join(
             layer.etag if layer is not None else "missing" for layer in layers.values()
@@ -324,7 +336,7 @@ async def warm_variant(
     """Render a variant into the caches exactly as a delivery request would (eager upload
     post-transformations); a variant already cached is loaded, not rendered again."""
     layers = await find_layer_files(context, account_id, chain) if chain.layer_files else NO_LAYERS
-    key = variant_key(row, chain, variant, layers)
+    key = variant_key(row, chain, variant, layers, remover_of(context, chain))
     rendered = await _rendered_once(
         context, account_id, row, chain.plan, variant, variant_hash(*key), layers
     )
