@@ -39,6 +39,7 @@ from imagekit_server.delivery.derived_budget import flush_derived_ledger
 from imagekit_server.delivery.endpoint import deliver
 from imagekit_server.delivery.fast_path import DeliveryFirstApp
 from imagekit_server.errors import ApiError, api_error_handler, internal_error_handler
+from imagekit_server.extensions.workers import extension_workers
 from imagekit_server.jobs.runner import JobRunner
 from imagekit_server.leftovers import SWEEP_PERIOD, font_directory, sweep_directories
 from imagekit_server.memory_tuning import settle_garbage_collector
@@ -72,6 +73,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
         app.state.job_runner = JobRunner(app.state.context)
         app.state.job_runner.start()
         webhook_dispatcher = start_dispatcher(app.state.context)
+        extension_workers(app.state.context).start()
         flusher = PeriodicFlusher(
             app.state.context,
             settings.usage_flush_seconds,
@@ -94,6 +96,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
             flusher.stop()
             app.state.job_runner.stop()
             webhook_dispatcher.stop()
+            extension_workers(app.state.context).stop()
             if owned:
                 app.state.context.close()
 

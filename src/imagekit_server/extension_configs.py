@@ -1,7 +1,7 @@
 """ImageKit extension configurations (``remove-bg``, auto-tagging, ``ai-auto-description``,
 ``ai-tasks``) checked for shape: the name is known, required fields are present, every field
-has its documented type and no unknown field slips in. This server cannot run them; saved
-extensions keep valid configurations for clients that manage them (api.md §5).
+has its documented type and no unknown field slips in. Used for saved extensions (api.md §5)
+and for the ``extensions`` of uploads and updates (docs/extensions.md).
 """
 
 from __future__ import annotations
@@ -14,54 +14,62 @@ class ExtensionConfigError(ValueError):
     """An invalid extension configuration; the message names the field and is safe to show."""
 
 
-def validate_extension_config(config: object) -> dict[str, Any]:
-    """``config`` itself when it is a valid extension configuration."""
-    mapping = _object(config, "config")
+EXTENSION_NAMES = frozenset(
+    {"remove-bg", "google-auto-tagging", "aws-auto-tagging", "ai-auto-description", "ai-tasks"}
+)
+
+
+def validate_extension_config(config: object, where: str = "config") -> dict[str, Any]:
+    """``config`` itself when it is a valid extension configuration; error messages name its
+    fields below ``where`` (``config.maxTags``, ``extensions[1].maxTags``)."""
+    mapping = _object(config, where)
     name = mapping.get("name")
     check = _CHECKS.get(name) if isinstance(name, str) else None
     if check is None:
         raise ExtensionConfigError(
-            f"config.name must be one of {', '.join(sorted(_CHECKS))}; got {name!r}."
+            f"{where}.name must be one of {', '.join(sorted(_CHECKS))}; got {name!r}."
         )
-    check(mapping)
+    check(mapping, where)
     return dict(mapping)
 
 
-def _remove_bg(config: Mapping[str, Any]) -> None:
-    _only(config, "config", {"name", "options"})
+def _remove_bg(config: Mapping[str, Any], where: str) -> None:
+    _only(config, where, {"name", "options"})
     if "options" not in config:
         return
-    options = _object(config["options"], "config.options")
-    _only(options, "config.options", {"add_shadow", "bg_color", "bg_image_url", "semitransparency"})
+    options = _object(config["options"], f"{where}.options")
+    _only(
+        options, f"{where}.options", {"add_shadow", "bg_color", "bg_image_url", "semitransparency"}
+    )
     for flag in ("add_shadow", "semitransparency"):
-        _optional(options, flag, bool, "config.options")
+        _optional(options, flag, bool, f"{where}.options")
     for text in ("bg_color", "bg_image_url"):
-        _optional(options, text, str, "config.options")
+        _optional(options, text, str, f"{where}.options")
     if options.get("bg_color") and options.get("bg_image_url"):
-        raise ExtensionConfigError("Set config.options.bg_color or bg_image_url, not both.")
+        raise ExtensionConfigError(f"Set {where}.options.bg_color or bg_image_url, not both.")
 
 
-def _auto_tagging(config: Mapping[str, Any]) -> None:
-    _only(config, "config", {"name", "maxTags", "minConfidence"})
-    max_tags = _required(config, "maxTags", int, "config")
-    confidence = _required(config, "minConfidence", int, "config")
+def _auto_tagging(config: Mapping[str, Any], where: str) -> None:
+    _only(config, where, {"name", "maxTags", "minConfidence"})
+    max_tags = _required(config, "maxTags", int, where)
+    confidence = _required(config, "minConfidence", int, where)
     if max_tags < 1:
-        raise ExtensionConfigError("config.maxTags must be at least 1.")
+        raise ExtensionConfigError(f"{where}.maxTags must be at least 1.")
     if not 0 <= confidence <= 100:
-        raise ExtensionConfigError("config.minConfidence must be between 0 and 100.")
+        raise ExtensionConfigError(f"{where}.minConfidence must be between 0 and 100.")
 
 
-def _auto_description(config: Mapping[str, Any]) -> None:
-    _only(config, "config", {"name"})
+def _auto_description(config: Mapping[str, Any], where: str) -> None:
+    _only(config, where, {"name"})
 
 
-def _ai_tasks(config: Mapping[str, Any]) -> None:
-    _only(config, "config", {"name", "tasks"})
-    tasks = _required(config, "tasks", list, "config")
+def _ai_tasks(config: Mapping[str, Any], where: str) -> None:
+    _only(config, where, {"name", "tasks"})
+    tasks = _required(config, "tasks", list, where)
     if not tasks:
-        raise ExtensionConfigError("config.tasks must have at least one task.")
+        raise ExtensionConfigError(f"{where}.tasks must have at least one task.")
     for index, task in enumerate(tasks):
-        _task(_object(task, f"config.tasks[{index}]"), f"config.tasks[{index}]")
+        _task(_object(task, f"{where}.tasks[{index}]"), f"{where}.tasks[{index}]")
 
 
 _SELECTION_FIELDS = {"type", "instruction", "max_selections", "min_selections", "vocabulary"}
@@ -142,7 +150,7 @@ def _optional(mapping: Mapping[str, Any], key: str, kind: type, where: str) -> A
 
 _TYPE_NAMES = {bool: "a boolean", str: "a string", int: "an integer", list: "an array"}
 
-_CHECKS: dict[str, Callable[[Mapping[str, Any]], None]] = {
+_CHECKS: dict[str, Callable[[Mapping[str, Any], str], None]] = {
     "remove-bg": _remove_bg,
     "google-auto-tagging": _auto_tagging,
     "aws-auto-tagging": _auto_tagging,

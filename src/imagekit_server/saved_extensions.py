@@ -1,6 +1,6 @@
 """Saved extensions of an account (api.md §5): a name, a description and a validated extension
-configuration, stored for 5.x clients that manage them. Running them stays refused (uploads
-and updates answer 400 naming extensions), so saving one has no other effect."""
+configuration, stored for 5.x clients that manage them; uploads and updates run one by id
+(``{"name": "saved-extension", "id": ...}``, docs/extensions.md)."""
 
 from __future__ import annotations
 

@@ -129,6 +129,35 @@ class Settings:
     origin_cache_bytes: int = 1024 * MB
     # How often the in-memory bandwidth counters are written to the database, in seconds.
     usage_flush_seconds: float = 10.0
+    # --- Upload extensions (docs/extensions.md) ---
+    # The provider each extension runs on: "builtin" (no key, no model), "google" (Cloud
+    # Vision), "aws" (Rekognition), "onnx" (the local models below), "removebg" (remove.bg's
+    # API) or "none" (the extension then reports `failed`, with the reason in the log).
+    extension_google_auto_tagging: str = "builtin"  # builtin | google | aws | onnx | none
+    extension_aws_auto_tagging: str = "builtin"  # builtin | aws | google | onnx | none
+    extension_remove_bg: str = "builtin"  # builtin | removebg | onnx | none
+    extension_ai_auto_description: str = "builtin"  # builtin | none
+    # Google Cloud Vision: API key and base URL (images:annotate is appended).
+    google_vision_api_key: str | None = None
+    google_vision_endpoint: str = "https://vision.googleapis.com"
+    # AWS Rekognition: endpoint override and region (credentials: the usual AWS variables).
+    rekognition_endpoint_url: str | None = None
+    rekognition_region: str = "us-east-1"
+    # remove.bg: API key and base URL (/v1.0/removebg is appended).
+    removebg_api_key: str | None = None
+    removebg_endpoint: str = "https://api.remove.bg"
+    # Local ONNX models: an image classifier with its labels file (one label a line), and a
+    # salient-object segmentation model (U2-Net / ISNet signature) for background removal.
+    onnx_classifier_path: Path | None = None
+    onnx_classifier_labels: Path | None = None
+    onnx_segmentation_path: Path | None = None
+    # Background extension jobs each process runs at once (threads), and the time limit of
+    # one call to a remote provider, in seconds.
+    extension_workers: int = 2
+    extension_timeout_seconds: float = 60.0
+    # How long a URL with e-bgremove / e-removedotbg / e-changebg waits for the background
+    # removal before answering ImageKit's intermediate response (seconds).
+    ai_render_wait_seconds: float = 5.0
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -147,6 +176,12 @@ class Settings:
             raise SettingsError("render limits and worker counts must be positive")
         if not 1 <= self.default_quality <= 100:
             raise SettingsError("IMAGEKIT_DEFAULT_QUALITY must be between 1 and 100")
+        for field_name, choices in _EXTENSION_PROVIDERS.items():
+            if getattr(self, field_name) not in choices:
+                variable = f"IMAGEKIT_EXT_{field_name.removeprefix('extension_').upper()}"
+                raise SettingsError(f"{variable} must be one of {', '.join(sorted(choices))}")
+        if self.extension_workers < 1 or self.extension_timeout_seconds <= 0:
+            raise SettingsError("IMAGEKIT_EXTENSION_WORKERS and _TIMEOUT must be positive")
         if self.format_strategy not in {"preference", "smallest"}:
             raise SettingsError("IMAGEKIT_FORMAT_STRATEGY must be 'preference' or 'smallest'")
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", self.imagekit_id):
@@ -208,8 +243,39 @@ class Settings:
         _read(env, values, "IMAGEKIT_ORIGIN_REVALIDATE", "origin_revalidate_seconds", float)
         _read(env, values, "IMAGEKIT_ORIGIN_CACHE_BYTES", "origin_cache_bytes", int)
         _read(env, values, "IMAGEKIT_USAGE_FLUSH", "usage_flush_seconds", float)
+        for extension in ("google_auto_tagging", "aws_auto_tagging", "remove_bg"):
+            key = f"extension_{extension}"
+            _read(env, values, f"IMAGEKIT_EXT_{extension.upper()}", key, str.strip)
+        _read(
+            env,
+            values,
+            "IMAGEKIT_EXT_AI_AUTO_DESCRIPTION",
+            "extension_ai_auto_description",
+            str.strip,
+        )
+        _read(env, values, "IMAGEKIT_GOOGLE_VISION_API_KEY", "google_vision_api_key", str)
+        _read(env, values, "IMAGEKIT_GOOGLE_VISION_ENDPOINT", "google_vision_endpoint", str)
+        _read(env, values, "IMAGEKIT_REKOGNITION_ENDPOINT_URL", "rekognition_endpoint_url", str)
+        _read(env, values, "IMAGEKIT_REKOGNITION_REGION", "rekognition_region", str)
+        _read(env, values, "IMAGEKIT_REMOVEBG_API_KEY", "removebg_api_key", str)
+        _read(env, values, "IMAGEKIT_REMOVEBG_ENDPOINT", "removebg_endpoint", str)
+        _read(env, values, "IMAGEKIT_ONNX_CLASSIFIER", "onnx_classifier_path", Path)
+        _read(env, values, "IMAGEKIT_ONNX_CLASSIFIER_LABELS", "onnx_classifier_labels", Path)
+        _read(env, values, "IMAGEKIT_ONNX_SEGMENTATION", "onnx_segmentation_path", Path)
+        _read(env, values, "IMAGEKIT_EXTENSION_WORKERS", "extension_workers", int)
+        _read(env, values, "IMAGEKIT_EXTENSION_TIMEOUT", "extension_timeout_seconds", float)
+        _read(env, values, "IMAGEKIT_AI_RENDER_WAIT", "ai_render_wait_seconds", float)
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+
+_TAGGERS = frozenset({"builtin", "google", "aws", "onnx", "none"})
+_EXTENSION_PROVIDERS = {
+    "extension_google_auto_tagging": _TAGGERS,
+    "extension_aws_auto_tagging": _TAGGERS,
+    "extension_remove_bg": frozenset({"builtin", "removebg", "onnx", "none"}),
+    "extension_ai_auto_description": frozenset({"builtin", "none"}),
+}
 
 
 def _parse_bool(text: str) -> bool:

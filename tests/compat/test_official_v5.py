@@ -280,7 +280,9 @@ def test_saved_extensions(run_v5: RunScenario) -> None:
         "auto tags",
     )
     assert (result["refused"]["error"], result["refused"]["status"]) == ("BadRequestError", 400)
-    # Saving an extension does not make it runnable here.
-    assert result["upload_refused"]["status"] == 400
+    # A saved extension runs by id: the built-in describer writes the description.
+    uploaded = succeeded(result["upload_with_saved"], 200, "FileUploadResponse")
+    assert uploaded["extensionStatus"] == {"ai-auto-description": "success"}
+    assert uploaded["description"]
     assert result["deleted"]["status"] == 204
     assert result["got_deleted"]["status"] == 404

@@ -12,6 +12,7 @@ from imagekit_server.accounts import Account
 from imagekit_server.api.dependencies import current_account, server_context
 from imagekit_server.api.json_body import checked_file_id, json_object
 from imagekit_server.db.engine import write_transaction
+from imagekit_server.extensions.apply import apply_extensions, requested_extensions
 from imagekit_server.files.objects import file_object
 from imagekit_server.library.details_update import apply_update, parse_update
 from imagekit_server.webhooks import events as webhook_events
@@ -25,13 +26,20 @@ async def update_file_details(
     file_id: str, request: Request, account: Account = Depends(current_account)
 ) -> JSONResponse:
     checked_file_id(file_id)
-    update = parse_update(await json_object(request))
+    body = await json_object(request)
+    update = parse_update(body)
     context = server_context(request)
+    endpoint = context.settings.url_endpoint(account.id)
 
     def apply() -> dict[str, Any]:
+        # Extensions are validated before anything changes; removeAITags runs before them.
+        extensions = requested_extensions(context, account.id, body.get("extensions"))
         with write_transaction(context.engine) as conn:
             row = apply_update(conn, account.id, file_id, update)
             webhook_events.file_changed(conn, context.settings, account.id, [row])
-        return file_object(row, context.settings.url_endpoint(account.id))
+        if not extensions:
+            return file_object(row, endpoint)
+        statuses, row = apply_extensions(context, row, extensions, body.get("webhookUrl"))
+        return {**file_object(row, endpoint), "extensionStatus": statuses}
 
     return JSONResponse(await to_thread.run_sync(apply))

@@ -16,11 +16,12 @@ from imagekit_server.accounts import Account
 from imagekit_server.api.client_upload_auth import authenticate_client_upload
 from imagekit_server.api.dependencies import server_context
 from imagekit_server.api.multipart_spool import SpooledUpload, UploadTooLarge, spool_multipart
-from imagekit_server.api.upload_form import UploadOptions, parse_client_auth, parse_upload_options
+from imagekit_server.api.upload_form import parse_client_auth, parse_upload_options
 from imagekit_server.api.upload_source import resolve_upload_file
 from imagekit_server.auth import authenticate_private_key, basic_auth_username
 from imagekit_server.context import ServerContext
 from imagekit_server.errors import BadRequest, Unauthorized
+from imagekit_server.extensions.apply import apply_extensions, requested_extensions
 from imagekit_server.files.ingest import ingest_upload
 from imagekit_server.files.objects import upload_response
 from imagekit_server.files.post_transformations import (
@@ -108,7 +109,7 @@ def _process(
     # Who is asking comes first: an anonymous request learns nothing about its form.
     account = _authenticate(context, basic_account, credentials, spooled.fields)
     options = parse_upload_options(spooled.fields)
-    _refuse_extensions(options)
+    extensions = requested_extensions(context, account.id, options.extensions)
     checks = parse_upload_checks(options.checks) if options.checks else None
     posts = parse_post_transformations(options.post_transformations)
     if not spooled.file_is_text and spooled.file_size > context.settings.max_upload_bytes:
@@ -126,11 +127,15 @@ def _process(
         spooled.file_path = source = transformed
     ingested = ingest_upload(context, account, options, source, checks=checks)
     endpoint = context.settings.url_endpoint(account.id)
-    body = upload_response(
-        ingested.row, endpoint, options.response_fields, ingested.facts.orientation
-    )
-    upload_events.upload_finished(context, account.id, options, body)
     row = ingested.row
+    statuses: dict[str, str] = {}
+    if extensions:
+        # Never fails the upload: each extension reports success, failed or pending.
+        statuses, row = apply_extensions(context, row, extensions, options.webhook_url, source)
+    body = upload_response(row, endpoint, options.response_fields, ingested.facts.orientation)
+    if extensions:
+        body["extensionStatus"] = statuses
+    upload_events.upload_finished(context, account.id, options, body)
     uploaded = UploadedFile(account.id, str(row.id), row.name, row.file_path, row.etag, endpoint)
     schedule_post_transformations(context, uploaded, posts, options.webhook_url)
     return body
@@ -153,16 +158,3 @@ def _authenticate(
     if not client_side:
         raise Unauthorized("Your request does not contain private API key.")
     return credentials.authenticate(context, fields)
-
-
-def _refuse_extensions(options: UploadOptions) -> None:
-    if options.extensions:
-        names = sorted(
-            {
-                str(ext.get("name")) if isinstance(ext, dict) else str(ext)
-                for ext in options.extensions
-            }
-        )
-        raise BadRequest(
-            f"Extensions are not available on this server: {', '.join(names)}.",
-        )

@@ -260,7 +260,7 @@ named_transformations = Table(
 )
 
 # Saved extensions (api.md §5): named extension configurations (``config`` as sent, validated),
-# stored per account; this server cannot run AI extensions but keeps their configuration.
+# stored per account; uploads and updates run one by id (docs/extensions.md).
 saved_extensions = Table(
     "saved_extensions",
     metadata,

@@ -26,6 +26,8 @@ class Chain:
     # Other files of the account the render reads (image layers, layer fonts), as file paths:
     # their versions belong in the variant key. Empty for most chains.
     layer_files: tuple[str, ...] = ()
+    # The chain starts with e-bgremove / e-removedotbg / e-changebg (docs/extensions.md).
+    removes_background: bool = False
 
     @classmethod
     def of(cls, plan: Plan) -> Chain:
@@ -42,6 +44,7 @@ class Chain:
             and not plan.default_image,
             uses_custom_focus="fo-custom" in key,
             layer_files=tuple(dict.fromkeys(_layer_files(plan.steps))),
+            removes_background=plan.background_removal is not None,
         )
 
 

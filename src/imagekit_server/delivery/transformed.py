@@ -45,6 +45,11 @@ from imagekit_server.delivery.variant_response import (
     error_response,
     variant_response,
 )
+from imagekit_server.extensions.url_cutouts import (
+    StillProcessing,
+    cutout_source,
+    intermediate_response,
+)
 from imagekit_server.imaging import (
     ClientHints,
     Limits,
@@ -253,12 +258,17 @@ async def respond_with_variant(
     caches = delivery_caches(context)
     variant = choose_variant(chain, headers, caches.output)
     layers = await find_layer_files(context, account_id, chain) if chain.layer_files else NO_LAYERS
-    memory_key = variant_key(row, chain, variant, layers)
+    memory_key = variant_key(row, chain, variant, layers, remover_of(context, chain))
     cached = caches.rendered.get(memory_key)
     created_at: float | None = None
     if cached is None:
         name = variant_hash(*memory_key)
-        cached = await _rendered_once(context, account_id, row, chain.plan, variant, name, layers)
+        try:
+            cached = await _rendered_once(
+                context, account_id, row, chain.plan, variant, name, layers
+            )
+        except StillProcessing:
+            return intermediate_response()
         caches.rendered.put(memory_key, cached)
     else:
         created_at = cached.created_at
@@ -290,8 +300,18 @@ async def find_layer_files(
     return {path: await find_file(context, account_id, path) for path in chain.layer_files}
 
 
+def remover_of(context: ServerContext, chain: Chain) -> str:
+    """The remove-bg provider, for chains that start with background removal: a change of
+    provider renders such variants anew instead of serving the old provider's."""
+    return context.settings.extension_remove_bg if chain.removes_background else ""
+
+
 def variant_key(
-    row: FileRow, chain: Chain, variant: Variant, layers: LayerRows = NO_LAYERS
+    row: FileRow,
+    chain: Chain,
+    variant: Variant,
+    layers: LayerRows = NO_LAYERS,
+    remover: str = "",
 ) -> VariantKey:
     """The in-memory key of a variant; ``variant_hash(*key)`` names its derived blob.
 
@@ -303,6 +323,8 @@ def variant_key(
     name = variant.name
     if chain.uses_custom_focus:
         name += f"|focus={row.custom_focus}"
+    if remover:
+        name += f"|remover={remover}"
     if layers:
         name += "|layers=" + ",".join(
             layer.etag if layer is not None else "missing" for layer in layers.values()
@@ -316,7 +338,7 @@ async def warm_variant(
     """Render a variant into the caches exactly as a delivery request would (eager upload
     post-transformations); a variant already cached is loaded, not rendered again."""
     layers = await find_layer_files(context, account_id, chain) if chain.layer_files else NO_LAYERS
-    key = variant_key(row, chain, variant, layers)
+    key = variant_key(row, chain, variant, layers, remover_of(context, chain))
     rendered = await _rendered_once(
         context, account_id, row, chain.plan, variant, variant_hash(*key), layers
     )
@@ -364,6 +386,8 @@ async def _produce(
             derived_ledger(context).saved(account_id, row.file_id, name, size)
             etag = response_etag(name, content_type)
             return RenderedVariant(row.file_id, data, content_type, etag, stored_name=name)
+    removal = plan.background_removal
+    cutout = await cutout_source(context, row.blob_key, row.etag, removal) if removal else None
     rendered = await run_in_pool(
         _read_and_render,
         store,
@@ -372,6 +396,7 @@ async def _produce(
         variant,
         render_limits(context.settings),
         _layer_loader(context, account_id, layers),
+        cutout,
     )
     stored_name = ""
     if use_store:
@@ -399,11 +424,13 @@ def _read_and_render(
     variant: Variant,
     limits: Limits,
     load_image: Callable[[str], bytes],
+    cutout: bytes | None = None,
 ) -> Rendered:
     """Runs on a render thread: reading the source there keeps at most one source per render
-    thread in memory however many requests wait."""
+    thread in memory however many requests wait. ``cutout`` replaces the source (the file
+    with its background removed, for chains that start with e-bgremove)."""
     try:
-        source = store.get_bytes(row.blob_key)
+        source = cutout if cutout is not None else store.get_bytes(row.blob_key)
     except BlobNotFound:
         raise TransformationError(404, "ENOENT", "the file's bytes are missing") from None
     try:

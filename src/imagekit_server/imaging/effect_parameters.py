@@ -10,6 +10,7 @@ from imagekit_server.imaging.colours import parse_colour
 from imagekit_server.imaging.errors import TransformationError, invalid, unsupported
 from imagekit_server.imaging.parameters import Fields, Handler, ParseContext
 from imagekit_server.imaging.plan import (
+    AiShadow,
     Background,
     Colorize,
     ColourReplace,
@@ -38,10 +39,6 @@ _GRADIENT_DIRECTIONS = {
 }
 AI_KEYS = frozenset(
     {
-        "e-bgremove",
-        "e-removedotbg",
-        "e-dropshadow",
-        "e-changebg",
         "e-edit",
         "e-genvar",
         "e-retouch",
@@ -193,7 +190,48 @@ def _colour_replace(value: str | None, context: ParseContext) -> Fields:
     return {"colour_replace": ColourReplace(target, tolerance, source)}
 
 
+def _bg_remove(kind: str) -> Handler:
+    def handle(value: str | None, context: ParseContext) -> Fields:
+        if value:
+            raise invalid(f"'e-{kind}' takes no value")
+        return {"remove_background": kind}
+
+    return handle
+
+
+def _change_background(value: str | None, context: ParseContext) -> Fields:
+    """`e-changebg-prompt-<colour>`: the background removed, then filled with the colour the
+    prompt names; a prompt describing anything else needs a generative model (not here)."""
+    text = require(value, "e-changebg")
+    prompt = text.removeprefix("prompt-").removeprefix("prompte-").replace("%20", " ").strip()
+    try:
+        colour = parse_colour(prompt.replace(" ", ""), "e-changebg")
+    except TransformationError:
+        raise unsupported(
+            "e-changebg with a descriptive prompt (a generated background) is not supported "
+            "by this server; name a colour (e-changebg-prompt-white) or use e-bgremove,bg-..."
+        ) from None
+    return {"remove_background": "bgremove", "change_background": colour}
+
+
+def _ai_shadow(value: str | None, context: ParseContext) -> Fields:
+    if not value:
+        return {"ai_shadow": AiShadow()}
+    options = split_sub_parameters(value, frozenset({"az", "el", "st"}), "e-dropshadow")
+    return {
+        "ai_shadow": AiShadow(
+            azimuth=clamp(number(options.get("az", "215"), "e-dropshadow"), 0, 360),
+            elevation=clamp(number(options.get("el", "45"), "e-dropshadow"), 0, 90),
+            saturation=clamp(number(options.get("st", "60"), "e-dropshadow"), 0, 100),
+        )
+    }
+
+
 EFFECT_HANDLERS: dict[str, Handler] = {
+    "e-bgremove": _bg_remove("bgremove"),
+    "e-removedotbg": _bg_remove("removedotbg"),
+    "e-changebg": _change_background,
+    "e-dropshadow": _ai_shadow,
     "bg": _background,
     "e-contrast": _flag("contrast"),
     "e-grayscale": _flag("grayscale"),

@@ -44,6 +44,7 @@ def parse_transformation(
     default_image = _default_image(steps)
     context = ParseContext(ignore_unsupported=ignore_unsupported)
     nodes = tuple(build_step(_without(step, _BASE_ONLY), context, 0) for step in steps)
+    _check_background_removal(nodes)
     return Plan(
         steps=tuple(node for node in nodes if not _is_empty(node)),
         original=original,
@@ -52,6 +53,16 @@ def parse_transformation(
         text=text,
         ignored=tuple(dict.fromkeys(context.ignored)),
     )
+
+
+def _check_background_removal(nodes: tuple[StepNode, ...]) -> None:
+    """Background removal works on the source: only the first step may ask for it."""
+    for index, node in enumerate(nodes):
+        inner = [*node.then_steps, *node.else_steps] if isinstance(node, Conditional) else [node]
+        if any(isinstance(step, Step) and step.remove_background for step in inner) and (
+            index > 0 or isinstance(node, Conditional)
+        ):
+            raise invalid("e-bgremove, e-removedotbg and e-changebg must be in the first step")
 
 
 def _has(step: RawStep, key: str, value: str) -> bool:
@@ -107,6 +118,8 @@ def build_step(raw: RawStep, context: ParseContext, depth: int) -> StepNode:
         if "output" in updates:
             output = output.merged(updates.pop("output"))
         fields.update(updates)
+    if depth > 0 and fields.get("remove_background"):
+        raise invalid("e-bgremove, e-removedotbg and e-changebg cannot be used in a layer")
     return Step(**fields, output=output, layers=tuple(layers), text=canonical_step(raw))
 
 

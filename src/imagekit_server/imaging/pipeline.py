@@ -27,7 +27,7 @@ from imagekit_server.imaging.limits import Limits
 from imagekit_server.imaging.loading import SourceInfo, load_full, load_resized
 from imagekit_server.imaging.plan import OutputOptions, Step, StepNode
 from imagekit_server.imaging.resize import apply_operation, check_operations
-from imagekit_server.imaging.shadow import drop_shadow
+from imagekit_server.imaging.shadow import cast_shadow, drop_shadow
 from imagekit_server.imaging.sizes import ClientHints, requested_size, size_variables
 from imagekit_server.imaging.trim import trim
 
@@ -258,10 +258,13 @@ def _shape_and_frame(image: Any, step: Step, context: ChainContext) -> Any:
     if step.border is not None:
         variables = context.variables(image.width, image.height)
         image = shape.add_border(image, step.border, variables, context.limits)
-    if step.shadow is not None:
+    if step.shadow is not None or step.ai_shadow is not None:
         if image.width * image.height > context.limits.max_shadow_pixels:
             raise limit_exceeded("e-shadow needs an input of at most 2 megapixels")
-        image = drop_shadow(image, step.shadow)
+        image = drop_shadow(image, step.shadow) if step.shadow else image
+        image = cast_shadow(image, step.ai_shadow) if step.ai_shadow else image
+    if step.change_background is not None:
+        image = shape.opacity_and_flatten(image, None, step.change_background)
     if step.opacity is not None or (step.background and not _has_pad(step)):
         image = shape.opacity_and_flatten(image, step.opacity, _colour_background(step))
     return image

@@ -65,6 +65,16 @@ class Shadow:
 
 
 @dataclass(frozen=True)
+class AiShadow:
+    """`e-dropshadow`: a light source at ``azimuth`` degrees (0 = from the top, clockwise) and
+    ``elevation`` degrees above the ground; ``saturation`` is the shadow's darkness in %."""
+
+    azimuth: float = 215.0
+    elevation: float = 45.0
+    saturation: float = 60.0
+
+
+@dataclass(frozen=True)
 class Gradient:
     angle: float = 180.0  # degrees; 0 = towards the top, 90 = right, 180 = bottom
     start: Colour = WHITE
@@ -147,6 +157,12 @@ class Step:
     sharpen: float | None = None
     unsharp: UnsharpMask | None = None
     shadow: Shadow | None = None
+    # AI steps (docs/extensions.md): the source's background removed ("bgremove" for
+    # e-bgremove, "removedotbg" for e-removedotbg; first step only), replaced by a colour
+    # (e-changebg), a shadow cast from the alpha mask (e-dropshadow).
+    remove_background: str | None = None
+    change_background: Colour | None = None
+    ai_shadow: AiShadow | None = None
     gradient: Gradient | None = None
     distort: Distort | None = None
     colorize: Colorize | None = None
@@ -202,6 +218,12 @@ class Plan:
             if isinstance(node, Step):
                 merged = merged.merged(node.output)
         return merged
+
+    @property
+    def background_removal(self) -> str | None:
+        """How the source's background is removed before the chain runs, or None."""
+        first = self.steps[0] if self.steps else None
+        return first.remove_background if isinstance(first, Step) else None
 
     @property
     def uses_client_hints(self) -> bool:

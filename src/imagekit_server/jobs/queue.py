@@ -9,6 +9,7 @@ from the last committed cursor.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -63,12 +64,18 @@ def submit(conn: sa.Connection, account_id: str, job_type: str, params: dict[str
     return job_id
 
 
-def claim_next(engine: sa.Engine, owner: str, lease_seconds: float = LEASE_SECONDS) -> Job | None:
-    """Lease the oldest claimable pending job for ``owner``, or None."""
+def claim_next(
+    engine: sa.Engine,
+    owner: str,
+    lease_seconds: float = LEASE_SECONDS,
+    types: Collection[str] | None = None,
+) -> Job | None:
+    """Lease the oldest claimable pending job (of one of ``types``, if given) for ``owner``."""
     now = _now()
     claimable = sa.and_(
         bulk_jobs.c.status == PENDING,
         sa.or_(bulk_jobs.c.lease_owner.is_(None), bulk_jobs.c.lease_expires_at < now),
+        bulk_jobs.c.type.in_(list(types)) if types is not None else sa.true(),
     )
     with read_transaction(engine) as conn:
         candidates = conn.execute(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from imagekit_server.context import ServerContext
 from imagekit_server.jobs import queue
@@ -20,15 +21,28 @@ log = logging.getLogger("imagekit_server.jobs")
 POLL_SECONDS = 1.0
 FOLDER_JOB_TYPES = frozenset({"COPY_FOLDER", "MOVE_FOLDER", "RENAME_FOLDER"})
 
+#: Runs a claimed job from its cursor: True when completed, False when stopped early.
+JobWork = Callable[..., bool]
+
 
 class JobRunner:
-    def __init__(self, context: ServerContext, *, poll_seconds: float = POLL_SECONDS) -> None:
+    def __init__(
+        self,
+        context: ServerContext,
+        *,
+        poll_seconds: float = POLL_SECONDS,
+        job_types: frozenset[str] = FOLDER_JOB_TYPES,
+        work: JobWork = run_folder_transfer,
+        name: str = "bulk-jobs",
+    ) -> None:
         self.context = context
-        self.owner = f"{context.lease.token}-{threading.get_native_id()}"
+        self.owner = f"{context.lease.token}-{name}-{threading.get_native_id()}"
         self.poll_seconds = poll_seconds
+        self.job_types = job_types
+        self.work = work
         self._stopping = threading.Event()
         self._wake = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="bulk-jobs", daemon=True)
+        self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
 
     def start(self) -> None:
         self._thread.start()
@@ -46,7 +60,10 @@ class JobRunner:
         while not self._stopping.is_set():
             try:
                 job = queue.claim_next(
-                    self.context.engine, self.owner, self.context.settings.job_lease_seconds
+                    self.context.engine,
+                    self.owner,
+                    self.context.settings.job_lease_seconds,
+                    self.job_types,
                 )
             except Exception:
                 log.exception("could not claim a bulk job")
@@ -81,11 +98,9 @@ class JobRunner:
 
     def _work(self, job: Job) -> None:
         try:
-            if job.type not in FOLDER_JOB_TYPES:
+            if job.type not in self.job_types:
                 raise ValueError(f"unknown job type {job.type!r}")
-            finished = run_folder_transfer(
-                self.context, job, self.owner, should_stop=self._stopping.is_set
-            )
+            finished = self.work(self.context, job, self.owner, should_stop=self._stopping.is_set)
         except LeaseLost:
             log.warning("bulk job %s was taken over by another process", job.id)
             return

@@ -72,8 +72,8 @@ def parse_update(body: dict[str, Any]) -> FileUpdate:
     unknown = sorted(set(body) - DETAIL_KEYS)
     if unknown:
         raise BadRequest(f"Unknown parameter(s): {', '.join(unknown)}.")
-    if body.get("extensions"):
-        raise BadRequest("Extensions are not available on this server.")
+    if not isinstance(body.get("extensions"), list | None):
+        raise BadRequest("Invalid extensions parameter: expected an array.")
     if "webhookUrl" in body and not isinstance(body["webhookUrl"], str | None):
         raise BadRequest("webhookUrl must be a string.")
     return DetailsChange(

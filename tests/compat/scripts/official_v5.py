@@ -472,7 +472,7 @@ def scenario_saved_extensions(client: ImageKit, config: Config) -> dict[str, Any
         "refused": outcome(
             lambda: saved.create(name="bad", description="", config={"name": "no-such"})
         ),
-        "upload_refused": upload(
+        "upload_with_saved": upload(
             client, config, "x.png", extensions=[{"name": "saved-extension", "id": saved_id}]
         ),
         "deleted": outcome(lambda: saved.delete(saved_id)),
