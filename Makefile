@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install run keys test test-fast lint typecheck format bench clean
+# install-browser: Debian's chromium for the console tests (Playwright's downloads are not used).
+.PHONY: install-browser install run keys test test-fast lint typecheck format bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,7 +14,10 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) install-browser
+
+install-browser:
+	test -x /usr/bin/chromium || { test "$$(id -u)" = 0 && apt-get install -y chromium; } || echo 'chromium missing: console browser tests will be skipped'
 
 run: $(STAMP)
 	$(BIN)/imagekit-server serve
@@ -29,7 +33,7 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
-test: $(STAMP) lint typecheck
+test: $(STAMP) install-browser lint typecheck
 	$(BIN)/pytest
 
 test-fast: $(STAMP)

@@ -31,6 +31,7 @@ from imagekit_server.api import upload_v2 as upload_v2_api
 from imagekit_server.api import url_endpoints as url_endpoints_api
 from imagekit_server.api import usage as usage_api
 from imagekit_server.api import versions as versions_api
+from imagekit_server.console import console_mount
 from imagekit_server.context import ServerContext, open_context
 from imagekit_server.db.engine import refresh_statistics
 from imagekit_server.delivery.derived_budget import flush_derived_ledger
@@ -113,6 +114,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
     ):
         app.include_router(library_router)
     app.add_api_route("/healthz", _healthz, methods=["GET"], include_in_schema=False)
+    app.router.routes.append(console_mount())  # the browser console (docs/console.md)
     app.router.routes.append(Route("/{account_id}/{path:path}", deliver, methods=["GET", "HEAD"]))
     # Requests for unknown accounts: delivery's 404. Known accounts' delivery requests never
     # reach the router (the hot path: see delivery/fast_path.py).

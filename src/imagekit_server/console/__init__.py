@@ -1,0 +1,35 @@
+"""The media-library console at ``/console``: server-rendered pages (Jinja2) made live with
+htmx, on the same API as the SDK. See docs/console.md."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from imagekit_server.console import browse, signin
+from imagekit_server.console.pages import PACKAGE_DIR, secure
+
+__all__ = ["console_mount"]
+
+
+async def _home(request: Request) -> Response:
+    return secure(RedirectResponse("/console/browse", status_code=303))
+
+
+def console_routes() -> list[Route | Mount]:
+    return [
+        Route("/", _home),
+        Route("/signin", signin.signin_form, methods=["GET"]),
+        Route("/signin", signin.signin, methods=["POST"]),
+        Route("/signout", signin.signout, methods=["POST"]),
+        Route("/browse", browse.browse),
+        Route("/operations", browse.operate, methods=["POST"]),
+        Route("/jobs/{job_id}", browse.job_status),
+        Mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="console-static"),
+    ]
+
+
+def console_mount() -> Mount:
+    return Mount("/console", routes=console_routes())

@@ -1,0 +1,50 @@
+"""Fixtures of the console tests: the real server and Debian's Chromium driven by Playwright.
+
+Chromium comes from apt (``make install-browser`` installs it); Playwright's own browser
+downloads are never used. Without ``/usr/bin/chromium`` these tests are skipped with a reason.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.live_server import LiveServer
+
+CHROMIUM = Path(os.environ.get("CONSOLE_TEST_CHROMIUM", "/usr/bin/chromium"))
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} missing: run `make install-browser` (apt-get install chromium)")
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(  # type: ignore[attr-defined]
+        viewport={"width": 1280, "height": 900}
+    )
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def sign_in(page: object, server: LiveServer, *, next_path: str = "/console/browse") -> None:
+    page.goto(f"{server.base_url}/console/signin?next={next_path}")  # type: ignore[attr-defined]
+    page.get_by_label("Public key").fill(server.public_key)  # type: ignore[attr-defined]
+    page.get_by_label("Private key").fill(server.private_key)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
+    page.wait_for_url(f"**{next_path}*")  # type: ignore[attr-defined]
