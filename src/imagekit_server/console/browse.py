@@ -40,7 +40,7 @@ async def browse(request: Request, session: Session) -> Response:
         ),
         "join": _join,
     }
-    if after is not None or request.headers.get("hx-request"):
+    if request.headers.get("hx-request") and after is not None:
         return render(request, "browse_items.html", session, **values)
     return render(request, "browse.html", session, **values)
 
