@@ -8,7 +8,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from imagekit_server.console import browse, signin
+from imagekit_server.console import browse, signin, upload
 from imagekit_server.console.pages import PACKAGE_DIR, secure
 
 __all__ = ["console_mount"]
@@ -27,6 +27,8 @@ def console_routes() -> list[Route | Mount]:
         Route("/browse", browse.browse),
         Route("/operations", browse.operate, methods=["POST"]),
         Route("/jobs/{job_id}", browse.job_status),
+        Route("/upload", upload.upload_page),
+        Route("/upload-auth", upload.upload_auth, methods=["POST"]),
         Mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="console-static"),
     ]
 
