@@ -8,7 +8,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from imagekit_server.console import browse, signin, upload
+from imagekit_server.console import browse, search_page, signin, upload
 from imagekit_server.console.pages import PACKAGE_DIR, secure
 
 __all__ = ["console_mount"]
@@ -28,6 +28,7 @@ def console_routes() -> list[Route | Mount]:
         Route("/operations", browse.operate, methods=["POST"]),
         Route("/jobs/{job_id}", browse.job_status),
         Route("/upload", upload.upload_page),
+        Route("/search", search_page.search),
         Route("/upload-auth", upload.upload_auth, methods=["POST"]),
         Mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="console-static"),
     ]
