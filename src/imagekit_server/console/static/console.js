@@ -32,3 +32,21 @@ document.addEventListener("click", (event) => {
 });
 
 window.consoleFetch = consoleFetch;
+
+// Playground: "Add step" appends a numbered step input and refreshes the preview.
+document.addEventListener("click", (event) => {
+  if (!event.target.matches("#add-step")) return;
+  const steps = document.getElementById("steps");
+  const number = steps.children.length + 1;
+  const item = document.createElement("li");
+  const label = document.createElement("label");
+  label.htmlFor = "step-" + number;
+  label.textContent = "Step " + number;
+  const input = document.createElement("input");
+  input.id = "step-" + number;
+  input.name = "step";
+  input.setAttribute("list", "tr-params");
+  item.append(label, " ", input);
+  steps.append(item);
+  input.focus();
+});

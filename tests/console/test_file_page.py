@@ -1,0 +1,80 @@
+"""The file page in Chromium: typed custom metadata, the playground URL, version restore."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyvips
+import requests
+
+from tests.console.conftest import sign_in
+from tests.fixtures.live_server import LiveServer
+from tests.server.media import pixel, solid_image
+from tests.server.uploads import uploaded
+
+
+def _api(server: LiveServer, method: str, route: str, **kwargs: Any) -> Any:
+    response = requests.request(
+        method, f"{server.base_url}{route}", auth=server.auth, timeout=30, **kwargs
+    )
+    assert response.ok, response.text
+    return response.json() if response.content else None
+
+
+def test_edit_metadata_build_a_playground_url_and_restore_a_version(
+    page: object, live_server: LiveServer
+) -> None:
+    fields = [
+        {"name": "price", "label": "Price", "schema": {"type": "Number", "minValue": 0}},
+        {
+            "name": "colour",
+            "label": "Colour",
+            "schema": {"type": "SingleSelect", "selectOptions": ["red", "green"]},
+        },
+        {"name": "approved", "label": "Approved", "schema": {"type": "Boolean"}},
+    ]
+    for field in fields:
+        _api(live_server, "POST", "/v1/customMetadataFields", json=field)
+    first = uploaded(
+        live_server, solid_image(80, 40, (255, 0, 0)), "car.png", useUniqueFileName="false"
+    )
+    second = uploaded(
+        live_server, solid_image(80, 40, (0, 0, 255)), "car.png", useUniqueFileName="false"
+    )
+    file_id = first["fileId"]
+    assert second["fileId"] == file_id
+    sign_in(page, live_server, next_path=f"/console/files/{file_id}")
+
+    # Metadata, with the field types' own inputs.
+    page.get_by_label("Tags (comma separated)").fill("cars, blue")  # type: ignore[attr-defined]
+    page.get_by_label("Price (Number)").fill("12.5")  # type: ignore[attr-defined]
+    page.get_by_label("Colour (SingleSelect)").select_option("green")  # type: ignore[attr-defined]
+    page.get_by_label("Approved (Boolean)").check()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Save details").click()  # type: ignore[attr-defined]
+    page.get_by_role("status").filter(has_text="Details saved").wait_for()  # type: ignore[attr-defined]
+    details = _api(live_server, "GET", f"/v1/files/{file_id}/details")
+    assert details["tags"] == ["cars", "blue"]
+    assert details["customMetadata"] == {"price": 12.5, "colour": "green", "approved": True}
+
+    # The playground: two steps, a live preview, the URL copied and fetched.
+    page.get_by_label("Step 1").fill("w-40,h-20")  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Add step").click()  # type: ignore[attr-defined]
+    page.get_by_label("Step 2").fill("rt-90")  # type: ignore[attr-defined]
+    preview = page.locator("#pg-preview")  # type: ignore[attr-defined]
+    preview.and_(page.locator('[src*="tr:w-40,h-20:rt-90"]')).wait_for()  # type: ignore[attr-defined]
+    assert preview.evaluate("img => img.complete && img.naturalWidth") == 20
+    page.get_by_role("button", name="Copy URL").click()  # type: ignore[attr-defined]
+    copied = page.evaluate("navigator.clipboard.readText()")  # type: ignore[attr-defined]
+    assert copied == f"{live_server.url_endpoint}/tr:w-40,h-20:rt-90/car.png"
+    image = pyvips.Image.new_from_buffer(requests.get(copied, timeout=30).content, "")
+    assert (image.width, image.height) == (20, 40)
+    sdk = page.locator("#pg-sdk").inner_text()  # type: ignore[attr-defined]
+    assert '"transformation": [{"width": "40", "height": "20"}, {"rotation": "90"}]' in sdk
+
+    # Restore version 1 (red): the current file is red again.
+    page.get_by_role("button", name="Restore Version 1").click()  # type: ignore[attr-defined]
+    page.get_by_role("status").filter(has_text="Restore done").wait_for()  # type: ignore[attr-defined]
+    original = requests.get(f"{live_server.url_endpoint}/car.png", timeout=30).content
+    assert pixel(original, 10, 10)[:3] == [255, 0, 0]
+    restored = _api(live_server, "GET", f"/v1/files/{file_id}/details")
+    assert restored["versionInfo"]["id"] == file_id  # version 1's id is the file id
