@@ -25,6 +25,7 @@ from imagekit_server.api import named_transformations_v1 as named_transformation
 from imagekit_server.api import origins as origins_api
 from imagekit_server.api import purge as purge_api
 from imagekit_server.api import saved_extensions as saved_extensions_api
+from imagekit_server.api import similar_files as similar_files_api
 from imagekit_server.api import tags as tags_api
 from imagekit_server.api import upload as upload_api
 from imagekit_server.api import upload_v2 as upload_v2_api
@@ -111,6 +112,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
         origins_api.router,
         url_endpoints_api.router,
         usage_api.router,
+        similar_files_api.router,
     ):
         app.include_router(library_router)
     app.add_api_route("/healthz", _healthz, methods=["GET"], include_in_schema=False)
