@@ -8,7 +8,15 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from imagekit_server.console import browse, file_page, playground, search_page, signin, upload
+from imagekit_server.console import (
+    browse,
+    duplicates,
+    file_page,
+    playground,
+    search_page,
+    signin,
+    upload,
+)
 from imagekit_server.console.pages import PACKAGE_DIR, secure
 
 __all__ = ["console_mount"]
@@ -31,6 +39,8 @@ def console_routes() -> list[Route | Mount]:
         Route("/search", search_page.search),
         Route("/files/{file_id}", file_page.file_page),
         Route("/files/{file_id}/playground", playground.playground),
+        Route("/files/{file_id}/similar", duplicates.similar),
+        Route("/duplicates", duplicates.report),
         Route("/files/{file_id}/details", file_page.update_details, methods=["POST"]),
         Route("/files/{file_id}/{action}", file_page.file_action, methods=["POST"]),
         Route("/upload-auth", upload.upload_auth, methods=["POST"]),

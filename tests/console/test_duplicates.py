@@ -1,0 +1,43 @@
+"""Near-duplicates in Chromium: "similar images" of a file and a folder's duplicates report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyvips
+
+from tests.console.conftest import sign_in
+from tests.fixtures.live_server import LiveServer
+from tests.server.uploads import uploaded
+
+ASTRONAUT = Path(__file__).parents[1] / "data" / "astronaut.jpg"
+
+
+def test_find_a_duplicate(page: object, live_server: LiveServer) -> None:
+    image = pyvips.Image.new_from_file(str(ASTRONAUT))
+    files = {
+        "original.jpg": ASTRONAUT.read_bytes(),
+        "copy-small.jpg": image.resize(0.4).jpegsave_buffer(Q=50),
+        "other.jpg": image.flipver().jpegsave_buffer(),
+    }
+    ids = {
+        name: uploaded(live_server, data, name, folder="/dups", useUniqueFileName="false")["fileId"]
+        for name, data in files.items()
+    }
+    sign_in(page, live_server, next_path=f"/console/files/{ids['original.jpg']}")
+    page.get_by_role("link", name="Similar images").click()  # type: ignore[attr-defined]
+    page.get_by_label("Largest pHash distance (bits, 0 to 11)").fill("6")  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Find").click()  # type: ignore[attr-defined]
+    page.get_by_role("status").filter(has_text="1 similar image").wait_for()  # type: ignore[attr-defined]
+    assert page.locator("#main .items .name").all_inner_texts() == ["/dups/copy-small.jpg"]  # type: ignore[attr-defined]
+
+    page.get_by_role("link", name="Duplicates").click()  # type: ignore[attr-defined]
+    page.get_by_label("Folder (with its subfolders)").fill("/dups")  # type: ignore[attr-defined]
+    page.get_by_label("Largest pHash distance (bits, 0 to 11)").fill("6")  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Find duplicates").click()  # type: ignore[attr-defined]
+    page.get_by_role("status").filter(has_text="1 group of near-duplicates").wait_for()  # type: ignore[attr-defined]
+    group = page.get_by_role("region", name="Group 1")  # type: ignore[attr-defined]
+    assert sorted(group.locator(".name").all_inner_texts()) == [
+        "/dups/copy-small.jpg",
+        "/dups/original.jpg",
+    ]
