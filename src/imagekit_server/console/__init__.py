@@ -14,6 +14,7 @@ from imagekit_server.console import (
     file_page,
     playground,
     search_page,
+    settings_pages,
     signin,
     upload,
 )
@@ -41,6 +42,8 @@ def console_routes() -> list[Route | Mount]:
         Route("/files/{file_id}/playground", playground.playground),
         Route("/files/{file_id}/similar", duplicates.similar),
         Route("/duplicates", duplicates.report),
+        Route("/settings", settings_pages.settings_page),
+        Route("/settings/{action}", settings_pages.settings_action, methods=["POST"]),
         Route("/files/{file_id}/details", file_page.update_details, methods=["POST"]),
         Route("/files/{file_id}/{action}", file_page.file_action, methods=["POST"]),
         Route("/upload-auth", upload.upload_auth, methods=["POST"]),

@@ -1,0 +1,39 @@
+"""Settings pages in Chromium: custom metadata fields, named transformations, usage."""
+
+from __future__ import annotations
+
+import requests
+
+from tests.console.conftest import sign_in
+from tests.fixtures.live_server import LiveServer
+
+
+def test_add_and_delete_a_field_and_a_named_transformation(
+    page: object, live_server: LiveServer
+) -> None:
+    sign_in(page, live_server, next_path="/console/settings")
+    assert page.get_by_role("heading", name="Usage since").is_visible()  # type: ignore[attr-defined]
+    page.get_by_label("Field name").fill("season")  # type: ignore[attr-defined]
+    page.get_by_label("Field label").fill("Season")  # type: ignore[attr-defined]
+    page.get_by_label("Field type").select_option("SingleSelect")  # type: ignore[attr-defined]
+    page.get_by_label("Options (for selects, comma separated)").fill("spring, summer")  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Add field").click()  # type: ignore[attr-defined]
+    page.get_by_role("status").filter(has_text="Create field done").wait_for()  # type: ignore[attr-defined]
+    fields = requests.get(
+        f"{live_server.base_url}/v1/customMetadataFields", auth=live_server.auth, timeout=10
+    ).json()
+    assert [(f["name"], f["schema"]["selectOptions"]) for f in fields] == [
+        ("season", ["spring", "summer"])
+    ]
+    page.get_by_label("Transformation name").fill("thumb")  # type: ignore[attr-defined]
+    page.get_by_label("Chain").fill("w-100,h-100")  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Add named transformation").click()  # type: ignore[attr-defined]
+    page.get_by_role("status").filter(has_text="Create named done").wait_for()  # type: ignore[attr-defined]
+    assert page.get_by_role("cell", name="n-thumb").is_visible()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Delete field season").click()  # type: ignore[attr-defined]
+    page.get_by_role("status").filter(has_text="Delete field done").wait_for()  # type: ignore[attr-defined]
+    page.get_by_label("Field name").fill("season")  # type: ignore[attr-defined]
+    page.get_by_label("Field label").fill("")  # type: ignore[attr-defined]
+    page.get_by_label("Field label").evaluate("input => input.removeAttribute('required')")
+    page.get_by_role("button", name="Add field").click()  # type: ignore[attr-defined]
+    assert page.get_by_role("alert").is_visible()  # type: ignore[attr-defined]
