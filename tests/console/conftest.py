@@ -48,3 +48,29 @@ def sign_in(page: object, server: LiveServer, *, next_path: str = "/console/brow
     page.get_by_label("Private key").fill(server.private_key)  # type: ignore[attr-defined]
     page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
     page.wait_for_url(f"**{next_path}*")  # type: ignore[attr-defined]
+
+
+def http_session(server: LiveServer) -> tuple[object, str]:
+    """A ``requests`` session signed in through the form, and the session's CSRF token."""
+    import re
+
+    import requests
+
+    session = requests.Session()
+    form = session.get(f"{server.base_url}/console/signin", timeout=10).text
+    token = re.search(r'name="signin_token" value="([^"]+)"', form)
+    assert token is not None
+    signed_in = session.post(
+        f"{server.base_url}/console/signin",
+        data={
+            "signin_token": token.group(1),
+            "public_key": server.public_key,
+            "private_key": server.private_key,
+            "next": "/console/browse",
+        },
+        timeout=10,
+    )
+    assert signed_in.status_code == 200, signed_in.text
+    csrf = re.search(r'name="console-csrf" content="([^"]+)"', signed_in.text)
+    assert csrf is not None
+    return session, csrf.group(1)

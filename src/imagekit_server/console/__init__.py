@@ -16,6 +16,7 @@ from imagekit_server.console import (
     search_page,
     settings_pages,
     signin,
+    tus,
     upload,
 )
 from imagekit_server.console.pages import PACKAGE_DIR, secure
@@ -47,6 +48,11 @@ def console_routes() -> list[Route | Mount]:
         Route("/files/{file_id}/details", file_page.update_details, methods=["POST"]),
         Route("/files/{file_id}/{action}", file_page.file_action, methods=["POST"]),
         Route("/upload-auth", upload.upload_auth, methods=["POST"]),
+        Route("/tus", tus.options, methods=["OPTIONS"]),
+        Route("/tus", tus.create, methods=["POST"]),
+        Route("/tus/{upload_id}", tus.head, methods=["HEAD"]),
+        Route("/tus/{upload_id}", tus.patch, methods=["PATCH"]),
+        Route("/tus/{upload_id}", tus.terminate, methods=["DELETE"]),
         Mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="console-static"),
     ]
 

@@ -2,13 +2,15 @@
 
 One ASGI call per request, authenticated with the session account's private key (which thus
 stays on the server). The console therefore gets the API's validation, errors and side effects
-(jobs, webhooks, purges) unchanged.
+(jobs, webhooks, purges, upload limits) unchanged.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import secrets
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -34,6 +36,10 @@ class ApiResult:
         return f"HTTP {self.status}"
 
 
+async def _one_piece(body: bytes) -> AsyncIterator[bytes]:
+    yield body
+
+
 class InternalApi:
     def __init__(self, app: ASGIApp, account: Account) -> None:
         self._app = app
@@ -48,11 +54,48 @@ class InternalApi:
         params: dict[str, str] | None = None,
         json_body: Any = None,
     ) -> ApiResult:
-        body = b"" if json_body is None else json.dumps(json_body).encode()
+        if json_body is None:
+            return await self._send(method, path, params, None, _one_piece(b""))
+        body = json.dumps(json_body).encode()
+        return await self._send(method, path, params, "application/json", _one_piece(body))
+
+    async def get(self, path: str, **params: str) -> ApiResult:
+        return await self.call("GET", path, params=params)
+
+    async def upload_file(
+        self, fields: dict[str, str], file_name: str, chunks: AsyncIterator[bytes]
+    ) -> ApiResult:
+        """``POST /api/v1/files/upload`` with a multipart body streamed from ``chunks``."""
+        boundary = secrets.token_hex(16)
+        head = b"".join(_form_part(boundary, name, value) for name, value in fields.items())
+        quoted = "".join(" " if char in '"\r\n' else char for char in file_name)
+        head += (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+            f'filename="{quoted}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+        ).encode()
+        tail = f"\r\n--{boundary}--\r\n".encode()
+
+        async def body() -> AsyncIterator[bytes]:
+            yield head
+            async for chunk in chunks:
+                yield chunk
+            yield tail
+
+        content_type = f"multipart/form-data; boundary={boundary}"
+        return await self._send("POST", "/api/v1/files/upload", None, content_type, body())
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, str] | None,
+        content_type: str | None,
+        body: AsyncIterator[bytes],
+    ) -> ApiResult:
+        """One request; its body is passed on piece by piece (never held whole)."""
         headers = [(b"host", b"console.internal"), (b"authorization", self._authorization)]
-        if json_body is not None:
-            headers.append((b"content-type", b"application/json"))
-            headers.append((b"content-length", str(len(body)).encode()))
+        if content_type is not None:
+            headers.append((b"content-type", content_type.encode()))
         scope = {
             "type": "http",
             "asgi": {"version": "3.0"},
@@ -67,31 +110,39 @@ class InternalApi:
             "client": ("127.0.0.1", 0),
             "server": ("console.internal", 80),
         }
-        sent = False
         status = 500
-        chunks: list[bytes] = []
+        answer: list[bytes] = []
+        pieces = body.__aiter__()
+        finished = False
 
         async def receive() -> Message:
-            nonlocal sent
-            if sent:
+            nonlocal finished
+            if finished:
                 return {"type": "http.disconnect"}
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
+            try:
+                piece = await pieces.__anext__()
+            except StopAsyncIteration:
+                finished = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            return {"type": "http.request", "body": piece, "more_body": True}
 
         async def send(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = int(message["status"])
             elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
+                answer.append(message.get("body", b""))
 
         await self._app(scope, receive, send)
-        raw = b"".join(chunks)
+        raw = b"".join(answer)
         try:
             decoded = json.loads(raw) if raw else None
         except ValueError:
             decoded = None
         return ApiResult(status, decoded)
 
-    async def get(self, path: str, **params: str) -> ApiResult:
-        return await self.call("GET", path, params=params)
+
+def _form_part(boundary: str, name: str, value: str) -> bytes:
+    return (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+    ).encode()

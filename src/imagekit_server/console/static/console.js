@@ -32,6 +32,7 @@ document.addEventListener("click", (event) => {
 });
 
 window.consoleFetch = consoleFetch;
+window.consoleCsrfToken = csrfToken;
 
 // Playground: "Add step" appends a numbered step input and refreshes the preview.
 document.addEventListener("click", (event) => {

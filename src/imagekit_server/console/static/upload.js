@@ -91,9 +91,80 @@
     });
   }
 
+  // Big files: the tus protocol (tus-js-client), resumed from where a broken upload stopped.
+  function sendResumable(job) {
+    const { file, relativeDir, ui } = job;
+    const metadata = {
+      filename: file.name,
+      folder: targetFolder(relativeDir),
+      useUniqueFileName: form.elements.useUniqueFileName.checked ? "true" : "false",
+    };
+    if (form.elements.isPrivateFile.checked) metadata.isPrivateFile = "true";
+    for (const field of ["tags", "customMetadata", "extensions"]) {
+      const value = form.elements[field].value.trim();
+      if (value) metadata[field] = value;
+    }
+    return new Promise((resolve) => {
+      const upload = new window.tus.Upload(file, {
+        endpoint: form.dataset.tusUrl,
+        chunkSize: 2 * 1024 * 1024,
+        retryDelays: [0, 1000, 3000, 5000],
+        headers: { "X-Console-CSRF": window.consoleCsrfToken() },
+        metadata,
+        removeFingerprintOnSuccess: true,
+        onProgress(loaded, total) {
+          ui.bar.max = total;
+          ui.bar.value = loaded;
+          ui.state.textContent = Math.floor((100 * loaded) / total) + "%";
+        },
+        onSuccess(payload) {
+          ui.bar.value = ui.bar.max;
+          ui.state.textContent = "done";
+          ui.item.dataset.state = "done";
+          ui.item.dataset.resumable = "true";
+          const fileId = payload && payload.lastResponse && payload.lastResponse.getHeader("X-File-Id");
+          if (fileId) {
+            const link = document.createElement("a");
+            link.href = "/console/files/" + encodeURIComponent(fileId);
+            link.textContent = "open";
+            ui.item.append(link);
+          }
+          resolve();
+        },
+        onError(error) {
+          let message = String(error && error.message || error);
+          const response = error && error.originalResponse;
+          if (response) {
+            try { message = JSON.parse(response.getBody()).message || message; } catch (e) { /* keep */ }
+          }
+          ui.state.textContent = "failed: " + message;
+          ui.item.dataset.state = "failed";
+          resolve();
+        },
+      });
+      upload.findPreviousUploads().then((previous) => {
+        if (previous.length) upload.resumeFromPreviousUpload(previous[0]);
+        upload.start();
+      });
+    });
+  }
+
+  function isResumable(job) {
+    return Boolean(window.tus) && job.file.size > Number(form.dataset.resumableFrom);
+  }
+
   async function pump() {
     while (running < CONCURRENCY && queue.length) {
-      const batch = queue.splice(0, Math.min(queue.length, CONCURRENCY - running));
+      if (isResumable(queue[0])) {
+        const job = queue.shift();
+        running += 1;
+        sendResumable(job).then(() => { running -= 1; pump(); });
+        continue;
+      }
+      const batch = [];
+      while (batch.length < CONCURRENCY - running && queue.length && !isResumable(queue[0])) {
+        batch.push(queue.shift());
+      }
       running += batch.length;
       let auths;
       try {
