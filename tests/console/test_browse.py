@@ -89,3 +89,46 @@ def test_create_copy_rename_and_delete_folders_with_job_progress(
     page.get_by_label("Action").select_option("delete")  # type: ignore[attr-defined]
     page.get_by_role("button", name="Apply").click()  # type: ignore[attr-defined]
     page.get_by_role("checkbox", name="Select folder backup").wait_for(state="detached")  # type: ignore[attr-defined]
+
+
+def test_rename_move_copy_and_delete_files(page: object, live_server: LiveServer) -> None:
+    from tests.server.media import solid_image
+    from tests.server.uploads import uploaded
+
+    for name in ("a.png", "b.png"):
+        uploaded(
+            live_server,
+            solid_image(10, 10, (1, 2, 3)),
+            name,
+            folder="/ops",
+            useUniqueFileName="false",
+        )
+    sign_in(page, live_server, next_path="/console/browse?path=/ops")
+
+    def apply(operation: str, **fields: str) -> None:
+        page.get_by_label("Action").select_option(operation)  # type: ignore[attr-defined]
+        for label, value in fields.items():
+            page.get_by_label(label).fill(value)  # type: ignore[attr-defined]
+        page.get_by_role("button", name="Apply").click()  # type: ignore[attr-defined]
+
+    page.get_by_role("checkbox", name="Select a.png").check()  # type: ignore[attr-defined]
+    apply("rename", Name="first.png")
+    page.get_by_role("checkbox", name="Select first.png").check()  # type: ignore[attr-defined]
+    apply("copy", Destination="/ops/copies")
+    page.get_by_role("checkbox", name="Select folder copies").wait_for()  # type: ignore[attr-defined]
+    page.get_by_role("checkbox", name="Select b.png").check()  # type: ignore[attr-defined]
+    apply("move", Destination="/ops/copies")
+    page.get_by_role("checkbox", name="Select b.png").wait_for(state="detached")  # type: ignore[attr-defined]
+    page.get_by_role("checkbox", name="Select first.png").check()  # type: ignore[attr-defined]
+    apply("delete")
+    page.get_by_role("checkbox", name="Select first.png").wait_for(state="detached")  # type: ignore[attr-defined]
+    listed = requests.get(
+        f"{live_server.base_url}/v1/files",
+        params={"searchQuery": 'path : "/ops"'},
+        auth=live_server.auth,
+        timeout=10,
+    ).json()
+    assert sorted(item["filePath"] for item in listed) == [
+        "/ops/copies/b.png",
+        "/ops/copies/first.png",
+    ]

@@ -99,5 +99,8 @@ async def search(request: Request, session: Session) -> Response:
                 values["results"] = result.body
             else:
                 values["api_error"] = result.message
-    template = "search_results.html" if request.headers.get("hx-request") else "search.html"
+    fragment = request.headers.get("hx-request") and not request.headers.get(
+        "hx-history-restore-request"
+    )
+    template = "search_results.html" if fragment else "search.html"
     return render(request, template, session, **values)
