@@ -28,8 +28,10 @@ def test_find_a_duplicate(page: object, live_server: LiveServer) -> None:
     page.get_by_role("link", name="Similar images").click()  # type: ignore[attr-defined]
     page.get_by_label("Largest pHash distance (bits, 0 to 11)").fill("6")  # type: ignore[attr-defined]
     page.get_by_role("button", name="Find").click()  # type: ignore[attr-defined]
-    page.get_by_role("status").filter(has_text="1 similar image").wait_for()  # type: ignore[attr-defined]
-    assert page.locator("#main .items .name").all_inner_texts() == ["/dups/copy-small.jpg"]  # type: ignore[attr-defined]
+    page.get_by_role("status").filter(has_text="similar image").wait_for()  # type: ignore[attr-defined]
+    names = page.locator("#main .items .name").all_inner_texts()  # type: ignore[attr-defined]
+    # Other tests' copies of the same photo are similar too; this folder's are what count.
+    assert [name for name in names if name.startswith("/dups/")] == ["/dups/copy-small.jpg"]
 
     page.get_by_role("link", name="Duplicates").click()  # type: ignore[attr-defined]
     page.get_by_label("Folder (with its subfolders)").fill("/dups")  # type: ignore[attr-defined]

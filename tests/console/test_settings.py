@@ -22,8 +22,8 @@ def test_add_and_delete_a_field_and_a_named_transformation(
     fields = requests.get(
         f"{live_server.base_url}/v1/customMetadataFields", auth=live_server.auth, timeout=10
     ).json()
-    assert [(f["name"], f["schema"]["selectOptions"]) for f in fields] == [
-        ("season", ["spring", "summer"])
+    assert [f["schema"]["selectOptions"] for f in fields if f["name"] == "season"] == [
+        ["spring", "summer"]
     ]
     page.get_by_label("Transformation name").fill("thumb")  # type: ignore[attr-defined]
     page.get_by_label("Chain").fill("w-100,h-100")  # type: ignore[attr-defined]
