@@ -78,3 +78,47 @@ def test_edit_metadata_build_a_playground_url_and_restore_a_version(
     assert pixel(original, 10, 10)[:3] == [255, 0, 0]
     restored = _api(live_server, "GET", f"/v1/files/{file_id}/details")
     assert restored["versionInfo"]["id"] == file_id  # version 1's id is the file id
+
+
+def test_publish_purge_delete_a_version_and_a_signed_url(
+    page: object, live_server: LiveServer
+) -> None:
+    first = uploaded(
+        live_server,
+        solid_image(30, 30, (0, 255, 0)),
+        "leaf.png",
+        folder="/leaves",
+        useUniqueFileName="false",
+    )
+    uploaded(
+        live_server,
+        solid_image(30, 30, (0, 128, 0)),
+        "leaf.png",
+        folder="/leaves",
+        useUniqueFileName="false",
+    )
+    file_id = first["fileId"]
+    sign_in(page, live_server, next_path=f"/console/files/{file_id}")
+    page.get_by_role("button", name="Delete Version 1").click()  # type: ignore[attr-defined]
+    page.get_by_role("status").filter(has_text="Delete version done").wait_for()  # type: ignore[attr-defined]
+    assert len(_api(live_server, "GET", f"/v1/files/{file_id}/versions")) == 1
+
+    page.get_by_role("button", name="Unpublish").click()  # type: ignore[attr-defined]
+    page.get_by_role("status").filter(has_text="Publish done").wait_for()  # type: ignore[attr-defined]
+    assert _api(live_server, "GET", f"/v1/files/{file_id}/details")["isPublished"] is False
+    unpublished = requests.get(f"{live_server.url_endpoint}/leaves/leaf.png", timeout=10)
+    assert unpublished.status_code == 404
+    # The preview and the playground's signed URL still show it.
+    preview = page.get_by_role("img", name="leaf.png")  # type: ignore[attr-defined]
+    assert preview.evaluate("img => img.complete && img.naturalWidth") > 0
+    page.locator("#pg-preview").wait_for()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Copy signed URL").click()  # type: ignore[attr-defined]
+    signed = page.evaluate("navigator.clipboard.readText()")  # type: ignore[attr-defined]
+    assert "ik-s=" in signed
+    assert requests.get(signed, timeout=30).status_code == 200
+
+    page.get_by_role("button", name="Purge cache").click()  # type: ignore[attr-defined]
+    page.get_by_role("status").filter(has_text="Purge done").wait_for()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Publish").click()  # type: ignore[attr-defined]
+    page.get_by_role("status").filter(has_text="Publish done").wait_for()  # type: ignore[attr-defined]
+    assert _api(live_server, "GET", f"/v1/files/{file_id}/details")["isPublished"] is True
