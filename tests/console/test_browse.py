@@ -10,6 +10,8 @@ import requests
 from tests.console.conftest import sign_in
 from tests.console.seeding import seed_folder
 from tests.fixtures.live_server import LiveServer
+from tests.server.media import solid_image
+from tests.server.uploads import uploaded
 
 FOLDER_SIZE = 10_000
 
@@ -72,11 +74,13 @@ def test_create_copy_rename_and_delete_folders_with_job_progress(
     page.get_by_role("button", name="Apply").click()  # type: ignore[attr-defined]
     folder = page.get_by_role("checkbox", name="Select folder albums")  # type: ignore[attr-defined]
     folder.wait_for()
+    for name in ("one.png", "two.png"):
+        uploaded(live_server, solid_image(8, 8, (5, 5, 5)), name, folder="/albums")
     folder.check()
     page.get_by_label("Action").select_option("copy")  # type: ignore[attr-defined]
     page.get_by_label("Destination").fill("/backup")  # type: ignore[attr-defined]
     page.get_by_role("button", name="Apply").click()  # type: ignore[attr-defined]
-    page.get_by_role("status").filter(has_text="Completed").wait_for()  # type: ignore[attr-defined]
+    page.get_by_role("status").filter(has_text="Completed, 2 files").wait_for()  # type: ignore[attr-defined]
     page.get_by_role("checkbox", name="Select folder backup").wait_for()  # type: ignore[attr-defined]
     folders = requests.get(
         f"{live_server.base_url}/v1/files",
@@ -92,9 +96,6 @@ def test_create_copy_rename_and_delete_folders_with_job_progress(
 
 
 def test_rename_move_copy_and_delete_files(page: object, live_server: LiveServer) -> None:
-    from tests.server.media import solid_image
-    from tests.server.uploads import uploaded
-
     for name in ("a.png", "b.png"):
         uploaded(
             live_server,

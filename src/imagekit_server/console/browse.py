@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from anyio import to_thread
 from starlette.requests import Request
 from starlette.responses import Response
@@ -14,6 +15,9 @@ from imagekit_server.console.library_page import breadcrumbs, folder_page, norma
 from imagekit_server.console.links import thumbnail_url
 from imagekit_server.console.pages import api_for, console_view, context_of, render
 from imagekit_server.console.session import Session
+from imagekit_server.context import ServerContext
+from imagekit_server.db.engine import read_transaction
+from imagekit_server.db.tables import bulk_jobs
 
 VIEWS = ("grid", "list")
 
@@ -130,12 +134,26 @@ async def operate(request: Request, session: Session) -> Response:
     return response
 
 
+def files_done(context: ServerContext, account_id: str, job_id: str) -> int:
+    """Files a running job has handled so far (its resumable cursor counts them)."""
+    with read_transaction(context.engine) as conn:
+        progress = conn.execute(
+            sa.select(bulk_jobs.c.progress).where(
+                bulk_jobs.c.account_id == account_id, bulk_jobs.c.id == job_id
+            )
+        ).scalar()
+    return int((progress or {}).get("done", 0))
+
+
 @console_view()
 async def job_status(request: Request, session: Session) -> Response:
     job_id = request.path_params["job_id"]
     result = await api_for(request, session).get(f"/v1/bulkJobs/{job_id}")
     status = result.body if isinstance(result.body, dict) else {}
-    response = render(request, "job.html", session, job_id=job_id, job=status, ok=result.ok)
+    done = await to_thread.run_sync(files_done, context_of(request), session.account.id, job_id)
+    response = render(
+        request, "job.html", session, job_id=job_id, job=status, ok=result.ok, done=done
+    )
     if status.get("status") == "Completed":
         response.headers["HX-Trigger"] = "library-changed"
     return response
