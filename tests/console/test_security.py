@@ -118,3 +118,31 @@ def test_a_hostile_svg_cannot_read_or_act_through_the_console(
         timeout=10,
     ).json()
     assert "pwned" not in [item.get("name") for item in folders]
+
+
+def test_several_accounts_sign_in_separately_and_see_only_their_files(
+    page: object, live_server: LiveServer
+) -> None:
+    created = live_server.cli("accounts", "create", "second")
+    assert created.returncode == 0, created.stderr
+    keys = dict(line.partition("=")[::2] for line in created.stdout.splitlines() if "=" in line)
+    theirs = requests.post(
+        f"{live_server.base_url}/api/v1/files/upload",
+        files={"file": ("theirs.png", b"\x89PNG-not-really"), "fileName": (None, "theirs.txt")},
+        auth=(keys["IMAGEKIT_PRIVATE_KEY"], ""),
+        timeout=10,
+    )
+    assert theirs.status_code == 200, theirs.text
+    mine = uploaded(live_server, b"mine", "mine.txt", folder="/accounts-mine")
+
+    page.goto(f"{live_server.base_url}/console/signin")  # type: ignore[attr-defined]
+    page.get_by_label("Public key").fill(keys["IMAGEKIT_PUBLIC_KEY"])  # type: ignore[attr-defined]
+    page.get_by_label("Private key").fill(keys["IMAGEKIT_PRIVATE_KEY"])  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
+    page.wait_for_url("**/console/browse")  # type: ignore[attr-defined]
+    assert page.locator(".account").inner_text() == "second"  # type: ignore[attr-defined]
+    names = page.locator("#items .name").all_inner_texts()  # type: ignore[attr-defined]
+    assert any(name.startswith("theirs") for name in names)
+    assert "accounts-mine" not in names
+    response = page.goto(f"{live_server.base_url}/console/files/{mine['fileId']}")  # type: ignore[attr-defined]
+    assert response.status == 404
