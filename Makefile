@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP) install-browser
 
 install-browser:
-	test -x /usr/bin/chromium || { test "$$(id -u)" = 0 && apt-get install -y chromium; } || echo 'chromium missing: console browser tests will be skipped'
+	test -x /usr/bin/chromium || { test "$$(id -u)" = 0 && apt-get update -qq && apt-get install -y -qq chromium; } || echo 'chromium missing: console browser tests will be skipped'
 
 run: $(STAMP)
 	$(BIN)/imagekit-server serve
