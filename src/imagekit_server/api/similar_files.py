@@ -59,7 +59,9 @@ def similar_objects(
             ).scalar()
         if exists is None:
             raise NotFound("The requested file does not exist.")
-        raise BadRequest("The file is not an image, so it has no pHash to compare.")
+        if exists != "image":
+            raise BadRequest("The file is not an image, so it has no pHash to compare.")
+        raise BadRequest("The image has no pHash: its metadata was not read when it was stored.")
     distances = {match.file_id: match.distance for match in matches}
     with read_transaction(context.engine) as conn:
         rows = conn.execute(
