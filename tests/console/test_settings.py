@@ -37,3 +37,30 @@ def test_add_and_delete_a_field_and_a_named_transformation(
     page.get_by_label("Field label").evaluate("input => input.removeAttribute('required')")
     page.get_by_role("button", name="Add field").click()  # type: ignore[attr-defined]
     assert page.get_by_role("alert").is_visible()  # type: ignore[attr-defined]
+
+
+def test_add_an_origin_and_a_url_endpoint_then_delete_them(
+    page: object, live_server: LiveServer
+) -> None:
+    sign_in(page, live_server, next_path="/console/settings")
+    origin = '{"type": "WEB_FOLDER", "name": "site", "baseUrl": "https://example.com/images"}'
+    page.get_by_label("New origin (JSON, as the API takes it)").fill(origin)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Add origin").click()  # type: ignore[attr-defined]
+    page.get_by_role("status").filter(has_text="Create origin done").wait_for()  # type: ignore[attr-defined]
+    page.get_by_label("Endpoint description").fill("Our site")  # type: ignore[attr-defined]
+    page.get_by_label("URL prefix").fill("site")  # type: ignore[attr-defined]
+    page.get_by_label("Origins, in order").select_option(label="site")  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Add URL endpoint").click()  # type: ignore[attr-defined]
+    page.get_by_role("status").filter(has_text="Create endpoint done").wait_for()  # type: ignore[attr-defined]
+    endpoints = requests.get(
+        f"{live_server.base_url}/v1/accounts/url-endpoints", auth=live_server.auth, timeout=10
+    ).json()
+    assert [e["urlPrefix"] for e in endpoints if e["description"] == "Our site"] == ["site"]
+    page.get_by_role("button", name="Delete URL endpoint site").click()  # type: ignore[attr-defined]
+    page.get_by_role("status").filter(has_text="Delete endpoint done").wait_for()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Delete origin site").click()  # type: ignore[attr-defined]
+    page.get_by_role("status").filter(has_text="Delete origin done").wait_for()  # type: ignore[attr-defined]
+    origins = requests.get(
+        f"{live_server.base_url}/v1/accounts/origins", auth=live_server.auth, timeout=10
+    ).json()
+    assert "site" not in [item["name"] for item in origins]

@@ -68,7 +68,8 @@ def _field_body(form: dict[str, str]) -> dict[str, Any]:
 @console_view(write=True)
 async def settings_action(request: Request, session: Session) -> Response:
     action = request.path_params["action"]
-    form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
+    raw_form = await request.form()
+    form = {key: value for key, value in raw_form.items() if isinstance(value, str)}
     api = api_for(request, session)
     target = quote(form.get("id", ""), safe="")
     if action == "create-field":
@@ -92,6 +93,14 @@ async def settings_action(request: Request, session: Session) -> Response:
         )
     elif action == "delete-origin":
         result = await api.call("DELETE", f"/v1/accounts/origins/{target}")
+    elif action == "create-endpoint":
+        origins = [item for item in raw_form.getlist("origins") if isinstance(item, str)]
+        endpoint: dict[str, Any] = {
+            "description": form.get("description", ""),
+            "urlPrefix": form.get("urlPrefix", ""),
+            "origins": origins,
+        }
+        result = await api.call("POST", "/v1/accounts/url-endpoints", json_body=endpoint)
     elif action == "delete-endpoint":
         result = await api.call("DELETE", f"/v1/accounts/url-endpoints/{target}")
     else:
