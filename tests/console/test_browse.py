@@ -6,9 +6,10 @@ import time
 
 import pytest
 import requests
+import sqlalchemy as sa
 
 from tests.console.conftest import sign_in
-from tests.console.seeding import seed_folder
+from tests.console.seeding import database_url, seed_folder
 from tests.fixtures.live_server import LiveServer
 from tests.server.media import solid_image
 from tests.server.uploads import uploaded
@@ -45,11 +46,37 @@ def test_a_10000_file_folder_is_interactive_in_under_a_second(
     assert src.startswith("/demo/tr:w-240,h-240,c-at_max/big/img-00000.png")
     thumbnail = requests.get(f"{live_server.base_url}{src}", timeout=30)
     assert thumbnail.status_code == 200 and thumbnail.headers["Content-Type"].startswith("image/")
+    _assert_in_derived_cache(live_server, "/big", "img-00000.png")
     # Scrolling to the end loads the next keyset page.
     page.locator("#items li.more").scroll_into_view_if_needed()
     page.locator("#items li.file").nth(199).wait_for()  # (the CSP forbids wait_for_function)
     names = page.locator("#items li.file .name").all_inner_texts()
     assert names[:200] == big_folder[:200]
+
+
+def _assert_in_derived_cache(server: LiveServer, folder: str, name: str) -> None:
+    """The thumbnail was stored as a derived variant of the file (served from there next)."""
+    listed = requests.get(
+        f"{server.base_url}/v1/files",
+        params={"path": folder, "name": name},
+        auth=server.auth,
+        timeout=10,
+    ).json()
+    engine = sa.create_engine(database_url(server))
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            with engine.connect() as conn:
+                count = conn.execute(
+                    sa.text("SELECT count(*) FROM derived_variants WHERE file_id = :id"),
+                    {"id": listed[0]["fileId"]},
+                ).scalar_one()
+            if count or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+    finally:
+        engine.dispose()
+    assert count >= 1
 
 
 def test_a_deep_page_is_as_fast_as_the_first(
