@@ -29,6 +29,10 @@ HOSTILE_SVG = b"""<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"
     if (posted.ok) found.push('posted');
   } catch (e) {}
   try {
+    const auth = await fetch('/console/upload-auth', {method: 'POST', credentials: 'include'});
+    if (auth.ok) found.push('upload-auth');
+  } catch (e) {}
+  try {
     const frame = document.createElementNS('http://www.w3.org/1999/xhtml', 'iframe');
     frame.src = '/console/browse';
     document.documentElement.appendChild(frame);
