@@ -7,12 +7,19 @@ downloads are never used. Without ``/usr/bin/chromium`` these tests are skipped 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+import requests
 
 from tests.fixtures.live_server import LiveServer
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
 
 CHROMIUM = Path(os.environ.get("CONSOLE_TEST_CHROMIUM", "/usr/bin/chromium"))
 
@@ -29,7 +36,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 # Module scope: Playwright's sync API keeps an event loop running while it is open, which would
 # break later tests that call asyncio.run() (the async SDK's).
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} missing: run `make install-browser` (apt-get install chromium)")
     playwright_api = pytest.importorskip("playwright.sync_api")
@@ -42,30 +49,24 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser: object) -> Iterator[object]:
-    context = browser.new_context(  # type: ignore[attr-defined]
-        viewport={"width": 1280, "height": 900}
-    )
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     opened = context.new_page()
     yield opened
     context.close()
 
 
-def sign_in(page: object, server: LiveServer, *, next_path: str = "/console/browse") -> None:
-    page.goto(f"{server.base_url}/console/signin?next={next_path}")  # type: ignore[attr-defined]
-    page.get_by_label("Public key").fill(server.public_key)  # type: ignore[attr-defined]
-    page.get_by_label("Private key").fill(server.private_key)  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
-    page.wait_for_url(f"**{next_path}*")  # type: ignore[attr-defined]
+def sign_in(page: Page, server: LiveServer, *, next_path: str = "/console/browse") -> None:
+    page.goto(f"{server.base_url}/console/signin?next={next_path}")
+    page.get_by_label("Public key").fill(server.public_key)
+    page.get_by_label("Private key").fill(server.private_key)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"**{next_path}*")
 
 
-def http_session(server: LiveServer) -> tuple[object, str]:
+def http_session(server: LiveServer) -> tuple[requests.Session, str]:
     """A ``requests`` session signed in through the form, and the session's CSRF token."""
-    import re
-
-    import requests
-
     session = requests.Session()
     form = session.get(f"{server.base_url}/console/signin", timeout=10).text
     token = re.search(r'name="signin_token" value="([^"]+)"', form)

@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.console.conftest import sign_in
 from tests.fixtures.live_server import LiveServer
 from tests.server.uploads import uploaded
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
 
 ASTRONAUT = Path(__file__).parents[1] / "data" / "astronaut.jpg"
 
@@ -70,9 +75,9 @@ def _pages(file_id: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_main_pages_are_labelled_legible_and_fit_the_screen(
-    browser: object, live_server: LiveServer, library: str, width: int
+    browser: Browser, live_server: LiveServer, library: str, width: int
 ) -> None:
-    context = browser.new_context(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+    context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     shots = os.environ.get("CONSOLE_SCREENSHOTS")
     try:
@@ -92,18 +97,18 @@ def test_main_pages_are_labelled_legible_and_fit_the_screen(
         context.close()
 
 
-def test_sign_in_and_browse_by_keyboard_alone(page: object, live_server: LiveServer) -> None:
-    page.goto(f"{live_server.base_url}/console/signin")  # type: ignore[attr-defined]
-    keyboard = page.keyboard  # type: ignore[attr-defined]
+def test_sign_in_and_browse_by_keyboard_alone(page: Page, live_server: LiveServer) -> None:
+    page.goto(f"{live_server.base_url}/console/signin")
+    keyboard = page.keyboard
     keyboard.press("Tab")  # the skip link
     keyboard.press("Tab")
     keyboard.type(live_server.public_key)
     keyboard.press("Tab")
     keyboard.type(live_server.private_key)
     keyboard.press("Enter")
-    page.wait_for_url("**/console/browse")  # type: ignore[attr-defined]
+    page.wait_for_url("**/console/browse")
     focused = []
     for _ in range(12):
         keyboard.press("Tab")
-        focused.append(page.evaluate("document.activeElement.textContent.trim()"))  # type: ignore[attr-defined]
+        focused.append(page.evaluate("document.activeElement.textContent.trim()"))
     assert "Library" in focused and "Upload" in focused and "Sign out" in focused

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyvips
 import requests
@@ -11,6 +11,9 @@ from tests.console.conftest import sign_in
 from tests.fixtures.live_server import LiveServer
 from tests.server.media import pixel, solid_image
 from tests.server.uploads import uploaded
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 
 def _api(server: LiveServer, method: str, route: str, **kwargs: Any) -> Any:
@@ -22,7 +25,7 @@ def _api(server: LiveServer, method: str, route: str, **kwargs: Any) -> Any:
 
 
 def test_edit_metadata_build_a_playground_url_and_restore_a_version(
-    page: object, live_server: LiveServer
+    page: Page, live_server: LiveServer
 ) -> None:
     fields = [
         {"name": "price", "label": "Price", "schema": {"type": "Number", "minValue": 0}},
@@ -46,34 +49,34 @@ def test_edit_metadata_build_a_playground_url_and_restore_a_version(
     sign_in(page, live_server, next_path=f"/console/files/{file_id}")
 
     # Metadata, with the field types' own inputs.
-    page.get_by_label("Tags (comma separated)").fill("cars, blue")  # type: ignore[attr-defined]
-    page.get_by_label("Price (Number)").fill("12.5")  # type: ignore[attr-defined]
-    page.get_by_label("Colour (SingleSelect)").select_option("green")  # type: ignore[attr-defined]
-    page.get_by_label("Approved (Boolean)").check()  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Save details").click()  # type: ignore[attr-defined]
-    page.get_by_role("status").filter(has_text="Details saved").wait_for()  # type: ignore[attr-defined]
+    page.get_by_label("Tags (comma separated)").fill("cars, blue")
+    page.get_by_label("Price (Number)").fill("12.5")
+    page.get_by_label("Colour (SingleSelect)").select_option("green")
+    page.get_by_label("Approved (Boolean)").check()
+    page.get_by_role("button", name="Save details").click()
+    page.get_by_role("status").filter(has_text="Details saved").wait_for()
     details = _api(live_server, "GET", f"/v1/files/{file_id}/details")
     assert details["tags"] == ["cars", "blue"]
     assert details["customMetadata"] == {"price": 12.5, "colour": "green", "approved": True}
 
     # The playground: two steps, a live preview, the URL copied and fetched.
-    page.get_by_label("Step 1").fill("w-40,h-20")  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Add step").click()  # type: ignore[attr-defined]
-    page.get_by_label("Step 2").fill("rt-90")  # type: ignore[attr-defined]
-    preview = page.locator("#pg-preview")  # type: ignore[attr-defined]
-    preview.and_(page.locator('[src*="tr:w-40,h-20:rt-90"]')).wait_for()  # type: ignore[attr-defined]
+    page.get_by_label("Step 1").fill("w-40,h-20")
+    page.get_by_role("button", name="Add step").click()
+    page.get_by_label("Step 2").fill("rt-90")
+    preview = page.locator("#pg-preview")
+    preview.and_(page.locator('[src*="tr:w-40,h-20:rt-90"]')).wait_for()
     assert preview.evaluate("img => img.complete && img.naturalWidth") == 20
-    page.get_by_role("button", name="Copy URL").click()  # type: ignore[attr-defined]
-    copied = page.evaluate("navigator.clipboard.readText()")  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Copy URL").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == f"{live_server.url_endpoint}/tr:w-40,h-20:rt-90/car.png"
     image = pyvips.Image.new_from_buffer(requests.get(copied, timeout=30).content, "")
     assert (image.width, image.height) == (20, 40)
-    sdk = page.locator("#pg-sdk").inner_text()  # type: ignore[attr-defined]
+    sdk = page.locator("#pg-sdk").inner_text()
     assert '"transformation": [{"width": "40", "height": "20"}, {"rotation": "90"}]' in sdk
 
     # Restore version 1 (red): the current file is red again.
-    page.get_by_role("button", name="Restore Version 1").click()  # type: ignore[attr-defined]
-    page.get_by_role("status").filter(has_text="Restore done").wait_for()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Restore Version 1").click()
+    page.get_by_role("status").filter(has_text="Restore done").wait_for()
     original = requests.get(f"{live_server.url_endpoint}/car.png", timeout=30).content
     assert pixel(original, 10, 10)[:3] == [255, 0, 0]
     restored = _api(live_server, "GET", f"/v1/files/{file_id}/details")
@@ -81,7 +84,7 @@ def test_edit_metadata_build_a_playground_url_and_restore_a_version(
 
 
 def test_publish_purge_delete_a_version_and_a_signed_url(
-    page: object, live_server: LiveServer
+    page: Page, live_server: LiveServer
 ) -> None:
     first = uploaded(
         live_server,
@@ -99,26 +102,26 @@ def test_publish_purge_delete_a_version_and_a_signed_url(
     )
     file_id = first["fileId"]
     sign_in(page, live_server, next_path=f"/console/files/{file_id}")
-    page.get_by_role("button", name="Delete Version 1").click()  # type: ignore[attr-defined]
-    page.get_by_role("status").filter(has_text="Delete version done").wait_for()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Delete Version 1").click()
+    page.get_by_role("status").filter(has_text="Delete version done").wait_for()
     assert len(_api(live_server, "GET", f"/v1/files/{file_id}/versions")) == 1
 
-    page.get_by_role("button", name="Unpublish").click()  # type: ignore[attr-defined]
-    page.get_by_role("status").filter(has_text="Publish done").wait_for()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Unpublish").click()
+    page.get_by_role("status").filter(has_text="Publish done").wait_for()
     assert _api(live_server, "GET", f"/v1/files/{file_id}/details")["isPublished"] is False
     unpublished = requests.get(f"{live_server.url_endpoint}/leaves/leaf.png", timeout=10)
     assert unpublished.status_code == 404
     # The preview and the playground's signed URL still show it.
-    preview = page.get_by_role("img", name="leaf.png")  # type: ignore[attr-defined]
+    preview = page.get_by_role("img", name="leaf.png")
     assert preview.evaluate("img => img.complete && img.naturalWidth") > 0
-    page.locator("#pg-preview").wait_for()  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Copy signed URL").click()  # type: ignore[attr-defined]
-    signed = page.evaluate("navigator.clipboard.readText()")  # type: ignore[attr-defined]
+    page.locator("#pg-preview").wait_for()
+    page.get_by_role("button", name="Copy signed URL").click()
+    signed = page.evaluate("navigator.clipboard.readText()")
     assert "ik-s=" in signed
     assert requests.get(signed, timeout=30).status_code == 200
 
-    page.get_by_role("button", name="Purge cache").click()  # type: ignore[attr-defined]
-    page.get_by_role("status").filter(has_text="Purge done").wait_for()  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Publish").click()  # type: ignore[attr-defined]
-    page.get_by_role("status").filter(has_text="Publish done").wait_for()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Purge cache").click()
+    page.get_by_role("status").filter(has_text="Purge done").wait_for()
+    page.get_by_role("button", name="Publish").click()
+    page.get_by_role("status").filter(has_text="Publish done").wait_for()
     assert _api(live_server, "GET", f"/v1/files/{file_id}/details")["isPublished"] is True

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tests.console.conftest import sign_in
 from tests.fixtures.live_server import LiveServer
 from tests.server.media import solid_image
 from tests.server.uploads import uploaded
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
 
 def test_search_with_a_query_filters_and_an_error_position(
-    page: object, live_server: LiveServer
+    page: Page, live_server: LiveServer
 ) -> None:
     for name, tags, fmt in (
         ("sun.png", "summer", ".png"),
@@ -25,25 +30,25 @@ def test_search_with_a_query_filters_and_an_error_position(
             useUniqueFileName="false",
         )
     sign_in(page, live_server, next_path="/console/search")
-    page.get_by_label("searchQuery").fill('tags IN ["summer"]')  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Search").click()  # type: ignore[attr-defined]
-    status = page.get_by_role("status")  # type: ignore[attr-defined]
+    page.get_by_label("searchQuery").fill('tags IN ["summer"]')
+    page.get_by_role("button", name="Search").click()
+    status = page.get_by_role("status")
     status.filter(has_text="2 results").wait_for()
-    names = page.locator("#results .name").all_inner_texts()  # type: ignore[attr-defined]
+    names = page.locator("#results .name").all_inner_texts()
     assert sorted(names) == ["/search/sea.jpg", "/search/sun.png"]
 
-    page.get_by_label("Format").fill("png")  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Search").click()  # type: ignore[attr-defined]
+    page.get_by_label("Format").fill("png")
+    page.get_by_role("button", name="Search").click()
     status.filter(has_text="1 result").wait_for()
-    assert page.locator("#results .name").all_inner_texts() == ["/search/sun.png"]  # type: ignore[attr-defined]
+    assert page.locator("#results .name").all_inner_texts() == ["/search/sun.png"]
 
-    page.get_by_label("searchQuery").fill('tags IN ["summer"] AND size >')  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Search").click()  # type: ignore[attr-defined]
-    alert = page.get_by_role("alert")  # type: ignore[attr-defined]
+    page.get_by_label("searchQuery").fill('tags IN ["summer"] AND size >')
+    page.get_by_role("button", name="Search").click()
+    alert = page.get_by_role("alert")
     alert.wait_for()
     assert "position 29" in alert.inner_text()
-    caret = page.get_by_label("Where the error is").inner_text()  # type: ignore[attr-defined]
+    caret = page.get_by_label("Where the error is").inner_text()
     assert caret.splitlines()[1] == " " * 29 + "^"
-    page.get_by_label("searchQuery").fill('colour = "red"')  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Search").click()  # type: ignore[attr-defined]
-    page.get_by_role("alert").filter(has_text="colour").wait_for()  # type: ignore[attr-defined]
+    page.get_by_label("searchQuery").fill('colour = "red"')
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("alert").filter(has_text="colour").wait_for()

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import requests
 
 from tests.console.conftest import sign_in
 from tests.fixtures.live_server import LiveServer
 from tests.server.uploads import uploaded
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
 
 # Opened from the URL endpoint, this SVG runs with the console's origin. It tries everything a
 # script there could do with the console's privileges, and writes what succeeded into its title.
@@ -54,28 +60,28 @@ HOSTILE_SVG = b"""<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"
 
 
 def test_sign_in_sets_a_strict_http_only_cookie_scoped_to_the_console(
-    page: object, live_server: LiveServer
+    page: Page, live_server: LiveServer
 ) -> None:
     sign_in(page, live_server)
-    cookies = page.context.cookies()  # type: ignore[attr-defined]
+    cookies = page.context.cookies()
     session = next(cookie for cookie in cookies if cookie["name"] == "ik_console")
     assert session["httpOnly"] is True
     assert session["sameSite"] == "Strict"
     assert session["path"] == "/console"
     assert live_server.private_key not in session["value"]
-    html = page.content()  # type: ignore[attr-defined]
+    html = page.content()
     assert live_server.private_key not in html
-    assert page.get_by_role("heading", name="/").is_visible()  # type: ignore[attr-defined]
+    assert page.get_by_role("heading", name="/").is_visible()
     assert live_server.private_key not in live_server.log()
 
 
-def test_wrong_keys_are_refused(page: object, live_server: LiveServer) -> None:
-    page.goto(f"{live_server.base_url}/console/signin")  # type: ignore[attr-defined]
-    page.get_by_label("Public key").fill(live_server.public_key)  # type: ignore[attr-defined]
-    page.get_by_label("Private key").fill("private_wrong")  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
-    assert page.get_by_role("alert").inner_text() == "These keys do not match an account."  # type: ignore[attr-defined]
-    assert not [c for c in page.context.cookies() if c["name"] == "ik_console"]  # type: ignore[attr-defined]
+def test_wrong_keys_are_refused(page: Page, live_server: LiveServer) -> None:
+    page.goto(f"{live_server.base_url}/console/signin")
+    page.get_by_label("Public key").fill(live_server.public_key)
+    page.get_by_label("Private key").fill("private_wrong")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("alert").inner_text() == "These keys do not match an account."
+    assert not [c for c in page.context.cookies() if c["name"] == "ik_console"]
 
 
 def test_pages_carry_a_strict_policy(live_server: LiveServer) -> None:
@@ -92,15 +98,15 @@ def test_pages_carry_a_strict_policy(live_server: LiveServer) -> None:
 
 
 def test_writes_without_the_token_or_from_another_origin_are_refused(
-    page: object, live_server: LiveServer
+    page: Page, live_server: LiveServer
 ) -> None:
     sign_in(page, live_server)
-    cookie = next(c for c in page.context.cookies() if c["name"] == "ik_console")  # type: ignore[attr-defined]
+    cookie = next(c for c in page.context.cookies() if c["name"] == "ik_console")
     jar = {"ik_console": cookie["value"]}
     url = f"{live_server.base_url}/console/operations"
     form = {"operation": "create", "new_name": "x", "path": "/"}
     assert requests.post(url, data=form, cookies=jar, timeout=10).status_code == 403
-    token = page.locator('meta[name="console-csrf"]').get_attribute("content")  # type: ignore[attr-defined]
+    token = page.locator('meta[name="console-csrf"]').get_attribute("content")
     evil = {"Origin": "http://evil.example", "X-Console-CSRF": token}
     assert requests.post(url, data=form, cookies=jar, headers=evil, timeout=10).status_code == 403
     good = {"Origin": live_server.base_url, "X-Console-CSRF": token}
@@ -108,13 +114,13 @@ def test_writes_without_the_token_or_from_another_origin_are_refused(
 
 
 def test_a_hostile_svg_cannot_read_or_act_through_the_console(
-    page: object, live_server: LiveServer
+    page: Page, live_server: LiveServer
 ) -> None:
     uploaded(live_server, HOSTILE_SVG, "evil.svg", useUniqueFileName="false")
     sign_in(page, live_server)
-    page.goto(f"{live_server.url_endpoint}/evil.svg")  # type: ignore[attr-defined]
-    page.wait_for_function("document.title.startsWith('done:')", timeout=15000)  # type: ignore[attr-defined]
-    assert page.title() == "done:"  # type: ignore[attr-defined]
+    page.goto(f"{live_server.url_endpoint}/evil.svg")
+    page.wait_for_function("document.title.startsWith('done:')", timeout=15000)
+    assert page.title() == "done:"
     folders = requests.get(
         f"{live_server.base_url}/v1/files",
         params={"type": "folder"},
@@ -125,7 +131,7 @@ def test_a_hostile_svg_cannot_read_or_act_through_the_console(
 
 
 def test_several_accounts_sign_in_separately_and_see_only_their_files(
-    page: object, live_server: LiveServer
+    page: Page, live_server: LiveServer
 ) -> None:
     created = live_server.cli("accounts", "create", "second")
     assert created.returncode == 0, created.stderr
@@ -139,14 +145,14 @@ def test_several_accounts_sign_in_separately_and_see_only_their_files(
     assert theirs.status_code == 200, theirs.text
     mine = uploaded(live_server, b"mine", "mine.txt", folder="/accounts-mine")
 
-    page.goto(f"{live_server.base_url}/console/signin")  # type: ignore[attr-defined]
-    page.get_by_label("Public key").fill(keys["IMAGEKIT_PUBLIC_KEY"])  # type: ignore[attr-defined]
-    page.get_by_label("Private key").fill(keys["IMAGEKIT_PRIVATE_KEY"])  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
-    page.wait_for_url("**/console/browse")  # type: ignore[attr-defined]
-    assert page.locator(".account").inner_text() == "second"  # type: ignore[attr-defined]
-    names = page.locator("#items .name").all_inner_texts()  # type: ignore[attr-defined]
+    page.goto(f"{live_server.base_url}/console/signin")
+    page.get_by_label("Public key").fill(keys["IMAGEKIT_PUBLIC_KEY"])
+    page.get_by_label("Private key").fill(keys["IMAGEKIT_PRIVATE_KEY"])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/console/browse")
+    assert page.locator(".account").inner_text() == "second"
+    names = page.locator("#items .name").all_inner_texts()
     assert any(name.startswith("theirs") for name in names)
     assert "accounts-mine" not in names
-    response = page.goto(f"{live_server.base_url}/console/files/{mine['fileId']}")  # type: ignore[attr-defined]
+    response = page.goto(f"{live_server.base_url}/console/files/{mine['fileId']}")
     assert response.status == 404

@@ -7,12 +7,16 @@ import base64
 import hashlib
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import requests
 
 from tests.console.conftest import http_session, sign_in
 from tests.fixtures.live_server import LiveServer
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
 
 TUS = {"Tus-Resumable": "1.0.0"}
 
@@ -24,7 +28,6 @@ def _metadata(**values: str) -> str:
 
 
 def test_a_broken_upload_resumes_from_the_reported_offset(live_server: LiveServer) -> None:
-    session: Any
     session, csrf = http_session(live_server)
     base = live_server.base_url
     headers = {**TUS, "X-Console-CSRF": csrf, "Origin": base}
@@ -84,14 +87,14 @@ def test_a_broken_upload_resumes_from_the_reported_offset(live_server: LiveServe
 
 
 def test_a_big_file_goes_through_tus_js_client(
-    page: object, live_server: LiveServer, tmp_path: Path
+    page: Page, live_server: LiveServer, tmp_path: Path
 ) -> None:
     big = tmp_path / "video.bin"
     data = os.urandom(6 * 1024 * 1024 + 5)
     big.write_bytes(data)
     sign_in(page, live_server, next_path="/console/upload?folder=/big-uploads")
-    page.get_by_label("Files").set_input_files(str(big))  # type: ignore[attr-defined]
-    done = page.locator('#uploads li[data-state="done"]')  # type: ignore[attr-defined]
+    page.get_by_label("Files").set_input_files(str(big))
+    done = page.locator('#uploads li[data-state="done"]')
     done.first.wait_for()
     assert done.first.get_attribute("data-resumable") == "true"
     listed = requests.get(
