@@ -5,14 +5,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install run keys test test-fast lint typecheck format bench clean
+# install-browser: Debian's chromium for the console tests (Playwright's downloads are not used).
+.PHONY: install-browser install run keys test test-fast lint typecheck format bench clean
 
 $(STAMP): pyproject.toml scripts/install.sh
 	PYTHON=$(PYTHON) scripts/install.sh $(VENV) server,async,dev
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) install-browser
+
+install-browser:
+	test -x /usr/bin/chromium || { test "$$(id -u)" = 0 && apt-get update -qq && apt-get install -y -qq chromium; } || echo 'chromium missing: console browser tests will be skipped'
 
 run: $(STAMP)
 	$(BIN)/imagekit-server serve $(ARGS)
@@ -28,7 +32,7 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
-test: $(STAMP) lint typecheck
+test: $(STAMP) install-browser lint typecheck
 	$(BIN)/pytest
 
 test-fast: $(STAMP)

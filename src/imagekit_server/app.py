@@ -25,6 +25,7 @@ from imagekit_server.api import named_transformations_v1 as named_transformation
 from imagekit_server.api import origins as origins_api
 from imagekit_server.api import purge as purge_api
 from imagekit_server.api import saved_extensions as saved_extensions_api
+from imagekit_server.api import similar_files as similar_files_api
 from imagekit_server.api import tags as tags_api
 from imagekit_server.api import upload as upload_api
 from imagekit_server.api import upload_v2 as upload_v2_api
@@ -33,6 +34,7 @@ from imagekit_server.api import usage as usage_api
 from imagekit_server.api import versions as versions_api
 from imagekit_server.api import webhooks as webhooks_api
 from imagekit_server.api_docs import routes as api_docs_routes
+from imagekit_server.console import console_mount
 from imagekit_server.context import ServerContext, open_context, run_dir
 from imagekit_server.db.engine import refresh_statistics
 from imagekit_server.delivery.derived_budget import flush_derived_ledger
@@ -135,10 +137,12 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
         url_endpoints_api.router,
         usage_api.router,
         webhooks_api.router,
+        similar_files_api.router,
     ):
         app.include_router(library_router)
     app.add_api_route("/healthz", _healthz, methods=["GET"], include_in_schema=False)
     api_docs_routes.install(app, package_version())
+    app.router.routes.append(console_mount())  # the browser console (docs/console.md)
     app.router.routes.append(Route("/{account_id}/{path:path}", deliver, methods=["GET", "HEAD"]))
     # Requests for unknown accounts: delivery's 404. Known accounts' delivery requests never
     # reach the router (the hot path: see delivery/fast_path.py).

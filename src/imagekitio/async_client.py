@@ -47,7 +47,7 @@ from .models.UpdateCustomMetadataFieldsRequestOptions import (
 from .models.UpdateFileRequestOptions import UpdateFileRequestOptions
 from .models.UploadFileRequestOptions import UploadFileRequestOptions
 from .multipart import ProgressCallback
-from .operations import custom_fields, files, folders, metadata, purge, upload
+from .operations import custom_fields, files, folders, metadata, purge, similar, upload
 from .request_context import RequestContext
 from .resource import ImageKitRequest
 from .responsive import responsive_image_attributes
@@ -142,6 +142,12 @@ class AsyncImageKit:
 
     async def get_file_versions(self, file_id: str | None = None) -> ListFileResult:
         return await self._send(files.get_file_versions(self._ctx, file_id))
+
+    async def find_similar_files(
+        self, file_id: str, *, max_distance: int | None = None, limit: int | None = None
+    ) -> ListFileResult:
+        """``ImageKit.find_similar_files``, awaited (an imagekit-server extension)."""
+        return await self._send(similar.find_similar_files(self._ctx, file_id, max_distance, limit))
 
     async def get_file_version_details(
         self, file_id: str | None = None, version_id: str | None = None

@@ -133,6 +133,14 @@ class ImageKit:
     def get_file_versions(self, file_id: str | None = None) -> ListFileResult:
         return self.file.get_file_versions(file_id)
 
+    def find_similar_files(
+        self, file_id: str, *, max_distance: int | None = None, limit: int | None = None
+    ) -> ListFileResult:
+        """Images whose pHash lies within ``max_distance`` bits (default 3, at most 11) of the
+        file's, nearest first; each item has a ``distance``. An extension of imagekit-server,
+        not part of ImageKit.io's API (docs/console.md, "Near-duplicates")."""
+        return self.file.find_similar(file_id, max_distance, limit)
+
     def get_file_version_details(
         self, file_id: str | None = None, version_id: str | None = None
     ) -> FileResultWithResponseMetadata:

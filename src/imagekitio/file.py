@@ -27,7 +27,7 @@ from .models.results.ResponseMetadataResult import ResponseMetadataResult
 from .models.results.TagsResult import TagsResult
 from .models.results.UploadFileResult import UploadFileResult
 from .multipart import ProgressCallback
-from .operations import custom_fields, files, folders, metadata, purge
+from .operations import custom_fields, files, folders, metadata, purge, similar
 from .operations import upload as upload_ops
 from .request_context import RequestContext
 from .resource import ImageKitRequest
@@ -60,6 +60,13 @@ class File:
 
     def get_file_versions(self, file_id: Any = None) -> ListFileResult:
         return self.request.send(files.get_file_versions(self._ctx, file_id))
+
+    def find_similar(
+        self, file_id: Any, max_distance: int | None = None, limit: int | None = None
+    ) -> ListFileResult:
+        """Our extension: see ``ImageKit.find_similar_files``."""
+        operation = similar.find_similar_files(self._ctx, file_id, max_distance, limit)
+        return self.request.send(operation)
 
     def get_file_version_details(
         self, file_id: Any = None, version_id: Any = None

@@ -28,6 +28,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -396,4 +397,26 @@ webhook_deliveries = Table(
     *_timestamps(),
     Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
     Index("ix_webhook_deliveries_account_created", "account_id", "created_at"),
+)
+
+# Near-duplicate search (similarity/): each image's 64-bit pHash as four 16-bit bands. Two
+# hashes within Hamming distance 3 share at least one band exactly (pigeonhole), so candidates
+# come from the (account_id, band, value) index and the exact distance is checked after.
+phash_bands = Table(
+    "phash_bands",
+    metadata,
+    Column("file_id", ID, ForeignKey("files.id", ondelete="CASCADE"), primary_key=True),
+    Column("band", SmallInteger, primary_key=True),  # 0 (high bits) to 3
+    Column("account_id", String(64), nullable=False),
+    Column("value", Integer, nullable=False),  # 0..65535
+    Column("phash", String(16), nullable=False),  # the whole hash, for the exact distance
+    Index("ix_phash_bands_account_band_value", "account_id", "band", "value"),
+)
+
+# How far each account's bands follow ``files.updated_at`` (the index catches up on use).
+phash_index_state = Table(
+    "phash_index_state",
+    metadata,
+    Column("account_id", String(64), primary_key=True),
+    Column("indexed_until", DateTime(timezone=True), nullable=False),
 )
