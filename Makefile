@@ -2,16 +2,38 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+LOCK := requirements.lock
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
+# The lock covers the server, test and dev tools on every platform and Python >= 3.11
+# (the async extra, httpx2, needs 3.11).
+UV_COMPILE := pip compile pyproject.toml --extra server --extra async --extra dev --universal \
+	--python-version 3.11 --generate-hashes --quiet --no-header
 
-.PHONY: install run keys test test-fast lint typecheck format bench clean
+.PHONY: install lock lock-check run keys test test-fast lint typecheck format bench clean
 
-$(STAMP): pyproject.toml
+# Fails with the command to run when pyproject.toml's dependencies changed without `make lock`.
+lock-check:
+	@$(PYTHON) scripts/lock_digest.py --check
+
+$(STAMP): pyproject.toml $(LOCK)
+	@$(PYTHON) scripts/lock_digest.py --check
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[server,async,dev]'
+	$(BIN)/python -m pip install -q --require-hashes -r $(LOCK)
+	@# On a host with libvips headers pip builds pyvips' own _libvips module against the host's
+	@# libvips, under the file name of pyvips-binary's: put the bundled one back, last.
+	awk '/^pyvips-binary==/{p=1; print; next} p && /^ /{print; next} {p=0}' $(LOCK) > $(VENV)/pyvips-binary.txt
+	$(BIN)/python -m pip install -q --force-reinstall --no-deps --require-hashes -r $(VENV)/pyvips-binary.txt
+	$(BIN)/python -m pip install -q --no-deps -e .
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
+
+# Re-resolve every pinned version (with hashes) from pyproject.toml; commit the result.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/uv || $(BIN)/python -m pip install -q 'uv>=0.5'
+	$(PYTHON) scripts/lock_digest.py > $(LOCK).new
+	$(BIN)/uv $(UV_COMPILE) >> $(LOCK).new
+	mv $(LOCK).new $(LOCK)
 
 install: $(STAMP)
 

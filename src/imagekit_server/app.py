@@ -36,9 +36,10 @@ from imagekit_server.db.engine import refresh_statistics
 from imagekit_server.delivery.derived_budget import flush_derived_ledger
 from imagekit_server.delivery.endpoint import deliver
 from imagekit_server.delivery.fast_path import DeliveryFirstApp
-from imagekit_server.errors import ApiError, api_error_handler
+from imagekit_server.errors import ApiError, api_error_handler, configured_help
 from imagekit_server.jobs.runner import JobRunner
 from imagekit_server.memory_tuning import settle_garbage_collector
+from imagekit_server.observability.setup import add_observability, start_observing, stop_observing
 from imagekit_server.periodic_flush import Flush, PeriodicFlusher
 from imagekit_server.settings import Settings
 from imagekit_server.usage import flush_bandwidth
@@ -72,10 +73,12 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
             ],
         )
         flusher.start()
+        observing = start_observing(app, app.state.context)
         settle_garbage_collector()
         try:
             yield
         finally:
+            await stop_observing(observing)
             flusher.stop()
             app.state.job_runner.stop()
             if owned:
@@ -113,6 +116,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
     ):
         app.include_router(library_router)
     app.add_api_route("/healthz", _healthz, methods=["GET"], include_in_schema=False)
+    add_observability(app, settings)  # /readyz, /metrics, request ids, access log
     app.router.routes.append(Route("/{account_id}/{path:path}", deliver, methods=["GET", "HEAD"]))
     # Requests for unknown accounts: delivery's 404. Known accounts' delivery requests never
     # reach the router (the hot path: see delivery/fast_path.py).
@@ -129,10 +133,12 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         f"{'.'.join(str(part) for part in error.get('loc', ())[1:])}: {error.get('msg')}"
         for error in exc.errors()
     )
-    return JSONResponse(ApiError(f"Invalid request parameters: {problems}").body(), status_code=400)
+    error = ApiError(f"Invalid request parameters: {problems}")
+    return JSONResponse(error.body(configured_help(request)), status_code=400)
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     message = {404: "Not Found", 405: "Method Not Allowed"}.get(exc.status_code, str(exc.detail))
-    return JSONResponse(ApiError(message).body(), status_code=exc.status_code, headers=exc.headers)
+    body = ApiError(message).body(configured_help(request))
+    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)

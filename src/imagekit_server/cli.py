@@ -80,7 +80,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from imagekit_server.context import open_context
+    from imagekit_server.libvips.requirements import LibvipsUnsupported, check_libvips
 
+    try:
+        libvips = check_libvips()
+    except LibvipsUnsupported as exc:
+        print(f"imagekit-server: cannot serve: {exc}", file=sys.stderr, flush=True)
+        return 3
+    print(f"imagekit-server: {libvips.describe()}", flush=True)
     settings = _migrate_before_serving(settings)
     context = open_context(settings)
     account = context.default_account
@@ -98,7 +105,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from imagekit_server import coalesced_writes
     from imagekit_server.app import create_app
     from imagekit_server.memory_tuning import limit_malloc_arenas
+    from imagekit_server.observability.logs import configure_logging
 
+    configure_logging(settings.log_level, settings.log_format)
     limit_malloc_arenas()
     coalesced_writes.install()
     try:
@@ -107,6 +116,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
             host=settings.host,
             port=settings.port,
             log_level="warning",
+            log_config=None,  # uvicorn's loggers go through ours (request ids, JSON)
             timeout_graceful_shutdown=5,
             loop="uvloop",
             http="httptools",
@@ -134,9 +144,16 @@ def _migrate_before_serving(settings: Settings) -> Settings:
 
 
 def _serve_workers(settings: Settings) -> int:
-    """N processes, each on its own SO_REUSEPORT socket (see worker_app)."""
+    """N processes, each on its own SO_REUSEPORT socket (see worker_app); their metrics meet
+    in PROMETHEUS_MULTIPROC_DIR (observability/metrics.py), set before any worker starts."""
+    import os
+
     from imagekit_server.worker_app import run_workers
 
+    if settings.metrics:
+        from imagekit_server.observability.metrics import MULTIPROC_ENV, prepare_multiprocess_dir
+
+        os.environ[MULTIPROC_ENV] = str(prepare_multiprocess_dir(settings.data_dir))
     return run_workers(settings)
 
 

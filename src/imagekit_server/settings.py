@@ -16,6 +16,7 @@ from pathlib import Path
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 MB = 1024 * 1024
+DEFAULT_ERROR_HELP = "This is a self-hosted ImageKit-compatible server: ask its operator for help."
 
 
 class SettingsError(ValueError):
@@ -123,6 +124,17 @@ class Settings:
     origin_cache_bytes: int = 1024 * MB
     # How often the in-memory bandwidth counters are written to the database, in seconds.
     usage_flush_seconds: float = 10.0
+    # The `help` text of API error bodies (ImageKit's names its support address, which cannot
+    # help with this server): e.g. your support page or address.
+    error_help: str = DEFAULT_ERROR_HELP
+    # --- Observability (docs/operations.md) ---
+    # Log level (debug, info, warning, error) and format of every log line ("text" or "json").
+    log_level: str = "info"
+    log_format: str = "text"
+    # One access-log line per request (written at level info, in batches).
+    access_log: bool = True
+    # Prometheus metrics at /metrics (request counts and latency, renders, caches, ...).
+    metrics: bool = True
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -141,6 +153,10 @@ class Settings:
             raise SettingsError("render limits and worker counts must be positive")
         if not 1 <= self.default_quality <= 100:
             raise SettingsError("IMAGEKIT_DEFAULT_QUALITY must be between 1 and 100")
+        if self.log_level not in {"debug", "info", "warning", "error"}:
+            raise SettingsError("IMAGEKIT_LOG_LEVEL must be debug, info, warning or error")
+        if self.log_format not in {"text", "json"}:
+            raise SettingsError("IMAGEKIT_LOG_FORMAT must be 'text' or 'json'")
         if self.format_strategy not in {"preference", "smallest"}:
             raise SettingsError("IMAGEKIT_FORMAT_STRATEGY must be 'preference' or 'smallest'")
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", self.imagekit_id):
@@ -194,8 +210,17 @@ class Settings:
         _read(env, values, "IMAGEKIT_ORIGIN_REVALIDATE", "origin_revalidate_seconds", float)
         _read(env, values, "IMAGEKIT_ORIGIN_CACHE_BYTES", "origin_cache_bytes", int)
         _read(env, values, "IMAGEKIT_USAGE_FLUSH", "usage_flush_seconds", float)
+        _read(env, values, "IMAGEKIT_ERROR_HELP", "error_help", str.strip)
+        _read(env, values, "IMAGEKIT_LOG_LEVEL", "log_level", _lower)
+        _read(env, values, "IMAGEKIT_LOG_FORMAT", "log_format", _lower)
+        _read(env, values, "IMAGEKIT_ACCESS_LOG", "access_log", _parse_bool)
+        _read(env, values, "IMAGEKIT_METRICS", "metrics", _parse_bool)
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _lower(text: str) -> str:
+    return text.strip().lower()
 
 
 def _parse_bool(text: str) -> bool:

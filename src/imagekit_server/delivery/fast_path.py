@@ -21,6 +21,8 @@ from imagekit_server.accounts import is_valid_account_id
 from imagekit_server.context import ServerContext
 from imagekit_server.delivery.endpoint import deliver
 from imagekit_server.delivery.variant_response import error_response
+from imagekit_server.observability.observer import Observer
+from imagekit_server.observability.request_context import current_request
 from imagekit_server.usage import bandwidth_counter
 
 logger = logging.getLogger(__name__)
@@ -29,9 +31,19 @@ DELIVERY_METHODS = frozenset({"GET", "HEAD"})
 
 
 class DeliveryFirstApp(FastAPI):
-    """The server's ASGI app: FastAPI for the API, a short path for delivery."""
+    """The server's ASGI app: FastAPI for the API, a short path for delivery; both inside the
+    observer (request ids, access log, metrics) when one is set."""
+
+    observer: Observer | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        observer = self.observer
+        if observer is not None and scope["type"] == "http":
+            await observer(scope, receive, send, self._dispatch)
+        else:
+            await self._dispatch(scope, receive, send)
+
+    async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] in DELIVERY_METHODS:
             account_id, separator, rest = scope["path"][1:].partition("/")
             context: ServerContext | None = getattr(self.state, "context", None)
@@ -53,6 +65,10 @@ async def _deliver(
 ) -> None:
     sent = 0
     start: Message | None = None
+    record = current_request.get()
+    if record is not None:
+        record.route = "delivery"
+        record.account = account_id
 
     async def counting_send(message: Message) -> None:
         nonlocal sent, start
@@ -69,10 +85,13 @@ async def _deliver(
     try:
         response = await deliver(Request(scope, receive))
         await response(scope, receive, counting_send)
-    except Exception:
+    except Exception as error:
         # What Starlette's ServerErrorMiddleware would do for the API: log, answer 500 if
         # nothing was sent yet, else let the server drop the connection.
         logger.exception("delivery failed for %s", scope["path"])
+        observer = scope["app"].observer
+        if observer is not None:
+            observer.count_failure(error)
         if start is not None:
             raise
         await error_response(500, "EINTERNAL - internal error", "Internal Server Error")(

@@ -11,6 +11,7 @@ the event loop.
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -43,6 +44,7 @@ from imagekit_server.delivery.target import DeliveryTarget
 from imagekit_server.delivery.variant_response import (
     attachment_header,
     error_response,
+    transformation_error_response,
     variant_response,
 )
 from imagekit_server.imaging import (
@@ -57,6 +59,8 @@ from imagekit_server.imaging import (
     run_in_pool,
 )
 from imagekit_server.memory_tuning import release_free_memory
+from imagekit_server.observability.health import metrics_of
+from imagekit_server.observability.request_context import note_cache
 from imagekit_server.settings import Settings
 from imagekit_server.storage import BlobNotFound, BlobStore
 
@@ -176,11 +180,7 @@ def content_dpr_header(
 
 
 def _chain_error(error: TransformationError) -> ASGIApp:
-    status = error.status if 400 <= error.status < 600 else 500
-    body = {401: "Unauthorized", 404: "Not Found"}.get(status, "Bad Request")
-    if status >= 500:
-        body = "Internal Server Error"
-    return error_response(status, str(error), body)
+    return transformation_error_response(error.status, error.code, error.message)
 
 
 async def deliver_transformed(
@@ -255,10 +255,12 @@ async def respond_with_variant(
     cached = caches.rendered.get(memory_key)
     created_at: float | None = None
     if cached is None:
+        note_cache("render")  # or "derived", noted by _produce when the blob store has it
         name = variant_hash(*memory_key)
         cached = await _rendered_once(context, account_id, row, chain.plan, variant, name, layers)
         caches.rendered.put(memory_key, cached)
     else:
+        note_cache("memory")
         created_at = cached.created_at
         if cached.stored_name:  # keeps its blob from being evicted as unused
             derived_ledger(context).used(account_id, cached.file_id, cached.stored_name)
@@ -361,16 +363,23 @@ async def _produce(
             size = derived_blob_size(content_type, data)
             derived_ledger(context).saved(account_id, row.file_id, name, size)
             etag = response_etag(name, content_type)
+            note_cache("derived")
             return RenderedVariant(row.file_id, data, content_type, etag, stored_name=name)
-    rendered = await run_in_pool(
-        _read_and_render,
-        store,
-        row,
-        plan,
-        variant,
-        render_limits(context.settings),
-        _layer_loader(context, account_id, layers),
-    )
+    started = time.perf_counter()
+    try:
+        rendered = await run_in_pool(
+            _read_and_render,
+            store,
+            row,
+            plan,
+            variant,
+            render_limits(context.settings),
+            _layer_loader(context, account_id, layers),
+        )
+    except BaseException:
+        _count_render(context, started, ok=False)
+        raise
+    _count_render(context, started, ok=True)
     stored_name = ""
     if use_store:
         size = await to_thread.run_sync(
@@ -388,6 +397,11 @@ async def _produce(
         rendered.width,
         stored_name=stored_name,
     )
+
+
+def _count_render(context: ServerContext, started: float, *, ok: bool) -> None:
+    if context.settings.metrics:
+        metrics_of(context).rendered(time.perf_counter() - started, ok)
 
 
 def _read_and_render(

@@ -23,7 +23,11 @@ from imagekit_server.delivery.named_lookup import expand_named
 from imagekit_server.delivery.signing import SignatureStatus, check_signature
 from imagekit_server.delivery.target import DeliveryTarget, TargetError, parse_target
 from imagekit_server.delivery.transformed import check_layer_access
-from imagekit_server.delivery.variant_response import BytesResponse, error_response
+from imagekit_server.delivery.variant_response import (
+    BytesResponse,
+    error_response,
+    transformation_error_response,
+)
 from imagekit_server.imaging import TransformationError
 from imagekit_server.origins.fetching import OriginFailure
 from imagekit_server.origins.rendering import original_response, transformed_response
@@ -160,9 +164,7 @@ def _not_found(target: DeliveryTarget) -> BytesResponse:
 
 
 def _transformation_error(error: TransformationError) -> BytesResponse:
-    status = error.status if 400 <= error.status < 600 else 500
-    body = {401: "Unauthorized", 404: "Not Found"}.get(status, "Bad Request")
-    return error_response(status, str(error), "Internal Server Error" if status >= 500 else body)
+    return transformation_error_response(error.status, error.code, error.message)
 
 
 def _origin_error(failure: OriginFailure) -> BytesResponse:

@@ -1,0 +1,131 @@
+"""Wraps every HTTP request (delivery's fast path included): gives it an id (``X-Request-Id``
+on the response, and on every log line written for it), times it, counts it in the metrics
+and writes its access-log entry. Kept to a few attribute lookups and one closure per request:
+see observability/__init__.py for why nothing is formatted here."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Iterable
+
+from starlette.types import Message, Receive, Scope, Send
+
+from imagekit_server.observability.access_log import AccessLog
+from imagekit_server.observability.metrics import Metrics
+from imagekit_server.observability.request_context import (
+    RequestIds,
+    RequestRecord,
+    current_request,
+)
+
+ASGI = Callable[[Scope, Receive, Send], Awaitable[None]]
+_UPLOAD_PATHS = ("/api/v1/files/upload", "/api/v2/files/upload")
+_OPS_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
+def route_class(path: str, record: RequestRecord) -> str:
+    """delivery | upload | api | ops | other: few enough label values for Prometheus."""
+    if record.route:
+        return record.route
+    if path.startswith(_UPLOAD_PATHS):
+        return "upload"
+    if path.startswith(("/v1/", "/v2/", "/api/")):
+        return "api"
+    return "ops" if path in _OPS_PATHS else "other"
+
+
+class Observer:
+    def __init__(self, access_log: AccessLog | None) -> None:
+        self.access_log = access_log
+        self.metrics: Metrics | None = None  # attached when the app starts (its context's)
+        self._ids = RequestIds()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send, app: ASGI) -> None:
+        record = RequestRecord(self._ids.accept(_request_id_header(scope["headers"])))
+        token = current_request.set(record)
+        id_header = (b"x-request-id", record.request_id.encode())
+        status = 500
+        sent = 0
+        declared = 0
+        started = time.perf_counter()
+
+        async def observed_send(message: Message) -> None:
+            nonlocal status, sent, declared
+            kind = message["type"]
+            if kind == "http.response.body":
+                sent += len(message.get("body", b""))
+            elif kind == "http.response.start":
+                status = message["status"]
+                headers = message.get("headers", ())
+                message["headers"] = [*headers, id_header]
+                declared = _content_length(headers)
+            elif kind == "http.response.pathsend":
+                sent += declared  # the server sends the file itself
+            await send(message)
+
+        try:
+            await app(scope, receive, observed_send)
+        except Exception as error:
+            self.count_failure(error)
+            raise
+        finally:
+            seconds = time.perf_counter() - started
+            route = route_class(scope["path"], record)
+            if self.metrics is not None:
+                self.metrics.request(route, status, seconds, sent, record.cache)
+                if route == "upload":
+                    self.metrics.uploads.labels("success" if status < 400 else "error").inc()
+            if self.access_log is not None:
+                client = scope.get("client")
+                self.access_log.add(
+                    (
+                        time.time(),
+                        record.request_id,
+                        scope["method"],
+                        scope.get("raw_path") or scope["path"].encode(),
+                        scope["query_string"],
+                        status,
+                        sent,
+                        seconds,
+                        record.cache,
+                        record.account,
+                        client[0] if client else "-",
+                    )
+                )
+            current_request.reset(token)
+
+    def count_failure(self, error: BaseException) -> None:
+        """A request that failed on the database or the blob store (metrics by backend)."""
+        backend = failed_backend(error)
+        if backend is not None and self.metrics is not None:
+            self.metrics.backend_error(backend)
+
+
+def failed_backend(error: BaseException) -> str | None:
+    """ "database", "storage" or None, from the exception's type (and its causes). Modules
+    are compared by name: the serving process does not import botocore for S3 errors."""
+    seen: BaseException | None = error
+    while seen is not None:
+        module = type(seen).__module__
+        if module.startswith(("sqlalchemy", "psycopg", "sqlite3")):
+            return "database"
+        if module.startswith(("botocore", "boto3", "imagekit_server.storage")) or isinstance(
+            seen, OSError
+        ):
+            return "storage"
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _request_id_header(headers: Iterable[tuple[bytes, bytes]]) -> bytes | None:
+    for name, value in headers:
+        if name == b"x-request-id":  # ASGI servers give lower-case names
+            return value
+    return None
+
+
+def _content_length(headers: Iterable[tuple[bytes, bytes]]) -> int:
+    for name, value in headers:
+        if name.lower() == b"content-length" and value.isdigit():
+            return int(value)
+    return 0

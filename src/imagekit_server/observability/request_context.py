@@ -1,0 +1,67 @@
+"""The record every request carries while it runs: its id, the account it acted for and the
+cache layer that answered it. Code anywhere in the request (threads included: anyio copies
+the context) reaches it through ``current_request``; the observer reads it when the response
+is done."""
+
+from __future__ import annotations
+
+import os
+import re
+from contextvars import ContextVar
+
+# A client's X-Request-Id is kept when it is this plain (UUIDs, trace ids); else a new one.
+_SANE_ID = re.compile(rb"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+
+
+class RequestRecord:
+    """Mutable on purpose: a thread or task that shares the request's context fills it in."""
+
+    __slots__ = ("account", "cache", "request_id", "route")
+
+    def __init__(self, request_id: str) -> None:
+        self.request_id = request_id
+        self.route = ""  # set by the delivery fast path; else classified from the path
+        self.account = ""
+        self.cache = ""  # "memory", "derived" (hits), "render" (miss), "" (not a variant)
+
+
+current_request: ContextVar[RequestRecord | None] = ContextVar("current_request", default=None)
+
+
+def note_account(account_id: str) -> None:
+    """The account the request acts for (the API once it authenticated the key)."""
+    record = current_request.get()
+    if record is not None:
+        record.account = account_id
+
+
+def note_cache(layer: str) -> None:
+    record = current_request.get()
+    if record is not None:
+        record.cache = layer
+
+
+def current_request_id() -> str:
+    record = current_request.get()
+    return record.request_id if record is not None else "-"
+
+
+class RequestIds:
+    """Ids unique across processes and restarts without a random draw per request: a random
+    per-process prefix and a counter."""
+
+    __slots__ = ("_count", "_prefix")
+
+    def __init__(self) -> None:
+        self._prefix = os.urandom(6).hex()
+        self._count = 0
+
+    def new(self) -> str:
+        self._count += 1
+        return f"{self._prefix}-{self._count:x}"
+
+    def accept(self, offered: bytes | None) -> str:
+        """The client's id when sane (so it can follow a request through its proxies)."""
+        if offered and _SANE_ID.fullmatch(offered):
+            return offered.decode("ascii")
+        return self.new()
