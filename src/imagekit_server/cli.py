@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from imagekit_server import named_transformations_cli
+from imagekit_server import account_security_cli, named_transformations_cli
 from imagekit_server.origins import commands as origins_commands
 from imagekit_server.settings import Settings, SettingsError
 
@@ -42,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--public-key")
     create.add_argument("--private-key")
     account_commands.add_parser("list", help="list accounts")
+    account_security_cli.add_parser(account_commands)
     fsck = commands.add_parser("fsck", help="check database and blob store consistency")
     fsck.add_argument("--repair", action="store_true", help="delete orphans, resolve intents")
     named_transformations_cli.add_parser(commands)
@@ -197,6 +198,8 @@ def _accounts(settings: Settings, args: argparse.Namespace) -> int:
     from imagekit_server.context import open_context
     from imagekit_server.db.engine import read_transaction, write_transaction
 
+    if args.accounts_command == "update":
+        return account_security_cli.run(settings, args)
     context = open_context(settings)
     try:
         if args.accounts_command == "list":

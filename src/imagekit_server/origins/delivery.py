@@ -17,6 +17,7 @@ from starlette.types import ASGIApp
 
 from imagekit_server.accounts import Account
 from imagekit_server.context import ServerContext
+from imagekit_server.delivery.access_policy import refusal
 from imagekit_server.delivery.chain import Chain, parsed_chain
 from imagekit_server.delivery.file_lookup import FileRow, find_file
 from imagekit_server.delivery.named_lookup import expand_named
@@ -70,6 +71,9 @@ async def deliver_from_origins(
         return error_response(status, code, "Not Found" if status == 404 else "Bad Request")
     except UnicodeDecodeError:
         return error_response(404, "ENOENT - invalid file path", "Not Found")
+    refused = refusal(account, signature, target.transformation)
+    if refused is not None:  # the account's security settings (delivery/access_policy.py)
+        return refused
     signed = signature is SignatureStatus.VALID
     return await _deliver(request, context, account, route, target, signed)
 
