@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Route
 
+from imagekit_server.abuse.guard import install_guard
 from imagekit_server.api import bulk_jobs as bulk_jobs_api
 from imagekit_server.api import custom_metadata_fields as custom_metadata_fields_api
 from imagekit_server.api import file_details_update as file_details_update_api
@@ -117,6 +118,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
         app.include_router(library_router)
     app.add_api_route("/healthz", _healthz, methods=["GET"], include_in_schema=False)
     add_observability(app, settings)  # /readyz, /metrics, request ids, access log
+    install_guard(app, settings)  # rate limits
     app.router.routes.append(Route("/{account_id}/{path:path}", deliver, methods=["GET", "HEAD"]))
     # Requests for unknown accounts: delivery's 404. Known accounts' delivery requests never
     # reach the router (the hot path: see delivery/fast_path.py).

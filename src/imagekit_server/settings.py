@@ -135,6 +135,15 @@ class Settings:
     access_log: bool = True
     # Prometheus metrics at /metrics (request counts and latency, renders, caches, ...).
     metrics: bool = True
+    # --- Abuse limits (docs/operations.md); rates are requests per minute per client (by
+    # address and by API key), per process, bursts of a quarter of the rate; 0: no limit ---
+    rate_limit_uploads: float = 0.0
+    rate_limit_api: float = 0.0  # management calls (/v1, /v2, /api except uploads)
+    rate_limit_renders: float = 0.0  # uncached renders, by address
+    # Renders one process accepts (running or waiting); beyond it 503 with Retry-After.
+    render_queue_limit: int = 256
+    # Take the client address from the last X-Forwarded-For entry (behind your own proxy).
+    trust_forwarded_for: bool = False
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -153,6 +162,10 @@ class Settings:
             raise SettingsError("render limits and worker counts must be positive")
         if not 1 <= self.default_quality <= 100:
             raise SettingsError("IMAGEKIT_DEFAULT_QUALITY must be between 1 and 100")
+        if min(self.rate_limit_uploads, self.rate_limit_api, self.rate_limit_renders) < 0 or (
+            self.render_queue_limit <= 0
+        ):
+            raise SettingsError("rate limits must be >= 0 and IMAGEKIT_RENDER_QUEUE positive")
         if self.log_level not in {"debug", "info", "warning", "error"}:
             raise SettingsError("IMAGEKIT_LOG_LEVEL must be debug, info, warning or error")
         if self.log_format not in {"text", "json"}:
@@ -215,6 +228,11 @@ class Settings:
         _read(env, values, "IMAGEKIT_LOG_FORMAT", "log_format", _lower)
         _read(env, values, "IMAGEKIT_ACCESS_LOG", "access_log", _parse_bool)
         _read(env, values, "IMAGEKIT_METRICS", "metrics", _parse_bool)
+        _read(env, values, "IMAGEKIT_RATE_LIMIT_UPLOADS", "rate_limit_uploads", float)
+        _read(env, values, "IMAGEKIT_RATE_LIMIT_API", "rate_limit_api", float)
+        _read(env, values, "IMAGEKIT_RATE_LIMIT_RENDERS", "rate_limit_renders", float)
+        _read(env, values, "IMAGEKIT_RENDER_QUEUE", "render_queue_limit", int)
+        _read(env, values, "IMAGEKIT_TRUST_FORWARDED_FOR", "trust_forwarded_for", _parse_bool)
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]
 

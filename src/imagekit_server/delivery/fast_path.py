@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.types import Message, Receive, Scope, Send
 
+from imagekit_server.abuse.guard import Guard
 from imagekit_server.accounts import is_valid_account_id
 from imagekit_server.context import ServerContext
 from imagekit_server.delivery.endpoint import deliver
@@ -35,6 +36,7 @@ class DeliveryFirstApp(FastAPI):
     observer (request ids, access log, metrics) when one is set."""
 
     observer: Observer | None = None
+    guard: Guard | None = None  # rate limits (abuse/guard.py), when any is set
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         observer = self.observer
@@ -56,6 +58,12 @@ class DeliveryFirstApp(FastAPI):
                 scope["app"] = self
                 scope["path_params"] = {"account_id": account_id, "path": rest}
                 await _deliver(context, account_id, scope, receive, send)
+                return
+        guard = self.guard
+        if guard is not None and scope["type"] == "http":
+            over = guard.api_wait(scope)
+            if over is not None:
+                await guard.refuse(*over, send, receive)
                 return
         await super().__call__(scope, receive, send)
 

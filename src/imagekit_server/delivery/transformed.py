@@ -19,6 +19,8 @@ from anyio import to_thread
 from starlette.requests import Request
 from starlette.types import ASGIApp
 
+from imagekit_server.abuse.guard import Throttled
+from imagekit_server.abuse.render_queue import RenderQueue
 from imagekit_server.accounts import Account
 from imagekit_server.context import ServerContext
 from imagekit_server.delivery.chain import Chain, layer_file_path, parsed_chain
@@ -180,7 +182,9 @@ def content_dpr_header(
 
 
 def _chain_error(error: TransformationError) -> ASGIApp:
-    return transformation_error_response(error.status, error.code, error.message)
+    response = transformation_error_response(error.status, error.code, error.message)
+    response.headers += getattr(error, "headers", ())  # Retry-After of 429 and 503
+    return response
 
 
 async def deliver_transformed(
@@ -256,6 +260,10 @@ async def respond_with_variant(
     created_at: float | None = None
     if cached is None:
         note_cache("render")  # or "derived", noted by _produce when the blob store has it
+        guard = getattr(request.scope.get("app"), "guard", None)
+        over = guard.render_wait(request.scope) if guard is not None else None
+        if over is not None:
+            raise Throttled(*over)
         name = variant_hash(*memory_key)
         cached = await _rendered_once(context, account_id, row, chain.plan, variant, name, layers)
         caches.rendered.put(memory_key, cached)
@@ -366,15 +374,18 @@ async def _produce(
             note_cache("derived")
             return RenderedVariant(row.file_id, data, content_type, etag, stored_name=name)
     started = time.perf_counter()
+    queue = context.component(RenderQueue, lambda: RenderQueue(context.settings.render_queue_limit))
     try:
-        rendered = await run_in_pool(
-            _read_and_render,
-            store,
-            row,
-            plan,
-            variant,
-            render_limits(context.settings),
-            _layer_loader(context, account_id, layers),
+        rendered = await queue.run(
+            lambda: run_in_pool(
+                _read_and_render,
+                store,
+                row,
+                plan,
+                variant,
+                render_limits(context.settings),
+                _layer_loader(context, account_id, layers),
+            )
         )
     except BaseException:
         _count_render(context, started, ok=False)

@@ -168,7 +168,9 @@ def _not_found(target: DeliveryTarget) -> BytesResponse:
 
 
 def _transformation_error(error: TransformationError) -> BytesResponse:
-    return transformation_error_response(error.status, error.code, error.message)
+    response = transformation_error_response(error.status, error.code, error.message)
+    response.headers += getattr(error, "headers", ())  # Retry-After of 429 and 503
+    return response
 
 
 def _origin_error(failure: OriginFailure) -> BytesResponse:
