@@ -22,7 +22,7 @@ from imagekit_server.accounts import is_valid_account_id
 from imagekit_server.context import ServerContext
 from imagekit_server.delivery.endpoint import deliver
 from imagekit_server.delivery.variant_response import error_response
-from imagekit_server.observability.observer import Observer
+from imagekit_server.observability.observer import Observer, observed_send
 from imagekit_server.observability.request_context import current_request
 from imagekit_server.usage import bandwidth_counter
 
@@ -59,6 +59,9 @@ class DeliveryFirstApp(FastAPI):
                 scope["path_params"] = {"account_id": account_id, "path": rest}
                 await _deliver(context, account_id, scope, receive, send)
                 return
+        record = current_request.get()
+        if record is not None:
+            send = observed_send(record, send)
         guard = self.guard
         if guard is not None and scope["type"] == "http":
             over = guard.api_wait(scope)
@@ -73,7 +76,7 @@ async def _deliver(
 ) -> None:
     sent = 0
     start: Message | None = None
-    record = current_request.get()
+    record = current_request.get()  # the observer's, when on (observability/observer.py)
     if record is not None:
         record.route = "delivery"
         record.account = account_id
@@ -85,6 +88,9 @@ async def _deliver(
             sent += len(message.get("body", b""))
         elif kind == "http.response.start":
             start = message
+            if record is not None:
+                record.status = message["status"]
+                message["headers"] = [*message["headers"], record.id_header()]
         elif kind == "http.response.pathsend" and start is not None:
             # The server sends the whole file itself: count what the head declared.
             sent += _content_length(start.get("headers", ()))
@@ -108,6 +114,8 @@ async def _deliver(
     finally:
         if sent:
             bandwidth_counter(context).add(account_id, sent)
+        if record is not None:
+            record.sent = sent
 
 
 def _content_length(headers: Iterable[tuple[bytes, bytes]]) -> int:

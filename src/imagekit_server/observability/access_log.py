@@ -10,8 +10,10 @@ Signed URLs' signatures and secret-looking query values are written as ``***``.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import threading
+import time
 from typing import TextIO
 
 from imagekit_server.observability.logs import utc_timestamp
@@ -22,6 +24,7 @@ Entry = tuple[float, str, str, bytes, bytes, int, int, float, str, str, str]
 FLUSH_AT = 512  # entries waiting before a request writes them itself
 SECRET_PARAMS = frozenset({b"ik-s", b"token", b"signature", b"password", b"private_key", b"key"})
 _CONTROL = {code: "?" for code in (*range(0x20), 0x7F)}
+_UNPRINTABLE = re.compile(rb"[\x00-\x1f\x7f]")
 
 
 class AccessLog:
@@ -41,19 +44,10 @@ class AccessLog:
             entries, self._entries = self._entries, []
             if not entries:
                 return
-            format_line = self._json_line if self._json else self._text_line
+            text = "".join(map(self._json_line, entries)) if self._json else _text_lines(entries)
             stream = self._stream or sys.stderr
-            stream.write("".join(map(format_line, entries)))
+            stream.write(text)
             stream.flush()
-
-    @staticmethod
-    def _text_line(entry: Entry) -> str:
-        at, request_id, method, path, query, status, sent, seconds, cache, account, client = entry
-        return (
-            f"{utc_timestamp(at)} INFO access [{request_id}] {method} {target(path, query)} "
-            f"{status} {sent}B {seconds * 1000:.1f}ms cache={cache or '-'} "
-            f"account={account or '-'} client={client}\n"
-        )
 
     @staticmethod
     def _json_line(entry: Entry) -> str:
@@ -75,12 +69,58 @@ class AccessLog:
         return json.dumps(line) + "\n"
 
 
+_TEXT_LINE = "%s.%03dZ INFO access [%s] %s %s %d %dB %.1fms cache=%s account=%s client=%s\n"
+
+
+def _text_lines(entries: list[Entry]) -> str:
+    """One loop, one format operation per line and the timestamp text made once a second:
+    this runs for every request the server answers."""
+    lines: list[str] = []
+    append = lines.append
+    second, stamp = -1, ""
+    unprintable = _UNPRINTABLE.search
+    for (
+        at,
+        request_id,
+        method,
+        path,
+        query,
+        status,
+        sent,
+        seconds,
+        cache,
+        account,
+        client,
+    ) in entries:
+        whole = int(at)
+        if whole != second:
+            second, stamp = whole, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))
+        shown = target(path, query) if query or unprintable(path) else path.decode("latin-1")
+        append(
+            _TEXT_LINE
+            % (
+                stamp,
+                (at - whole) * 1000,
+                request_id,
+                method,
+                shown,
+                status,
+                sent,
+                seconds * 1000,
+                cache or "-",
+                account or "-",
+                client,
+            )
+        )
+    return "".join(lines)
+
+
 def target(raw_path: bytes, query: bytes) -> str:
     """The request target as sent, secrets in the query replaced, control characters too."""
-    text = raw_path.decode("latin-1")
     if query:
-        text += "?" + b"&".join(map(_redacted, query.split(b"&"))).decode("latin-1")
-    return text.translate(_CONTROL)
+        raw_path += b"?" + b"&".join(map(_redacted, query.split(b"&")))
+    text = raw_path.decode("latin-1")
+    return text.translate(_CONTROL) if _UNPRINTABLE.search(raw_path) else text
 
 
 def _redacted(pair: bytes) -> bytes:

@@ -47,13 +47,17 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+_second_text: tuple[int, str] = (0, "1970-01-01T00:00:00")
+
+
 def utc_timestamp(seconds: float) -> str:
-    """ISO 8601 in UTC with milliseconds, e.g. ``2026-12-04T13:50:01.123Z``."""
+    """ISO 8601 in UTC with milliseconds, e.g. ``2026-12-04T13:50:01.123Z`` (the text of the
+    current second is kept: access-log lines come thousands to a second)."""
+    global _second_text
     whole = int(seconds)
-    return (
-        time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))
-        + f".{int((seconds - whole) * 1000):03d}Z"
-    )
+    if _second_text[0] != whole:
+        _second_text = (whole, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)))
+    return f"{_second_text[1]}.{int((seconds - whole) * 1000):03d}Z"
 
 
 def configure_logging(level: str, log_format: str, stream: TextIO | None = None) -> None:

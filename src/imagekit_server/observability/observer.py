@@ -41,30 +41,14 @@ class Observer:
         self._ids = RequestIds()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send, app: ASGI) -> None:
+        """Runs ``app`` with the request's record in context. Whoever sends the response fills
+        in its status and size: the delivery fast path in the send wrapper it has anyway
+        (delivery/fast_path.py), everything else through ``observed_send``."""
         record = RequestRecord(self._ids.accept(_request_id_header(scope["headers"])))
         token = current_request.set(record)
-        id_header = (b"x-request-id", record.request_id.encode())
-        status = 500
-        sent = 0
-        declared = 0
         started = time.perf_counter()
-
-        async def observed_send(message: Message) -> None:
-            nonlocal status, sent, declared
-            kind = message["type"]
-            if kind == "http.response.body":
-                sent += len(message.get("body", b""))
-            elif kind == "http.response.start":
-                status = message["status"]
-                headers = message.get("headers", ())
-                message["headers"] = [*headers, id_header]
-                declared = _content_length(headers)
-            elif kind == "http.response.pathsend":
-                sent += declared  # the server sends the file itself
-            await send(message)
-
         try:
-            await app(scope, receive, observed_send)
+            await app(scope, receive, send)
         except Exception as error:
             self.count_failure(error)
             raise
@@ -72,9 +56,10 @@ class Observer:
             seconds = time.perf_counter() - started
             route = route_class(scope["path"], record)
             if self.metrics is not None:
-                self.metrics.request(route, status, seconds, sent, record.cache)
+                self.metrics.request(route, record.status, seconds, record.sent, record.cache)
                 if route == "upload":
-                    self.metrics.uploads.labels("success" if status < 400 else "error").inc()
+                    result = "success" if record.status < 400 else "error"
+                    self.metrics.uploads.labels(result).inc()
             if self.access_log is not None:
                 client = scope.get("client")
                 self.access_log.add(
@@ -84,8 +69,8 @@ class Observer:
                         scope["method"],
                         scope.get("raw_path") or scope["path"].encode(),
                         scope["query_string"],
-                        status,
-                        sent,
+                        record.status,
+                        record.sent,
                         seconds,
                         record.cache,
                         record.account,
@@ -115,6 +100,27 @@ def failed_backend(error: BaseException) -> str | None:
             return "storage"
         seen = seen.__cause__ or seen.__context__
     return None
+
+
+def observed_send(record: RequestRecord, send: Send) -> Send:
+    """``send`` that notes the status and body size in ``record`` and adds X-Request-Id."""
+    declared = 0
+
+    async def observing(message: Message) -> None:
+        nonlocal declared
+        kind = message["type"]
+        if kind == "http.response.body":
+            record.sent += len(message.get("body", b""))
+        elif kind == "http.response.start":
+            record.status = message["status"]
+            headers = message.get("headers", ())
+            message["headers"] = [*headers, record.id_header()]
+            declared = _content_length(headers)
+        elif kind == "http.response.pathsend":
+            record.sent += declared  # the server sends the file itself
+        await send(message)
+
+    return observing
 
 
 def _request_id_header(headers: Iterable[tuple[bytes, bytes]]) -> bytes | None:

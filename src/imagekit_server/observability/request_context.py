@@ -16,13 +16,18 @@ _SANE_ID = re.compile(rb"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 class RequestRecord:
     """Mutable on purpose: a thread or task that shares the request's context fills it in."""
 
-    __slots__ = ("account", "cache", "request_id", "route")
+    __slots__ = ("account", "cache", "request_id", "route", "sent", "status")
 
     def __init__(self, request_id: str) -> None:
         self.request_id = request_id
         self.route = ""  # set by the delivery fast path; else classified from the path
         self.account = ""
         self.cache = ""  # "memory", "derived" (hits), "render" (miss), "" (not a variant)
+        self.status = 500  # until a response starts
+        self.sent = 0  # body bytes
+
+    def id_header(self) -> tuple[bytes, bytes]:
+        return (b"x-request-id", self.request_id.encode())
 
 
 current_request: ContextVar[RequestRecord | None] = ContextVar("current_request", default=None)
