@@ -32,20 +32,14 @@ DELIVERY_METHODS = frozenset({"GET", "HEAD"})
 
 
 class DeliveryFirstApp(FastAPI):
-    """The server's ASGI app: FastAPI for the API, a short path for delivery; both inside the
-    observer (request ids, access log, metrics) when one is set."""
+    """The server's ASGI app: FastAPI for the API, a short path for delivery. With an
+    observer (request ids, access log, metrics) the API runs inside it and delivery reports
+    to it from the send wrapper it has anyway: a cache hit pays for no extra layer."""
 
     observer: Observer | None = None
     guard: Guard | None = None  # rate limits (abuse/guard.py), when any is set
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        observer = self.observer
-        if observer is not None and scope["type"] == "http":
-            await observer(scope, receive, send, self._dispatch)
-        else:
-            await self._dispatch(scope, receive, send)
-
-    async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] in DELIVERY_METHODS:
             account_id, separator, rest = scope["path"][1:].partition("/")
             context: ServerContext | None = getattr(self.state, "context", None)
@@ -57,8 +51,15 @@ class DeliveryFirstApp(FastAPI):
             ):
                 scope["app"] = self
                 scope["path_params"] = {"account_id": account_id, "path": rest}
-                await _deliver(context, account_id, scope, receive, send)
+                await _deliver(context, account_id, scope, receive, send, self.observer)
                 return
+        observer = self.observer
+        if observer is not None and scope["type"] == "http":
+            await observer(scope, receive, send, self._api)
+        else:
+            await self._api(scope, receive, send)
+
+    async def _api(self, scope: Scope, receive: Receive, send: Send) -> None:
         record = current_request.get()
         if record is not None:
             send = observed_send(record, send)
@@ -72,14 +73,16 @@ class DeliveryFirstApp(FastAPI):
 
 
 async def _deliver(
-    context: ServerContext, account_id: str, scope: Scope, receive: Receive, send: Send
+    context: ServerContext,
+    account_id: str,
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    observer: Observer | None,
 ) -> None:
     sent = 0
     start: Message | None = None
-    record = current_request.get()  # the observer's, when on (observability/observer.py)
-    if record is not None:
-        record.route = "delivery"
-        record.account = account_id
+    record = None if observer is None else observer.delivery_record(scope, account_id)
 
     async def counting_send(message: Message) -> None:
         nonlocal sent, start
@@ -102,8 +105,10 @@ async def _deliver(
     except Exception as error:
         # What Starlette's ServerErrorMiddleware would do for the API: log, answer 500 if
         # nothing was sent yet, else let the server drop the connection.
+        token = current_request.set(record) if record is not None else None
         logger.exception("delivery failed for %s", scope["path"])
-        observer = scope["app"].observer
+        if token is not None:
+            current_request.reset(token)
         if observer is not None:
             observer.count_failure(error)
         if start is not None:
@@ -116,6 +121,7 @@ async def _deliver(
             bandwidth_counter(context).add(account_id, sent)
         if record is not None:
             record.sent = sent
+            observer.delivered(scope, record)  # type: ignore[union-attr]
 
 
 def _content_length(headers: Iterable[tuple[bytes, bytes]]) -> int:

@@ -62,7 +62,12 @@ from imagekit_server.imaging import (
 )
 from imagekit_server.memory_tuning import release_free_memory
 from imagekit_server.observability.health import metrics_of
-from imagekit_server.observability.request_context import note_cache
+from imagekit_server.observability.request_context import (
+    SCOPE_KEY,
+    RequestRecord,
+    current_request,
+    note_cache,
+)
 from imagekit_server.settings import Settings
 from imagekit_server.storage import BlobNotFound, BlobStore
 
@@ -258,17 +263,30 @@ async def respond_with_variant(
     memory_key = variant_key(row, chain, variant, layers)
     cached = caches.rendered.get(memory_key)
     created_at: float | None = None
+    record: RequestRecord | None = request.scope.get(SCOPE_KEY)  # when observed
     if cached is None:
-        note_cache("render")  # or "derived", noted by _produce when the blob store has it
         guard = getattr(request.scope.get("app"), "guard", None)
         over = guard.render_wait(request.scope) if guard is not None else None
         if over is not None:
             raise Throttled(*over)
         name = variant_hash(*memory_key)
-        cached = await _rendered_once(context, account_id, row, chain.plan, variant, name, layers)
+        # In context while rendering: log lines carry the request id, and _produce notes a
+        # derived-blob hit in it.
+        token = None
+        if record is not None:
+            record.cache = "render"
+            token = current_request.set(record)
+        try:
+            cached = await _rendered_once(
+                context, account_id, row, chain.plan, variant, name, layers
+            )
+        finally:
+            if token is not None:
+                current_request.reset(token)
         caches.rendered.put(memory_key, cached)
     else:
-        note_cache("memory")
+        if record is not None:
+            record.cache = "memory"
         created_at = cached.created_at
         if cached.stored_name:  # keeps its blob from being evicted as unused
             derived_ledger(context).used(account_id, cached.file_id, cached.stored_name)

@@ -13,6 +13,7 @@ from starlette.types import Message, Receive, Scope, Send
 from imagekit_server.observability.access_log import AccessLog
 from imagekit_server.observability.metrics import Metrics
 from imagekit_server.observability.request_context import (
+    SCOPE_KEY,
     RequestIds,
     RequestRecord,
     current_request,
@@ -23,10 +24,8 @@ _UPLOAD_PATHS = ("/api/v1/files/upload", "/api/v2/files/upload")
 _OPS_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
-def route_class(path: str, record: RequestRecord) -> str:
+def route_class(path: str) -> str:
     """delivery | upload | api | ops | other: few enough label values for Prometheus."""
-    if record.route:
-        return record.route
     if path.startswith(_UPLOAD_PATHS):
         return "upload"
     if path.startswith(("/v1/", "/v2/", "/api/")):
@@ -38,46 +37,57 @@ class Observer:
     def __init__(self, access_log: AccessLog | None) -> None:
         self.access_log = access_log
         self.metrics: Metrics | None = None  # attached when the app starts (its context's)
-        self._ids = RequestIds()
+        self.ids = RequestIds()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send, app: ASGI) -> None:
-        """Runs ``app`` with the request's record in context. Whoever sends the response fills
-        in its status and size: the delivery fast path in the send wrapper it has anyway
-        (delivery/fast_path.py), everything else through ``observed_send``."""
-        record = RequestRecord(self._ids.accept(_request_id_header(scope["headers"])))
+        """Runs an API request (``app``) with its record in context; ``observed_send`` fills
+        in its status and size."""
+        record = RequestRecord(self.ids.accept(_request_id_header(scope["headers"])))
         token = current_request.set(record)
-        started = time.perf_counter()
         try:
             await app(scope, receive, send)
         except Exception as error:
             self.count_failure(error)
             raise
         finally:
-            seconds = time.perf_counter() - started
-            route = route_class(scope["path"], record)
-            if self.metrics is not None:
-                self.metrics.request(route, record.status, seconds, record.sent, record.cache)
-                if route == "upload":
-                    result = "success" if record.status < 400 else "error"
-                    self.metrics.uploads.labels(result).inc()
-            if self.access_log is not None:
-                client = scope.get("client")
-                self.access_log.add(
-                    (
-                        time.time(),
-                        record.request_id,
-                        scope["method"],
-                        scope.get("raw_path") or scope["path"].encode(),
-                        scope["query_string"],
-                        record.status,
-                        record.sent,
-                        seconds,
-                        record.cache,
-                        record.account,
-                        client[0] if client else "-",
-                    )
-                )
+            self._finish(scope, record, route_class(scope["path"]))
             current_request.reset(token)
+
+    def delivery_record(self, scope: Scope, account_id: str) -> RequestRecord:
+        """The record of a delivery request: kept in its scope, not in the context (a cache
+        hit logs nothing; transformed.py puts it in context for a render)."""
+        record = RequestRecord(self.ids.accept(_request_id_header(scope["headers"])))
+        record.account = account_id
+        scope[SCOPE_KEY] = record
+        return record
+
+    def delivered(self, scope: Scope, record: RequestRecord) -> None:
+        self._finish(scope, record, "delivery")
+
+    def _finish(self, scope: Scope, record: RequestRecord, route: str) -> None:
+        seconds = time.perf_counter() - record.started
+        if self.metrics is not None:
+            self.metrics.request(route, record.status, seconds, record.sent, record.cache)
+            if route == "upload":
+                result = "success" if record.status < 400 else "error"
+                self.metrics.uploads.labels(result).inc()
+        if self.access_log is not None:
+            client = scope.get("client")
+            self.access_log.add(
+                (
+                    time.time(),
+                    record.request_id,
+                    scope["method"],
+                    scope.get("raw_path") or scope["path"].encode(),
+                    scope["query_string"],
+                    record.status,
+                    record.sent,
+                    seconds,
+                    record.cache,
+                    record.account,
+                    client[0] if client else "-",
+                )
+            )
 
     def count_failure(self, error: BaseException) -> None:
         """A request that failed on the database or the blob store (metrics by backend)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from contextvars import ContextVar
 
 # A client's X-Request-Id is kept when it is this plain (UUIDs, trace ids); else a new one.
@@ -16,11 +17,11 @@ _SANE_ID = re.compile(rb"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 class RequestRecord:
     """Mutable on purpose: a thread or task that shares the request's context fills it in."""
 
-    __slots__ = ("account", "cache", "request_id", "route", "sent", "status")
+    __slots__ = ("account", "cache", "request_id", "sent", "started", "status")
 
     def __init__(self, request_id: str) -> None:
         self.request_id = request_id
-        self.route = ""  # set by the delivery fast path; else classified from the path
+        self.started = time.perf_counter()
         self.account = ""
         self.cache = ""  # "memory", "derived" (hits), "render" (miss), "" (not a variant)
         self.status = 500  # until a response starts
@@ -44,6 +45,9 @@ def note_cache(layer: str) -> None:
     record = current_request.get()
     if record is not None:
         record.cache = layer
+
+
+SCOPE_KEY = "imagekit.request"  # a delivery request's record in its ASGI scope
 
 
 def current_request_id() -> str:
