@@ -19,7 +19,7 @@ from typing import TextIO
 from imagekit_server.observability.logs import utc_timestamp
 
 # (time, request id, method, raw path, query, status, bytes, seconds, cache, account, client)
-Entry = tuple[float, str, str, bytes, bytes, int, int, float, str, str, str]
+Entry = tuple[float, bytes, str, bytes, bytes, int, int, float, str, str, str]
 
 FLUSH_AT = 512  # entries waiting before a request writes them itself
 SECRET_PARAMS = frozenset({b"ik-s", b"token", b"signature", b"password", b"private_key", b"key"})
@@ -56,7 +56,7 @@ class AccessLog:
             "time": utc_timestamp(at),
             "level": "info",
             "logger": "imagekit_server.access",
-            "request_id": request_id,
+            "request_id": request_id.decode("ascii"),
             "method": method,
             "path": target(path, query),
             "status": status,
@@ -101,7 +101,7 @@ def _text_lines(entries: list[Entry]) -> str:
             % (
                 stamp,
                 (at - whole) * 1000,
-                request_id,
+                request_id.decode("ascii"),
                 method,
                 shown,
                 status,

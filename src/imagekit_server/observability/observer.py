@@ -76,7 +76,7 @@ class Observer:
             self.access_log.add(
                 (
                     time.time(),
-                    record.request_id,
+                    record.id_bytes,
                     scope["method"],
                     scope.get("raw_path") or scope["path"].encode(),
                     scope["query_string"],

@@ -17,18 +17,22 @@ _SANE_ID = re.compile(rb"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 class RequestRecord:
     """Mutable on purpose: a thread or task that shares the request's context fills it in."""
 
-    __slots__ = ("account", "cache", "request_id", "sent", "started", "status")
+    __slots__ = ("account", "cache", "id_bytes", "sent", "started", "status")
 
-    def __init__(self, request_id: str) -> None:
-        self.request_id = request_id
+    def __init__(self, id_bytes: bytes) -> None:
+        self.id_bytes = id_bytes  # bytes: it goes into a header on every response
         self.started = time.perf_counter()
         self.account = ""
         self.cache = ""  # "memory", "derived" (hits), "render" (miss), "" (not a variant)
         self.status = 500  # until a response starts
         self.sent = 0  # body bytes
 
+    @property
+    def request_id(self) -> str:
+        return self.id_bytes.decode("ascii")
+
     def id_header(self) -> tuple[bytes, bytes]:
-        return (b"x-request-id", self.request_id.encode())
+        return (b"x-request-id", self.id_bytes)
 
 
 current_request: ContextVar[RequestRecord | None] = ContextVar("current_request", default=None)
@@ -62,15 +66,15 @@ class RequestIds:
     __slots__ = ("_count", "_prefix")
 
     def __init__(self) -> None:
-        self._prefix = os.urandom(6).hex()
+        self._prefix = os.urandom(6).hex().encode() + b"-"
         self._count = 0
 
-    def new(self) -> str:
+    def new(self) -> bytes:
         self._count += 1
-        return f"{self._prefix}-{self._count:x}"
+        return self._prefix + b"%x" % self._count
 
-    def accept(self, offered: bytes | None) -> str:
+    def accept(self, offered: bytes | None) -> bytes:
         """The client's id when sane (so it can follow a request through its proxies)."""
         if offered and _SANE_ID.fullmatch(offered):
-            return offered.decode("ascii")
+            return offered
         return self.new()
