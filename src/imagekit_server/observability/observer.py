@@ -1,7 +1,11 @@
-"""Wraps every HTTP request (delivery's fast path included): gives it an id (``X-Request-Id``
-on the response, and on every log line written for it), times it, counts it in the metrics
-and writes its access-log entry. Kept to a few attribute lookups and one closure per request:
-see observability/__init__.py for why nothing is formatted here."""
+"""Follows every HTTP request: gives it an id (``X-Request-Id`` on the response, and on every
+log line written for it), times it, counts it in the metrics and leaves its access-log entry.
+
+API requests run inside ``Observer.__call__`` (their record in a context variable, their
+response seen through ``observed_send``). Delivery requests, the hot path, get their record
+from ``delivery_record`` and report through ``delivered``, from the send wrapper the fast path
+has anyway (delivery/fast_path.py): no extra coroutine layer on a cache hit. Nothing is
+formatted per request (observability/__init__.py)."""
 
 from __future__ import annotations
 
