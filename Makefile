@@ -3,18 +3,35 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+LOCK := requirements.lock
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
+# The lock covers the server, test and dev tools on every platform and Python >= 3.11
+# (the async extra, httpx2, needs 3.11).
+UV_COMPILE := pip compile pyproject.toml --extra server --extra async --extra dev --universal \
+	--python-version 3.11 --generate-hashes --quiet --no-header
 
-# install-browser: Debian's chromium for the console tests (Playwright's downloads are not used).
-.PHONY: install-browser install run keys test test-fast lint typecheck format bench clean
+.PHONY: install install-browser lock lock-check run keys test test-fast lint typecheck format bench clean
 
-$(STAMP): pyproject.toml scripts/install.sh
+# Fails with the command to run when pyproject.toml's dependencies changed without `make lock`.
+lock-check:
+	@$(PYTHON) scripts/lock_digest.py --check
+
+$(STAMP): pyproject.toml $(LOCK) scripts/install.sh
 	PYTHON=$(PYTHON) scripts/install.sh $(VENV) server,async,dev
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
+# Re-resolve every pinned version (with hashes) from pyproject.toml; commit the result.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/uv || $(BIN)/python -m pip install -q 'uv>=0.5'
+	$(PYTHON) scripts/lock_digest.py > $(LOCK).new
+	$(BIN)/uv $(UV_COMPILE) >> $(LOCK).new
+	mv $(LOCK).new $(LOCK)
+
 install: $(STAMP) install-browser
 
+# Debian's chromium for the console tests (Playwright's own browser downloads are not used).
 install-browser:
 	test -x /usr/bin/chromium || { test "$$(id -u)" = 0 && apt-get update -qq && apt-get install -y -qq chromium; } || echo 'chromium missing: console browser tests will be skipped'
 

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Route
 
+from imagekit_server.abuse.guard import install_guard
 from imagekit_server.api import bulk_jobs as bulk_jobs_api
 from imagekit_server.api import custom_metadata_fields as custom_metadata_fields_api
 from imagekit_server.api import file_details_update as file_details_update_api
@@ -40,11 +41,16 @@ from imagekit_server.db.engine import refresh_statistics
 from imagekit_server.delivery.derived_budget import flush_derived_ledger
 from imagekit_server.delivery.endpoint import deliver
 from imagekit_server.delivery.fast_path import DeliveryFirstApp
-from imagekit_server.errors import ApiError, api_error_handler, internal_error_handler
+from imagekit_server.errors import (
+    ApiError,
+    api_error_handler,
+    configured_help,
+)
 from imagekit_server.extensions.workers import extension_workers
 from imagekit_server.jobs.runner import JobRunner
 from imagekit_server.leftovers import SWEEP_PERIOD, font_directory, sweep_directories
 from imagekit_server.memory_tuning import settle_garbage_collector
+from imagekit_server.observability.setup import add_observability, start_observing, stop_observing
 from imagekit_server.periodic_flush import Flush, PeriodicFlusher
 from imagekit_server.settings import Settings
 from imagekit_server.usage import flush_bandwidth
@@ -91,10 +97,12 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
             ],
         )
         flusher.start()
+        observing = start_observing(app, app.state.context)
         settle_garbage_collector()
         try:
             yield
         finally:
+            await stop_observing(observing)
             flusher.stop()
             app.state.job_runner.stop()
             webhook_dispatcher.stop()
@@ -116,7 +124,6 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
     app.add_exception_handler(ApiError, api_error_handler)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(Exception, internal_error_handler)
     app.include_router(upload_api.router)
     app.include_router(upload_v2_api.router)
     app.include_router(files_api.router)
@@ -143,6 +150,8 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
     app.add_api_route("/healthz", _healthz, methods=["GET"], include_in_schema=False)
     api_docs_routes.install(app, package_version())
     app.router.routes.append(console_mount())  # the browser console (docs/console.md)
+    add_observability(app, settings)  # /readyz, /metrics, request ids, access log
+    install_guard(app, settings)  # rate limits
     app.router.routes.append(Route("/{account_id}/{path:path}", deliver, methods=["GET", "HEAD"]))
     # Requests for unknown accounts: delivery's 404. Known accounts' delivery requests never
     # reach the router (the hot path: see delivery/fast_path.py).
@@ -159,10 +168,12 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         f"{'.'.join(str(part) for part in error.get('loc', ())[1:])}: {error.get('msg')}"
         for error in exc.errors()
     )
-    return JSONResponse(ApiError(f"Invalid request parameters: {problems}").body(), status_code=400)
+    error = ApiError(f"Invalid request parameters: {problems}")
+    return JSONResponse(error.body(configured_help(request)), status_code=400)
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     message = {404: "Not Found", 405: "Method Not Allowed"}.get(exc.status_code, str(exc.detail))
-    return JSONResponse(ApiError(message).body(), status_code=exc.status_code, headers=exc.headers)
+    body = ApiError(message).body(configured_help(request))
+    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)

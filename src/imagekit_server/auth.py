@@ -8,6 +8,7 @@ from starlette.requests import Request
 
 from imagekit_server.accounts import Account, AccountDirectory
 from imagekit_server.errors import Forbidden, Unauthorized
+from imagekit_server.observability.request_context import note_account
 
 MISSING_KEY_MESSAGE = "Your request does not contain private API key."
 UNKNOWN_KEY_MESSAGE = "Your account cannot be authenticated."
@@ -39,6 +40,7 @@ def authenticate_private_key(directory: AccountDirectory, authorization: str | N
     account = directory.by_private_key(key)
     if account is None:
         raise Forbidden(UNKNOWN_KEY_MESSAGE)
+    note_account(account.id)  # for the access log
     return account
 
 

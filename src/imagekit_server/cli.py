@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from imagekit_server import named_transformations_cli
+from imagekit_server import account_security_cli, named_transformations_cli
 from imagekit_server.importing import cli as import_cli
 from imagekit_server.origins import commands as origins_commands
 from imagekit_server.settings import Settings, SettingsError
@@ -58,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--public-key", help="public key (default: generated)")
     create.add_argument("--private-key", help="private key (default: generated)")
     account_commands.add_parser("list", help="list accounts")
+    account_security_cli.add_parser(account_commands)
     fsck = commands.add_parser("fsck", help="check database and blob store consistency")
     fsck.add_argument("--repair", action="store_true", help="delete orphans, resolve intents")
     named_transformations_cli.add_parser(commands)
@@ -122,7 +123,14 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 def _serve_until_stopped(settings: Settings) -> int:
     from imagekit_server import served_address
     from imagekit_server.context import open_context
+    from imagekit_server.libvips.requirements import LibvipsUnsupported, check_libvips
 
+    try:
+        libvips = check_libvips()
+    except LibvipsUnsupported as exc:
+        print(f"imagekit-server: cannot serve: {exc}", file=sys.stderr, flush=True)
+        return 3
+    print(f"imagekit-server: {libvips.describe()}", flush=True)
     settings = _migrate_before_serving(settings)
     context = open_context(settings)
     served_address.record(settings)
@@ -141,7 +149,9 @@ def _serve_until_stopped(settings: Settings) -> int:
     from imagekit_server import coalesced_writes
     from imagekit_server.app import create_app
     from imagekit_server.memory_tuning import limit_malloc_arenas
+    from imagekit_server.observability.logs import configure_logging
 
+    configure_logging(settings.log_level, settings.log_format)
     limit_malloc_arenas()
     coalesced_writes.install()
     try:
@@ -150,6 +160,7 @@ def _serve_until_stopped(settings: Settings) -> int:
             host=settings.host,
             port=settings.port,
             log_level="warning",
+            log_config=None,  # uvicorn's loggers go through ours (request ids, JSON)
             timeout_graceful_shutdown=5,
             loop="uvloop",
             http="httptools",
@@ -177,9 +188,16 @@ def _migrate_before_serving(settings: Settings) -> Settings:
 
 
 def _serve_workers(settings: Settings) -> int:
-    """N processes, each on its own SO_REUSEPORT socket (see worker_app)."""
+    """N processes, each on its own SO_REUSEPORT socket (see worker_app); their metrics meet
+    in PROMETHEUS_MULTIPROC_DIR (observability/metrics.py), set before any worker starts."""
+    import os
+
     from imagekit_server.worker_app import run_workers
 
+    if settings.metrics:
+        from imagekit_server.observability.metrics import MULTIPROC_ENV, prepare_multiprocess_dir
+
+        os.environ[MULTIPROC_ENV] = str(prepare_multiprocess_dir(settings.data_dir))
     return run_workers(settings)
 
 
@@ -232,6 +250,8 @@ def _accounts(settings: Settings, args: argparse.Namespace) -> int:
     from imagekit_server.context import open_context
     from imagekit_server.db.engine import read_transaction, write_transaction
 
+    if args.accounts_command == "update":
+        return account_security_cli.run(settings, args)
     context = open_context(settings)
     try:
         if args.accounts_command == "list":

@@ -16,6 +16,7 @@ from pathlib import Path
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 MB = 1024 * 1024
+DEFAULT_ERROR_HELP = "This is a self-hosted ImageKit-compatible server: ask its operator for help."
 
 
 class SettingsError(ValueError):
@@ -158,6 +159,26 @@ class Settings:
     # How long a URL with e-bgremove / e-removedotbg / e-changebg waits for the background
     # removal before answering ImageKit's intermediate response (seconds).
     ai_render_wait_seconds: float = 5.0
+    # The `help` text of API error bodies (ImageKit's names its support address, which cannot
+    # help with this server): e.g. your support page or address.
+    error_help: str = DEFAULT_ERROR_HELP
+    # --- Observability (docs/operations.md) ---
+    # Log level (debug, info, warning, error) and format of every log line ("text" or "json").
+    log_level: str = "info"
+    log_format: str = "text"
+    # One access-log line per request (written at level info, in batches).
+    access_log: bool = True
+    # Prometheus metrics at /metrics (request counts and latency, renders, caches, ...).
+    metrics: bool = True
+    # --- Abuse limits (docs/operations.md); rates are requests per minute per client (by
+    # address and by API key), per process, bursts of a quarter of the rate; 0: no limit ---
+    rate_limit_uploads: float = 0.0
+    rate_limit_api: float = 0.0  # management calls (/v1, /v2, /api except uploads)
+    rate_limit_renders: float = 0.0  # uncached renders, by address
+    # Renders one process accepts (running or waiting); beyond it 503 with Retry-After.
+    render_queue_limit: int = 256
+    # Take the client address from the last X-Forwarded-For entry (behind your own proxy).
+    trust_forwarded_for: bool = False
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -182,6 +203,14 @@ class Settings:
                 raise SettingsError(f"{variable} must be one of {', '.join(sorted(choices))}")
         if self.extension_workers < 1 or self.extension_timeout_seconds <= 0:
             raise SettingsError("IMAGEKIT_EXTENSION_WORKERS and _TIMEOUT must be positive")
+        if min(self.rate_limit_uploads, self.rate_limit_api, self.rate_limit_renders) < 0 or (
+            self.render_queue_limit <= 0
+        ):
+            raise SettingsError("rate limits must be >= 0 and IMAGEKIT_RENDER_QUEUE positive")
+        if self.log_level not in {"debug", "info", "warning", "error"}:
+            raise SettingsError("IMAGEKIT_LOG_LEVEL must be debug, info, warning or error")
+        if self.log_format not in {"text", "json"}:
+            raise SettingsError("IMAGEKIT_LOG_FORMAT must be 'text' or 'json'")
         if self.format_strategy not in {"preference", "smallest"}:
             raise SettingsError("IMAGEKIT_FORMAT_STRATEGY must be 'preference' or 'smallest'")
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", self.imagekit_id):
@@ -265,6 +294,16 @@ class Settings:
         _read(env, values, "IMAGEKIT_EXTENSION_WORKERS", "extension_workers", int)
         _read(env, values, "IMAGEKIT_EXTENSION_TIMEOUT", "extension_timeout_seconds", float)
         _read(env, values, "IMAGEKIT_AI_RENDER_WAIT", "ai_render_wait_seconds", float)
+        _read(env, values, "IMAGEKIT_ERROR_HELP", "error_help", str.strip)
+        _read(env, values, "IMAGEKIT_LOG_LEVEL", "log_level", _lower)
+        _read(env, values, "IMAGEKIT_LOG_FORMAT", "log_format", _lower)
+        _read(env, values, "IMAGEKIT_ACCESS_LOG", "access_log", _parse_bool)
+        _read(env, values, "IMAGEKIT_METRICS", "metrics", _parse_bool)
+        _read(env, values, "IMAGEKIT_RATE_LIMIT_UPLOADS", "rate_limit_uploads", float)
+        _read(env, values, "IMAGEKIT_RATE_LIMIT_API", "rate_limit_api", float)
+        _read(env, values, "IMAGEKIT_RATE_LIMIT_RENDERS", "rate_limit_renders", float)
+        _read(env, values, "IMAGEKIT_RENDER_QUEUE", "render_queue_limit", int)
+        _read(env, values, "IMAGEKIT_TRUST_FORWARDED_FOR", "trust_forwarded_for", _parse_bool)
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]
 
@@ -276,6 +315,10 @@ _EXTENSION_PROVIDERS = {
     "extension_remove_bg": frozenset({"builtin", "removebg", "onnx", "none"}),
     "extension_ai_auto_description": frozenset({"builtin", "none"}),
 }
+
+
+def _lower(text: str) -> str:
+    return text.strip().lower()
 
 
 def _parse_bool(text: str) -> bool:

@@ -41,7 +41,9 @@ def run_worker(settings: Settings) -> None:
 
     from imagekit_server import coalesced_writes
     from imagekit_server.app import create_app
+    from imagekit_server.observability.logs import configure_logging
 
+    configure_logging(settings.log_level, settings.log_format)
     limit_malloc_arenas()
     coalesced_writes.install()
     if not settings.render_workers:
@@ -52,6 +54,7 @@ def run_worker(settings: Settings) -> None:
     config = uvicorn.Config(
         create_app(settings),
         log_level="warning",
+        log_config=None,  # uvicorn's loggers go through ours (request ids, JSON)
         timeout_graceful_shutdown=5,
         loop="uvloop",
         http="httptools",

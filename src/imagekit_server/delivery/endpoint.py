@@ -19,6 +19,7 @@ from imagekit_server.context import ServerContext
 from imagekit_server.db.engine import read_transaction
 from imagekit_server.db.tables import file_versions, files
 from imagekit_server.db.times import to_utc
+from imagekit_server.delivery.access_policy import refusal
 from imagekit_server.delivery.conditional import (
     Unsatisfiable,
     http_date,
@@ -68,6 +69,9 @@ async def deliver(request: Request) -> ASGIApp:
     if signature in (SignatureStatus.INVALID, SignatureStatus.EXPIRED):
         detail = f"EUNAUTHORIZED - signature {signature.value}"
         return error_response(401, detail, "Unauthorized")
+    refused = refusal(account, signature, target.transformation)
+    if refused is not None:  # the account's security settings (access_policy.py)
+        return refused
     if target.transformation is not None and target.transformation != "orig-true":
         return await deliver_transformed(request, context, account, target, signature)
     row = await to_thread.run_sync(_lookup, context, account, target)

@@ -17,10 +17,13 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.types import Message, Receive, Scope, Send
 
+from imagekit_server.abuse.guard import Guard
 from imagekit_server.accounts import is_valid_account_id
 from imagekit_server.context import ServerContext
 from imagekit_server.delivery.endpoint import deliver
 from imagekit_server.delivery.variant_response import error_response
+from imagekit_server.observability.observer import Observer, observed_send
+from imagekit_server.observability.request_context import current_request
 from imagekit_server.usage import bandwidth_counter
 
 logger = logging.getLogger(__name__)
@@ -29,7 +32,12 @@ DELIVERY_METHODS = frozenset({"GET", "HEAD"})
 
 
 class DeliveryFirstApp(FastAPI):
-    """The server's ASGI app: FastAPI for the API, a short path for delivery."""
+    """The server's ASGI app: FastAPI for the API, a short path for delivery. With an
+    observer (request ids, access log, metrics) the API runs inside it and delivery reports
+    to it from the send wrapper it has anyway: a cache hit pays for no extra layer."""
+
+    observer: Observer | None = None
+    guard: Guard | None = None  # rate limits (abuse/guard.py), when any is set
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] in DELIVERY_METHODS:
@@ -43,16 +51,38 @@ class DeliveryFirstApp(FastAPI):
             ):
                 scope["app"] = self
                 scope["path_params"] = {"account_id": account_id, "path": rest}
-                await _deliver(context, account_id, scope, receive, send)
+                await _deliver(context, account_id, scope, receive, send, self.observer)
+                return
+        observer = self.observer
+        if observer is not None and scope["type"] == "http":
+            await observer(scope, receive, send, self._api)
+        else:
+            await self._api(scope, receive, send)
+
+    async def _api(self, scope: Scope, receive: Receive, send: Send) -> None:
+        record = current_request.get()
+        if record is not None:
+            send = observed_send(record, send)
+        guard = self.guard
+        if guard is not None and scope["type"] == "http":
+            over = guard.api_wait(scope)
+            if over is not None:
+                await guard.refuse(*over, send, receive)
                 return
         await super().__call__(scope, receive, send)
 
 
 async def _deliver(
-    context: ServerContext, account_id: str, scope: Scope, receive: Receive, send: Send
+    context: ServerContext,
+    account_id: str,
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    observer: Observer | None,
 ) -> None:
     sent = 0
     start: Message | None = None
+    record = None if observer is None else observer.delivery_record(scope, account_id)
 
     async def counting_send(message: Message) -> None:
         nonlocal sent, start
@@ -61,6 +91,9 @@ async def _deliver(
             sent += len(message.get("body", b""))
         elif kind == "http.response.start":
             start = message
+            if record is not None:
+                record.status = message["status"]
+                message["headers"] = [*message["headers"], record.id_header()]
         elif kind == "http.response.pathsend" and start is not None:
             # The server sends the whole file itself: count what the head declared.
             sent += _content_length(start.get("headers", ()))
@@ -69,10 +102,15 @@ async def _deliver(
     try:
         response = await deliver(Request(scope, receive))
         await response(scope, receive, counting_send)
-    except Exception:
+    except Exception as error:
         # What Starlette's ServerErrorMiddleware would do for the API: log, answer 500 if
         # nothing was sent yet, else let the server drop the connection.
+        token = current_request.set(record) if record is not None else None
         logger.exception("delivery failed for %s", scope["path"])
+        if token is not None:
+            current_request.reset(token)
+        if observer is not None:
+            observer.count_failure(error)
         if start is not None:
             raise
         await error_response(500, "EINTERNAL - internal error", "Internal Server Error")(
@@ -81,6 +119,9 @@ async def _deliver(
     finally:
         if sent:
             bandwidth_counter(context).add(account_id, sent)
+        if record is not None:
+            record.sent = sent
+            observer.delivered(scope, record)  # type: ignore[union-attr]
 
 
 def _content_length(headers: Iterable[tuple[bytes, bytes]]) -> int:

@@ -11,6 +11,7 @@ the event loop.
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -18,6 +19,8 @@ from anyio import to_thread
 from starlette.requests import Request
 from starlette.types import ASGIApp
 
+from imagekit_server.abuse.guard import Throttled
+from imagekit_server.abuse.render_queue import RenderQueue
 from imagekit_server.accounts import Account
 from imagekit_server.context import ServerContext
 from imagekit_server.delivery.chain import Chain, layer_file_path, parsed_chain
@@ -43,6 +46,7 @@ from imagekit_server.delivery.target import DeliveryTarget
 from imagekit_server.delivery.variant_response import (
     attachment_header,
     error_response,
+    transformation_error_response,
     variant_response,
 )
 from imagekit_server.extensions.url_cutouts import (
@@ -63,6 +67,13 @@ from imagekit_server.imaging import (
 )
 from imagekit_server.leftovers import font_directory
 from imagekit_server.memory_tuning import release_free_memory
+from imagekit_server.observability.health import metrics_of
+from imagekit_server.observability.request_context import (
+    SCOPE_KEY,
+    RequestRecord,
+    current_request,
+    note_cache,
+)
 from imagekit_server.settings import Settings
 from imagekit_server.storage import BlobNotFound, BlobStore
 
@@ -183,11 +194,9 @@ def content_dpr_header(
 
 
 def _chain_error(error: TransformationError) -> ASGIApp:
-    status = error.status if 400 <= error.status < 600 else 500
-    body = {401: "Unauthorized", 404: "Not Found"}.get(status, "Bad Request")
-    if status >= 500:
-        body = "Internal Server Error"
-    return error_response(status, str(error), body)
+    response = transformation_error_response(error.status, error.code, error.message)
+    response.headers += getattr(error, "headers", ())  # Retry-After of 429 and 503
+    return response
 
 
 async def deliver_transformed(
@@ -261,16 +270,32 @@ async def respond_with_variant(
     memory_key = variant_key(row, chain, variant, layers, remover_of(context, chain))
     cached = caches.rendered.get(memory_key)
     created_at: float | None = None
+    record: RequestRecord | None = request.scope.get(SCOPE_KEY)  # when observed
     if cached is None:
+        guard = getattr(request.scope.get("app"), "guard", None)
+        over = guard.render_wait(request.scope) if guard is not None else None
+        if over is not None:
+            raise Throttled(*over)
         name = variant_hash(*memory_key)
+        # In context while rendering: log lines carry the request id, and _produce notes a
+        # derived-blob hit in it.
+        token = None
+        if record is not None:
+            record.cache = "render"
+            token = current_request.set(record)
         try:
             cached = await _rendered_once(
                 context, account_id, row, chain.plan, variant, name, layers
             )
         except StillProcessing:
             return intermediate_response()
+        finally:
+            if token is not None:
+                current_request.reset(token)
         caches.rendered.put(memory_key, cached)
     else:
+        if record is not None:
+            record.cache = "memory"
         created_at = cached.created_at
         if cached.stored_name:  # keeps its blob from being evicted as unused
             derived_ledger(context).used(account_id, cached.file_id, cached.stored_name)
@@ -385,19 +410,29 @@ async def _produce(
             size = derived_blob_size(content_type, data)
             derived_ledger(context).saved(account_id, row.file_id, name, size)
             etag = response_etag(name, content_type)
+            note_cache("derived")
             return RenderedVariant(row.file_id, data, content_type, etag, stored_name=name)
     removal = plan.background_removal
     cutout = await cutout_source(context, row.blob_key, row.etag, removal) if removal else None
-    rendered = await run_in_pool(
-        _read_and_render,
-        store,
-        row,
-        plan,
-        variant,
-        render_limits(context.settings),
-        _layer_loader(context, account_id, layers),
-        cutout,
-    )
+    started = time.perf_counter()
+    queue = context.component(RenderQueue, lambda: RenderQueue(context.settings.render_queue_limit))
+    try:
+        rendered = await queue.run(
+            lambda: run_in_pool(
+                _read_and_render,
+                store,
+                row,
+                plan,
+                variant,
+                render_limits(context.settings),
+                _layer_loader(context, account_id, layers),
+                cutout,
+            )
+        )
+    except BaseException:
+        _count_render(context, started, ok=False)
+        raise
+    _count_render(context, started, ok=True)
     stored_name = ""
     if use_store:
         size = await to_thread.run_sync(
@@ -415,6 +450,11 @@ async def _produce(
         rendered.width,
         stored_name=stored_name,
     )
+
+
+def _count_render(context: ServerContext, started: float, *, ok: bool) -> None:
+    if context.settings.metrics:
+        metrics_of(context).rendered(time.perf_counter() - started, ok)
 
 
 def _read_and_render(

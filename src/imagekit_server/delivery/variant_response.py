@@ -56,6 +56,17 @@ def error_response(status: int, ik_error: str, body: str) -> BytesResponse:
     return BytesResponse(status, headers, data, False)
 
 
+_STATUS_TEXT = {401: "Unauthorized", 404: "Not Found"}
+
+
+def transformation_error_response(status: int, code: str, message: str) -> BytesResponse:
+    """A transformation that cannot be rendered: the reason in the body as well as in
+    ``ik-error``, so a person opening the URL in a browser sees why."""
+    status = status if 400 <= status < 600 else 500
+    title = "Internal Server Error" if status >= 500 else _STATUS_TEXT.get(status, "Bad Request")
+    return error_response(status, f"{code} - {message}", f"{title}: {message}")
+
+
 def attachment_header(query: Mapping[str, str], file_name: str) -> tuple[bytes, bytes] | None:
     if query.get("ik-attachment") != "true":
         return None

@@ -11,6 +11,7 @@ from imagekit_server.imaging.errors import limit_exceeded, unsupported
 from imagekit_server.imaging.geometry import Resize
 from imagekit_server.imaging.jpeg_decode import decode_scaled, jpeg_header
 from imagekit_server.imaging.limits import Limits
+from imagekit_server.libvips.errors import is_server_fault
 
 # libvips loader class name fragment -> our format name. Anything else is refused.
 _LOADER_FORMATS = {
@@ -90,7 +91,9 @@ def inspect_source(data: bytes, limits: Limits) -> SourceInfo:
         return SourceInfo(format_name, width, height, 1, False)
     try:
         header = pyvips.Image.new_from_buffer(data, "")
-    except pyvips.Error:
+    except pyvips.Error as error:
+        if is_server_fault(error):  # the server's libvips, not the source (libvips/errors.py)
+            raise
         raise unsupported("the source image cannot be decoded") from None
     if format_name == "heif":
         compression = _field(header, "heif-compression", "hevc")
@@ -124,7 +127,9 @@ def load_full(
     try:
         options = _load_options(page, density, format_name)
         image = pyvips.Image.new_from_buffer(data, "", **options)
-    except pyvips.Error:
+    except pyvips.Error as error:
+        if is_server_fault(error):  # the server's libvips, not the source (libvips/errors.py)
+            raise
         raise unsupported(f"page {page} does not exist in the source") from None
     return to_srgb(image.autorot())
 

@@ -14,6 +14,7 @@ from imagekit_server.inspection.exif import exif_sections, read_exif_tags
 from imagekit_server.inspection.jpeg_quality import estimate_jpeg_quality
 from imagekit_server.inspection.phash import phash
 from imagekit_server.inspection.sniffing import GIF, JPEG, ImageFormat, sniff_path
+from imagekit_server.libvips.errors import is_server_fault
 
 _MM_PER_INCH = 25.4
 _DEFAULT_DENSITY = 72
@@ -45,7 +46,11 @@ def read_metadata(path: Path, *, max_pixels: int | None = None) -> dict[str, Any
             "pHash": phash(path),
             "exif": exif_sections(read_exif_tags(metadata_blob(header, "exif-data"))),
         }
-    except (pyvips.Error, OSError, ValueError, OverflowError) as error:
+    except pyvips.Error as error:
+        if is_server_fault(error):  # the server's libvips, not the file (libvips/errors.py)
+            raise
+        raise InspectionError("The image is corrupt and its metadata cannot be read.") from error
+    except (ValueError, OverflowError) as error:
         raise InspectionError("The image is corrupt and its metadata cannot be read.") from error
 
 

@@ -16,6 +16,7 @@ import pyvips
 
 from imagekit_server.inspection.errors import InspectionError
 from imagekit_server.inspection.sniffing import sniff_path
+from imagekit_server.libvips.errors import is_server_fault
 
 _SAMPLE_SIZE = 32
 _LOW_FREQUENCIES = 8
@@ -39,7 +40,9 @@ def phash(path: Path) -> str:
             source, _SAMPLE_SIZE, height=_SAMPLE_SIZE, size="force"
         )
         return phash_of_image(thumbnail)
-    except (pyvips.Error, OSError) as error:
+    except pyvips.Error as error:
+        if is_server_fault(error):  # the server's libvips, not the file (libvips/errors.py)
+            raise
         raise InspectionError("The image is corrupt and cannot be hashed.") from error
 
 

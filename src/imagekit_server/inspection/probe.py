@@ -12,6 +12,7 @@ import pyvips
 from imagekit_server.inspection.decoding import has_alpha, open_header, page_count, verify_pixels
 from imagekit_server.inspection.errors import InspectionError
 from imagekit_server.inspection.sniffing import PDF_MAGIC, SVG, ImageFormat, sniff_path
+from imagekit_server.libvips.errors import is_server_fault
 
 FileType = Literal["image", "non-image"]
 
@@ -43,21 +44,23 @@ def probe_file(path: Path, file_name: str, *, max_pixels: int, allow_svg: bool =
     Raises ``InspectionError`` when the content claims an image format but is corrupt or
     truncated, or when its header declares more than ``max_pixels`` (width x height x pages);
     the size check happens before any pixel is decoded. With ``allow_svg=False`` an SVG is not
-    rendered and is reported as a non-image. No other exception escapes.
+    rendered and is reported as a non-image. The server's own failures (reading its spooled
+    copy, a libvips that cannot make the call) escape as they are: they are not the file's.
     """
-    try:
-        image_format, head = sniff_path(path)
-    except OSError as error:
-        raise InspectionError("The file could not be read.") from error
+    image_format, head = sniff_path(path)
     if image_format is SVG and not allow_svg:
         return Probe(file_type="non-image", format="svg", mime=_SVG_MIME)
     if image_format is None:
         return _non_image(head, file_name)
     try:
         return _probe_image(path, image_format, max_pixels)
-    except InspectionError:
-        raise
-    except (pyvips.Error, OSError, ValueError, OverflowError) as error:
+    except pyvips.Error as error:
+        if is_server_fault(error):
+            raise
+        raise InspectionError(
+            f"The {image_format.name} file is corrupt or truncated and cannot be decoded."
+        ) from error
+    except (ValueError, OverflowError) as error:  # header values out of any sane range
         raise InspectionError(
             f"The {image_format.name} file is corrupt or truncated and cannot be decoded."
         ) from error

@@ -17,13 +17,18 @@ from starlette.types import ASGIApp
 
 from imagekit_server.accounts import Account
 from imagekit_server.context import ServerContext
+from imagekit_server.delivery.access_policy import refusal
 from imagekit_server.delivery.chain import Chain, parsed_chain
 from imagekit_server.delivery.file_lookup import FileRow, find_file
 from imagekit_server.delivery.named_lookup import expand_named
 from imagekit_server.delivery.signing import SignatureStatus, check_signature
 from imagekit_server.delivery.target import DeliveryTarget, TargetError, parse_target
 from imagekit_server.delivery.transformed import check_layer_access
-from imagekit_server.delivery.variant_response import BytesResponse, error_response
+from imagekit_server.delivery.variant_response import (
+    BytesResponse,
+    error_response,
+    transformation_error_response,
+)
 from imagekit_server.imaging import TransformationError
 from imagekit_server.origins.fetching import OriginFailure
 from imagekit_server.origins.rendering import original_response, transformed_response
@@ -66,6 +71,9 @@ async def deliver_from_origins(
         return error_response(status, code, "Not Found" if status == 404 else "Bad Request")
     except UnicodeDecodeError:
         return error_response(404, "ENOENT - invalid file path", "Not Found")
+    refused = refusal(account, signature, target.transformation)
+    if refused is not None:  # the account's security settings (delivery/access_policy.py)
+        return refused
     signed = signature is SignatureStatus.VALID
     return await _deliver(request, context, account, route, target, signed)
 
@@ -160,9 +168,9 @@ def _not_found(target: DeliveryTarget) -> BytesResponse:
 
 
 def _transformation_error(error: TransformationError) -> BytesResponse:
-    status = error.status if 400 <= error.status < 600 else 500
-    body = {401: "Unauthorized", 404: "Not Found"}.get(status, "Bad Request")
-    return error_response(status, str(error), "Internal Server Error" if status >= 500 else body)
+    response = transformation_error_response(error.status, error.code, error.message)
+    response.headers += getattr(error, "headers", ())  # Retry-After of 429 and 503
+    return response
 
 
 def _origin_error(failure: OriginFailure) -> BytesResponse:

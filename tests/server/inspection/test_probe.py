@@ -225,8 +225,11 @@ def test_limit_is_inclusive(tmp_path: Path) -> None:
         probe_file(path, "exact.png", max_pixels=4999)
 
 
-def test_missing_file_raises_inspection_error(tmp_path: Path) -> None:
-    with pytest.raises(InspectionError):
+def test_a_file_the_server_cannot_read_is_not_reported_as_the_clients_fault(
+    tmp_path: Path,
+) -> None:
+    """The caller's own copy went missing: a server failure (500), not a corrupt upload."""
+    with pytest.raises(FileNotFoundError):
         probe_file(tmp_path / "absent.jpg", "absent.jpg", max_pixels=LIMIT)
 
 

@@ -1,0 +1,73 @@
+"""What the observability pieces do when the app starts and stops: the start-up log line, and
+the task that writes the access log and moves metric tallies into prometheus-client."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from contextlib import suppress
+
+import sqlalchemy as sa
+
+from imagekit_server.observability.observer import Observer
+from imagekit_server.settings import Settings
+
+logger = logging.getLogger("imagekit_server")
+
+ACCESS_FLUSH_SECONDS = 0.25
+METRICS_FLUSH_SECONDS = 1.0
+
+
+def server_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("imagekit-selfhosted")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def without_secrets(url: str) -> str:
+    """A database or storage URL with any password (or whole user info) hidden."""
+    try:
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return re.sub(r"//[^/@]*@", "//***@", url)
+
+
+def log_startup(settings: Settings) -> None:
+    from imagekit_server.libvips.requirements import libvips_info
+
+    logger.info(
+        "imagekit-server %s starting: %s; listening on http://%s:%s; data dir %s; "
+        "database %s; storage %s",
+        server_version(),
+        libvips_info().describe(),
+        settings.host,
+        settings.port,
+        settings.data_dir.resolve(),
+        without_secrets(settings.database_url),
+        without_secrets(settings.storage_url),
+        extra={"event": "startup"},
+    )
+
+
+async def flush_forever(observer: Observer) -> None:
+    """Until cancelled: the access log 4 times a second, metric tallies every second."""
+    ticks_per_metrics_flush = round(METRICS_FLUSH_SECONDS / ACCESS_FLUSH_SECONDS)
+    tick = 0
+    try:
+        while True:
+            await asyncio.sleep(ACCESS_FLUSH_SECONDS)
+            tick += 1
+            if observer.access_log is not None:
+                observer.access_log.flush()
+            if observer.metrics is not None and tick % ticks_per_metrics_flush == 0:
+                observer.metrics.flush()
+    finally:
+        with suppress(Exception):
+            if observer.access_log is not None:
+                observer.access_log.flush()
+            if observer.metrics is not None:
+                observer.metrics.flush()

@@ -1,0 +1,151 @@
+"""Follows every HTTP request: gives it an id (``X-Request-Id`` on the response, and on every
+log line written for it), times it, counts it in the metrics and leaves its access-log entry.
+
+API requests run inside ``Observer.__call__`` (their record in a context variable, their
+response seen through ``observed_send``). Delivery requests, the hot path, get their record
+from ``delivery_record`` and report through ``delivered``, from the send wrapper the fast path
+has anyway (delivery/fast_path.py): no extra coroutine layer on a cache hit. Nothing is
+formatted per request (observability/__init__.py)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Iterable
+
+from starlette.types import Message, Receive, Scope, Send
+
+from imagekit_server.observability.access_log import AccessLog
+from imagekit_server.observability.metrics import Metrics
+from imagekit_server.observability.request_context import (
+    SCOPE_KEY,
+    RequestIds,
+    RequestRecord,
+    current_request,
+)
+
+ASGI = Callable[[Scope, Receive, Send], Awaitable[None]]
+_UPLOAD_PATHS = ("/api/v1/files/upload", "/api/v2/files/upload")
+_OPS_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
+def route_class(path: str) -> str:
+    """delivery | upload | api | ops | other: few enough label values for Prometheus."""
+    if path.startswith(_UPLOAD_PATHS):
+        return "upload"
+    if path.startswith(("/v1/", "/v2/", "/api/")):
+        return "api"
+    return "ops" if path in _OPS_PATHS else "other"
+
+
+class Observer:
+    def __init__(self, access_log: AccessLog | None) -> None:
+        self.access_log = access_log
+        self.metrics: Metrics | None = None  # attached when the app starts (its context's)
+        self.ids = RequestIds()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send, app: ASGI) -> None:
+        """Runs an API request (``app``) with its record in context; ``observed_send`` fills
+        in its status and size."""
+        record = RequestRecord(self.ids.accept(_request_id_header(scope["headers"])))
+        token = current_request.set(record)
+        try:
+            await app(scope, receive, send)
+        except Exception as error:
+            self.count_failure(error)
+            raise
+        finally:
+            self._finish(scope, record, route_class(scope["path"]))
+            current_request.reset(token)
+
+    def delivery_record(self, scope: Scope, account_id: str) -> RequestRecord:
+        """The record of a delivery request: kept in its scope, not in the context (a cache
+        hit logs nothing; transformed.py puts it in context for a render)."""
+        record = RequestRecord(self.ids.accept(_request_id_header(scope["headers"])))
+        record.account = account_id
+        scope[SCOPE_KEY] = record
+        return record
+
+    def delivered(self, scope: Scope, record: RequestRecord) -> None:
+        self._finish(scope, record, "delivery")
+
+    def _finish(self, scope: Scope, record: RequestRecord, route: str) -> None:
+        seconds = time.perf_counter() - record.started
+        if self.metrics is not None:
+            self.metrics.request(route, record.status, seconds, record.sent, record.cache)
+            if route == "upload":
+                result = "success" if record.status < 400 else "error"
+                self.metrics.uploads.labels(result).inc()
+        if self.access_log is not None:
+            client = scope.get("client")
+            self.access_log.add(
+                (
+                    time.time(),
+                    record.id_bytes,
+                    scope["method"],
+                    scope.get("raw_path") or scope["path"].encode(),
+                    scope["query_string"],
+                    record.status,
+                    record.sent,
+                    seconds,
+                    record.cache,
+                    record.account,
+                    client[0] if client else "-",
+                )
+            )
+
+    def count_failure(self, error: BaseException) -> None:
+        """A request that failed on the database or the blob store (metrics by backend)."""
+        backend = failed_backend(error)
+        if backend is not None and self.metrics is not None:
+            self.metrics.backend_error(backend)
+
+
+def failed_backend(error: BaseException) -> str | None:
+    """ "database", "storage" or None, from the exception's type (and its causes). Modules
+    are compared by name: the serving process does not import botocore for S3 errors."""
+    seen: BaseException | None = error
+    while seen is not None:
+        module = type(seen).__module__
+        if module.startswith(("sqlalchemy", "psycopg", "sqlite3")):
+            return "database"
+        if module.startswith(("botocore", "boto3", "imagekit_server.storage")) or isinstance(
+            seen, OSError
+        ):
+            return "storage"
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def observed_send(record: RequestRecord, send: Send) -> Send:
+    """``send`` that notes the status and body size in ``record`` and adds X-Request-Id."""
+    declared = 0
+
+    async def observing(message: Message) -> None:
+        nonlocal declared
+        kind = message["type"]
+        if kind == "http.response.body":
+            record.sent += len(message.get("body", b""))
+        elif kind == "http.response.start":
+            record.status = message["status"]
+            headers = message.get("headers", ())
+            message["headers"] = [*headers, record.id_header()]
+            declared = _content_length(headers)
+        elif kind == "http.response.pathsend":
+            record.sent += declared  # the server sends the file itself
+        await send(message)
+
+    return observing
+
+
+def _request_id_header(headers: Iterable[tuple[bytes, bytes]]) -> bytes | None:
+    for name, value in headers:
+        if name == b"x-request-id":  # ASGI servers give lower-case names
+            return value
+    return None
+
+
+def _content_length(headers: Iterable[tuple[bytes, bytes]]) -> int:
+    for name, value in headers:
+        if name.lower() == b"content-length" and value.isdigit():
+            return int(value)
+    return 0
