@@ -123,6 +123,23 @@ class Settings:
     origin_cache_bytes: int = 1024 * MB
     # How often the in-memory bandwidth counters are written to the database, in seconds.
     usage_flush_seconds: float = 10.0
+    # --- Video (docs/video.md) ---
+    # Longest video accepted on upload and transformed, in seconds.
+    video_max_duration_seconds: float = 3600.0
+    # Largest video frame side accepted on upload, and largest output side, in pixels.
+    video_max_dimension: int = 8192
+    video_max_output_dimension: int = 3840
+    # Most streams in one container (a hostile file can declare thousands).
+    video_max_streams: int = 16
+    # Time limit for probing an upload (a subprocess, killed beyond it), in seconds.
+    video_probe_timeout_seconds: float = 15.0
+    # Time limit for one render (transcode, thumbnail, streaming set), in seconds.
+    video_render_timeout_seconds: float = 600.0
+    # Render processes per server process (each encode is single-process, multi-threaded).
+    video_render_workers: int = 2
+    # How long a request waits for a new rendition before answering as ImageKit does while it
+    # is processing (302 to the original for videos, 202 for thumbnails and manifests).
+    video_wait_seconds: float = 15.0
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -194,6 +211,14 @@ class Settings:
         _read(env, values, "IMAGEKIT_ORIGIN_REVALIDATE", "origin_revalidate_seconds", float)
         _read(env, values, "IMAGEKIT_ORIGIN_CACHE_BYTES", "origin_cache_bytes", int)
         _read(env, values, "IMAGEKIT_USAGE_FLUSH", "usage_flush_seconds", float)
+        _read(env, values, "IMAGEKIT_VIDEO_MAX_DURATION", "video_max_duration_seconds", float)
+        _read(env, values, "IMAGEKIT_VIDEO_MAX_DIMENSION", "video_max_dimension", int)
+        _read(env, values, "IMAGEKIT_VIDEO_MAX_OUTPUT_DIMENSION", "video_max_output_dimension", int)
+        _read(env, values, "IMAGEKIT_VIDEO_MAX_STREAMS", "video_max_streams", int)
+        _read(env, values, "IMAGEKIT_VIDEO_PROBE_TIMEOUT", "video_probe_timeout_seconds", float)
+        _read(env, values, "IMAGEKIT_VIDEO_RENDER_TIMEOUT", "video_render_timeout_seconds", float)
+        _read(env, values, "IMAGEKIT_VIDEO_RENDER_WORKERS", "video_render_workers", int)
+        _read(env, values, "IMAGEKIT_VIDEO_WAIT", "video_wait_seconds", float)
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]
 

@@ -57,7 +57,9 @@ def ingest_upload(
     bytes are stored."""
     folder = normalise_folder(options.folder)
     name = sanitise_file_name(options.file_name)
-    facts = read_media_facts(source, name, max_pixels=context.settings.max_image_pixels)
+    facts = read_media_facts(
+        source, name, max_pixels=context.settings.max_image_pixels, video=context.settings
+    )
     if facts.size == 0:
         raise BadRequest("The file is empty.")
     with read_transaction(context.engine) as conn:
