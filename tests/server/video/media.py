@@ -33,8 +33,9 @@ def make_video(
         video.width, video.height = width, height
         # 4:2:0 needs even sides; odd-sized test videos are 4:4:4.
         video.pix_fmt = "yuv420p" if width % 2 == 0 and height % 2 == 0 else "yuv444p"
-        video.time_base = Fraction(1, fps * 10)
-        video.codec_context.time_base = video.time_base
+        tick = Fraction(1, fps * 10)  # the muxer may change the stream's time base later
+        video.time_base = tick
+        video.codec_context.time_base = tick
         if rotation:
             video.set_display_rotation(-rotation)  # FFmpeg's angle is counter-clockwise
         sound = out.add_stream("aac" if container == "mp4" else "libopus", rate=48000)
@@ -43,7 +44,7 @@ def make_video(
         for index in range(frames):
             frame = av.VideoFrame.from_ndarray(_pattern(width, height, index), format="rgb24")
             frame.pts = pts
-            frame.time_base = video.time_base
+            frame.time_base = tick
             # VFR: alternate short and long frame durations (same average rate).
             pts += (5 if index % 2 else 15) if vfr else 10
             out.mux(video.encode(frame))

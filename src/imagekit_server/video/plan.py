@@ -1,0 +1,171 @@
+"""Parse a video transformation (the shared ``tr`` syntax, imaging.syntax) into a typed plan.
+
+Supported (docs/video.md): ``w``, ``h``, ``ar``, ``c-`` (maintain_ratio, force, at_max,
+at_least), ``cm-`` (pad_resize, extract), ``bg`` (pad colour), ``rt`` (90/180/270), ``b``
+(border), ``so``/``eo``/``du`` (seconds, decimals allowed), ``f`` (mp4, webm, auto, orig),
+``vc`` (h264, vp9, none), ``ac-none``, ``q``, ``sr`` (adaptive streaming representations), chained
+steps. Anything else is a 400 ``EUNSUPPORTED`` so a URL never silently renders something else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+
+from imagekit_server.imaging.colours import Colour, parse_colour
+from imagekit_server.imaging.errors import TransformationError, invalid, unsupported
+from imagekit_server.imaging.syntax import RawParam, tokenise
+
+CROPS = frozenset({"maintain_ratio", "force", "at_max", "at_least"})
+CROP_MODES = frozenset({"pad_resize", "extract"})
+FORMATS = frozenset({"mp4", "webm", "auto", "orig"})
+VIDEO_CODECS = frozenset({"h264", "vp9", "none"})
+# Keys that only concern timing or the container, not a step's geometry.
+_TIME_KEYS = ("so", "eo", "du")
+BLACK = Colour(0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """One chain step's frame operations."""
+
+    width: float | None = None  # < 1: fraction of the input
+    height: float | None = None
+    aspect: tuple[float, float] | None = None
+    crop: str = "maintain_ratio"
+    crop_mode: str | None = None
+    background: Colour = BLACK
+    rotation: int = 0
+    border: tuple[int, Colour] | None = None
+
+    @property
+    def is_identity(self) -> bool:
+        return self == Geometry()
+
+
+@dataclass(frozen=True)
+class VideoPlan:
+    steps: tuple[Geometry, ...] = ()
+    start: float | None = None  # so
+    end: float | None = None  # eo
+    duration: float | None = None  # du
+    format: str | None = None  # None: the source's container (mp4 for non-mp4 sources)
+    video_codec: str | None = None
+    audio: bool = True
+    quality: int | None = None
+    representations: tuple[int, ...] = ()  # sr-240_360_480: output heights
+    extra: tuple[str, ...] = field(default=())  # params left for a thumbnail's image chain
+
+    def key(self) -> str:
+        """Stable text naming the rendition (part of its derived blob name)."""
+        return hashlib.sha256(repr(replace(self, extra=())).encode()).hexdigest()[:24]
+
+    def window(self, source_duration: float) -> tuple[float, float]:
+        """``[start, end)`` in source seconds after so/eo/du, clamped to the source."""
+        start = min(self.start or 0.0, source_duration)
+        end = source_duration
+        if self.end is not None:
+            end = min(end, self.end)
+        if self.duration is not None:
+            end = min(end, start + self.duration)
+        if end <= start:
+            raise invalid("the trim (so, eo, du) leaves no part of the video")
+        return start, end
+
+
+def parse_video_plan(text: str, *, for_thumbnail: bool = False) -> VideoPlan:
+    """Raises ``TransformationError``. With ``for_thumbnail`` only ``so`` is read here and the
+    other parameters are kept (``extra``) for the image renderer."""
+    plan = VideoPlan()
+    steps: list[Geometry] = []
+    extra: list[str] = []
+    for raw_step in tokenise(text):
+        geometry = Geometry()
+        step_extra: list[str] = []
+        for item in raw_step:
+            if not isinstance(item, RawParam):
+                raise unsupported("layers and conditions on videos are not supported yet")
+            if for_thumbnail and item.key != "so":
+                step_extra.append(item.text())
+                continue
+            plan, geometry = _apply(plan, geometry, item)
+        if not geometry.is_identity:
+            steps.append(geometry)
+        if step_extra:
+            extra.append(",".join(step_extra))
+    return replace(plan, steps=tuple(steps), extra=tuple(extra))
+
+
+def _apply(plan: VideoPlan, step: Geometry, param: RawParam) -> tuple[VideoPlan, Geometry]:
+    key, value = param.key, param.value
+    if key in ("w", "h"):
+        size = _positive(value, key)
+        return plan, replace(step, **{"width" if key == "w" else "height": size})
+    if key == "ar":
+        parts = (value or "").split("-")
+        if len(parts) != 2:
+            raise invalid(f"ar-{value}: expected ar-<width>-<height>")
+        return plan, replace(step, aspect=(_positive(parts[0], key), _positive(parts[1], key)))
+    if key == "c":
+        return plan, replace(step, crop=_choice(value, CROPS, key))
+    if key == "cm":
+        return plan, replace(step, crop_mode=_choice(value, CROP_MODES, key))
+    if key == "bg":
+        return plan, replace(step, background=parse_colour(value or "", "bg"))
+    if key == "rt":
+        angle = int(_number(value, key))
+        if angle % 90:
+            raise unsupported("rt on videos takes 0, 90, 180, 270 (or negative multiples)")
+        return plan, replace(step, rotation=angle % 360)
+    if key == "b":
+        width, _, colour = (value or "").partition("_")
+        return plan, replace(step, border=(int(_positive(width, key)), parse_colour(colour, "b")))
+    if key in _TIME_KEYS:
+        seconds = _number(value, key)
+        if seconds < 0:
+            raise invalid(f"{key}-{value}: a time cannot be negative")
+        name = {"so": "start", "eo": "end", "du": "duration"}[key]
+        return replace(plan, **{name: seconds}), step
+    if key == "f":
+        return replace(plan, format=_choice(value, FORMATS, key)), step
+    if key == "vc":
+        return replace(plan, video_codec=_choice(value, VIDEO_CODECS, key)), step
+    if key == "ac":
+        if value != "none":
+            raise unsupported(f"ac-{value}: only ac-none is supported")
+        return replace(plan, audio=False), step
+    if key == "q":
+        quality = int(_number(value, key))
+        if not 1 <= quality <= 100:
+            raise invalid(f"q-{value}: quality is 1-100")
+        return replace(plan, quality=quality), step
+    if key == "sr":
+        heights = tuple(sorted({int(_positive(part, key)) for part in (value or "").split("_")}))
+        return replace(plan, representations=heights), step
+    raise unsupported(f"{param.text()} is not supported on videos by this server")
+
+
+def _number(value: str | None, key: str) -> float:
+    try:
+        number = float(value or "")
+    except ValueError:
+        raise invalid(f"{key}-{value}: expected a number") from None
+    if number != number or abs(number) > 1e7:
+        raise invalid(f"{key}-{value}: out of range")
+    return number
+
+
+def _positive(value: str | None, key: str) -> float:
+    number = _number(value, key)
+    if number <= 0:
+        raise invalid(f"{key}-{value}: must be positive")
+    return number
+
+
+def _choice(value: str | None, allowed: frozenset[str], key: str) -> str:
+    if value not in allowed:
+        raise invalid(f"{key}-{value}: expected one of {', '.join(sorted(allowed))}")
+    return value
+
+
+__all__ = ["Geometry", "TransformationError", "VideoPlan", "parse_video_plan"]
