@@ -31,6 +31,7 @@ from imagekit_server.delivery.target import DeliveryTarget, TargetError, parse_t
 from imagekit_server.delivery.transformed import deliver_transformed
 from imagekit_server.delivery.variant_response import attachment_header
 from imagekit_server.origins.delivery import deliver_from_origins
+from imagekit_server.video.delivery import deliver_video, video_request
 
 CACHE_CONTROL = "public, s-maxage=15552000, max-age=15552000, must-revalidate"
 SIGNATURE_PARAMS = ("ik-s", "ik-t")
@@ -67,6 +68,11 @@ async def deliver(request: Request) -> ASGIApp:
     if signature in (SignatureStatus.INVALID, SignatureStatus.EXPIRED):
         detail = f"EUNAUTHORIZED - signature {signature.value}"
         return error_response(401, detail, "Unauthorized")
+    wanted = video_request(target)  # a few string tests; None for images and originals
+    if wanted is not None:
+        answered = await deliver_video(request, context, account, target, signature, wanted)
+        if answered is not None:
+            return answered
     if target.transformation is not None and target.transformation != "orig-true":
         return await deliver_transformed(request, context, account, target, signature)
     row = await to_thread.run_sync(_lookup, context, account, target)

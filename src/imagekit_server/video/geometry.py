@@ -13,7 +13,7 @@ Filter = tuple[str, str]  # (name, arguments) for av.filter.Graph.add
 
 
 def _even(value: float) -> int:
-    return max(2, int(round(value / 2)) * 2)
+    return max(2, round(value / 2) * 2)
 
 
 def _hex(colour: Colour) -> str:
@@ -47,7 +47,9 @@ def step_filters(step: Geometry, width: int, height: int) -> tuple[list[Filter],
     return filters, width, height
 
 
-def _target_size(step: Geometry, width: int, height: int) -> tuple[float | None, float | None] | None:
+def _target_size(
+    step: Geometry, width: int, height: int
+) -> tuple[float | None, float | None] | None:
     w = step.width * width if step.width is not None and step.width < 1 else step.width
     h = step.height * height if step.height is not None and step.height < 1 else step.height
     if step.aspect is not None:

@@ -93,8 +93,7 @@ def _run_child(path: Path, limits: dict[str, Any], timeout: float) -> dict[str, 
         )
     except subprocess.TimeoutExpired:
         raise VideoRefused(
-            f"The video could not be read within {timeout:g} seconds; it is corrupt or too "
-            "complex."
+            f"The video could not be read within {timeout:g} seconds; it is corrupt or too complex."
         ) from None
     try:
         result = json.loads(done.stdout or b"{}")

@@ -88,7 +88,7 @@ def _first_frame_rotation(container: Any, video: Any) -> int:
     degrees clockwise, one of 0, 90, 180, 270."""
     try:
         for frame in container.decode(video):
-            return int(round(-frame.rotation)) % 360 // 90 * 90
+            return round(-frame.rotation) % 360 // 90 * 90
     except av.FFmpegError as error:
         raise ProbeRefused("The video stream is corrupt and cannot be decoded.") from error
     raise ProbeRefused("The video stream holds no decodable frame.")

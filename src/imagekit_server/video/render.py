@@ -41,7 +41,7 @@ class Rendition:
 
 
 def output_container(plan: VideoPlan) -> str:
-    """"mp4" or "webm" (``f-`` after negotiation; vc-vp9 implies WebM)."""
+    """ "mp4" or "webm" (``f-`` after negotiation; vc-vp9 implies WebM)."""
     if plan.format == "webm" or (plan.format is None and plan.video_codec == "vp9"):
         return "webm"
     return "mp4"
@@ -84,8 +84,9 @@ def _transcode(
     ain = inp.streams.audio[0] if plan.audio and inp.streams.audio else None
     start, end = plan.window(_source_duration(inp, vin))
     if end - start > limits.max_duration:
-        raise limit_exceeded(f"the output would last {end - start:.0f} s; the limit is "
-                             f"{limits.max_duration:g} s")
+        raise limit_exceeded(
+            f"the output would last {end - start:.0f} s; the limit is {limits.max_duration:g} s"
+        )
     if start > 0:
         inp.seek(int(start / av.time_base), backward=True)
     container = output_container(plan)
@@ -149,7 +150,7 @@ class _VideoEncoder:
         self._open(first)
 
     def _open(self, frame: Any) -> None:
-        rotation = int(round(-frame.rotation)) % 360 // 90 * 90
+        rotation = round(-frame.rotation) % 360 // 90 * 90
         filters, self.width, self.height = chain_filters(
             self.plan.steps, frame.width, frame.height, rotation, self.limits.max_output_side
         )
@@ -162,8 +163,13 @@ class _VideoEncoder:
         stream.time_base = self.vin.time_base
         value = str(crf(self.plan, self.codec))
         if self.codec == "vp9":
-            stream.options = {"crf": value, "b": "0", "deadline": "realtime", "cpu-used": "8",
-                              "row-mt": "1"}
+            stream.options = {
+                "crf": value,
+                "b": "0",
+                "deadline": "realtime",
+                "cpu-used": "8",
+                "row-mt": "1",
+            }
         else:
             stream.options = {"crf": value, "preset": X264_PRESET}
         self.stream = stream

@@ -63,7 +63,9 @@ def _pattern(width: int, height: int, index: int) -> np.ndarray:
     return image
 
 
-def _tone(out: av.container.OutputContainer, stream: av.audio.stream.AudioStream, seconds: float) -> None:
+def _tone(
+    out: av.container.OutputContainer, stream: av.audio.stream.AudioStream, seconds: float
+) -> None:
     rate, chunk = 48000, 960
     total = int(seconds * rate)
     for start in range(0, total, chunk):
@@ -81,9 +83,7 @@ def _tone(out: av.container.OutputContainer, stream: av.audio.stream.AudioStream
 def make_gif(width: int = 80, height: int = 60, frames: int = 6) -> bytes:
     from PIL import Image
 
-    images = [
-        Image.fromarray(_pattern(width, height, index * 5)) for index in range(frames)
-    ]
+    images = [Image.fromarray(_pattern(width, height, index * 5)) for index in range(frames)]
     buffer = io.BytesIO()
     images[0].save(
         buffer, format="GIF", save_all=True, append_images=images[1:], duration=100, loop=0
@@ -114,7 +114,7 @@ def measure(data: bytes) -> Measured:
         if video is not None:
             for frame in container.decode(video):
                 if first is None:
-                    rotation = int(round(-frame.rotation)) % 360
+                    rotation = round(-frame.rotation) % 360
                     first = np.rot90(frame.to_ndarray(format="rgb24"), k=-(rotation // 90))
                 frames += 1
         duration = float(container.duration / av.time_base) if container.duration else 0.0
@@ -138,5 +138,7 @@ def colour_at(frame: np.ndarray, x: float, y: float) -> tuple[int, int, int]:
     return (int(pixel[0]), int(pixel[1]), int(pixel[2]))
 
 
-def close(colour: tuple[int, int, int], expected: tuple[int, int, int], tolerance: int = 40) -> bool:
+def close(
+    colour: tuple[int, int, int], expected: tuple[int, int, int], tolerance: int = 40
+) -> bool:
     return all(abs(a - b) <= tolerance for a, b in zip(colour, expected, strict=True))

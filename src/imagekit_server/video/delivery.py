@@ -1,0 +1,283 @@
+"""Video at the URL endpoint: renditions (``tr:`` on a video), thumbnails
+(``<video>/ik-thumbnail.jpg``), GIF to video (``f-mp4`` on a GIF). docs/video.md.
+
+A rendition is rendered once (single flight in the process), in a render process, into the
+derived cache under the file's prefix (so purges and deletions drop it), and served from the
+blob store with byte ranges. A request waits up to ``video_wait_seconds`` for a new one; past
+that it gets ImageKit's intermediate response (302 to the original for videos, 202 for
+thumbnails) while the render goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from anyio import to_thread
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.types import ASGIApp
+
+from imagekit_server.accounts import Account
+from imagekit_server.context import ServerContext
+from imagekit_server.delivery.derived_cache import derived_key, response_etag, variant_hash
+from imagekit_server.delivery.derived_ledger import derived_ledger
+from imagekit_server.delivery.file_lookup import FileRow, find_file
+from imagekit_server.delivery.signing import SignatureStatus
+from imagekit_server.delivery.target import DeliveryTarget
+from imagekit_server.imaging.errors import TransformationError
+from imagekit_server.single_flight import SingleFlight
+from imagekit_server.storage import BlobNotFound
+from imagekit_server.video.containers import VIDEO_SUFFIXES
+from imagekit_server.video.events import send_video_event, video_event
+from imagekit_server.video.jobs import Outcome, thumbnail_job, transcode_job
+from imagekit_server.video.plan import VideoPlan, parse_video_plan
+from imagekit_server.video.pool import run_in_render_process
+from imagekit_server.video.render import RenderLimits, output_container
+from imagekit_server.video.serving import blob_response
+from imagekit_server.video.thumbnails import finish_thumbnail, thumbnail_format
+
+THUMBNAIL = "ik-thumbnail.jpg"
+VIDEO_SUFFIX_NAME = "ik-video.mp4"  # ImageKit's suffix for videos without an .mp4 name
+_GIF_TO_VIDEO = ("f-mp4", "f-webm")
+_inflight: SingleFlight[str, Outcome] = SingleFlight()
+
+
+@dataclass(frozen=True)
+class Request_:
+    """What a video URL asks for."""
+
+    file_path: str  # the stored video (or GIF)
+    kind: str  # "video" or "thumbnail"
+
+
+def video_request(target: DeliveryTarget) -> Request_ | None:
+    """Cheap string tests only (this runs for every delivery request)."""
+    path = target.file_path
+    head, _, last = path.rpartition("/")
+    if last == THUMBNAIL:
+        return Request_(head, "thumbnail")
+    if last == VIDEO_SUFFIX_NAME and head:
+        return Request_(head, "video") if target.transformation else None
+    if target.transformation is None:
+        return None
+    suffix = last.rpartition(".")[2].lower()
+    if suffix in VIDEO_SUFFIXES:
+        return Request_(path, "video")
+    if suffix == "gif" and any(flag in target.transformation for flag in _GIF_TO_VIDEO):
+        return Request_(path, "video")
+    return None
+
+
+def _error(status: int, code: str, body: str) -> Response:
+    headers = {"ik-error": code, "Cache-Control": "no-store"}
+    return PlainTextResponse(body, status_code=status, headers=headers)
+
+
+def _transformation_error(error: TransformationError) -> Response:
+    status = error.status if 400 <= error.status < 600 else 500
+    body = {401: "Unauthorized", 404: "Not Found"}.get(status, "Bad Request")
+    return _error(status, str(error), "Internal Server Error" if status >= 500 else body)
+
+
+async def deliver_video(
+    request: Request,
+    context: ServerContext,
+    account: Account,
+    target: DeliveryTarget,
+    signature: SignatureStatus,
+    wanted: Request_,
+) -> ASGIApp | None:
+    """None: not a video after all (the image path answers)."""
+    version = target.query.get("ik-obj-version", "")
+    row = await find_file(context, account.id, wanted.file_path, version)
+    if row is None:
+        if wanted.kind == "thumbnail" or wanted.file_path != target.file_path:
+            return _error(404, f"ENOENT - {wanted.file_path} does not exist", "Not Found")
+        return None
+    is_gif = row.mime == "image/gif"
+    if not (row.mime.startswith("video/") or (is_gif and wanted.kind == "video")):
+        return None
+    signed = signature is SignatureStatus.VALID
+    if not row.is_published and not signed:
+        return _error(404, f"ENOENT - {wanted.file_path} does not exist", "Not Found")
+    if row.is_private and not signed:
+        return _error(401, "EUNAUTHORIZED - private file needs a signed URL", "Unauthorized")
+    try:
+        plan = parse_video_plan(target.transformation or "", for_thumbnail=wanted.kind != "video")
+        if is_gif and plan.format not in ("mp4", "webm"):
+            return None
+        return await _respond(request, context, account, row, plan, wanted)
+    except TransformationError as error:
+        return _transformation_error(error)
+
+
+async def _respond(
+    request: Request,
+    context: ServerContext,
+    account: Account,
+    row: FileRow,
+    plan: VideoPlan,
+    wanted: Request_,
+) -> ASGIApp:
+    vary = None
+    if plan.format == "auto":
+        webm = "video/webm" in request.headers.get("accept", "")
+        plan = _with_format(plan, "webm" if webm else "mp4")
+        vary = "Accept"
+    if wanted.kind == "thumbnail":
+        suffix = thumbnail_format(plan.extra)
+        content_type = f"image/{'jpeg' if suffix == 'jpg' else suffix}"
+    else:
+        suffix = output_container(plan)
+        content_type = f"video/{suffix}"
+    name = variant_hash(row.etag, f"{wanted.kind}:{plan.key()}:{plan.extra}", suffix)
+    key = derived_key(account.id, row.file_id, f"v{name}.{suffix}")
+    etag = response_etag(name, content_type)
+    found = await to_thread.run_sync(context.store.stat, key)
+    if found is None:
+        work = _inflight.start(
+            key, lambda: _produce(request, context, account, row, plan, wanted, key)
+        )
+        try:
+            outcome = await asyncio.wait_for(
+                asyncio.shield(work), timeout=context.settings.video_wait_seconds
+            )
+        except asyncio.TimeoutError:
+            return _intermediate(context, account, row, wanted)
+        if outcome[0] == "error":
+            status, code, message = outcome[1]
+            raise TransformationError(status, code, message)
+        found = await to_thread.run_sync(context.store.stat, key)
+        if found is None:
+            return _error(
+                500, "UNIDENTIFIED - the rendition was not stored", "Internal Server Error"
+            )
+    derived_ledger(context).used(account.id, row.file_id, f"v{name}.{suffix}")
+    return blob_response(request, context.store, key, found.size, content_type, etag, row, vary)
+
+
+def _with_format(plan: VideoPlan, container: str) -> VideoPlan:
+    from dataclasses import replace
+
+    return replace(plan, format=container)
+
+
+def _intermediate(
+    context: ServerContext, account: Account, row: FileRow, wanted: Request_
+) -> Response:
+    """ImageKit while it is still processing: videos redirect to the original, thumbnails and
+    manifests say they are being prepared."""
+    if wanted.kind == "video" and not row.is_private:
+        endpoint = context.settings.url_endpoint(account.id)
+        location = f"{endpoint}/{quote(wanted.file_path.lstrip('/'), safe='/')}"
+        return Response(
+            status_code=302, headers={"Location": location, "Cache-Control": "no-store"}
+        )
+    return PlainTextResponse(
+        "The asset is being prepared. Retry in a few seconds.",
+        status_code=202,
+        headers={"Cache-Control": "no-store", "Retry-After": "5"},
+    )
+
+
+async def _produce(
+    request: Request,
+    context: ServerContext,
+    account: Account,
+    row: FileRow,
+    plan: VideoPlan,
+    wanted: Request_,
+    key: str,
+) -> Outcome:
+    settings = context.settings
+    url = str(request.url)
+    asset = f"{settings.url_endpoint(account.id)}{quote(wanted.file_path, safe='/')}"
+    options = _event_options(plan)
+    if wanted.kind == "video":
+        send_video_event(account.id, video_event("accepted", url, asset, options))
+    began = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="ik-video-") as scratch:
+        try:
+            source = await to_thread.run_sync(_source_path, context, row, Path(scratch))
+        except BlobNotFound:
+            return "error", (404, "ENOENT", "the file's bytes are missing")
+        output = Path(scratch) / f"out.{key.rpartition('.')[2]}"
+        outcome = await _render(context, plan, wanted, str(source), str(output))
+        if outcome[0] == "ok":
+            await to_thread.run_sync(context.store.put_file, key, output)
+            size = output.stat().st_size
+            derived_ledger(context).saved(account.id, row.file_id, key.rpartition("/")[2], size)
+    if wanted.kind == "video":
+        if outcome[0] == "ok":
+            done = outcome[1]
+            output_info = {
+                "url": url,
+                "video_metadata": {
+                    "duration": done["duration"],
+                    "width": done["width"],
+                    "height": done["height"],
+                    "bitrate": done["bit_rate"],
+                },
+            }
+            timings = {
+                "download_duration": 0,
+                "encoding_duration": round((time.monotonic() - began) * 1000),
+            }
+            send_video_event(
+                account.id,
+                video_event("ready", url, asset, options, output=output_info, timings=timings),
+            )
+        else:
+            error = {"reason": "encoding_failed", "message": outcome[1][2]}
+            send_video_event(account.id, video_event("error", url, asset, options, error=error))
+    return outcome
+
+
+async def _render(
+    context: ServerContext, plan: VideoPlan, wanted: Request_, source: str, output: str
+) -> Outcome:
+    settings = context.settings
+    workers = settings.video_render_workers
+    if wanted.kind == "thumbnail":
+        outcome = await run_in_render_process(
+            workers, thumbnail_job, source, plan.start or 0.0, settings.video_render_timeout_seconds
+        )
+        if outcome[0] == "ok":
+            data = await finish_thumbnail(context, outcome[1], plan.extra)
+            await to_thread.run_sync(Path(output).write_bytes, data)
+        return outcome if outcome[0] == "error" else ("ok", {})
+    limits = RenderLimits(
+        max_output_side=settings.video_max_output_dimension,
+        max_seconds=settings.video_render_timeout_seconds,
+        max_duration=settings.video_max_duration_seconds,
+    )
+    return await run_in_render_process(workers, transcode_job, source, output, plan, limits)
+
+
+def _source_path(context: ServerContext, row: FileRow, scratch: Path) -> Path:
+    """The original as a local file: the blob itself on local disk, else a download."""
+    local = context.store.local_path(row.blob_key)
+    if local is not None:
+        return local
+    path = scratch / "source"
+    with path.open("wb") as handle:
+        for chunk in context.store.iter_range(row.blob_key):
+            handle.write(chunk)
+    return path
+
+
+def _event_options(plan: VideoPlan) -> dict[str, Any]:
+    container = output_container(plan)
+    return {
+        "video_codec": "vp9" if container == "webm" else "h264",
+        "audio_codec": ("opus" if container == "webm" else "aac") if plan.audio else "none",
+        "auto_rotate": True,
+        "quality": plan.quality or 0,
+        "format": container,
+    }

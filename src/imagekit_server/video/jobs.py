@@ -1,0 +1,60 @@
+"""Entry points that run inside render processes. They return plain data (an error as a
+``(status, code, message)`` tuple) so nothing unpicklable crosses the process boundary."""
+
+from __future__ import annotations
+
+import io
+import time
+from dataclasses import asdict
+from typing import Any
+
+import av
+import numpy as np
+
+from imagekit_server.imaging.errors import TransformationError
+from imagekit_server.video.plan import VideoPlan
+from imagekit_server.video.render import RenderLimits, render_video
+
+Outcome = tuple[str, Any]  # ("ok", data) or ("error", (status, code, message))
+
+
+def transcode_job(source: str, output: str, plan: VideoPlan, limits: RenderLimits) -> Outcome:
+    try:
+        return "ok", asdict(render_video(source, output, plan, limits))
+    except TransformationError as error:
+        return "error", (error.status, error.code, error.message)
+
+
+def thumbnail_job(source: str, at_seconds: float, max_seconds: float) -> Outcome:
+    """The frame shown at ``at_seconds`` (or the last one before it) as a JPEG, upright: seeks
+    to the keyframe before it and decodes forward from there only."""
+    try:
+        return "ok", _thumbnail(source, at_seconds, time.monotonic() + max_seconds)
+    except TransformationError as error:
+        return "error", (error.status, error.code, error.message)
+    except (av.FFmpegError, ValueError, OSError) as error:
+        return "error", (500, "UNIDENTIFIED", f"the video frame could not be decoded: {error}")
+
+
+def _thumbnail(source: str, at_seconds: float, deadline: float) -> bytes:
+    from PIL import Image
+
+    with av.open(source, metadata_errors="ignore") as inp:
+        video = inp.streams.video[0]
+        video.thread_type = "AUTO"
+        if at_seconds > 0:
+            inp.seek(int(at_seconds / av.time_base), backward=True)
+        chosen = None
+        for frame in inp.decode(video):
+            if chosen is not None and (frame.time or 0.0) > at_seconds + 1e-6:
+                break
+            chosen = frame
+            if time.monotonic() > deadline:
+                break
+        if chosen is None:
+            raise TransformationError(400, "EINVALIDTRANSFORMATION", "so- is past the video's end")
+        rotation = round(-chosen.rotation) % 360 // 90
+        pixels = np.rot90(chosen.to_ndarray(format="rgb24"), k=-rotation)
+    buffer = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(pixels)).save(buffer, format="JPEG", quality=90)
+    return buffer.getvalue()
