@@ -100,7 +100,7 @@ def _apply(plan: VideoPlan, step: Geometry, param: RawParam) -> tuple[VideoPlan,
     key, value = param.key, param.value
     if key in ("w", "h"):
         size = _positive(value, key)
-        return plan, replace(step, **{"width" if key == "w" else "height": size})
+        return plan, replace(step, width=size) if key == "w" else replace(step, height=size)
     if key == "ar":
         parts = (value or "").split("-")
         if len(parts) != 2:
@@ -124,8 +124,11 @@ def _apply(plan: VideoPlan, step: Geometry, param: RawParam) -> tuple[VideoPlan,
         seconds = _number(value, key)
         if seconds < 0:
             raise invalid(f"{key}-{value}: a time cannot be negative")
-        name = {"so": "start", "eo": "end", "du": "duration"}[key]
-        return replace(plan, **{name: seconds}), step
+        if key == "so":
+            return replace(plan, start=seconds), step
+        if key == "eo":
+            return replace(plan, end=seconds), step
+        return replace(plan, duration=seconds), step
     if key == "f":
         return replace(plan, format=_choice(value, FORMATS, key)), step
     if key == "vc":

@@ -42,7 +42,8 @@ def probe(path: str, limits: dict[str, Any]) -> dict[str, Any]:
             return {"video": False}
         video = videos[0]
         audio = next((s for s in streams if s.type == "audio"), None)
-        width, height = video.codec_context.width, video.codec_context.height
+        codec: Any = video.codec_context
+        width, height = int(codec.width), int(codec.height)
         if not width or not height:
             raise ProbeRefused("The video stream declares no frame size.")
         if max(width, height) > limits["max_dimension"]:
@@ -88,7 +89,8 @@ def _first_frame_rotation(container: Any, video: Any) -> int:
     degrees clockwise, one of 0, 90, 180, 270."""
     try:
         for frame in container.decode(video):
-            return round(-frame.rotation) % 360 // 90 * 90
+            angle: float = -frame.rotation
+            return round(angle) % 360 // 90 * 90
     except av.FFmpegError as error:
         raise ProbeRefused("The video stream is corrupt and cannot be decoded.") from error
     raise ProbeRefused("The video stream holds no decodable frame.")
