@@ -346,3 +346,13 @@ derived_variants = Table(
     Column("last_used_at", DateTime(timezone=True), nullable=False),
     Index("ix_derived_variants_account_used", "account_id", "last_used_at"),
 )
+
+# One row per video rendition being rendered (imagekit_server.video.leases): the process that
+# inserted it renders, the others wait for the blob; an expired row may be taken over.
+video_render_leases = Table(
+    "video_render_leases",
+    metadata,
+    Column("blob_key", String(512), primary_key=True),
+    Column("owner", String(64), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)

@@ -36,6 +36,7 @@ from imagekit_server.storage import BlobNotFound
 from imagekit_server.video.containers import VIDEO_SUFFIXES
 from imagekit_server.video.events import send_video_event, video_event
 from imagekit_server.video.jobs import Outcome, thumbnail_job, transcode_job
+from imagekit_server.video.leases import claim_or_wait, release
 from imagekit_server.video.plan import VideoPlan, parse_video_plan
 from imagekit_server.video.pool import run_in_render_process
 from imagekit_server.video.render import RenderLimits, output_container
@@ -202,19 +203,14 @@ async def _produce(
     if wanted.kind == "video":
         send_video_event(account.id, video_event("accepted", url, asset, options))
     began = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="ik-video-") as scratch:
-        try:
-            source = await to_thread.run_sync(_source_path, context, row, Path(scratch))
-        except BlobNotFound:
-            return "error", (404, "ENOENT", "the file's bytes are missing")
-        output = Path(scratch) / f"out.{key.rpartition('.')[2]}"
-        outcome = await _render(context, plan, wanted, str(source), str(output))
-        if outcome[0] == "ok":
-            await to_thread.run_sync(context.store.put_file, key, output)
-            size = output.stat().st_size
-            derived_ledger(context).saved(account.id, row.file_id, key.rpartition("/")[2], size)
+    if not await claim_or_wait(context, key):
+        return "ok", {}  # another process rendered it
+    try:
+        outcome = await _render_and_store(context, account, row, plan, wanted, key)
+    finally:
+        await to_thread.run_sync(release, context, key)
     if wanted.kind == "video":
-        if outcome[0] == "ok":
+        if outcome[0] == "ok" and outcome[1]:
             done = outcome[1]
             output_info = {
                 "url": url,
@@ -236,6 +232,28 @@ async def _produce(
         else:
             error = {"reason": "encoding_failed", "message": outcome[1][2]}
             send_video_event(account.id, video_event("error", url, asset, options, error=error))
+    return outcome
+
+
+async def _render_and_store(
+    context: ServerContext,
+    account: Account,
+    row: FileRow,
+    plan: VideoPlan,
+    wanted: Request_,
+    key: str,
+) -> Outcome:
+    with tempfile.TemporaryDirectory(prefix="ik-video-") as scratch:
+        try:
+            source = await to_thread.run_sync(_source_path, context, row, Path(scratch))
+        except BlobNotFound:
+            return "error", (404, "ENOENT", "the file's bytes are missing")
+        output = Path(scratch) / f"out.{key.rpartition('.')[2]}"
+        outcome = await _render(context, plan, wanted, str(source), str(output))
+        if outcome[0] == "ok":
+            await to_thread.run_sync(context.store.put_file, key, output)
+            size = output.stat().st_size
+            derived_ledger(context).saved(account.id, row.file_id, key.rpartition("/")[2], size)
     return outcome
 
 

@@ -1,0 +1,30 @@
+"""video render leases: one process renders each video rendition
+
+Revision ID: 0011
+Revises: 0007
+Create Date: 2026-12-04 14:00:00.000000
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0011"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "video_render_leases",
+        sa.Column("blob_key", sa.String(length=512), nullable=False),
+        sa.Column("owner", sa.String(length=64), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("blob_key", name=op.f("pk_video_render_leases")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("video_render_leases")
