@@ -23,8 +23,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp
 
+from imagekit_server import named_transformations
 from imagekit_server.accounts import Account
 from imagekit_server.context import ServerContext
+from imagekit_server.db.engine import read_transaction
 from imagekit_server.delivery.derived_cache import derived_key, response_etag, variant_hash
 from imagekit_server.delivery.derived_ledger import derived_ledger
 from imagekit_server.delivery.file_lookup import FileRow, find_file
@@ -37,7 +39,8 @@ from imagekit_server.video.containers import VIDEO_SUFFIXES
 from imagekit_server.video.events import send_video_event, video_event
 from imagekit_server.video.jobs import Outcome, thumbnail_job, transcode_job
 from imagekit_server.video.leases import claim_or_wait, release
-from imagekit_server.video.plan import VideoPlan, parse_video_plan
+from imagekit_server.video.overlays import draw_overlays, layer_versions
+from imagekit_server.video.plan import VideoPlan, named_in, parse_video_plan
 from imagekit_server.video.pool import run_in_render_process
 from imagekit_server.video.render import RenderLimits, output_container
 from imagekit_server.video.serving import blob_response
@@ -110,12 +113,27 @@ async def deliver_video(
     if row.is_private and not signed:
         return _error(401, "EUNAUTHORIZED - private file needs a signed URL", "Unauthorized")
     try:
-        plan = parse_video_plan(target.transformation or "", for_thumbnail=wanted.kind != "video")
+        plan = await _plan(context, account.id, target.transformation or "", wanted)
         if is_gif and plan.format not in ("mp4", "webm"):
             return None
-        return await _respond(request, context, account, row, plan, wanted)
+        return await _respond(request, context, account, row, plan, wanted, signed)
     except TransformationError as error:
         return _transformation_error(error)
+
+
+async def _plan(context: ServerContext, account_id: str, text: str, wanted: Request_) -> VideoPlan:
+    names = named_in(text)
+    definitions: dict[str, str] = {}
+    if names:
+        definitions = await to_thread.run_sync(_definitions, context, account_id, names)
+    return parse_video_plan(
+        text, for_thumbnail=wanted.kind != "video", resolve_named=definitions.__getitem__
+    )
+
+
+def _definitions(context: ServerContext, account_id: str, names: tuple[str, ...]) -> dict[str, str]:
+    with read_transaction(context.engine) as conn:
+        return named_transformations.definitions(conn, account_id, names)
 
 
 async def _respond(
@@ -125,6 +143,7 @@ async def _respond(
     row: FileRow,
     plan: VideoPlan,
     wanted: Request_,
+    signed: bool,
 ) -> ASGIApp:
     vary = None
     if plan.format == "auto":
@@ -137,7 +156,8 @@ async def _respond(
     else:
         suffix = output_container(plan)
         content_type = f"video/{suffix}"
-    name = variant_hash(row.etag, f"{wanted.kind}:{plan.key()}:{plan.extra}", suffix)
+    layers = await layer_versions(context, account.id, plan, signed)
+    name = variant_hash(row.etag, f"{wanted.kind}:{plan.key()}:{plan.extra}:{layers}", suffix)
     key = derived_key(account.id, row.file_id, f"v{name}.{suffix}")
     etag = response_etag(name, content_type)
     found = await to_thread.run_sync(context.store.stat, key)
@@ -249,7 +269,7 @@ async def _render_and_store(
         except BlobNotFound:
             return "error", (404, "ENOENT", "the file's bytes are missing")
         output = Path(scratch) / f"out.{key.rpartition('.')[2]}"
-        outcome = await _render(context, plan, wanted, str(source), str(output))
+        outcome = await _render(context, account, row, plan, wanted, str(source), str(output))
         if outcome[0] == "ok":
             await to_thread.run_sync(context.store.put_file, key, output)
             size = output.stat().st_size
@@ -258,7 +278,13 @@ async def _render_and_store(
 
 
 async def _render(
-    context: ServerContext, plan: VideoPlan, wanted: Request_, source: str, output: str
+    context: ServerContext,
+    account: Account,
+    row: FileRow,
+    plan: VideoPlan,
+    wanted: Request_,
+    source: str,
+    output: str,
 ) -> Outcome:
     settings = context.settings
     workers = settings.video_render_workers
@@ -275,7 +301,10 @@ async def _render(
         max_seconds=settings.video_render_timeout_seconds,
         max_duration=settings.video_max_duration_seconds,
     )
-    return await run_in_render_process(workers, transcode_job, source, output, plan, limits)
+    overlays = await draw_overlays(context, account.id, row, plan)
+    return await run_in_render_process(
+        workers, transcode_job, source, output, plan, limits, overlays
+    )
 
 
 def _source_path(context: ServerContext, row: FileRow, scratch: Path) -> Path:

@@ -10,6 +10,7 @@ from imagekit_server.imaging.errors import limit_exceeded
 from imagekit_server.video.plan import Geometry
 
 Filter = tuple[str, str]  # (name, arguments) for av.filter.Graph.add
+OVERLAY = "ik-overlay"  # (OVERLAY, index): the index-th layer image goes over the frames
 
 
 def _even(value: float) -> int:
@@ -115,6 +116,7 @@ def chain_filters(
     filters = orientation_filters(rotation)
     if rotation in (90, 270):
         width, height = height, width
+    overlays = 0
     for step in steps:
         more, width, height = step_filters(step, width, height)
         filters += more
@@ -122,7 +124,19 @@ def chain_filters(
             raise limit_exceeded(
                 f"the output video would be {width}x{height}; the limit is {max_side} per side"
             )
+        for _layer in step.layers:  # drawn by the parent at this size (layers.py)
+            filters.append((OVERLAY, str(overlays)))
+            overlays += 1
     if width % 2 or height % 2:
         width, height = _even(width), _even(height)
         filters.append(("scale", f"{width}:{height}"))
     return filters, width, height
+
+
+def step_sizes(steps: tuple[Geometry, ...], width: int, height: int) -> list[tuple[int, int]]:
+    """The frame size after each step, from the upright source size."""
+    sizes = []
+    for step in steps:
+        _, width, height = step_filters(step, width, height)
+        sizes.append((width, height))
+    return sizes

@@ -13,14 +13,20 @@ import numpy as np
 
 from imagekit_server.imaging.errors import TransformationError
 from imagekit_server.video.plan import VideoPlan
-from imagekit_server.video.render import RenderLimits, render_video
+from imagekit_server.video.render import Overlay, RenderLimits, render_video
 
 Outcome = tuple[str, Any]  # ("ok", data) or ("error", (status, code, message))
 
 
-def transcode_job(source: str, output: str, plan: VideoPlan, limits: RenderLimits) -> Outcome:
+def transcode_job(
+    source: str,
+    output: str,
+    plan: VideoPlan,
+    limits: RenderLimits,
+    overlays: tuple[Overlay, ...] = (),
+) -> Outcome:
     try:
-        return "ok", asdict(render_video(source, output, plan, limits))
+        return "ok", asdict(render_video(source, output, plan, limits, overlays))
     except TransformationError as error:
         return "error", (error.status, error.code, error.message)
 

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field, replace
 
 from imagekit_server.imaging.colours import Colour, parse_colour
 from imagekit_server.imaging.errors import TransformationError, invalid, unsupported
-from imagekit_server.imaging.syntax import RawParam, tokenise
+from imagekit_server.imaging.named import NamedResolver, expand_named, named_references
+from imagekit_server.imaging.syntax import RawLayer, RawParam, tokenise
+from imagekit_server.video.layers import VideoLayer, item_text, video_layer
 
 CROPS = frozenset({"maintain_ratio", "force", "at_max", "at_least"})
 CROP_MODES = frozenset({"pad_resize", "extract"})
@@ -37,6 +39,7 @@ class Geometry:
     background: Colour = BLACK
     rotation: int = 0
     border: tuple[int, Colour] | None = None
+    layers: tuple[VideoLayer, ...] = ()  # drawn after the step's geometry
 
     @property
     def is_identity(self) -> bool:
@@ -73,21 +76,36 @@ class VideoPlan:
         return start, end
 
 
-def parse_video_plan(text: str, *, for_thumbnail: bool = False) -> VideoPlan:
+def named_in(text: str) -> tuple[str, ...]:
+    """The named transformations (``n-``) a chain refers to."""
+    return named_references(tokenise(text))
+
+
+def parse_video_plan(
+    text: str, *, for_thumbnail: bool = False, resolve_named: NamedResolver | None = None
+) -> VideoPlan:
     """Raises ``TransformationError``. With ``for_thumbnail`` only ``so`` is read here and the
-    other parameters are kept (``extra``) for the image renderer."""
+    other parameters are kept (``extra``) for the image renderer. ``n-`` references are
+    expanded through ``resolve_named`` (the account's named transformations)."""
     plan = VideoPlan()
     steps: list[Geometry] = []
     extra: list[str] = []
-    for raw_step in tokenise(text):
+    raw_steps = tokenise(text)
+    if resolve_named is not None:
+        raw_steps = expand_named(raw_steps, resolve_named)
+    for raw_step in raw_steps:
         geometry = Geometry()
         step_extra: list[str] = []
         for item in raw_step:
-            if not isinstance(item, RawParam):
-                raise unsupported("layers and conditions on videos are not supported yet")
-            if for_thumbnail and item.key != "so":
-                step_extra.append(item.text())
+            if for_thumbnail and not (isinstance(item, RawParam) and item.key == "so"):
+                step_extra.append(item_text(item))
                 continue
+            if isinstance(item, RawLayer):
+                layers = (*geometry.layers, video_layer(item))
+                geometry = replace(geometry, layers=layers)
+                continue
+            if not isinstance(item, RawParam):
+                raise unsupported("conditions (if-) on videos are not supported")
             plan, geometry = _apply(plan, geometry, item)
         if not geometry.is_identity:
             steps.append(geometry)

@@ -7,6 +7,7 @@ WebM) unless ``ac-none``.
 
 from __future__ import annotations
 
+import io
 import itertools
 import time
 from collections.abc import Iterator
@@ -15,9 +16,10 @@ from fractions import Fraction
 from typing import Any
 
 import av
+import numpy as np
 
 from imagekit_server.imaging.errors import TransformationError, limit_exceeded, processing_failed
-from imagekit_server.video.geometry import Filter, chain_filters
+from imagekit_server.video.geometry import OVERLAY, Filter, chain_filters
 from imagekit_server.video.plan import VideoPlan
 
 X264_PRESET = "veryfast"
@@ -54,12 +56,21 @@ def crf(plan: VideoPlan, codec: str) -> int:
     return round(40 - quality * 0.25)
 
 
-def render_video(source: str, output: str, plan: VideoPlan, limits: RenderLimits) -> Rendition:
+Overlay = tuple[bytes, "str | None"]  # an RGBA PNG of the frame's size, FFmpeg ``enable``
+
+
+def render_video(
+    source: str,
+    output: str,
+    plan: VideoPlan,
+    limits: RenderLimits,
+    overlays: tuple[Overlay, ...] = (),
+) -> Rendition:
     """Raises ``TransformationError``."""
     deadline = time.monotonic() + limits.max_seconds
     try:
         with av.open(source, metadata_errors="ignore") as inp:
-            return _transcode(inp, output, plan, limits, deadline)
+            return _transcode(inp, output, plan, limits, deadline, overlays)
     except TransformationError:
         raise
     except (av.FFmpegError, ValueError, OSError) as error:
@@ -75,7 +86,12 @@ def _source_duration(inp: Any, vin: Any) -> float:
 
 
 def _transcode(
-    inp: Any, output: str, plan: VideoPlan, limits: RenderLimits, deadline: float
+    inp: Any,
+    output: str,
+    plan: VideoPlan,
+    limits: RenderLimits,
+    deadline: float,
+    overlays: tuple[Overlay, ...],
 ) -> Rendition:
     if not inp.streams.video:
         raise processing_failed("the file holds no video stream")
@@ -106,7 +122,7 @@ def _transcode(
         if first is None:
             raise processing_failed("no frame lies within the requested time window")
         # Every stream is added before the first packet is written (the header needs them).
-        encoder = _VideoEncoder(out, vin, plan, codec, limits, first)
+        encoder = _VideoEncoder(out, vin, plan, codec, limits, first, overlays)
         audio = _AudioEncoder(out, ain, container) if ain is not None else None
         for frame in itertools.chain(early_audio, [first], frames):
             if isinstance(frame, av.AudioFrame):
@@ -142,9 +158,17 @@ class _VideoEncoder:
     """The filter graph and encoder; the first frame's size and rotation decide them."""
 
     def __init__(
-        self, out: Any, vin: Any, plan: VideoPlan, codec: str, limits: RenderLimits, first: Any
+        self,
+        out: Any,
+        vin: Any,
+        plan: VideoPlan,
+        codec: str,
+        limits: RenderLimits,
+        first: Any,
+        overlays: tuple[Overlay, ...],
     ):
         self.out, self.vin, self.plan, self.codec, self.limits = out, vin, plan, codec, limits
+        self.overlays = overlays
         self.frames = 0
         self.width = self.height = 0
         self._open(first)
@@ -154,7 +178,9 @@ class _VideoEncoder:
         filters, self.width, self.height = chain_filters(
             self.plan.steps, frame.width, frame.height, rotation, self.limits.max_output_side
         )
-        self.graph = _graph(frame, self.vin, [*filters, ("format", "yuv420p")])
+        self.graph, self.source, self.sink = _graph(
+            self.vin, [*filters, ("format", "yuv420p")], self.overlays
+        )
         rate = self.vin.average_rate or self.vin.guessed_rate or Fraction(30)
         name = "libvpx-vp9" if self.codec == "vp9" else "libx264"
         stream = self.out.add_stream(name, rate=rate)
@@ -177,36 +203,67 @@ class _VideoEncoder:
     def encode(self, frame: Any, start: float) -> None:
         offset = int(start / self.vin.time_base)
         frame.pts = frame.pts - offset
-        self.graph.push(frame)
+        self.source.push(frame)
         self._drain()
 
     def _drain(self) -> None:
         while True:
             try:
-                filtered = self.graph.pull()
+                filtered = self.sink.pull()
             except (BlockingIOError, av.error.BlockingIOError, EOFError, av.error.EOFError):
                 return
             self.out.mux(self.stream.encode(filtered))
             self.frames += 1
 
     def finish(self) -> None:
-        self.graph.push(None)
+        self.source.push(None)
         self._drain()
         self.out.mux(self.stream.encode())
 
 
-def _graph(frame: Any, vin: Any, filters: list[Filter]) -> Any:
+def _graph(vin: Any, filters: list[Filter], overlays: tuple[Overlay, ...]) -> tuple[Any, Any, Any]:
+    """The graph, its frame source and its sink."""
     graph = av.filter.Graph()
     # The stream as template: a buffer without its aspect ratio and rate crashes libx264.
-    previous = graph.add_buffer(template=vin)
+    previous = head = graph.add_buffer(template=vin)
+    pictures: list[tuple[Any, Any]] = []
     for name, arguments in filters:
-        node = graph.add(name, arguments) if arguments else graph.add(name)
-        previous.link_to(node)
+        if name == OVERLAY:
+            png, enable = overlays[int(arguments)]
+            picture = _rgba_frame(png)
+            source = graph.add_buffer(
+                width=picture.width,
+                height=picture.height,
+                format=picture.format,
+                time_base=vin.time_base,
+                name=f"layer{arguments}",
+            )
+            window = f":enable={enable}" if enable else ""
+            node = graph.add("overlay", f"0:0:eof_action=repeat{window}")
+            previous.link_to(node, 0, 0)
+            source.link_to(node, 0, 1)
+            pictures.append((source, picture))
+        else:
+            node = graph.add(name, arguments) if arguments else graph.add(name)
+            previous.link_to(node)
         previous = node
     sink = graph.add("buffersink")
     previous.link_to(sink)
     graph.configure()
-    return graph
+    for source, picture in pictures:  # one picture each, repeated over every frame
+        source.push(picture)
+        source.push(None)
+    return graph, head, sink
+
+
+def _rgba_frame(png: bytes) -> Any:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        pixels = np.asarray(image.convert("RGBA"))
+    frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(pixels), format="rgba")
+    frame.pts = 0
+    return frame
 
 
 class _AudioEncoder:
