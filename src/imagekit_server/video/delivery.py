@@ -11,6 +11,7 @@ thumbnails) while the render goes on.
 from __future__ import annotations
 
 import asyncio
+import re
 import tempfile
 import time
 from dataclasses import dataclass
@@ -44,6 +45,8 @@ from imagekit_server.video.plan import VideoPlan, named_in, parse_video_plan
 from imagekit_server.video.pool import run_in_render_process
 from imagekit_server.video.render import RenderLimits, output_container
 from imagekit_server.video.serving import blob_response
+from imagekit_server.video.sources import source_path
+from imagekit_server.video.streaming_delivery import STREAMING_KINDS, respond_streaming
 from imagekit_server.video.thumbnails import finish_thumbnail, thumbnail_format
 
 THUMBNAIL = "ik-thumbnail.jpg"
@@ -52,12 +55,17 @@ _GIF_TO_VIDEO = ("f-mp4", "f-webm")
 _inflight: SingleFlight[str, Outcome] = SingleFlight()
 
 
+_ABS_NAMES = {"ik-master.m3u8": "hls", "ik-master.mpd": "dash"}
+_ABS_PART = re.compile(r"ik-abs-(\d{1,5})\.(m3u8|mp4)")
+
+
 @dataclass(frozen=True)
 class Request_:
     """What a video URL asks for."""
 
     file_path: str  # the stored video (or GIF)
-    kind: str  # "video" or "thumbnail"
+    kind: str  # "video", "thumbnail", or adaptive streaming: "hls", "dash", "hls-media", "abs-file"
+    height: int = 0  # the representation of "hls-media" and "abs-file"
 
 
 def video_request(target: DeliveryTarget) -> Request_ | None:
@@ -66,6 +74,11 @@ def video_request(target: DeliveryTarget) -> Request_ | None:
     head, _, last = path.rpartition("/")
     if last == THUMBNAIL:
         return Request_(head, "thumbnail")
+    if last in _ABS_NAMES:
+        return Request_(head, _ABS_NAMES[last])
+    if last.startswith("ik-abs-") and (part := _ABS_PART.fullmatch(last)):
+        kind = "hls-media" if part.group(2) == "m3u8" else "abs-file"
+        return Request_(head, kind, int(part.group(1)))
     if last == VIDEO_SUFFIX_NAME and head:
         return Request_(head, "video") if target.transformation else None
     if target.transformation is None:
@@ -106,6 +119,8 @@ async def deliver_video(
         return None
     is_gif = row.mime == "image/gif"
     if not (row.mime.startswith("video/") or (is_gif and wanted.kind == "video")):
+        if wanted.file_path != target.file_path:
+            return _error(400, "EINVALIDTRANSFORMATION - the file is not a video", "Bad Request")
         return None
     signed = signature is SignatureStatus.VALID
     if not row.is_published and not signed:
@@ -116,6 +131,8 @@ async def deliver_video(
         plan = await _plan(context, account.id, target.transformation or "", wanted)
         if is_gif and plan.format not in ("mp4", "webm"):
             return None
+        if wanted.kind in STREAMING_KINDS:
+            return await respond_streaming(request, context, account, row, plan, wanted, signed)
         return await _respond(request, context, account, row, plan, wanted, signed)
     except TransformationError as error:
         return _transformation_error(error)
@@ -127,7 +144,7 @@ async def _plan(context: ServerContext, account_id: str, text: str, wanted: Requ
     if names:
         definitions = await to_thread.run_sync(_definitions, context, account_id, names)
     return parse_video_plan(
-        text, for_thumbnail=wanted.kind != "video", resolve_named=definitions.__getitem__
+        text, for_thumbnail=wanted.kind == "thumbnail", resolve_named=definitions.__getitem__
     )
 
 
@@ -265,7 +282,7 @@ async def _render_and_store(
 ) -> Outcome:
     with tempfile.TemporaryDirectory(prefix="ik-video-") as scratch:
         try:
-            source = await to_thread.run_sync(_source_path, context, row, Path(scratch))
+            source = await to_thread.run_sync(source_path, context, row, Path(scratch))
         except BlobNotFound:
             return "error", (404, "ENOENT", "the file's bytes are missing")
         output = Path(scratch) / f"out.{key.rpartition('.')[2]}"
@@ -305,18 +322,6 @@ async def _render(
     return await run_in_render_process(
         workers, transcode_job, source, output, plan, limits, overlays
     )
-
-
-def _source_path(context: ServerContext, row: FileRow, scratch: Path) -> Path:
-    """The original as a local file: the blob itself on local disk, else a download."""
-    local = context.store.local_path(row.blob_key)
-    if local is not None:
-        return local
-    path = scratch / "source"
-    with path.open("wb") as handle:
-        for chunk in context.store.iter_range(row.blob_key):
-            handle.write(chunk)
-    return path
 
 
 def _event_options(plan: VideoPlan) -> dict[str, Any]:

@@ -64,3 +64,20 @@ def _thumbnail(source: str, at_seconds: float, deadline: float) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(np.ascontiguousarray(pixels)).save(buffer, format="JPEG", quality=90)
     return buffer.getvalue()
+
+
+def representation_job(
+    source: str,
+    output: str,
+    plan: VideoPlan,
+    limits: RenderLimits,
+    overlays: tuple[Overlay, ...] = (),
+) -> Outcome:
+    """One adaptive-streaming representation: a fragmented MP4 and its segment index."""
+    from imagekit_server.video.streaming import index_fragments
+
+    try:
+        done = render_video(source, output, plan, limits, overlays)
+        return "ok", index_fragments(output, done.height, done.width).as_json()
+    except TransformationError as error:
+        return "error", (error.status, error.code, error.message)

@@ -51,7 +51,7 @@ async def draw_overlays(
 ) -> tuple[Overlay, ...]:
     if not any(step.layers for step in plan.steps):
         return ()
-    width, height = await to_thread.run_sync(_display_size, context, row)
+    width, height = await to_thread.run_sync(display_size, context, row)
     sizes = step_sizes(plan.steps, width, height)
     overlays: list[Overlay] = []
     for step, (step_width, step_height) in zip(plan.steps, sizes, strict=True):
@@ -88,7 +88,7 @@ def _load(context: ServerContext, account_id: str, path: str) -> bytes:
         raise LookupError(path) from None
 
 
-def _display_size(context: ServerContext, row: FileRow) -> tuple[int, int]:
+def display_size(context: ServerContext, row: FileRow) -> tuple[int, int]:
     """The upright size probed on upload."""
     with read_transaction(context.engine) as conn:
         found: Any = conn.execute(

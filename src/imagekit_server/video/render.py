@@ -31,6 +31,8 @@ class RenderLimits:
     max_output_side: int
     max_seconds: float
     max_duration: float
+    # Adaptive streaming: fragmented MP4 cut at keyframes every this many seconds.
+    segment_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ def _transcode(
     container = output_container(plan)
     codec = "vp9" if container == "webm" else "h264"
     options = {"movflags": "+faststart"} if container == "mp4" else {}
+    if limits.segment_seconds:
+        options = {"movflags": "+frag_keyframe+empty_moov+default_base_moof"}
     with av.open(output, "w", format=container, options=options) as out:
         streams = [vin] + ([ain] if ain is not None else [])
         frames = _decoded(inp, streams, deadline, limits.max_seconds)
@@ -198,6 +202,11 @@ class _VideoEncoder:
             }
         else:
             stream.options = {"crf": value, "preset": X264_PRESET}
+            if self.limits.segment_seconds:  # a keyframe (and segment) every N seconds
+                interval = max(1, round(float(rate) * self.limits.segment_seconds))
+                stream.options["x264-params"] = (
+                    f"keyint={interval}:min-keyint={interval}:scenecut=0"
+                )
         self.stream = stream
 
     def encode(self, frame: Any, start: float) -> None:
