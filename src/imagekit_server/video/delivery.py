@@ -153,6 +153,56 @@ def _definitions(context: ServerContext, account_id: str, names: tuple[str, ...]
         return named_transformations.definitions(conn, account_id, names)
 
 
+@dataclass(frozen=True)
+class Stored:
+    """A rendition in the blob store."""
+
+    key: str
+    blob: str  # its name under the file's derived prefix
+    size: int
+    content_type: str
+    etag: str
+
+
+async def ensure_rendition(
+    context: ServerContext,
+    account: Account,
+    row: FileRow,
+    plan: VideoPlan,
+    wanted: Request_,
+    *,
+    signed: bool,
+    url: str,
+    wait: float | None,
+) -> Stored | None:
+    """The stored rendition, rendered first if needed; None when it is not ready within
+    ``wait`` seconds (the render goes on). Raises ``TransformationError``."""
+    if wanted.kind == "thumbnail":
+        suffix = thumbnail_format(plan.extra)
+        content_type = f"image/{'jpeg' if suffix == 'jpg' else suffix}"
+    else:
+        suffix = output_container(plan)
+        content_type = f"video/{suffix}"
+    layers = await layer_versions(context, account.id, plan, signed)
+    name = variant_hash(row.etag, f"{wanted.kind}:{plan.key()}:{plan.extra}:{layers}", suffix)
+    blob = f"v{name}.{suffix}"
+    key = derived_key(account.id, row.file_id, blob)
+    found = await to_thread.run_sync(context.store.stat, key)
+    if found is None:
+        work = _inflight.start(key, lambda: _produce(url, context, account, row, plan, wanted, key))
+        try:
+            outcome = await asyncio.wait_for(asyncio.shield(work), timeout=wait)
+        except asyncio.TimeoutError:
+            return None
+        if outcome[0] == "error":
+            status, code, message = outcome[1]
+            raise TransformationError(status, code, message)
+        found = await to_thread.run_sync(context.store.stat, key)
+        if found is None:
+            raise TransformationError(500, "UNIDENTIFIED", "the rendition was not stored")
+    return Stored(key, blob, found.size, content_type, response_etag(name, content_type))
+
+
 async def _respond(
     request: Request,
     context: ServerContext,
@@ -167,37 +217,22 @@ async def _respond(
         webm = "video/webm" in request.headers.get("accept", "")
         plan = _with_format(plan, "webm" if webm else "mp4")
         vary = "Accept"
-    if wanted.kind == "thumbnail":
-        suffix = thumbnail_format(plan.extra)
-        content_type = f"image/{'jpeg' if suffix == 'jpg' else suffix}"
-    else:
-        suffix = output_container(plan)
-        content_type = f"video/{suffix}"
-    layers = await layer_versions(context, account.id, plan, signed)
-    name = variant_hash(row.etag, f"{wanted.kind}:{plan.key()}:{plan.extra}:{layers}", suffix)
-    key = derived_key(account.id, row.file_id, f"v{name}.{suffix}")
-    etag = response_etag(name, content_type)
-    found = await to_thread.run_sync(context.store.stat, key)
-    if found is None:
-        work = _inflight.start(
-            key, lambda: _produce(request, context, account, row, plan, wanted, key)
-        )
-        try:
-            outcome = await asyncio.wait_for(
-                asyncio.shield(work), timeout=context.settings.video_wait_seconds
-            )
-        except asyncio.TimeoutError:
-            return _intermediate(context, account, row, wanted)
-        if outcome[0] == "error":
-            status, code, message = outcome[1]
-            raise TransformationError(status, code, message)
-        found = await to_thread.run_sync(context.store.stat, key)
-        if found is None:
-            return _error(
-                500, "UNIDENTIFIED - the rendition was not stored", "Internal Server Error"
-            )
-    derived_ledger(context).used(account.id, row.file_id, f"v{name}.{suffix}")
-    return blob_response(request, context.store, key, found.size, content_type, etag, row, vary)
+    stored = await ensure_rendition(
+        context,
+        account,
+        row,
+        plan,
+        wanted,
+        signed=signed,
+        url=str(request.url),
+        wait=context.settings.video_wait_seconds,
+    )
+    if stored is None:
+        return _intermediate(context, account, row, wanted)
+    derived_ledger(context).used(account.id, row.file_id, stored.blob)
+    return blob_response(
+        request, context.store, stored.key, stored.size, stored.content_type, stored.etag, row, vary
+    )
 
 
 def _with_format(plan: VideoPlan, container: str) -> VideoPlan:
@@ -225,7 +260,7 @@ def _intermediate(
 
 
 async def _produce(
-    request: Request,
+    url: str,
     context: ServerContext,
     account: Account,
     row: FileRow,
@@ -234,7 +269,6 @@ async def _produce(
     key: str,
 ) -> Outcome:
     settings = context.settings
-    url = str(request.url)
     asset = f"{settings.url_endpoint(account.id)}{quote(wanted.file_path, safe='/')}"
     options = _event_options(plan)
     if wanted.kind == "video":

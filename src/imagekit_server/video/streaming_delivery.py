@@ -57,6 +57,27 @@ async def respond_streaming(
     wanted: Request_,
     signed: bool,
 ) -> ASGIApp:
+    found = await ensure_set(
+        context, account, row, plan, signed=signed, wait=context.settings.video_wait_seconds
+    )
+    if found is None:
+        return _preparing()
+    name, index = found
+    query = f"?{request.url.query}" if request.url.query else ""
+    return _answer(request, context, account, row, wanted, name, index, query)
+
+
+async def ensure_set(
+    context: ServerContext,
+    account: Account,
+    row: FileRow,
+    plan: VideoPlan,
+    *,
+    signed: bool,
+    wait: float | None,
+) -> tuple[str, list[Representation]] | None:
+    """The set's name and index, rendered first if needed; None when it is not ready within
+    ``wait`` seconds. Raises ``TransformationError``."""
     if not plan.representations:
         raise invalid("adaptive streaming needs sr-<height>_<height>... (e.g. sr-240_360_480)")
     plan = replace(plan, format="mp4", video_codec="h264")
@@ -69,19 +90,16 @@ async def respond_streaming(
             index_key, lambda: _produce(context, account, row, plan, name, index_key)
         )
         try:
-            outcome = await asyncio.wait_for(
-                asyncio.shield(work), timeout=context.settings.video_wait_seconds
-            )
+            outcome = await asyncio.wait_for(asyncio.shield(work), timeout=wait)
         except asyncio.TimeoutError:
-            return _preparing()
+            return None
         if outcome[0] == "error":
             status, code, message = outcome[1]
             raise TransformationError(status, code, message)
         index = await _load_index(context, index_key)
         if index is None:
-            return _preparing()
-    query = f"?{request.url.query}" if request.url.query else ""
-    return _answer(request, context, account, row, wanted, name, index, query)
+            return None
+    return name, index
 
 
 def _answer(
