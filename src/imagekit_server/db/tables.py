@@ -97,6 +97,7 @@ files = Table(
     Column("size", BigInteger, nullable=False),
     Column("width", Integer),
     Column("height", Integer),
+    Column("duration", Float),  # videos: seconds, probed on upload
     Column("has_alpha", Boolean, nullable=False, default=False),
     Column("etag", String(64), nullable=False),  # content hash, for delivery ETags
     # attributes
@@ -140,6 +141,7 @@ file_versions = Table(
     Column("size", BigInteger, nullable=False),
     Column("width", Integer),
     Column("height", Integer),
+    Column("duration", Float),  # videos: seconds, probed on upload
     Column("has_alpha", Boolean, nullable=False, default=False),
     Column("etag", String(64), nullable=False),
     Column("embedded_metadata", JSON),

@@ -82,6 +82,7 @@ def ingest_upload(
         has_alpha=facts.has_alpha,
         embedded_metadata=facts.embedded_metadata,
         metadata=facts.metadata,
+        duration=facts.duration,
     )
     _refuse_conflict_early(context, account, options, folder, name)
     blobs.put_with_intent(context.engine, context.store, key, source, account.id)

@@ -24,6 +24,7 @@ class MediaFacts:
     orientation: int | None
     embedded_metadata: dict[str, Any] | None
     metadata: dict[str, Any] | None
+    duration: float | None = None  # videos, in seconds
 
 
 def read_media_facts(

@@ -42,6 +42,7 @@ def video_media_facts(
         orientation=None,
         embedded_metadata=None,
         metadata=metadata,
+        duration=facts.duration,
     )
 
 

@@ -182,3 +182,19 @@ def test_video_limits(live_server_factory: StartServer) -> None:
     body = assert_error(upload(server, SOURCE, "long.mp4"), 400)
     assert "too long" in body["message"]
     assert upload(server, make_video(seconds=1), "short.mp4").status_code == 200
+
+
+def test_search_and_sort_by_duration(live_server: LiveServer, video: dict[str, object]) -> None:
+    uploaded(live_server, make_video(seconds=1), "short-one.mp4", useUniqueFileName="false")
+    found = api_get(live_server, "/v1/files", searchQuery='videoDuration >= "1.5s"').json()
+    names = {item["name"] for item in found}
+    assert "clip.mp4" in names and "short-one.mp4" not in names
+    short = api_get(live_server, "/v1/files", searchQuery="videoDuration < 1.5 AND width = 160")
+    assert "short-one.mp4" in {item["name"] for item in short.json()}
+    ordered = api_get(
+        live_server,
+        "/v1/files",
+        searchQuery='name IN ["clip.mp4", "short-one.mp4"]',
+        sort="ASC_DURATION",
+    ).json()
+    assert [item["name"] for item in ordered] == ["short-one.mp4", "clip.mp4"]

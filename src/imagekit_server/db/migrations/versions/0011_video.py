@@ -1,4 +1,4 @@
-"""video render leases: one process renders each video rendition
+"""video: render leases (one process renders each rendition) and probed durations
 
 Revision ID: 0011
 Revises: 0007
@@ -24,7 +24,16 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("blob_key", name=op.f("pk_video_render_leases")),
     )
+    # Seconds, probed on upload: searchQuery videoDuration and sort DURATION.
+    with op.batch_alter_table("files") as batch:
+        batch.add_column(sa.Column("duration", sa.Float(), nullable=True))
+    with op.batch_alter_table("file_versions") as batch:
+        batch.add_column(sa.Column("duration", sa.Float(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("file_versions") as batch:
+        batch.drop_column("duration")
+    with op.batch_alter_table("files") as batch:
+        batch.drop_column("duration")
     op.drop_table("video_render_leases")
