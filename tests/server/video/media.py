@@ -142,3 +142,23 @@ def close(
     colour: tuple[int, int, int], expected: tuple[int, int, int], tolerance: int = 40
 ) -> bool:
     return all(abs(a - b) <= tolerance for a, b in zip(colour, expected, strict=True))
+
+
+def many_audio_streams(count: int) -> bytes:
+    """A short video with ``count`` audio streams (hostile: a demuxer allocates per stream)."""
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="matroska") as out:
+        video = out.add_stream("libx264", rate=12)
+        video.width, video.height, video.pix_fmt = 64, 48, "yuv420p"
+        sounds = [out.add_stream("aac", rate=48000) for _ in range(count)]
+        for stream in sounds:
+            stream.time_base = Fraction(1, 48000)
+            stream.codec_context.time_base = Fraction(1, 48000)
+        for index in range(6):
+            frame = av.VideoFrame.from_ndarray(_pattern(64, 48, index), format="rgb24")
+            frame.pts = index
+            out.mux(video.encode(frame))
+        out.mux(video.encode())
+        for stream in sounds:
+            out.mux(stream.encode())
+    return buffer.getvalue()

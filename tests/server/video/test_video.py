@@ -18,6 +18,7 @@ from tests.server.video.media import (
     colour_at,
     make_gif,
     make_video,
+    many_audio_streams,
     measure,
 )
 
@@ -198,3 +199,21 @@ def test_search_and_sort_by_duration(live_server: LiveServer, video: dict[str, o
         sort="ASC_DURATION",
     ).json()
     assert [item["name"] for item in ordered] == ["short-one.mp4", "clip.mp4"]
+
+
+def test_absurd_videos_refused(live_server_factory: StartServer) -> None:
+    server = live_server_factory(
+        env={"IMAGEKIT_VIDEO_MAX_DIMENSION": "1000", "IMAGEKIT_VIDEO_MAX_STREAMS": "4"}
+    )
+    wide = assert_error(upload(server, make_video(width=1200, height=16), "wide.mp4"), 400)
+    assert "1200x16" in wide["message"]
+    crowded = assert_error(upload(server, many_audio_streams(8), "crowded.mkv"), 400)
+    assert "9 streams" in crowded["message"]  # 8 audio + 1 video
+    assert upload(server, many_audio_streams(3), "four.mkv").status_code == 200
+
+
+def test_probe_time_limit(live_server_factory: StartServer) -> None:
+    server = live_server_factory(env={"IMAGEKIT_VIDEO_PROBE_TIMEOUT": "0.01"})
+    body = assert_error(upload(server, SOURCE, "slow.mp4"), 400)
+    assert "within 0.01 seconds" in body["message"]
+    assert api_get(server, "/healthz").status_code == 200
