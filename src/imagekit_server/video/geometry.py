@@ -124,13 +124,19 @@ def chain_filters(
             raise limit_exceeded(
                 f"the output video would be {width}x{height}; the limit is {max_side} per side"
             )
-        for _layer in step.layers:  # drawn by the parent at this size (layers.py)
+        # Corners (radius) and layers are pictures the parent draws at this size (overlays.py).
+        for _picture in range(pictures_of(step)):
             filters.append((OVERLAY, str(overlays)))
             overlays += 1
     if width % 2 or height % 2:
         width, height = _even(width), _even(height)
         filters.append(("scale", f"{width}:{height}"))
     return filters, width, height
+
+
+def pictures_of(step: Geometry) -> int:
+    """How many overlay pictures a step has: its rounded corners, then its layers."""
+    return (step.radius is not None) + len(step.layers)
 
 
 def step_sizes(steps: tuple[Geometry, ...], width: int, height: int) -> list[tuple[int, int]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pyvips
 import sqlalchemy as sa
 from anyio import to_thread
@@ -16,9 +17,10 @@ from imagekit_server.delivery.chain import Chain, layer_file_path, parsed_chain
 from imagekit_server.delivery.file_lookup import FileRow, find_file, load_file_row
 from imagekit_server.delivery.transformed import check_layer_access, render_limits
 from imagekit_server.imaging import parse_transformation, render, run_in_pool
+from imagekit_server.imaging.colours import Colour
 from imagekit_server.imaging.errors import TransformationError, processing_failed
 from imagekit_server.storage import BlobNotFound
-from imagekit_server.video.geometry import step_sizes
+from imagekit_server.video.geometry import pictures_of, step_sizes
 from imagekit_server.video.plan import VideoPlan
 from imagekit_server.video.render import Overlay
 
@@ -49,18 +51,40 @@ async def layer_versions(
 async def draw_overlays(
     context: ServerContext, account_id: str, row: FileRow, plan: VideoPlan
 ) -> tuple[Overlay, ...]:
-    if not any(step.layers for step in plan.steps):
+    if not any(pictures_of(step) for step in plan.steps):
         return ()
     width, height = await to_thread.run_sync(display_size, context, row)
     sizes = step_sizes(plan.steps, width, height)
     overlays: list[Overlay] = []
     for step, (step_width, step_height) in zip(plan.steps, sizes, strict=True):
+        if step.radius is not None:
+            corners = await run_in_pool(
+                corner_picture, step_width, step_height, step.radius, step.background
+            )
+            overlays.append((corners, None))
         for layer in step.layers:
             picture = await run_in_pool(
                 _draw, context, account_id, layer.chain, step_width, step_height
             )
             overlays.append((picture, layer.enable()))
     return tuple(overlays)
+
+
+def corner_picture(width: int, height: int, radius: float, colour: Colour) -> bytes:
+    """An RGBA PNG: ``colour`` outside a rounded rectangle of the frame's size (``radius`` -1:
+    a half of the shorter side), transparent inside; antialiased over one pixel."""
+    limit = min(width, height) / 2
+    r = limit if radius < 0 else min(radius, limit)
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32) + 0.5
+    dx = np.maximum(np.maximum(r - xs, xs - (width - r)), 0)
+    dy = np.maximum(np.maximum(r - ys, ys - (height - r)), 0)
+    outside = np.clip(np.hypot(dx, dy) - r + 0.5, 0, 1)
+    pixels = np.empty((height, width, 4), np.uint8)
+    pixels[..., :3] = (colour.red, colour.green, colour.blue)
+    pixels[..., 3] = (outside * 255).astype(np.uint8)
+    image = pyvips.Image.new_from_array(pixels).copy(interpretation="srgb")
+    data: bytes = image.pngsave_buffer(compression=1)
+    return data
 
 
 def _draw(context: ServerContext, account_id: str, chain: str, width: int, height: int) -> bytes:

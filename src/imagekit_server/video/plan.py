@@ -1,10 +1,11 @@
 """Parse a video transformation (the shared ``tr`` syntax, imaging.syntax) into a typed plan.
 
 Supported (docs/video.md): ``w``, ``h``, ``ar``, ``c-`` (maintain_ratio, force, at_max,
-at_least), ``cm-`` (pad_resize, extract), ``bg`` (pad colour), ``rt`` (90/180/270), ``b``
-(border), ``so``/``eo``/``du`` (seconds, decimals allowed), ``f`` (mp4, webm, auto, orig),
-``vc`` (h264, vp9, none), ``ac-none``, ``q``, ``sr`` (adaptive streaming representations), chained
-steps. Anything else is a 400 ``EUNSUPPORTED`` so a URL never silently renders something else.
+at_least), ``cm-`` (pad_resize, extract), ``bg`` (pad and corner colour), ``rt`` (90/180/270),
+``r`` (corner radius), ``b`` (border), layers (layers.py), ``so``/``eo``/``du`` (seconds,
+decimals allowed), ``f`` (mp4, webm, auto, orig), ``vc`` (h264, vp9), ``ac-none``, ``q``,
+``sr`` (adaptive streaming representations), chained steps. Anything else is a 400
+``EUNSUPPORTED`` so a URL never silently renders something else.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from imagekit_server.video.layers import VideoLayer, item_text, video_layer
 CROPS = frozenset({"maintain_ratio", "force", "at_max", "at_least"})
 CROP_MODES = frozenset({"pad_resize", "extract"})
 FORMATS = frozenset({"mp4", "webm", "auto", "orig"})
-VIDEO_CODECS = frozenset({"h264", "vp9", "none"})
+VIDEO_CODECS = frozenset({"h264", "vp9"})
 # Keys that only concern timing or the container, not a step's geometry.
 _TIME_KEYS = ("so", "eo", "du")
 BLACK = Colour(0, 0, 0)
@@ -39,6 +40,7 @@ class Geometry:
     background: Colour = BLACK
     rotation: int = 0
     border: tuple[int, Colour] | None = None
+    radius: float | None = None  # r-: px, or -1 for "max"; corners painted with ``background``
     layers: tuple[VideoLayer, ...] = ()  # drawn after the step's geometry
 
     @property
@@ -135,6 +137,10 @@ def _apply(plan: VideoPlan, step: Geometry, param: RawParam) -> tuple[VideoPlan,
         if angle % 90:
             raise unsupported("rt on videos takes 0, 90, 180, 270 (or negative multiples)")
         return plan, replace(step, rotation=angle % 360)
+    if key == "r":
+        if value == "max":
+            return plan, replace(step, radius=-1.0)
+        return plan, replace(step, radius=_positive(value, key))
     if key == "b":
         width, _, colour = (value or "").partition("_")
         return plan, replace(step, border=(int(_positive(width, key)), parse_colour(colour, "b")))
@@ -150,6 +156,8 @@ def _apply(plan: VideoPlan, step: Geometry, param: RawParam) -> tuple[VideoPlan,
     if key == "f":
         return replace(plan, format=_choice(value, FORMATS, key)), step
     if key == "vc":
+        if value == "none":
+            raise unsupported("vc-none (audio extraction) is not supported by this server")
         return replace(plan, video_codec=_choice(value, VIDEO_CODECS, key)), step
     if key == "ac":
         if value != "none":

@@ -111,3 +111,13 @@ def test_signed_url_for_private_video(live_server: LiveServer) -> None:
     response = requests.get(signed, timeout=TIMEOUT)
     assert response.status_code == 200 and measure(response.content).width == 80
     assert requests.get(signed.replace("ik-s=", "ik-s=0"), timeout=TIMEOUT).status_code == 401
+
+
+def test_rounded_corners(live_server: LiveServer, clip: dict[str, object]) -> None:
+    data = get(live_server, "tr:w-100,h-100,r-max,bg-00FF00/layered.mp4").content
+    frame = measure(data).first_frame
+    assert frame is not None and frame.shape[:2] == (100, 100)
+    assert close(colour_at(frame, 0.02, 0.02), GREEN)
+    assert close(colour_at(frame, 0.98, 0.98), GREEN)
+    assert close(colour_at(frame, 0.25, 0.5), LEFT)
+    assert close(colour_at(frame, 0.75, 0.5), RIGHT)
