@@ -217,6 +217,7 @@ async def _respond(
         webm = "video/webm" in request.headers.get("accept", "")
         plan = _with_format(plan, "webm" if webm else "mp4")
         vary = "Accept"
+    plan = resolved_format(plan, row)
     stored = await ensure_rendition(
         context,
         account,
@@ -233,6 +234,14 @@ async def _respond(
     return blob_response(
         request, context.store, stored.key, stored.size, stored.content_type, stored.etag, row, vary
     )
+
+
+def resolved_format(plan: VideoPlan, row: FileRow) -> VideoPlan:
+    """``f-orig`` and no ``f-``: WebM stays WebM (unless ``vc-h264``), anything else is MP4."""
+    if plan.format not in (None, "orig"):
+        return plan
+    webm = row.mime == "video/webm" and plan.video_codec != "h264"
+    return _with_format(plan, "webm" if webm or plan.video_codec == "vp9" else "mp4")
 
 
 def _with_format(plan: VideoPlan, container: str) -> VideoPlan:

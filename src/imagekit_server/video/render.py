@@ -106,7 +106,8 @@ def _transcode(
             f"the output would last {end - start:.0f} s; the limit is {limits.max_duration:g} s"
         )
     if start > 0:
-        inp.seek(int(start / av.time_base), backward=True)
+        # By the video stream: a container-level seek may land at the start (all decoded).
+        inp.seek(int(start / vin.time_base), stream=vin, backward=True)
     container = output_container(plan)
     codec = "vp9" if container == "webm" else "h264"
     options = {"movflags": "+faststart"} if container == "mp4" else {}

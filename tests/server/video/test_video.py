@@ -217,3 +217,17 @@ def test_probe_time_limit(live_server_factory: StartServer) -> None:
     body = assert_error(upload(server, SOURCE, "slow.mp4"), 400)
     assert "within 0.01 seconds" in body["message"]
     assert api_get(server, "/healthz").status_code == 200
+
+
+def test_webm_source_stays_webm(live_server: LiveServer) -> None:
+    uploaded(
+        live_server,
+        make_video(codec="libvpx-vp9", container="webm"),
+        "clip.webm",
+        useUniqueFileName="false",
+    )
+    same = get(live_server, "tr:w-80/clip.webm")
+    assert same.headers["content-type"] == "video/webm"
+    assert measure(same.content).video_codec == "vp9"
+    mp4 = measure(get(live_server, "tr:w-80,f-mp4/clip.webm").content)
+    assert (mp4.video_codec, mp4.audio_codec, mp4.width) == ("h264", "aac", 80)
