@@ -38,12 +38,11 @@ from imagekit_server.single_flight import SingleFlight
 from imagekit_server.storage import BlobNotFound
 from imagekit_server.video.containers import VIDEO_SUFFIXES
 from imagekit_server.video.events import send_video_event, video_event
-from imagekit_server.video.jobs import Outcome, thumbnail_job, transcode_job
 from imagekit_server.video.leases import claim_or_wait, release
+from imagekit_server.video.outputs import Outcome, RenderLimits, output_container
 from imagekit_server.video.overlays import draw_overlays, layer_versions
 from imagekit_server.video.plan import VideoPlan, named_in, parse_video_plan
 from imagekit_server.video.pool import run_in_render_process
-from imagekit_server.video.render import RenderLimits, output_container
 from imagekit_server.video.serving import blob_response
 from imagekit_server.video.sources import source_path
 from imagekit_server.video.streaming_delivery import STREAMING_KINDS, respond_streaming
@@ -346,6 +345,8 @@ async def _render(
     source: str,
     output: str,
 ) -> Outcome:
+    from imagekit_server.video.jobs import thumbnail_job, transcode_job  # render processes only
+
     settings = context.settings
     workers = settings.video_render_workers
     if wanted.kind == "thumbnail":

@@ -6,16 +6,14 @@ from __future__ import annotations
 import io
 import time
 from dataclasses import asdict
-from typing import Any
 
 import av
 import numpy as np
 
 from imagekit_server.imaging.errors import TransformationError
+from imagekit_server.video.outputs import Outcome, Overlay, RenderLimits
 from imagekit_server.video.plan import VideoPlan
-from imagekit_server.video.render import Overlay, RenderLimits, render_video
-
-Outcome = tuple[str, Any]  # ("ok", data) or ("error", (status, code, message))
+from imagekit_server.video.render import render_video
 
 
 def transcode_job(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pyvips
 import sqlalchemy as sa
 from anyio import to_thread
@@ -21,8 +20,8 @@ from imagekit_server.imaging.colours import Colour
 from imagekit_server.imaging.errors import TransformationError, processing_failed
 from imagekit_server.storage import BlobNotFound
 from imagekit_server.video.geometry import pictures_of, step_sizes
+from imagekit_server.video.outputs import Overlay
 from imagekit_server.video.plan import VideoPlan
-from imagekit_server.video.render import Overlay
 
 
 def _chain(text: str) -> Chain:
@@ -73,6 +72,8 @@ async def draw_overlays(
 def corner_picture(width: int, height: int, radius: float, colour: Colour) -> bytes:
     """An RGBA PNG: ``colour`` outside a rounded rectangle of the frame's size (``radius`` -1:
     a half of the shorter side), transparent inside; antialiased over one pixel."""
+    import numpy as np  # not needed to serve anything else
+
     limit = min(width, height) / 2
     r = limit if radius < 0 else min(radius, limit)
     ys, xs = np.mgrid[0:height, 0:width].astype(np.float32) + 0.5

@@ -20,19 +20,11 @@ import numpy as np
 
 from imagekit_server.imaging.errors import TransformationError, limit_exceeded, processing_failed
 from imagekit_server.video.geometry import OVERLAY, Filter, chain_filters
+from imagekit_server.video.outputs import Overlay, RenderLimits, output_container
 from imagekit_server.video.plan import VideoPlan
 
 X264_PRESET = "veryfast"
 DEFAULT_QUALITY = 68  # x264's default CRF 23
-
-
-@dataclass(frozen=True)
-class RenderLimits:
-    max_output_side: int
-    max_seconds: float
-    max_duration: float
-    # Adaptive streaming: fragmented MP4 cut at keyframes every this many seconds.
-    segment_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -44,21 +36,11 @@ class Rendition:
     bit_rate: int
 
 
-def output_container(plan: VideoPlan) -> str:
-    """ "mp4" or "webm" (``f-`` after negotiation; vc-vp9 implies WebM)."""
-    if plan.format == "webm" or (plan.format is None and plan.video_codec == "vp9"):
-        return "webm"
-    return "mp4"
-
-
 def crf(plan: VideoPlan, codec: str) -> int:
     quality = plan.quality or DEFAULT_QUALITY
     if codec == "vp9":
         return round(57 - quality * 0.35)
     return round(40 - quality * 0.25)
-
-
-Overlay = tuple[bytes, "str | None"]  # an RGBA PNG of the frame's size, FFmpeg ``enable``
 
 
 def render_video(

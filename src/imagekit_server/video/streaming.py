@@ -15,8 +15,6 @@ from dataclasses import asdict, dataclass
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-import av
-
 SEGMENT_SECONDS = 4.0
 
 
@@ -86,6 +84,8 @@ def _top_level_boxes(path: str) -> list[tuple[bytes, int, int]]:
 
 
 def _keyframe_times(path: str) -> tuple[list[float], float]:
+    import av  # runs in a render process
+
     with av.open(path) as container:
         video = container.streams.video[0]
         times = [

@@ -24,12 +24,11 @@ from imagekit_server.delivery.file_lookup import FileRow
 from imagekit_server.imaging.errors import TransformationError, invalid
 from imagekit_server.single_flight import SingleFlight
 from imagekit_server.storage import BlobNotFound
-from imagekit_server.video.jobs import Outcome, representation_job
 from imagekit_server.video.leases import claim_or_wait, release
+from imagekit_server.video.outputs import Outcome, RenderLimits
 from imagekit_server.video.overlays import display_size, draw_overlays, layer_versions
 from imagekit_server.video.plan import Geometry, VideoPlan
 from imagekit_server.video.pool import run_in_render_process
-from imagekit_server.video.render import RenderLimits
 from imagekit_server.video.serving import blob_response
 from imagekit_server.video.sources import source_path
 from imagekit_server.video.streaming import (
@@ -170,6 +169,8 @@ async def _render_set(
     name: str,
     index_key: str,
 ) -> Outcome:
+    from imagekit_server.video.jobs import representation_job  # render processes only
+
     settings = context.settings
     _, source_height = await to_thread.run_sync(display_size, context, row)
     heights = [h for h in plan.representations if h <= source_height] or [source_height]
