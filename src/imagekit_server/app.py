@@ -42,6 +42,7 @@ from imagekit_server.memory_tuning import settle_garbage_collector
 from imagekit_server.periodic_flush import Flush, PeriodicFlusher
 from imagekit_server.settings import Settings
 from imagekit_server.usage import flush_bandwidth
+from imagekit_server.video.pool import shutdown_pools as shutdown_video_pools
 
 STATISTICS_PERIOD = 3600.0  # seconds between refreshes of SQLite's planner statistics
 
@@ -78,6 +79,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
         finally:
             flusher.stop()
             app.state.job_runner.stop()
+            shutdown_video_pools()
             if owned:
                 app.state.context.close()
 

@@ -156,6 +156,13 @@ class Settings:
             self.render_timeout_seconds <= 0 or self.max_layers < 0 or self.render_workers < 0
         ):
             raise SettingsError("render limits and worker counts must be positive")
+        if (
+            min(self.video_max_dimension, self.video_max_output_dimension) <= 0
+            or min(self.video_max_streams, self.video_render_workers) < 1
+            or min(self.video_max_duration_seconds, self.video_probe_timeout_seconds) <= 0
+            or (self.video_render_timeout_seconds <= 0 or self.video_wait_seconds < 0)
+        ):
+            raise SettingsError("video limits must be positive (IMAGEKIT_VIDEO_*)")
         if not 1 <= self.default_quality <= 100:
             raise SettingsError("IMAGEKIT_DEFAULT_QUALITY must be between 1 and 100")
         if self.format_strategy not in {"preference", "smallest"}:
