@@ -14,7 +14,7 @@ import asyncio
 import re
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -59,7 +59,7 @@ _ABS_PART = re.compile(r"ik-abs-(\d{1,5})\.(m3u8|mp4)")
 
 
 @dataclass(frozen=True)
-class Request_:
+class VideoRequest:
     """What a video URL asks for."""
 
     file_path: str  # the stored video (or GIF)
@@ -67,26 +67,26 @@ class Request_:
     height: int = 0  # the representation of "hls-media" and "abs-file"
 
 
-def video_request(target: DeliveryTarget) -> Request_ | None:
+def video_request(target: DeliveryTarget) -> VideoRequest | None:
     """Cheap string tests only (this runs for every delivery request)."""
     path = target.file_path
     head, _, last = path.rpartition("/")
     if last == THUMBNAIL:
-        return Request_(head, "thumbnail")
+        return VideoRequest(head, "thumbnail")
     if last in _ABS_NAMES:
-        return Request_(head, _ABS_NAMES[last])
+        return VideoRequest(head, _ABS_NAMES[last])
     if last.startswith("ik-abs-") and (part := _ABS_PART.fullmatch(last)):
         kind = "hls-media" if part.group(2) == "m3u8" else "abs-file"
-        return Request_(head, kind, int(part.group(1)))
+        return VideoRequest(head, kind, int(part.group(1)))
     if last == VIDEO_SUFFIX_NAME and head:
-        return Request_(head, "video") if target.transformation else None
+        return VideoRequest(head, "video") if target.transformation else None
     if target.transformation is None:
         return None
     suffix = last.rpartition(".")[2].lower()
     if suffix in VIDEO_SUFFIXES:
-        return Request_(path, "video")
+        return VideoRequest(path, "video")
     if suffix == "gif" and any(flag in target.transformation for flag in _GIF_TO_VIDEO):
-        return Request_(path, "video")
+        return VideoRequest(path, "video")
     return None
 
 
@@ -107,15 +107,17 @@ async def deliver_video(
     account: Account,
     target: DeliveryTarget,
     signature: SignatureStatus,
-    wanted: Request_,
+    wanted: VideoRequest,
 ) -> ASGIApp | None:
     """None: not a video after all (the image path answers)."""
     version = target.query.get("ik-obj-version", "")
     row = await find_file(context, account.id, wanted.file_path, version)
     if row is None:
-        if wanted.kind == "thumbnail" or wanted.file_path != target.file_path:
-            return _error(404, f"ENOENT - {wanted.file_path} does not exist", "Not Found")
-        return None
+        if wanted.file_path == target.file_path:
+            return None  # the image path answers (404 for a missing file)
+        if await find_file(context, account.id, target.file_path, version) is not None:
+            return None  # a library file really named like ik-thumbnail.jpg
+        return _error(404, f"ENOENT - {wanted.file_path} does not exist", "Not Found")
     is_gif = row.mime == "image/gif"
     if not (row.mime.startswith("video/") or (is_gif and wanted.kind == "video")):
         if wanted.file_path != target.file_path:
@@ -137,7 +139,9 @@ async def deliver_video(
         return _transformation_error(error)
 
 
-async def _plan(context: ServerContext, account_id: str, text: str, wanted: Request_) -> VideoPlan:
+async def _plan(
+    context: ServerContext, account_id: str, text: str, wanted: VideoRequest
+) -> VideoPlan:
     names = named_in(text)
     definitions: dict[str, str] = {}
     if names:
@@ -168,7 +172,7 @@ async def ensure_rendition(
     account: Account,
     row: FileRow,
     plan: VideoPlan,
-    wanted: Request_,
+    wanted: VideoRequest,
     *,
     signed: bool,
     url: str,
@@ -208,7 +212,7 @@ async def _respond(
     account: Account,
     row: FileRow,
     plan: VideoPlan,
-    wanted: Request_,
+    wanted: VideoRequest,
     signed: bool,
 ) -> ASGIApp:
     vary = None
@@ -244,13 +248,11 @@ def resolved_format(plan: VideoPlan, row: FileRow) -> VideoPlan:
 
 
 def _with_format(plan: VideoPlan, container: str) -> VideoPlan:
-    from dataclasses import replace
-
     return replace(plan, format=container)
 
 
 def _intermediate(
-    context: ServerContext, account: Account, row: FileRow, wanted: Request_
+    context: ServerContext, account: Account, row: FileRow, wanted: VideoRequest
 ) -> Response:
     """ImageKit while it is still processing: videos redirect to the original, thumbnails and
     manifests say they are being prepared."""
@@ -273,44 +275,33 @@ async def _produce(
     account: Account,
     row: FileRow,
     plan: VideoPlan,
-    wanted: Request_,
+    wanted: VideoRequest,
     key: str,
 ) -> Outcome:
     settings = context.settings
     asset = f"{settings.url_endpoint(account.id)}{quote(wanted.file_path, safe='/')}"
-    options = _event_options(plan)
-    if wanted.kind == "video":
-        send_video_event(account.id, video_event("accepted", url, asset, options))
-    began = time.monotonic()
     if not await claim_or_wait(context, key):
         return "ok", {}  # another process rendered it
+    options = _event_options(plan)
+    notify = wanted.kind == "video"  # ImageKit's video events are for video outputs
+    if notify:
+        send_video_event(account.id, video_event("accepted", url, asset, options))
+    began = time.monotonic()
     try:
         outcome = await _render_and_store(context, account, row, plan, wanted, key)
     finally:
         await to_thread.run_sync(release, context, key)
-    if wanted.kind == "video":
-        if outcome[0] == "ok" and outcome[1]:
-            done = outcome[1]
-            output_info = {
-                "url": url,
-                "video_metadata": {
-                    "duration": done["duration"],
-                    "width": done["width"],
-                    "height": done["height"],
-                    "bitrate": done["bit_rate"],
-                },
-            }
-            timings = {
-                "download_duration": 0,
-                "encoding_duration": round((time.monotonic() - began) * 1000),
-            }
-            send_video_event(
-                account.id,
-                video_event("ready", url, asset, options, output=output_info, timings=timings),
-            )
-        else:
-            error = {"reason": "encoding_failed", "message": outcome[1][2]}
-            send_video_event(account.id, video_event("error", url, asset, options, error=error))
+    if notify and outcome[0] == "ok":
+        done = outcome[1]
+        metadata = {key: done[key] for key in ("duration", "width", "height")}
+        output = {"url": url, "video_metadata": {**metadata, "bitrate": done["bit_rate"]}}
+        encoding = round((time.monotonic() - began) * 1000)
+        timings = {"download_duration": 0, "encoding_duration": encoding}
+        ready = video_event("ready", url, asset, options, output=output, timings=timings)
+        send_video_event(account.id, ready)
+    elif notify:
+        error = {"reason": "encoding_failed", "message": outcome[1][2]}
+        send_video_event(account.id, video_event("error", url, asset, options, error=error))
     return outcome
 
 
@@ -319,7 +310,7 @@ async def _render_and_store(
     account: Account,
     row: FileRow,
     plan: VideoPlan,
-    wanted: Request_,
+    wanted: VideoRequest,
     key: str,
 ) -> Outcome:
     with tempfile.TemporaryDirectory(prefix="ik-video-") as scratch:
@@ -341,7 +332,7 @@ async def _render(
     account: Account,
     row: FileRow,
     plan: VideoPlan,
-    wanted: Request_,
+    wanted: VideoRequest,
     source: str,
     output: str,
 ) -> Outcome:

@@ -11,7 +11,7 @@ from imagekit_server.context import ServerContext
 from imagekit_server.delivery.file_lookup import FileRow
 from imagekit_server.imaging import parse_transformation
 from imagekit_server.imaging.errors import TransformationError
-from imagekit_server.video.delivery import Request_, ensure_rendition, resolved_format
+from imagekit_server.video.delivery import VideoRequest, ensure_rendition, resolved_format
 from imagekit_server.video.plan import VideoPlan, named_in, parse_video_plan
 from imagekit_server.video.streaming_delivery import ensure_set
 
@@ -69,5 +69,5 @@ async def warm_video_post(
     if plan.format == "auto":
         plan = replace(plan, format="mp4")
     plan = resolved_format(plan, row)
-    wanted = Request_(row.name, POST_KINDS[post.type])
+    wanted = VideoRequest(row.name, POST_KINDS[post.type])
     await ensure_rendition(context, account, row, plan, wanted, signed=True, url=url, wait=None)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import os
 import time
 from dataclasses import asdict
 
@@ -24,9 +25,12 @@ def transcode_job(
     overlays: tuple[Overlay, ...] = (),
 ) -> Outcome:
     try:
-        return "ok", asdict(render_video(source, output, plan, limits, overlays))
+        done = asdict(render_video(source, output, plan, limits, overlays))
     except TransformationError as error:
         return "error", (error.status, error.code, error.message)
+    seconds = done["duration"]
+    done["bit_rate"] = round(os.path.getsize(output) * 8 / seconds) if seconds > 0 else 0
+    return "ok", done
 
 
 def thumbnail_job(source: str, at_seconds: float, max_seconds: float) -> Outcome:

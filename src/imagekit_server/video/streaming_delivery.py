@@ -40,7 +40,7 @@ from imagekit_server.video.streaming import (
 )
 
 if TYPE_CHECKING:
-    from imagekit_server.video.delivery import Request_
+    from imagekit_server.video.delivery import VideoRequest
 
 STREAMING_KINDS = frozenset({"hls", "dash", "hls-media", "abs-file"})
 _inflight: SingleFlight[str, Outcome] = SingleFlight()
@@ -53,7 +53,7 @@ async def respond_streaming(
     account: Account,
     row: FileRow,
     plan: VideoPlan,
-    wanted: Request_,
+    wanted: VideoRequest,
     signed: bool,
 ) -> ASGIApp:
     found = await ensure_set(
@@ -106,7 +106,7 @@ def _answer(
     context: ServerContext,
     account: Account,
     row: FileRow,
-    wanted: Request_,
+    wanted: VideoRequest,
     name: str,
     index: list[Representation],
     query: str,
