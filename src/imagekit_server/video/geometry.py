@@ -5,6 +5,8 @@ Every output side is even: H.264/VP9 in 4:2:0 need it, and browsers play nothing
 
 from __future__ import annotations
 
+import math
+
 from imagekit_server.imaging.colours import Colour
 from imagekit_server.imaging.errors import limit_exceeded
 from imagekit_server.video.plan import Geometry
@@ -14,7 +16,9 @@ OVERLAY = "ik-overlay"  # (OVERLAY, index): the index-th layer image goes over t
 
 
 def _even(value: float) -> int:
-    return max(2, round(value / 2) * 2)
+    """The nearest even size, halves up (161 -> 162, 81 -> 82), at least 2; the epsilon
+    absorbs float error (161 * (81 / 161) is 80.999...)."""
+    return max(2, math.floor(value / 2 + 0.5 + 1e-9) * 2)
 
 
 def _hex(colour: Colour) -> str:

@@ -231,3 +231,17 @@ def test_webm_source_stays_webm(live_server: LiveServer) -> None:
     assert measure(same.content).video_codec == "vp9"
     mp4 = measure(get(live_server, "tr:w-80,f-mp4/clip.webm").content)
     assert (mp4.video_codec, mp4.audio_codec, mp4.width) == ("h264", "aac", 80)
+
+
+def test_vfr_and_odd_sizes(live_server: LiveServer) -> None:
+    uploaded(live_server, make_video(vfr=True), "vfr.mp4", useUniqueFileName="false")
+    source = measure(make_video(vfr=True))
+    rendered = measure(get(live_server, "tr:w-80/vfr.mp4").content)
+    assert rendered.frames == source.frames == 24
+    assert rendered.duration == pytest.approx(source.duration, abs=0.1)
+    odd = uploaded(live_server, make_video(width=161, height=91), "odd.mp4")
+    assert (odd["width"], odd["height"]) == (161, 91)
+    resized = measure(get(live_server, f"tr:w-81{odd['filePath']}").content)
+    assert (resized.width, resized.height) == (82, 46)  # even sides for 4:2:0
+    untouched = measure(get(live_server, f"tr:q-50{odd['filePath']}").content)
+    assert (untouched.width, untouched.height) == (162, 92)
