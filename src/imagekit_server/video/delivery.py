@@ -342,7 +342,7 @@ async def _render(
     workers = settings.video_render_workers
     if wanted.kind == "thumbnail":
         outcome = await run_in_render_process(
-            workers, thumbnail_job, source, plan.start or 0.0, settings.video_render_timeout_seconds
+            workers, thumbnail_job, source, plan, settings.video_render_timeout_seconds
         )
         if outcome[0] == "ok":
             data = await finish_thumbnail(context, outcome[1], plan.extra)

@@ -33,18 +33,18 @@ def transcode_job(
     return "ok", done
 
 
-def thumbnail_job(source: str, at_seconds: float, max_seconds: float) -> Outcome:
-    """The frame shown at ``at_seconds`` (or the last one before it) as a JPEG, upright: seeks
-    to the keyframe before it and decodes forward from there only."""
+def thumbnail_job(source: str, plan: VideoPlan, max_seconds: float) -> Outcome:
+    """The frame shown at ``so-`` (or the last one before it) as a JPEG, upright: seeks to the
+    keyframe before it and decodes forward from there only."""
     try:
-        return "ok", _thumbnail(source, at_seconds, time.monotonic() + max_seconds)
+        return "ok", _thumbnail(source, plan, time.monotonic() + max_seconds)
     except TransformationError as error:
         return "error", (error.status, error.code, error.message)
     except (av.FFmpegError, ValueError, OSError) as error:
         return "error", (500, "UNIDENTIFIED", f"the video frame could not be decoded: {error}")
 
 
-def _thumbnail(source: str, at_seconds: float, deadline: float) -> bytes:
+def _thumbnail(source: str, plan: VideoPlan, deadline: float) -> bytes:
     """Only reference frames are decoded on the way from the keyframe (a B-frame is never
     needed to decode a later frame): about half the work, and the picture shown is at most
     the few B-frames before ``at_seconds`` (docs/video.md)."""
@@ -54,6 +54,8 @@ def _thumbnail(source: str, at_seconds: float, deadline: float) -> bytes:
         video = inp.streams.video[0]
         video.thread_type = "AUTO"
         video.codec_context.skip_frame = "NONREF"
+        duration = float(inp.duration / av.time_base) if inp.duration else 0.0
+        at_seconds = plan.start_seconds(duration)
         if at_seconds > 0 and video.time_base is not None:
             inp.seek(int(at_seconds / video.time_base), stream=video, backward=True)
         chosen = None

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from imagekit_server.imaging.colours import Colour, parse_colour
 from imagekit_server.imaging.errors import TransformationError, invalid, unsupported
+from imagekit_server.imaging.expressions import MAX_TOKENS, OPERATORS, Expression
 from imagekit_server.imaging.named import NamedResolver, expand_named, named_references
 from imagekit_server.imaging.syntax import RawLayer, RawParam, tokenise
 from imagekit_server.video.layers import VideoLayer, item_text, video_layer
@@ -51,9 +52,9 @@ class Geometry:
 @dataclass(frozen=True)
 class VideoPlan:
     steps: tuple[Geometry, ...] = ()
-    start: float | None = None  # so
-    end: float | None = None  # eo
-    duration: float | None = None  # du
+    start: Expression | None = None  # so (seconds, or an expression of idu)
+    end: Expression | None = None  # eo
+    duration: Expression | None = None  # du
     format: str | None = None  # None: the source's container (mp4 for non-mp4 sources)
     video_codec: str | None = None
     audio: bool = True
@@ -65,14 +66,17 @@ class VideoPlan:
         """Stable text naming the rendition (part of its derived blob name)."""
         return hashlib.sha256(repr(replace(self, extra=())).encode()).hexdigest()[:24]
 
+    def start_seconds(self, source_duration: float) -> float:
+        return seconds(self.start, source_duration, "so") if self.start is not None else 0.0
+
     def window(self, source_duration: float) -> tuple[float, float]:
         """``[start, end)`` in source seconds after so/eo/du, clamped to the source."""
-        start = min(self.start or 0.0, source_duration)
+        start = min(self.start_seconds(source_duration), source_duration)
         end = source_duration
         if self.end is not None:
-            end = min(end, self.end)
+            end = min(end, seconds(self.end, source_duration, "eo"))
         if self.duration is not None:
-            end = min(end, start + self.duration)
+            end = min(end, start + seconds(self.duration, source_duration, "du"))
         if end <= start:
             raise invalid("the trim (so, eo, du) leaves no part of the video")
         return start, end
@@ -145,14 +149,12 @@ def _apply(plan: VideoPlan, step: Geometry, param: RawParam) -> tuple[VideoPlan,
         width, _, colour = (value or "").partition("_")
         return plan, replace(step, border=(int(_positive(width, key)), parse_colour(colour, "b")))
     if key in _TIME_KEYS:
-        seconds = _number(value, key)
-        if seconds < 0:
-            raise invalid(f"{key}-{value}: a time cannot be negative")
+        moment = time_expression(value, key)
         if key == "so":
-            return replace(plan, start=seconds), step
+            return replace(plan, start=moment), step
         if key == "eo":
-            return replace(plan, end=seconds), step
-        return replace(plan, duration=seconds), step
+            return replace(plan, end=moment), step
+        return replace(plan, duration=moment), step
     if key == "f":
         return replace(plan, format=_choice(value, FORMATS, key)), step
     if key == "vc":
@@ -172,6 +174,32 @@ def _apply(plan: VideoPlan, step: Geometry, param: RawParam) -> tuple[VideoPlan,
         heights = tuple(sorted({int(_positive(part, key)) for part in (value or "").split("_")}))
         return replace(plan, representations=heights), step
     raise unsupported(f"{param.text()} is not supported on videos by this server")
+
+
+def time_expression(value: str | None, key: str) -> Expression:
+    """Seconds (``so-10.55``) or an arithmetic expression of the input duration ``idu``
+    (``so-idu_div_2``, ``du-idu_mul_0.2``), as ImageKit's trim docs allow."""
+    text = value or ""
+    tokens = text.split("_")
+    if len(tokens) == 1:
+        number = _number(text, key)
+        if number < 0:
+            raise invalid(f"{key}-{value}: a time cannot be negative")
+        return Expression.literal(number)
+    operands: list[float | str] = []
+    for token in tokens[::2]:
+        operands.append(token if token == "idu" else _number(token, key))
+    operators = tuple(tokens[1::2])
+    if len(tokens) % 2 == 0 or len(tokens) > MAX_TOKENS or not set(operators) <= set(OPERATORS):
+        raise invalid(f"{key}-{value}: expected seconds or an expression such as idu_div_2")
+    return Expression(tuple(operands), operators)
+
+
+def seconds(expression: Expression, source_duration: float, key: str) -> float:
+    value = expression.evaluate({"idu": source_duration}, key)
+    if value < 0:
+        raise invalid(f"{key}: a time cannot be negative")
+    return value
 
 
 def _number(value: str | None, key: str) -> float:

@@ -245,3 +245,14 @@ def test_vfr_and_odd_sizes(live_server: LiveServer) -> None:
     assert (resized.width, resized.height) == (82, 46)  # even sides for 4:2:0
     untouched = measure(get(live_server, f"tr:q-50{odd['filePath']}").content)
     assert (untouched.width, untouched.height) == (162, 92)
+
+
+def test_trim_expressions(live_server: LiveServer, video: dict[str, object]) -> None:
+    trimmed = measure(get(live_server, "tr:so-idu_div_2,du-idu_mul_0.25/clip.mp4").content)
+    assert trimmed.duration == pytest.approx(0.5, abs=0.1) and trimmed.frames == 12
+    start = decode(get(live_server, "clip.mp4/ik-thumbnail.jpg").content)
+    late = decode(get(live_server, "tr:so-idu_sub_0.5/clip.mp4/ik-thumbnail.jpg").content)
+    assert late.getpoint(80, 0)[0] > start.getpoint(80, 0)[0] + 100  # a later frame
+    for chain in ("so-idu_foo_2", "so-iw_div_2", "eo-idu_sub_5"):
+        response = get(live_server, f"tr:{chain}/clip.mp4")
+        assert response.status_code == 400, (chain, response.status_code)
