@@ -2,10 +2,10 @@
 
 Supported (docs/video.md): ``w``, ``h``, ``ar``, ``c-`` (maintain_ratio, force, at_max,
 at_least), ``cm-`` (pad_resize, extract), ``bg`` (pad and corner colour), ``rt`` (90/180/270),
-``r`` (corner radius), ``b`` (border), layers (layers.py), ``so``/``eo``/``du`` (seconds,
-decimals allowed), ``f`` (mp4, webm, auto, orig), ``vc`` (h264, vp9), ``ac-none``, ``q``,
-``sr`` (adaptive streaming representations), chained steps. Anything else is a 400
-``EUNSUPPORTED`` so a URL never silently renders something else.
+``r`` (corner radius), ``b`` (border), layers (layers.py), ``so``/``eo``/``du`` (seconds or
+``idu`` expressions), ``f`` (mp4, webm, auto, orig), ``vc`` (h264, vp9, none: the audio alone),
+``ac-none``, ``q``, ``sr`` (adaptive streaming representations), chained steps. Anything else
+is a 400 ``EUNSUPPORTED`` so a URL never silently renders something else.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from imagekit_server.video.layers import VideoLayer, item_text, video_layer
 CROPS = frozenset({"maintain_ratio", "force", "at_max", "at_least"})
 CROP_MODES = frozenset({"pad_resize", "extract"})
 FORMATS = frozenset({"mp4", "webm", "auto", "orig"})
-VIDEO_CODECS = frozenset({"h264", "vp9"})
+VIDEO_CODECS = frozenset({"h264", "vp9", "none"})
 # Keys that only concern timing or the container, not a step's geometry.
 _TIME_KEYS = ("so", "eo", "du")
 BLACK = Colour(0, 0, 0)
@@ -158,8 +158,6 @@ def _apply(plan: VideoPlan, step: Geometry, param: RawParam) -> tuple[VideoPlan,
     if key == "f":
         return replace(plan, format=_choice(value, FORMATS, key)), step
     if key == "vc":
-        if value == "none":
-            raise unsupported("vc-none (audio extraction) is not supported by this server")
         return replace(plan, video_codec=_choice(value, VIDEO_CODECS, key)), step
     if key == "ac":
         if value != "none":

@@ -18,7 +18,12 @@ from typing import Any
 import av
 import numpy as np
 
-from imagekit_server.imaging.errors import TransformationError, limit_exceeded, processing_failed
+from imagekit_server.imaging.errors import (
+    TransformationError,
+    invalid,
+    limit_exceeded,
+    processing_failed,
+)
 from imagekit_server.video.geometry import OVERLAY, Filter, chain_filters
 from imagekit_server.video.outputs import Overlay, RenderLimits, output_container
 from imagekit_server.video.plan import VideoPlan
@@ -83,6 +88,8 @@ def _transcode(
     vin.thread_type = "AUTO"
     ain = inp.streams.audio[0] if plan.audio and inp.streams.audio else None
     start, end = plan.window(_source_duration(inp, vin))
+    if plan.video_codec == "none":
+        return _audio_only(inp, ain, output, plan, start, end)
     if end - start > limits.max_duration:
         raise limit_exceeded(
             f"the output would last {end - start:.0f} s; the limit is {limits.max_duration:g} s"
@@ -131,6 +138,27 @@ def _transcode(
             raise processing_failed("no frame lies within the requested time window")
     duration = min(end, _source_duration(inp, vin)) - start
     return Rendition(encoder.width, encoder.height, duration, codec, 0)
+
+
+def _audio_only(
+    inp: Any, ain: Any, output: str, plan: VideoPlan, start: float, end: float
+) -> Rendition:
+    """``vc-none``: the audio track alone (AAC in MP4, Opus in WebM), trimmed."""
+    if ain is None:
+        raise invalid("vc-none needs an audio track (and no ac-none)")
+    container = output_container(plan)
+    if start > 0:
+        inp.seek(int(start / ain.time_base), stream=ain, backward=True)
+    options = {"movflags": "+faststart"} if container == "mp4" else {}
+    with av.open(output, "w", format=container, options=options) as out:
+        audio = _AudioEncoder(out, ain, container)
+        for packet in inp.demux(ain):
+            for frame in packet.decode():
+                audio.encode(frame, start, end)
+            if audio.done:
+                break
+        audio.finish()
+    return Rendition(0, 0, end - start, "none", 0)
 
 
 def _decoded(inp: Any, streams: list[Any], deadline: float, limit: float) -> Iterator[Any]:

@@ -256,3 +256,12 @@ def test_trim_expressions(live_server: LiveServer, video: dict[str, object]) -> 
     for chain in ("so-idu_foo_2", "so-iw_div_2", "eo-idu_sub_5"):
         response = get(live_server, f"tr:{chain}/clip.mp4")
         assert response.status_code == 400, (chain, response.status_code)
+
+
+def test_audio_extraction(live_server: LiveServer, video: dict[str, object]) -> None:
+    audio = get(live_server, "tr:vc-none,so-0.5/clip.mp4")
+    assert audio.status_code == 200
+    measured = measure(audio.content)
+    assert (measured.video_codec, measured.audio_codec) == (None, "aac")
+    assert measured.duration == pytest.approx(1.5, abs=0.1)
+    assert get(live_server, "tr:vc-none,ac-none/clip.mp4").status_code == 400
