@@ -55,6 +55,7 @@ from imagekit_server.periodic_flush import Flush, PeriodicFlusher
 from imagekit_server.settings import Settings
 from imagekit_server.usage import flush_bandwidth
 from imagekit_server.version import package_version
+from imagekit_server.video.pool import shutdown_pools as shutdown_video_pools
 from imagekit_server.webhooks.dispatcher import start_dispatcher
 from imagekit_server.webhooks.outbox import prune_deliveries
 
@@ -107,6 +108,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
             app.state.job_runner.stop()
             webhook_dispatcher.stop()
             extension_workers(app.state.context).stop()
+            shutdown_video_pools()
             if owned:
                 app.state.context.close()
 

@@ -76,12 +76,23 @@ def validate(name: str, transformation: str) -> str:
     try:
         plan = parse_transformation(text)
     except TransformationError as error:
-        raise NamedTransformationError(f"invalid transformation: {error.message}") from None
+        if not _valid_for_video(text):
+            raise NamedTransformationError(f"invalid transformation: {error.message}") from None
+        return text  # a video chain (imagekit_server.video.plan)
     if plan.named:
         raise NamedTransformationError("a named transformation cannot use another one")
     if plan.default_image is not None:
         raise NamedTransformationError("a named transformation cannot set a default image")
     return text
+
+
+def _valid_for_video(text: str) -> bool:
+    from imagekit_server.video.plan import named_in, parse_video_plan
+
+    try:
+        return not named_in(text) and parse_video_plan(text) is not None
+    except TransformationError:
+        return False
 
 
 def get(conn: sa.Connection, account_id: str, name: str) -> NamedTransformation | None:

@@ -179,6 +179,23 @@ class Settings:
     render_queue_limit: int = 256
     # Take the client address from the last X-Forwarded-For entry (behind your own proxy).
     trust_forwarded_for: bool = False
+    # --- Video (docs/video.md) ---
+    # Longest video accepted on upload and transformed, in seconds.
+    video_max_duration_seconds: float = 3600.0
+    # Largest video frame side accepted on upload, and largest output side, in pixels.
+    video_max_dimension: int = 8192
+    video_max_output_dimension: int = 3840
+    # Most streams in one container (a hostile file can declare thousands).
+    video_max_streams: int = 16
+    # Time limit for probing an upload (a subprocess, killed beyond it), in seconds.
+    video_probe_timeout_seconds: float = 15.0
+    # Time limit for one render (transcode, thumbnail, streaming set), in seconds.
+    video_render_timeout_seconds: float = 600.0
+    # Render processes per server process (each encode is single-process, multi-threaded).
+    video_render_workers: int = 2
+    # How long a request waits for a new rendition before answering as ImageKit does while it
+    # is processing (302 to the original for videos, 202 for thumbnails and manifests).
+    video_wait_seconds: float = 15.0
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -195,6 +212,13 @@ class Settings:
             self.render_timeout_seconds <= 0 or self.max_layers < 0 or self.render_workers < 0
         ):
             raise SettingsError("render limits and worker counts must be positive")
+        if (
+            min(self.video_max_dimension, self.video_max_output_dimension) <= 0
+            or min(self.video_max_streams, self.video_render_workers) < 1
+            or min(self.video_max_duration_seconds, self.video_probe_timeout_seconds) <= 0
+            or (self.video_render_timeout_seconds <= 0 or self.video_wait_seconds < 0)
+        ):
+            raise SettingsError("video limits must be positive (IMAGEKIT_VIDEO_*)")
         if not 1 <= self.default_quality <= 100:
             raise SettingsError("IMAGEKIT_DEFAULT_QUALITY must be between 1 and 100")
         for field_name, choices in _EXTENSION_PROVIDERS.items():
@@ -304,6 +328,14 @@ class Settings:
         _read(env, values, "IMAGEKIT_RATE_LIMIT_RENDERS", "rate_limit_renders", float)
         _read(env, values, "IMAGEKIT_RENDER_QUEUE", "render_queue_limit", int)
         _read(env, values, "IMAGEKIT_TRUST_FORWARDED_FOR", "trust_forwarded_for", _parse_bool)
+        _read(env, values, "IMAGEKIT_VIDEO_MAX_DURATION", "video_max_duration_seconds", float)
+        _read(env, values, "IMAGEKIT_VIDEO_MAX_DIMENSION", "video_max_dimension", int)
+        _read(env, values, "IMAGEKIT_VIDEO_MAX_OUTPUT_DIMENSION", "video_max_output_dimension", int)
+        _read(env, values, "IMAGEKIT_VIDEO_MAX_STREAMS", "video_max_streams", int)
+        _read(env, values, "IMAGEKIT_VIDEO_PROBE_TIMEOUT", "video_probe_timeout_seconds", float)
+        _read(env, values, "IMAGEKIT_VIDEO_RENDER_TIMEOUT", "video_render_timeout_seconds", float)
+        _read(env, values, "IMAGEKIT_VIDEO_RENDER_WORKERS", "video_render_workers", int)
+        _read(env, values, "IMAGEKIT_VIDEO_WAIT", "video_wait_seconds", float)
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]
 

@@ -98,6 +98,7 @@ files = Table(
     Column("size", BigInteger, nullable=False),
     Column("width", Integer),
     Column("height", Integer),
+    Column("duration", Float),  # videos: seconds, probed on upload
     Column("has_alpha", Boolean, nullable=False, default=False),
     Column("etag", String(64), nullable=False),  # content hash, for delivery ETags
     # attributes
@@ -141,6 +142,7 @@ file_versions = Table(
     Column("size", BigInteger, nullable=False),
     Column("width", Integer),
     Column("height", Integer),
+    Column("duration", Float),  # videos: seconds, probed on upload
     Column("has_alpha", Boolean, nullable=False, default=False),
     Column("etag", String(64), nullable=False),
     Column("embedded_metadata", JSON),
@@ -419,4 +421,14 @@ phash_index_state = Table(
     metadata,
     Column("account_id", String(64), primary_key=True),
     Column("indexed_until", DateTime(timezone=True), nullable=False),
+)
+
+# One row per video rendition being rendered (imagekit_server.video.leases): the process that
+# inserted it renders, the others wait for the blob; an expired row may be taken over.
+video_render_leases = Table(
+    "video_render_leases",
+    metadata,
+    Column("blob_key", String(512), primary_key=True),
+    Column("owner", String(64), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
 )

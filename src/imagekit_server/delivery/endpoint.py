@@ -33,6 +33,7 @@ from imagekit_server.delivery.transformed import deliver_transformed
 from imagekit_server.delivery.variant_response import attachment_header
 from imagekit_server.header_values import header_text
 from imagekit_server.origins.delivery import deliver_from_origins
+from imagekit_server.video.delivery import deliver_video, video_request
 
 CACHE_CONTROL = "public, s-maxage=15552000, max-age=15552000, must-revalidate"
 SIGNATURE_PARAMS = ("ik-s", "ik-t")
@@ -72,6 +73,11 @@ async def deliver(request: Request) -> ASGIApp:
     refused = refusal(account, signature, target.transformation)
     if refused is not None:  # the account's security settings (access_policy.py)
         return refused
+    wanted = video_request(target)  # a few string tests; None for images and originals
+    if wanted is not None:
+        answered = await deliver_video(request, context, account, target, signature, wanted)
+        if answered is not None:
+            return answered
     if target.transformation is not None and target.transformation != "orig-true":
         return await deliver_transformed(request, context, account, target, signature)
     row = await to_thread.run_sync(_lookup, context, account, target)

@@ -60,7 +60,9 @@ def ingest_upload(
     name = sanitise_file_name(options.file_name)
     # The path must fit before any bytes are stored, with room for a unique-name suffix.
     join_path(folder, with_unique_suffix(name) if options.use_unique_file_name else name)
-    facts = read_media_facts(source, name, max_pixels=context.settings.max_image_pixels)
+    facts = read_media_facts(
+        source, name, max_pixels=context.settings.max_image_pixels, video=context.settings
+    )
     if facts.size == 0:
         raise BadRequest("The file is empty.")
     with read_transaction(context.engine) as conn:
@@ -83,6 +85,7 @@ def ingest_upload(
         has_alpha=facts.has_alpha,
         embedded_metadata=facts.embedded_metadata,
         metadata=facts.metadata,
+        duration=facts.duration,
     )
     _refuse_conflict_early(context, account, options, folder, name)
     blobs.put_with_intent(context.engine, context.store, key, source, account.id)

@@ -9,6 +9,7 @@ from typing import Any
 
 from imagekit_server.errors import BadRequest
 from imagekit_server.inspection import InspectionError, probe_file
+from imagekit_server.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -23,15 +24,25 @@ class MediaFacts:
     orientation: int | None
     embedded_metadata: dict[str, Any] | None
     metadata: dict[str, Any] | None
+    duration: float | None = None  # videos, in seconds
 
 
-def read_media_facts(path: Path, file_name: str, *, max_pixels: int) -> MediaFacts:
-    """Raises 400 for corrupt images and images over the pixel limit."""
+def read_media_facts(
+    path: Path, file_name: str, *, max_pixels: int, video: Settings | None = None
+) -> MediaFacts:
+    """Raises 400 for corrupt images and images over the pixel limit; with ``video`` settings,
+    also for refused videos (``imagekit_server.video.probe``)."""
     try:
         probe = probe_file(path, file_name, max_pixels=max_pixels)
     except InspectionError as exc:
         raise BadRequest(str(exc)) from exc
     size = path.stat().st_size
+    if video is not None and probe.file_type == "non-image":
+        from imagekit_server.video.facts import video_media_facts
+
+        found = video_media_facts(path, file_name, size, video)
+        if found is not None:
+            return found
     embedded, metadata = _metadata(path, probe.file_type)
     if metadata is None and probe.file_type == "image":
         metadata = {

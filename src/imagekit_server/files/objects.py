@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from imagekit_server.db.times import to_utc
+from imagekit_server.video.facts import public_metadata, video_fields
 
 THUMBNAIL_TRANSFORMATION = "tr:n-ik_ml_thumbnail"
 
@@ -58,6 +59,7 @@ def file_object(row: Any, endpoint: str) -> dict[str, Any]:
     if row.width is not None:
         obj["width"] = row.width
         obj["height"] = row.height
+    obj.update(video_fields(row.metadata))
     if row.description is not None:
         obj["description"] = row.description
     return obj
@@ -123,6 +125,7 @@ def upload_response(
     if row.width is not None:
         body["width"] = row.width
         body["height"] = row.height
+    body.update(video_fields(row.metadata))
     if row.file_type == "image":
         body["thumbnailUrl"] = thumbnail_url(endpoint, row.file_path)
         if orientation is not None:
@@ -134,7 +137,7 @@ def upload_response(
         "isPublished": lambda: bool(row.is_published),
         "embeddedMetadata": lambda: row.embedded_metadata or {},
         "customMetadata": lambda: row.custom_metadata or {},
-        "metadata": lambda: row.metadata or {},
+        "metadata": lambda: public_metadata(row.metadata) or {},
         "selectedFieldsSchema": lambda: {},
     }
     for name in response_fields:

@@ -31,6 +31,7 @@ from imagekit_server.delivery.transformed import choose_variant, warm_variant
 from imagekit_server.errors import BadRequest
 from imagekit_server.files.objects import delivery_url
 from imagekit_server.imaging import TransformationError
+from imagekit_server.video.eager import VideoPost, applies_to, parse_video_post, warm_video_post
 from imagekit_server.webhooks.outbox import enqueue_event
 
 log = logging.getLogger("imagekit_server.post_transformations")
@@ -45,7 +46,9 @@ WARMED_ACCEPTS = ("*/*", "image/webp,*/*", "image/avif,image/webp,*/*")
 @dataclass(frozen=True)
 class PostTransformation:
     value: str  # the chain as the client sent it
-    chain: Chain
+    chain: Chain | None  # None: a video-only chain or type
+    video: VideoPost | None = None  # the chain read as a video one (video/eager.py)
+    type: str = "transformation"
 
 
 @dataclass(frozen=True)
@@ -61,23 +64,32 @@ class UploadedFile:
 
 
 def parse_post_transformations(post: list[dict[str, Any]]) -> list[PostTransformation]:
-    """The validated ``post`` list (its shape is checked by ``upload_form``): video types and
-    invalid chains are a 400 before anything is stored."""
-    video = sorted({str(step["type"]) for step in post if step["type"] in VIDEO_TYPES})
-    if video:
-        raise BadRequest(
-            f"Post-transformation type {', '.join(video)} is not supported by this server "
-            "(video post-transformations); use type 'transformation'."
-        )
+    """The validated ``post`` list (its shape is checked by ``upload_form``): invalid chains
+    are a 400 before anything is stored. A ``transformation`` must be valid for images or for
+    videos (the file's type decides which runs); the video types must be valid for videos."""
     parsed = []
     for step in post:
-        value = str(step["value"])
-        if not value.strip():
+        kind = str(step["type"])
+        value = str(step.get("value") or "")
+        if kind == "transformation" and not value.strip():
             raise BadRequest("Invalid post-transformation: 'value' must not be empty.")
+        try:
+            video: VideoPost | None = parse_video_post(step)
+            video_error = ""
+        except TransformationError as error:
+            video, video_error = None, error.message
+        if kind in VIDEO_TYPES:
+            if video is None:
+                raise BadRequest(f"Invalid post-transformation {value!r}: {video_error}")
+            parsed.append(PostTransformation(value, None, video, kind))
+            continue
         chain = parsed_chain(value)
         if isinstance(chain, TransformationError):
-            raise BadRequest(f"Invalid post-transformation {value!r}: {chain.message}")
-        parsed.append(PostTransformation(value, chain))
+            if video is None:
+                raise BadRequest(f"Invalid post-transformation {value!r}: {chain.message}")
+            parsed.append(PostTransformation(value, None, video, kind))
+        else:
+            parsed.append(PostTransformation(value, chain, video, kind))
     return parsed
 
 
@@ -136,7 +148,15 @@ async def _run(
             return  # deleted or overwritten meanwhile: the variants would never be asked for
         for post in posts:
             try:
-                await _warm(context, uploaded.account_id, row, post.chain)
+                if post.video is not None and applies_to(row, post.video):
+                    url = transformed_url(uploaded, post.value)
+                    await warm_video_post(context, uploaded.account_id, row, post.video, url)
+                elif post.chain is not None:
+                    await _warm(context, uploaded.account_id, row, post.chain)
+                else:
+                    raise TransformationError(
+                        400, "EINVALIDTRANSFORMATION", f"{post.type} applies to videos only"
+                    )
                 event = _success_event(uploaded, post)
             except TransformationError as error:
                 log.info("post-transformation %r of %s failed: %s", post.value, row.file_id, error)
@@ -179,7 +199,7 @@ def _event(kind: str, uploaded: UploadedFile, post: PostTransformation) -> dict[
         "created_at": datetime.now(timezone.utc).isoformat().replace("+00:00", "Z"),
         "request": {
             "x_request_id": str(uuid.uuid4()),
-            "transformation": {"type": "transformation", "value": post.value},
+            "transformation": {"type": post.type, "value": post.value},
         },
     }
 

@@ -37,6 +37,7 @@ class Content:
     has_alpha: bool = False
     embedded_metadata: dict[str, Any] | None = None
     metadata: dict[str, Any] | None = None
+    duration: float | None = None  # videos
 
     def columns(self) -> dict[str, Any]:
         return {
@@ -51,6 +52,7 @@ class Content:
             "has_alpha": self.has_alpha,
             "embedded_metadata": self.embedded_metadata,
             "metadata": self.metadata,
+            "duration": self.duration,
         }
 
 

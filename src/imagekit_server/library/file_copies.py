@@ -36,6 +36,7 @@ CONTENT_FIELDS = (
     "has_alpha",
     "embedded_metadata",
     "metadata",
+    "duration",
 )
 
 

@@ -28,6 +28,7 @@ from imagekit_server.origins.fetching import OriginFailure
 from imagekit_server.origins.resolution import find_original
 from imagekit_server.origins.routing import Route, load_routes
 from imagekit_server.purge import file_path_of_url
+from imagekit_server.video.facts import public_metadata
 
 COMPLETE_KEY = "pHash"  # present only in objects read_metadata produced
 NOT_AN_ENDPOINT_URL = (
@@ -45,6 +46,8 @@ def stored_file_metadata(context: ServerContext, account_id: str, file_id: str) 
 
 
 def _row_metadata(context: ServerContext, row: Any) -> dict[str, Any]:
+    if (video := public_metadata(row.metadata)) and "videoCodec" in video:
+        return dict(video)  # probed on upload (imagekit_server.video.facts)
     if row.file_type != "image":
         raise BadRequest("The file is not an image, so it has no image metadata.")
     stored = dict(row.metadata or {})

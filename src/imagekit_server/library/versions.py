@@ -31,6 +31,7 @@ CONTENT_COLUMNS = (
     "etag",
     "embedded_metadata",
     "metadata",
+    "duration",
 )
 
 

@@ -46,6 +46,7 @@ _COLUMNS: dict[Target, dict[str, str]] = {
         "name": "name", "id": "id", "createdAt": "created_at", "updatedAt": "updated_at",
         "height": "height", "width": "width", "size": "size", "format": "format",
         "private": "is_private", "published": "is_published", "transparency": "has_alpha",
+        "videoDuration": "duration",
     },
     Target.FOLDER: {
         "name": "name", "id": "id", "createdAt": "created_at", "updatedAt": "updated_at",
@@ -53,7 +54,7 @@ _COLUMNS: dict[Target, dict[str, str]] = {
     Target.VERSION: {
         "name": "name", "id": "id", "createdAt": "created_at", "updatedAt": "updated_at",
         "height": "height", "width": "width", "size": "size", "format": "format",
-        "transparency": "has_alpha",
+        "transparency": "has_alpha", "videoDuration": "duration",
     },
 }  # fmt: skip
 TABLES = {Target.FILE: files, Target.FOLDER: folders, Target.VERSION: file_versions}
@@ -74,7 +75,7 @@ def render(predicate: Predicate, target: Target, account_id: str) -> Clause:
     if predicate.field == "path":
         return _render_path(predicate, target)
     if target is not Target.FILE or predicate.field in ("videoDuration", "createdBy"):
-        return False  # the asset kind has no such field (this server keeps no uploader/duration)
+        return False  # the asset kind has no such field (this server keeps no uploader)
     positive = _NEGATED.get(predicate.operator)
     file_ids = _matching_file_ids(predicate, positive or predicate.operator, account_id)
     return files.c.id.not_in(file_ids) if positive else files.c.id.in_(file_ids)

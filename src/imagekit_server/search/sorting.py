@@ -12,7 +12,7 @@ from imagekit_server.search.errors import SearchQueryError
 
 # Sort key -> column name. Keys the table lacks (a folder has no size) fall back to creation
 # time. RELEVANCE has no score here: matches are ranked by recency (newest first for DESC);
-# this server keeps no video durations, so DURATION is creation time too.
+# DURATION sorts videos by their probed duration (other files have none).
 SORT_KEYS = {
     "NAME": "name",
     "CREATED": "created_at",
@@ -21,7 +21,7 @@ SORT_KEYS = {
     "WIDTH": "width",
     "SIZE": "size",
     "RELEVANCE": "created_at",
-    "DURATION": "created_at",
+    "DURATION": "duration",
     "ORIGINAL_CREATION_DATE": "created_at",
 }
 DEFAULT_SORT = "ASC_CREATED"
