@@ -59,18 +59,6 @@ class ApiMethods:
         return self.ik_request.context
 
     @api_method
-    def upload(
-        self,
-        file: UploadSource | None = None,
-        file_name: str | None = None,
-        options: UploadFileRequestOptions | None = None,
-        *,
-        on_progress: ProgressCallback | None = None,
-    ) -> Operation[UploadFileResult]:
-        """Upload a file; same as ``upload_file``."""
-        return upload.upload(self._ctx, file, file_name, options, on_progress)
-
-    @api_method
     def upload_file(
         self,
         file: UploadSource | None = None,
@@ -146,12 +134,6 @@ class ApiMethods:
         return files.bulk_delete(self._ctx, file_ids)
 
     @api_method
-    def bulk_file_delete(
-        self, file_ids: list[str] | None = None
-    ) -> Operation[BulkDeleteFileResult]:
-        return files.bulk_delete(self._ctx, file_ids)
-
-    @api_method
     def copy_file(
         self, options: CopyFileRequestOptions | None = None
     ) -> Operation[ResponseMetadataResult]:
@@ -208,17 +190,7 @@ class ApiMethods:
         return purge.purge_cache(self._ctx, file_url)
 
     @api_method
-    def purge_file_cache(self, file_url: str | None = None) -> Operation[PurgeCacheResult]:
-        return purge.purge_cache(self._ctx, file_url)
-
-    @api_method
     def get_purge_cache_status(self, purge_cache_id: str = "") -> Operation[PurgeCacheStatusResult]:
-        return purge.get_purge_cache_status(self._ctx, purge_cache_id)
-
-    @api_method
-    def get_purge_file_cache_status(
-        self, purge_cache_id: str = ""
-    ) -> Operation[PurgeCacheStatusResult]:
         return purge.get_purge_cache_status(self._ctx, purge_cache_id)
 
     @api_method
@@ -226,17 +198,7 @@ class ApiMethods:
         return metadata.get_metadata(self._ctx, file_id)
 
     @api_method
-    def get_file_metadata(self, file_id: str | None = None) -> Operation[GetMetadataResult]:
-        return metadata.get_metadata(self._ctx, file_id)
-
-    @api_method
     def get_remote_url_metadata(self, remote_file_url: str = "") -> Operation[GetMetadataResult]:
-        return metadata.get_remote_url_metadata(self._ctx, remote_file_url)
-
-    @api_method
-    def get_remote_file_url_metadata(
-        self, remote_file_url: str = ""
-    ) -> Operation[GetMetadataResult]:
         return metadata.get_remote_url_metadata(self._ctx, remote_file_url)
 
     @api_method
@@ -260,3 +222,11 @@ class ApiMethods:
     @api_method
     def delete_custom_metadata_field(self, field_id: str = "") -> Operation[ResponseMetadataResult]:
         return custom_fields.delete_custom_metadata_field(self._ctx, field_id)
+
+    # 4.x offers these methods under two names each.
+    upload = upload_file
+    bulk_file_delete = bulk_delete
+    purge_file_cache = purge_cache
+    get_purge_file_cache_status = get_purge_cache_status
+    get_file_metadata = get_metadata
+    get_remote_file_url_metadata = get_remote_url_metadata
