@@ -8,10 +8,12 @@ Transport failures (after retries) raise ``APIConnectionError`` / ``APITimeoutEr
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from .models.results.ResponseMetadata import ResponseMetadata
+
+ErrorT = TypeVar("ErrorT", bound=BaseException)
 
 __all__ = [
     "APIConnectionError",
@@ -106,3 +108,10 @@ class PartialSuccessError(APIStatusError):
 
 class UnknownStatusError(APIStatusError):
     """Any status the method has no specific class for."""
+
+
+def caused_by(error: ErrorT, cause: BaseException) -> ErrorT:
+    """``error`` with ``cause`` as its ``__cause__``, as ``raise error from cause`` would set,
+    for transports that hand the error to the retry loop instead of raising it."""
+    error.__cause__ = cause
+    return error
