@@ -6,7 +6,7 @@ from typing import Any
 
 from requests.structures import CaseInsensitiveDict
 
-from .errors import APIConnectionError, APITimeoutError, caused_by
+from .errors import APIConnectionError, APITimeoutError, failed_attempt
 from .multipart import MultipartBody
 from .retry import Attempts, RetryPolicy
 from .sync_transport import DEFAULT_TIMEOUT, Timeout
@@ -63,11 +63,9 @@ class AsyncTransport:
                 content=content,
             )
         except httpx2.TimeoutException as exc:
-            message = f"{request.method} {request.url} timed out: {exc}"
-            return caused_by(APITimeoutError(message), exc)
+            return failed_attempt(request, exc, APITimeoutError)
         except httpx2.TransportError as exc:
-            message = f"{request.method} {request.url} failed: {exc}"
-            return caused_by(APIConnectionError(message), exc)
+            return failed_attempt(request, exc, APIConnectionError)
         return ApiResponse(
             response.status_code, CaseInsensitiveDict(response.headers.items()), response.content
         )

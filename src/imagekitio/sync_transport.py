@@ -10,7 +10,7 @@ from typing import Any
 import requests
 from requests.structures import CaseInsensitiveDict
 
-from .errors import APIConnectionError, APITimeoutError, caused_by
+from .errors import APIConnectionError, APITimeoutError, failed_attempt
 from .multipart import MultipartBody
 from .retry import Attempts, RetryPolicy
 from .wire import ApiRequest, ApiResponse
@@ -76,11 +76,9 @@ class SyncTransport:
                 timeout=self.timeout,
             )
         except requests.Timeout as exc:
-            message = f"{request.method} {request.url} timed out: {exc}"
-            return caused_by(RequestsTimeoutError(message), exc)
+            return failed_attempt(request, exc, RequestsTimeoutError)
         except requests.ConnectionError as exc:
-            message = f"{request.method} {request.url} failed: {exc}"
-            return caused_by(RequestsConnectionError(message), exc)
+            return failed_attempt(request, exc, RequestsConnectionError)
         return ApiResponse(
             response.status_code, CaseInsensitiveDict(response.headers), response.content
         )
