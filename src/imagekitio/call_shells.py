@@ -80,6 +80,16 @@ class ApiMethod(Generic[P, ResultT]):
         self.awaiting = _dress(awaiting, declaration)
 
     @overload
+    def __get__(
+        self, shell: None, owner: type[AwaitingShell]
+    ) -> Callable[Concatenate[Any, P], Coroutine[Any, Any, ResultT]]: ...
+
+    @overload
+    def __get__(
+        self, shell: None, owner: type[BlockingShell]
+    ) -> Callable[Concatenate[Any, P], ResultT]: ...
+
+    @overload
     def __get__(self, shell: None, owner: type[Any]) -> ApiMethod[P, ResultT]: ...
 
     @overload
