@@ -6,9 +6,9 @@ from typing import Any
 
 from requests.structures import CaseInsensitiveDict
 
-from .errors import APIConnectionError, APITimeoutError
+from .errors import APIConnectionError, APITimeoutError, failed_attempt
 from .multipart import MultipartBody
-from .retry import RetryPolicy
+from .retry import Attempts, RetryPolicy
 from .sync_transport import DEFAULT_TIMEOUT, Timeout
 from .wire import ApiRequest, ApiResponse
 
@@ -52,7 +52,7 @@ class AsyncTransport:
             timeout=_httpx_timeout(timeout), follow_redirects=True
         )
 
-    async def _send_once(self, request: ApiRequest) -> ApiResponse:
+    async def _attempt(self, request: ApiRequest) -> ApiResponse | APIConnectionError:
         content, headers = _httpx_body(request)
         try:
             response = await self.client.request(
@@ -63,30 +63,18 @@ class AsyncTransport:
                 content=content,
             )
         except httpx2.TimeoutException as exc:
-            raise APITimeoutError(f"{request.method} {request.url} timed out: {exc}") from exc
+            return failed_attempt(request, exc, APITimeoutError)
         except httpx2.TransportError as exc:
-            raise APIConnectionError(f"{request.method} {request.url} failed: {exc}") from exc
+            return failed_attempt(request, exc, APIConnectionError)
         return ApiResponse(
             response.status_code, CaseInsensitiveDict(response.headers.items()), response.content
         )
 
     async def send(self, request: ApiRequest) -> ApiResponse:
-        attempt = 0
-        while True:
-            try:
-                response = await self._send_once(request)
-            except APIConnectionError:
-                delay = self.retry.delay(attempt, request.retry_safe)
-                if delay is None:
-                    raise
-            else:
-                delay = self.retry.delay(
-                    attempt, request.retry_safe, response.status_code, response.headers
-                )
-                if delay is None:
-                    return response
-            await anyio.sleep(delay)
-            attempt += 1
+        attempts = Attempts(self.retry, request)
+        while not isinstance(step := attempts.after(await self._attempt(request)), ApiResponse):
+            await anyio.sleep(step)
+        return step
 
     async def aclose(self) -> None:
         await self.client.aclose()

@@ -8,10 +8,13 @@ Transport failures (after retries) raise ``APIConnectionError`` / ``APITimeoutEr
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from .models.results.ResponseMetadata import ResponseMetadata
+    from .wire import ApiRequest
+
+ErrorT = TypeVar("ErrorT", bound=Exception)
 
 __all__ = [
     "APIConnectionError",
@@ -106,3 +109,13 @@ class PartialSuccessError(APIStatusError):
 
 class UnknownStatusError(APIStatusError):
     """Any status the method has no specific class for."""
+
+
+def failed_attempt(request: ApiRequest, cause: BaseException, error_class: type[ErrorT]) -> ErrorT:
+    """The error for an attempt the HTTP library could not complete, with ``cause`` as its
+    ``__cause__`` (as ``raise ... from cause`` sets it): the transports hand it to the retry
+    loop, which raises it once no attempt is left."""
+    verb = "timed out" if issubclass(error_class, APITimeoutError) else "failed"
+    error = error_class(f"{request.method} {request.url} {verb}: {cause}")
+    error.__cause__ = cause
+    return error

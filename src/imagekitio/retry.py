@@ -14,6 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
+from .errors import APIConnectionError
+from .wire import ApiRequest, ApiResponse
+
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
@@ -52,6 +55,34 @@ class RetryPolicy:
         backoff = min(self.backoff_max, self.backoff_base * 2.0**attempt)
         jitter: float = random.uniform(0.5, 1.0)
         return backoff * jitter
+
+
+class Attempts:
+    """One request's retry loop without the I/O: the transports send and sleep, this decides.
+
+    ``after`` takes what an attempt gave (the response, or the connection error it ended in)
+    and returns the response to hand back, or the seconds to wait before the next attempt;
+    it raises the error once no attempt is left.
+    """
+
+    def __init__(self, policy: RetryPolicy, request: ApiRequest) -> None:
+        self.policy = policy
+        self.retry_safe = request.retry_safe
+        self.made = 0
+
+    def after(self, outcome: ApiResponse | APIConnectionError) -> ApiResponse | float:
+        if isinstance(outcome, APIConnectionError):
+            delay = self.policy.delay(self.made, self.retry_safe)
+            if delay is None:
+                raise outcome
+        else:
+            delay = self.policy.delay(
+                self.made, self.retry_safe, outcome.status_code, outcome.headers
+            )
+            if delay is None:
+                return outcome
+        self.made += 1
+        return delay
 
 
 def server_requested_wait(headers: Mapping[str, str], now: float | None = None) -> float | None:

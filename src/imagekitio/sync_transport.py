@@ -10,9 +10,9 @@ from typing import Any
 import requests
 from requests.structures import CaseInsensitiveDict
 
-from .errors import APIConnectionError, APITimeoutError
+from .errors import APIConnectionError, APITimeoutError, failed_attempt
 from .multipart import MultipartBody
-from .retry import RetryPolicy
+from .retry import Attempts, RetryPolicy
 from .wire import ApiRequest, ApiResponse
 
 Timeout = float | tuple[float, float] | None
@@ -65,7 +65,7 @@ class SyncTransport:
         # Clients that are never closed still release their pooled sockets when collected.
         self._finalizer = weakref.finalize(self, self.session.close)
 
-    def _send_once(self, request: ApiRequest) -> ApiResponse:
+    def _attempt(self, request: ApiRequest) -> ApiResponse | APIConnectionError:
         try:
             response = self.session.request(
                 request.method,
@@ -76,32 +76,18 @@ class SyncTransport:
                 timeout=self.timeout,
             )
         except requests.Timeout as exc:
-            message = f"{request.method} {request.url} timed out: {exc}"
-            raise RequestsTimeoutError(message) from exc
+            return failed_attempt(request, exc, RequestsTimeoutError)
         except requests.ConnectionError as exc:
-            message = f"{request.method} {request.url} failed: {exc}"
-            raise RequestsConnectionError(message) from exc
+            return failed_attempt(request, exc, RequestsConnectionError)
         return ApiResponse(
             response.status_code, CaseInsensitiveDict(response.headers), response.content
         )
 
     def send(self, request: ApiRequest) -> ApiResponse:
-        attempt = 0
-        while True:
-            try:
-                response = self._send_once(request)
-            except APIConnectionError:
-                delay = self.retry.delay(attempt, request.retry_safe)
-                if delay is None:
-                    raise
-            else:
-                delay = self.retry.delay(
-                    attempt, request.retry_safe, response.status_code, response.headers
-                )
-                if delay is None:
-                    return response
-            self._sleep(delay)
-            attempt += 1
+        attempts = Attempts(self.retry, request)
+        while not isinstance(step := attempts.after(self._attempt(request)), ApiResponse):
+            self._sleep(step)
+        return step
 
     def close(self) -> None:
         self._finalizer()

@@ -15,7 +15,8 @@ from imagekitio.errors import APIConnectionError, APITimeoutError
 from imagekitio.exceptions.BadRequestException import BadRequestException
 from imagekitio.exceptions.InternalServerException import InternalServerException
 from imagekitio.exceptions.TooManyRequestsException import TooManyRequestsException
-from imagekitio.retry import RetryPolicy, server_requested_wait
+from imagekitio.retry import Attempts, RetryPolicy, server_requested_wait
+from imagekitio.wire import ApiRequest, ApiResponse
 from tests.fixtures.recording_server import RecordingServer, Reply
 from tests.sdk.conftest import make_client
 
@@ -160,6 +161,7 @@ def test_connection_refused_raises_after_retries() -> None:
 
     assert not isinstance(caught.value, APITimeoutError)
     assert isinstance(caught.value, requests.ConnectionError)  # what 4.x callers catch
+    assert isinstance(caught.value.__cause__, requests.ConnectionError)  # the library's error
     assert len(sleeps) == 2
 
 
@@ -183,3 +185,22 @@ def test_retry_after_accepts_an_http_date() -> None:
     assert server_requested_wait({"Retry-After": later}, now=now.timestamp()) == 30
     assert server_requested_wait({"retry-after": "garbage"}) is None
     assert server_requested_wait({}) is None
+
+
+def test_attempts_decide_without_sending() -> None:
+    policy = RetryPolicy(max_retries=2, backoff_base=0.01)
+    get = ApiRequest("GET", "http://127.0.0.1/v1/files", {}, retry_safe=True)
+    busy, done = ApiResponse(503), ApiResponse(200)
+    refused = APIConnectionError("refused")
+
+    attempts = Attempts(policy, get)
+    steps = [attempts.after(busy), attempts.after(refused), attempts.after(busy)]
+
+    assert all(isinstance(step, float) for step in steps[:2])
+    assert steps[2] is busy  # no attempt left: the last answer is handed back
+    assert Attempts(policy, get).after(done) is done
+    with pytest.raises(APIConnectionError) as caught:
+        Attempts(RetryPolicy(max_retries=0), get).after(refused)
+    assert caught.value is refused
+    upload = ApiRequest("POST", "http://127.0.0.1/api/v1/files/upload", {})
+    assert Attempts(policy, upload).after(busy) is busy

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from imagekitio import ImageKit
+from imagekitio.async_client import AsyncImageKit
 from imagekitio.constants.errors import ERRORS
 from imagekitio.models.ListAndSearchFileRequestOptions import ListAndSearchFileRequestOptions
 from imagekitio.models.UpdateCustomMetadataFieldsRequestOptions import (
@@ -15,6 +18,7 @@ from imagekitio.models.UpdateCustomMetadataFieldsRequestOptions import (
 )
 from imagekitio.models.UploadFileRequestOptions import UploadFileRequestOptions
 from tests.fixtures.recording_server import RecordingServer
+from tests.sdk.conftest import PRIVATE_KEY, PUBLIC_KEY, URL_ENDPOINT
 
 
 def _bad_list_options() -> ListAndSearchFileRequestOptions:
@@ -179,6 +183,30 @@ def test_invalid_call_fails_before_sending(
 
     if argument is not None:
         assert caught.value.args == (argument,)
+    assert recording_server.requests == []
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "argument"), [c[1:] for c in CHECKS], ids=[c[0] for c in CHECKS]
+)
+def test_async_client_checks_the_same_when_awaited(
+    call: Callable[[Any], Any],
+    error: type[Exception],
+    argument: Any,
+    recording_server: RecordingServer,
+) -> None:
+    async def main() -> None:
+        base = recording_server.base_url
+        options = {"api_base_url": base, "upload_base_url": base}
+        async with AsyncImageKit(PUBLIC_KEY, PRIVATE_KEY, URL_ENDPOINT, **options) as ik:
+            pending = call(ik)  # nothing is checked until the coroutine runs
+            assert inspect.iscoroutine(pending)
+            with pytest.raises(error) as caught:
+                await pending
+        if argument is not None:
+            assert caught.value.args == (argument,)
+
+    asyncio.run(main())
     assert recording_server.requests == []
 
 
