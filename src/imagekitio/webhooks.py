@@ -71,11 +71,12 @@ def verify_webhook(
 
 
 def _header_value(signature: str | Mapping[str, str] | None) -> str:
-    if isinstance(signature, Mapping):
-        found = next(
+    # Any headers object with items() (dict, requests' or http.server's headers), looked up
+    # without regard to case.
+    if signature is not None and not isinstance(signature, str):
+        signature = next(
             (value for key, value in signature.items() if key.lower() == SIGNATURE_HEADER), None
         )
-        signature = found
     if not signature:
         raise WebhookVerificationError(f"no {SIGNATURE_HEADER} header")
     return signature

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import requests
 
+from imagekitio.webhooks import verify_webhook
 from tests.fixtures.live_server import LiveServer
 from tests.fixtures.recording_server import RecordedRequest, RecordingServer
 from tests.server.uploads import TIMEOUT
@@ -80,4 +81,6 @@ def verify(request: RecordedRequest, secret: str, tolerance: float = 300) -> dic
     assert hmac.compare_digest(legacy["v1"], digest)
     event: dict[str, Any] = request.json()
     assert event["id"] == message_id
+    # Our SDK's verifier (docs/sdk-extensions.md) accepts what the server signs.
+    assert verify_webhook(request.body, request.headers, secret).event == event
     return event
