@@ -19,7 +19,7 @@ from imagekit_server.imaging.errors import (
     processing_failed,
 )
 from imagekit_server.imaging.geometry import FocusPoint
-from imagekit_server.imaging.layers_render import count_layers, paint_layers
+from imagekit_server.imaging.layers_render import paint_layers
 from imagekit_server.imaging.limits import Limits
 from imagekit_server.imaging.loading import SourceInfo, inspect_source
 from imagekit_server.imaging.negotiate import (
@@ -33,6 +33,7 @@ from imagekit_server.imaging.pipeline import ChainContext, is_single_pass, run_c
 from imagekit_server.imaging.plan import Plan, Step
 from imagekit_server.imaging.sizes import ClientHints
 from imagekit_server.imaging.vips_setup import configure_libvips
+from imagekit_server.imaging.workload import check_cost, check_structure, measure
 
 logger = logging.getLogger(__name__)
 
@@ -74,9 +75,10 @@ def render(
         )
     if plan.original:
         return _original(source)
+    workload = measure(plan.steps)
+    check_structure(workload, limits)  # before even the header is read
     info = inspect_source(source, limits)
-    if count_layers(plan.steps) > limits.max_layers:
-        raise limit_exceeded(f"more than {limits.max_layers} layers")
+    check_cost(workload, limits, info.width * info.height * max(info.pages, 1))
     if info.format == "svg" and plan.output.format in {None, "auto"}:
         return Rendered(source, info.content_type, "svg", info.width, info.height, False)
     context = ChainContext(
