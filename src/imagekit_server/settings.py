@@ -94,6 +94,9 @@ class Settings:
     # SVG and PDF sources are decoded only when enabled (vector loaders are a large surface).
     allow_svg_sources: bool = False
     allow_pdf_sources: bool = False
+    # With SVG on: most elements an SVG may draw, counted after `<use>` expansion, checked as
+    # XML before it is rendered (in a child process killed at the render timeout).
+    max_svg_elements: int = 20_000
     # Render threads per process (0: one per core, or one per worker with --workers > 1);
     # libvips uses one thread per image.
     render_workers: int = 0
@@ -147,6 +150,7 @@ class Settings:
             min(self.max_output_pixels, self.max_output_dimension, self.workers) <= 0
             or (self.render_timeout_seconds <= 0 or self.max_layers < 0 or self.render_workers < 0)
             or min(self.max_chain_steps, self.max_effects, self.max_step_effects) < 1
+            or self.max_svg_elements < 1
             or (self.max_render_cost <= 0)
         ):
             raise SettingsError("render limits and worker counts must be positive")
@@ -195,6 +199,7 @@ class Settings:
         _read(env, values, "IMAGEKIT_RENDER_TIMEOUT", "render_timeout_seconds", float)
         _read(env, values, "IMAGEKIT_ALLOW_SVG", "allow_svg_sources", _parse_bool)
         _read(env, values, "IMAGEKIT_ALLOW_PDF", "allow_pdf_sources", _parse_bool)
+        _read(env, values, "IMAGEKIT_MAX_SVG_ELEMENTS", "max_svg_elements", int)
         _read(env, values, "IMAGEKIT_RENDER_WORKERS", "render_workers", int)
         _read(env, values, "IMAGEKIT_DERIVED_CACHE", "derived_cache", _parse_bool)
         _read(env, values, "IMAGEKIT_MEMORY_CACHE_BYTES", "memory_cache_bytes", int)

@@ -86,6 +86,7 @@ def render_limits(settings: Settings) -> Limits:
         max_render_cost=settings.max_render_cost,
         max_processing_seconds=settings.render_timeout_seconds,
         allow_svg=settings.allow_svg_sources,
+        max_svg_elements=settings.max_svg_elements,
         allow_pdf=settings.allow_pdf_sources,
     )
 

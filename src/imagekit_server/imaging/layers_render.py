@@ -120,7 +120,9 @@ def _layer_image(
     data = _load_overlay(layer.source, context)
     info = inspect_source(data, context.limits)
     layer_context = _layer_context(context, data, info, parent, True)
-    image = load_full(data, first.page)
+    image = load_full(
+        data, first.page, None, info.format, limits=context.limits, deadline=context.deadline
+    )
     if first.trim is None:
         image = trim(image, DEFAULT_LAYER_TRIM)
     return run_chain(layer.steps, layer_context, image), (info.width, info.height)

@@ -24,6 +24,7 @@ class Limits:
     max_processing_seconds: float = 30.0
     max_shadow_pixels: int = 2_000_000
     max_vector_bytes: int = 5 * 1024 * 1024
+    max_svg_elements: int = 20_000  # after <use> expansion (svg_raster.py)
     allow_svg: bool = False
     allow_pdf: bool = False
 

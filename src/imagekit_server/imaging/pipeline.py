@@ -123,7 +123,9 @@ def run_chain(nodes: tuple[StepNode, ...], context: ChainContext, image: Any = N
         branch = node.then_steps if holds(node.condition, properties) else node.else_steps
         image = run_chain(branch, context, image)
     if image is None:
-        image = load_full(context.source, None)
+        image = load_full(
+            context.source, None, None, context.info.format, **_vector_bounds(context)
+        )
     return image
 
 
@@ -169,7 +171,9 @@ def _source_picture(step: Step, context: ChainContext) -> Picture:
             from imagekit_server.imaging.faces import source_copy
 
             return source_copy(context.source, context.info, step.page)
-        return load_full(context.source, step.page, step.density, context.info.format)
+        return load_full(
+            context.source, step.page, step.density, context.info.format, **_vector_bounds(context)
+        )
 
     return picture
 
@@ -185,13 +189,23 @@ def _load(step: Step, context: ChainContext) -> tuple[Any, list[Operation] | Non
         operations = _geometry(step, *size, context, _source_picture(step, context))
         first = operations[0] if operations else None
         if isinstance(first, Resize) and step.density is None and not _needs_source_for_pad(step):
-            image = load_resized(context.source, first, context.info, step.page)
+            image = load_resized(
+                context.source, first, context.info, step.page, **_vector_bounds(context)
+            )
             # Shrink-on-load reads the source sequentially; anything beyond a plain
             # resize/crop may read out of order, so it gets the (small) result in memory.
             if not context.single_pass:
                 image = context.watch(image).copy_memory()
             return image, operations[1:]
-    return load_full(context.source, step.page, step.density, context.info.format), None
+    image = load_full(
+        context.source, step.page, step.density, context.info.format, **_vector_bounds(context)
+    )
+    return image, None
+
+
+def _vector_bounds(context: ChainContext) -> dict[str, Any]:
+    """What an SVG rasterised in the child process is held to."""
+    return {"limits": context.limits, "deadline": context.deadline}
 
 
 def _needs_source_for_pad(step: Step) -> bool:

@@ -192,6 +192,7 @@ def _original(source: bytes) -> Rendered:
         allow_svg=True,
         allow_pdf=True,
         max_vector_bytes=len(source) + 1,
+        max_svg_elements=2**62,  # nothing is drawn; only a size-less SVG is rendered to size it
     )
     try:
         info: SourceInfo | None = inspect_source(source, permissive)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyvips
 
 from imagekit_server.inspection.errors import InspectionError
-from imagekit_server.inspection.sniffing import sniff_path
+from imagekit_server.inspection.sniffing import SVG, sniff_path
 
 _SAMPLE_SIZE = 32
 _LOW_FREQUENCIES = 8
@@ -31,8 +31,11 @@ def phash(path: Path) -> str:
     Raises ``InspectionError`` if ``path`` is not a decodable image.
     """
     try:
-        if sniff_path(path)[0] is None:
+        image_format = sniff_path(path)[0]
+        if image_format is None:
             raise InspectionError("The file is not an image.")
+        if image_format is SVG:  # never rendered outside the killable child (svg.py)
+            raise InspectionError("An SVG has no perceptual hash here.")
         # A source (not a file name) keeps libvips from parsing "[...]" in the name as options.
         source = pyvips.Source.new_from_file(str(path))
         thumbnail = pyvips.Image.thumbnail_source(
