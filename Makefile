@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install run keys test test-fast lint typecheck format bench clean
+.PHONY: install run keys test test-fast lint typecheck format bench clean fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ test: $(STAMP) lint typecheck
 
 test-fast: $(STAMP)
 	$(BIN)/pytest -x -q
+
+# The fuzz tests with FUZZ_EXAMPLES inputs each (CI runs a few dozen): docs/security.md.
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -o timeout=0 tests/server/fuzz \
+		tests/server/imaging/test_fuzz.py
 
 bench: $(STAMP)
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
