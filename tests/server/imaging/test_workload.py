@@ -75,3 +75,21 @@ def test_a_deep_chain_renders_on_a_thread_without_overflowing_its_stack() -> Non
     worker.start()
     worker.join()
     assert len(results) == 1
+
+
+def test_a_plan_at_the_default_limits_renders() -> None:
+    """30 steps of two effects and one of 19 layers (whose own steps count too): 50 steps."""
+    layers = ",".join("l-image,i-ik_canvas,bg-red,w-4,h-4,l-end" for _ in range(19))
+    text = ":".join(["bl-100,e-grayscale"] * 30 + [layers])
+    plan = parse_transformation(text)
+    workload = measure(plan.steps)
+    assert (workload.steps, workload.layers, workload.effects) == (50, 19, 60)
+    results: list[object] = []
+    worker = threading.Thread(
+        target=lambda: results.append(
+            render(png(quadrants(16, 12)), plan, accept=None, limits=Limits())
+        )
+    )
+    worker.start()
+    worker.join()
+    assert len(results) == 1
