@@ -8,7 +8,7 @@ from typing import Any
 
 import pyvips
 
-from imagekit_server.imaging.errors import limit_exceeded, unsupported
+from imagekit_server.imaging.errors import TransformationError, limit_exceeded, unsupported
 from imagekit_server.imaging.geometry import Resize
 from imagekit_server.imaging.jpeg_decode import decode_scaled, jpeg_header
 from imagekit_server.imaging.limits import Limits
@@ -72,6 +72,14 @@ def _loader_format(data: bytes) -> str:
         if name == f"VipsForeignLoad{fragment}Buffer":
             return format_name
     raise unsupported("the source image format is not supported")
+
+
+def is_svg(data: bytes) -> bool:
+    """Whether libvips would read ``data`` with its SVG loader (a sniff, nothing is parsed)."""
+    try:
+        return _loader_format(data) == "svg"
+    except TransformationError:
+        return False
 
 
 def inspect_source(data: bytes, limits: Limits) -> SourceInfo:
@@ -146,7 +154,7 @@ def load_full(
     deadline: float = float("inf"),
 ) -> Any:
     """Decode the whole (oriented, sRGB) image; SVG in the killable child (svg_raster.py)."""
-    if format_name == "svg" or (not format_name and _loader_format(data) == "svg"):
+    if format_name == "svg" or (not format_name and is_svg(data)):
         scale = 1.0 if density is None else density / 72
         return to_srgb(rasterise_svg(data, scale, limits, deadline))
     try:

@@ -21,7 +21,7 @@ from imagekit_server.imaging.errors import (
 from imagekit_server.imaging.geometry import FocusPoint
 from imagekit_server.imaging.layers_render import paint_layers
 from imagekit_server.imaging.limits import Limits
-from imagekit_server.imaging.loading import SourceInfo, inspect_source
+from imagekit_server.imaging.loading import SourceInfo, inspect_source, is_svg
 from imagekit_server.imaging.negotiate import (
     content_type,
     fallback_formats,
@@ -32,6 +32,7 @@ from imagekit_server.imaging.parser import parse_transformation
 from imagekit_server.imaging.pipeline import ChainContext, is_single_pass, run_chain
 from imagekit_server.imaging.plan import Plan, Step
 from imagekit_server.imaging.sizes import ClientHints
+from imagekit_server.imaging.svg_raster import svg_size
 from imagekit_server.imaging.vips_setup import configure_libvips
 from imagekit_server.imaging.workload import check_cost, check_structure, measure
 
@@ -186,13 +187,15 @@ def _keeps_animation(plan: Plan) -> bool:
 
 
 def _original(source: bytes) -> Rendered:
+    if is_svg(source):  # its size as written; nothing is rendered for `orig-true`
+        width, height = svg_size(source)
+        return Rendered(source, "image/svg+xml", "svg", width, height, False)
     permissive = Limits(
         max_source_bytes=len(source) + 1,
         max_source_pixels=2**62,
         allow_svg=True,
         allow_pdf=True,
         max_vector_bytes=len(source) + 1,
-        max_svg_elements=2**62,  # nothing is drawn; only a size-less SVG is rendered to size it
     )
     try:
         info: SourceInfo | None = inspect_source(source, permissive)

@@ -36,6 +36,15 @@ def check_svg(data: bytes, limits: Limits) -> SvgFacts:
         raise unsupported(str(error)) from None
 
 
+def svg_size(data: bytes) -> tuple[int, int]:
+    """The size an SVG declares (0 x 0 when none, or when it is not one we would read)."""
+    try:
+        facts = read_svg(data)
+    except SvgError:
+        return 0, 0
+    return facts.width or 0, facts.height or 0
+
+
 def rasterise_svg(data: bytes, scale: float, limits: Limits, deadline: float) -> Any:
     """The SVG rendered at ``scale`` (1 = its own size) as a pyvips image in memory."""
     check_svg(data, limits)
