@@ -48,7 +48,7 @@ def svg_size(data: bytes) -> tuple[int, int]:
 def rasterise_svg(data: bytes, scale: float, limits: Limits, deadline: float) -> Any:
     """The SVG rendered at ``scale`` (1 = its own size) as a pyvips image in memory."""
     check_svg(data, limits)
-    timeout = deadline - time.monotonic()
+    timeout = min(deadline - time.monotonic(), limits.max_processing_seconds)
     if timeout <= 0:
         raise limit_exceeded(f"processing took longer than {limits.max_processing_seconds:g} s")
     command = [sys.executable, "-I", _CHILD, repr(scale), str(limits.max_output_pixels)]

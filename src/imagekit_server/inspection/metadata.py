@@ -45,7 +45,7 @@ def read_metadata(path: Path, *, max_pixels: int | None = None) -> dict[str, Any
             "quality": _quality(path, image_format),
             "density": _density(header, image_format),
             "hasTransparency": has_alpha(header, image_format),
-            "pHash": phash(path),
+            "pHash": phash(path, max_pixels=max_pixels),
             "exif": exif_sections(read_exif_tags(metadata_blob(header, "exif-data"))),
         }
     except (pyvips.Error, OSError, ValueError, OverflowError) as error:

@@ -21,7 +21,7 @@ from imagekit_server.inspection.embedded import read_embedded_metadata
 from imagekit_server.inspection.metadata import read_metadata
 from imagekit_server.inspection.phash import phash
 
-MAX_PIXELS = 4_000_000
+MAX_PIXELS = 1_000_000
 LIMITS = Limits(
     max_source_pixels=MAX_PIXELS,
     max_output_pixels=MAX_PIXELS,
@@ -38,7 +38,7 @@ def decode_everywhere(data: bytes, directory: Path) -> None:
     for inspect in (
         lambda: probe_file(path, "input.bin", max_pixels=MAX_PIXELS),
         lambda: read_metadata(path, max_pixels=MAX_PIXELS),
-        lambda: phash(path),
+        lambda: phash(path, max_pixels=MAX_PIXELS),
     ):
         with contextlib.suppress(InspectionError):
             inspect()
