@@ -29,7 +29,7 @@ from imagekit_server.delivery.originals import BlobResponse
 from imagekit_server.delivery.security_headers import (
     ERROR_HEADER_DICT,
     NOT_MODIFIED_KEEP,
-    security_header_pairs,
+    security_header_dict,
 )
 from imagekit_server.delivery.signing import SignatureStatus, check_signature
 from imagekit_server.delivery.target import DeliveryTarget, TargetError, parse_target
@@ -142,7 +142,7 @@ def _original_response(
         "Accept-Ranges": "bytes",
         "Access-Control-Allow-Origin": "*",
         "x-server": "imagekit-server",
-        **dict(security_header_pairs(row.mime)),
+        **security_header_dict(row.mime),
     }
     attachment = attachment_header(target.query, row.name)
     if attachment is not None:

@@ -15,6 +15,8 @@ lookup on the hot path for the handful of types variants have).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 Headers = tuple[tuple[bytes, bytes], ...]
 Pairs = tuple[tuple[str, str], ...]
 
@@ -54,6 +56,7 @@ _ENCODED: dict[Pairs, Headers] = {
     pairs: _encoded(pairs) for pairs in (_COMMON, _SANDBOXED, _DOWNLOAD)
 }
 _BY_TYPE: dict[str, Headers] = {}
+_DICT_BY_TYPE: dict[str, dict[str, str]] = {}
 _MAX_REMEMBERED_TYPES = 256  # content types come from origins too: keep the memo bounded
 
 #: For error responses (plain text, never a document worth running).
@@ -61,6 +64,16 @@ ERROR_HEADERS = _ENCODED[_SANDBOXED]
 ERROR_HEADER_DICT = dict(_SANDBOXED)
 #: What a 304 repeats of an original's headers (RFC 9110 §15.4.5, plus nosniff).
 NOT_MODIFIED_KEEP = frozenset({"ETag", "Cache-Control", "Last-Modified", "X-Content-Type-Options"})
+
+
+def security_header_dict(content_type: str) -> Mapping[str, str]:
+    """``security_header_pairs`` as a mapping, memoised by content type."""
+    found = _DICT_BY_TYPE.get(content_type)
+    if found is None:
+        found = dict(security_header_pairs(content_type))
+        if len(_DICT_BY_TYPE) < _MAX_REMEMBERED_TYPES:
+            _DICT_BY_TYPE[content_type] = found
+    return found
 
 
 def security_headers(content_type: str) -> Headers:

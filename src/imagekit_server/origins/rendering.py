@@ -18,7 +18,7 @@ from imagekit_server.delivery.originals import BlobResponse
 from imagekit_server.delivery.security_headers import (
     ERROR_HEADER_DICT,
     NOT_MODIFIED_KEEP,
-    security_header_pairs,
+    security_header_dict,
 )
 from imagekit_server.delivery.transformed import respond_with_variant
 from imagekit_server.delivery.variant_response import (
@@ -50,7 +50,7 @@ def original_response(
         "Accept-Ranges": "bytes",
         "Access-Control-Allow-Origin": "*",
         "x-server": "imagekit-server",
-        **dict(security_header_pairs(row.mime)),
+        **security_header_dict(row.mime),
     }
     attachment = attachment_header(query, row.name)
     if attachment is not None:
