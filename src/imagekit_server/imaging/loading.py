@@ -103,7 +103,7 @@ def inspect_source(data: bytes, limits: Limits) -> SourceInfo:
         return SourceInfo(format_name, width, height, 1, False)
     try:
         header = pyvips.Image.new_from_buffer(data, "")
-    except pyvips.Error:
+    except (pyvips.Error, UnicodeDecodeError):  # pyvips reads libheif's raw error bytes as UTF-8
         raise unsupported("the source image cannot be decoded") from None
     if format_name == "heif":
         compression = _field(header, "heif-compression", "hevc")

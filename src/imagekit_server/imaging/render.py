@@ -95,7 +95,7 @@ def render(
     )
     try:
         return _render(plan, context, accept, defaults or OutputDefaults())
-    except pyvips.Error as error:
+    except (pyvips.Error, UnicodeDecodeError) as error:
         if time.monotonic() > context.deadline:
             raise limit_exceeded(
                 f"processing took longer than {limits.max_processing_seconds:g} s"
@@ -109,8 +109,9 @@ def render(
         raise processing_failed("image processing failed") from None
 
 
-def _first_line(error: pyvips.Error) -> str:
-    return str(error.message).splitlines()[0] if error.message else "unknown error"
+def _first_line(error: pyvips.Error | UnicodeDecodeError) -> str:
+    message = error.message if isinstance(error, pyvips.Error) else None
+    return str(message).splitlines()[0] if message else "unknown error"
 
 
 def _render(

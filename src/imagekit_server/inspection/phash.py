@@ -48,7 +48,8 @@ def phash(path: Path, *, max_pixels: int | None = None) -> str:
             source, _SAMPLE_SIZE, height=_SAMPLE_SIZE, size="force"
         )
         return phash_of_image(thumbnail)
-    except (pyvips.Error, OSError) as error:
+    except (pyvips.Error, OSError, UnicodeDecodeError) as error:
+        # pyvips decodes libvips' error text as UTF-8; libheif's may hold raw bytes (fuzz).
         raise InspectionError("The image is corrupt and cannot be hashed.") from error
 
 
