@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d'
 UV_COMPILE := pip compile pyproject.toml --extra server --extra async --extra dev --universal \
 	--python-version 3.11 --generate-hashes --quiet --no-header
 
-.PHONY: install install-browser lock lock-check run keys test test-fast lint typecheck format bench clean
+.PHONY: install install-browser lock lock-check run keys test test-fast lint typecheck format bench clean fuzz
 
 # Fails with the command to run when pyproject.toml's dependencies changed without `make lock`.
 lock-check:
@@ -54,6 +54,12 @@ test: $(STAMP) install-browser lint typecheck
 
 test-fast: $(STAMP)
 	$(BIN)/pytest -x -q
+
+# The fuzz tests with FUZZ_EXAMPLES inputs each (CI runs a few dozen): docs/security.md.
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -o timeout=0 tests/server/fuzz \
+		tests/server/imaging/test_fuzz.py
 
 bench: $(STAMP)
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done

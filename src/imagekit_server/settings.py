@@ -88,11 +88,22 @@ class Settings:
     max_output_dimension: int = 65_535
     # Most overlay layers in one URL.
     max_layers: int = 20
+    # The work one URL may ask for (docs/security.md): chained steps (layers and both branches
+    # of conditions included), effects in all steps and in one step, and the estimated cost
+    # (source megapixels, at least 1, times work units: 1 per step, more for blurs and other
+    # kernels). Real ImageKit URLs stay far below; beyond, 400 ELIMIT before any decoding.
+    max_chain_steps: int = 50
+    max_effects: int = 100
+    max_step_effects: int = 12
+    max_render_cost: float = 5000.0
     # Time limit for rendering one image, in seconds (ELIMIT when exceeded).
     render_timeout_seconds: float = 30.0
     # SVG and PDF sources are decoded only when enabled (vector loaders are a large surface).
     allow_svg_sources: bool = False
     allow_pdf_sources: bool = False
+    # With SVG on: most elements an SVG may draw, counted after `<use>` expansion, checked as
+    # XML before it is rendered (in a child process killed at the render timeout).
+    max_svg_elements: int = 20_000
     # Render threads per process (0: one per core, or one per worker with --workers > 1);
     # libvips uses one thread per image.
     render_workers: int = 0
@@ -208,8 +219,12 @@ class Settings:
         object.__setattr__(self, "public_url", self.public_url.rstrip("/"))
         if min(self.max_upload_bytes, self.max_image_pixels, self.derived_cache_bytes) <= 0:
             raise SettingsError("size and pixel limits must be positive")
-        if min(self.max_output_pixels, self.max_output_dimension, self.workers) <= 0 or (
-            self.render_timeout_seconds <= 0 or self.max_layers < 0 or self.render_workers < 0
+        if (
+            min(self.max_output_pixels, self.max_output_dimension, self.workers) <= 0
+            or (self.render_timeout_seconds <= 0 or self.max_layers < 0 or self.render_workers < 0)
+            or min(self.max_chain_steps, self.max_effects, self.max_step_effects) < 1
+            or self.max_svg_elements < 1
+            or (self.max_render_cost <= 0)
         ):
             raise SettingsError("render limits and worker counts must be positive")
         if (
@@ -279,9 +294,14 @@ class Settings:
         _read(env, values, "IMAGEKIT_MAX_OUTPUT_PIXELS", "max_output_pixels", int)
         _read(env, values, "IMAGEKIT_MAX_OUTPUT_DIMENSION", "max_output_dimension", int)
         _read(env, values, "IMAGEKIT_MAX_LAYERS", "max_layers", int)
+        _read(env, values, "IMAGEKIT_MAX_CHAIN_STEPS", "max_chain_steps", int)
+        _read(env, values, "IMAGEKIT_MAX_EFFECTS", "max_effects", int)
+        _read(env, values, "IMAGEKIT_MAX_STEP_EFFECTS", "max_step_effects", int)
+        _read(env, values, "IMAGEKIT_MAX_RENDER_COST", "max_render_cost", float)
         _read(env, values, "IMAGEKIT_RENDER_TIMEOUT", "render_timeout_seconds", float)
         _read(env, values, "IMAGEKIT_ALLOW_SVG", "allow_svg_sources", _parse_bool)
         _read(env, values, "IMAGEKIT_ALLOW_PDF", "allow_pdf_sources", _parse_bool)
+        _read(env, values, "IMAGEKIT_MAX_SVG_ELEMENTS", "max_svg_elements", int)
         _read(env, values, "IMAGEKIT_RENDER_WORKERS", "render_workers", int)
         _read(env, values, "IMAGEKIT_DERIVED_CACHE", "derived_cache", _parse_bool)
         _read(env, values, "IMAGEKIT_MEMORY_CACHE_BYTES", "memory_cache_bytes", int)

@@ -27,6 +27,11 @@ from imagekit_server.delivery.conditional import (
     requested_range,
 )
 from imagekit_server.delivery.originals import BlobResponse
+from imagekit_server.delivery.security_headers import (
+    ERROR_HEADER_DICT,
+    NOT_MODIFIED_KEEP,
+    security_header_dict,
+)
 from imagekit_server.delivery.signing import SignatureStatus, check_signature
 from imagekit_server.delivery.target import DeliveryTarget, TargetError, parse_target
 from imagekit_server.delivery.transformed import deliver_transformed
@@ -41,7 +46,7 @@ SIGNATURE_PARAMS = ("ik-s", "ik-t")
 
 def error_response(status: int, ik_error: str, body: str) -> Response:
     cache = "public, max-age=60" if status == 404 else "no-store"
-    headers = {"ik-error": header_text(ik_error), "Cache-Control": cache}
+    headers = {"ik-error": header_text(ik_error), "Cache-Control": cache, **ERROR_HEADER_DICT}
     return PlainTextResponse(body, status_code=status, headers=headers)
 
 
@@ -148,6 +153,7 @@ def _original_response(
         "Accept-Ranges": "bytes",
         "Access-Control-Allow-Origin": "*",
         "x-server": "imagekit-server",
+        **security_header_dict(row.mime),
     }
     attachment = attachment_header(target.query, row.name)
     if attachment is not None:
@@ -159,7 +165,7 @@ def _original_response(
         etag,
         modified,
     ):
-        kept = {k: v for k, v in headers.items() if k in ("ETag", "Cache-Control", "Last-Modified")}
+        kept = {k: v for k, v in headers.items() if k in NOT_MODIFIED_KEEP}
         return Response(status_code=304, headers=kept)
     head_only = request.method == "HEAD"
     try:
@@ -167,7 +173,8 @@ def _original_response(
             request_headers.get("range"), request_headers.get("if-range"), etag, row.size
         )
     except Unsatisfiable:
-        return Response(status_code=416, headers={"Content-Range": f"bytes */{row.size}"})
+        unsatisfiable = {"Content-Range": f"bytes */{row.size}", **ERROR_HEADER_DICT}
+        return Response(status_code=416, headers=unsatisfiable)
     if byte_range is None:
         return BlobResponse(
             context.store,

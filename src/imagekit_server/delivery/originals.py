@@ -10,6 +10,7 @@ from anyio import to_thread
 from starlette.responses import PlainTextResponse
 from starlette.types import Receive, Scope, Send
 
+from imagekit_server.delivery.security_headers import ERROR_HEADER_DICT
 from imagekit_server.storage import BlobNotFound, BlobStore
 
 CHUNK_SIZE = 256 * 1024
@@ -55,7 +56,8 @@ class BlobResponse:
                     lambda: self.store.iter_range(self.key, self.start, self.end, CHUNK_SIZE)
                 )
             except BlobNotFound:
-                await PlainTextResponse("Not Found", 404)(scope, receive, send)
+                gone = PlainTextResponse("Not Found", 404, headers=ERROR_HEADER_DICT)
+                await gone(scope, receive, send)
                 return
         await send({"type": "http.response.start", "status": self.status, "headers": self.headers})
         if use_pathsend:

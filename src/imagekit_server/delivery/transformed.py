@@ -65,6 +65,7 @@ from imagekit_server.imaging import (
     render,
     run_in_pool,
 )
+from imagekit_server.imaging.workload import check_structure, measure
 from imagekit_server.leftovers import font_directory
 from imagekit_server.memory_tuning import release_free_memory
 from imagekit_server.observability.health import metrics_of
@@ -96,8 +97,13 @@ def render_limits(settings: Settings) -> Limits:
         max_output_pixels=settings.max_output_pixels,
         max_output_dimension=settings.max_output_dimension,
         max_layers=settings.max_layers,
+        max_chain_steps=settings.max_chain_steps,
+        max_effects=settings.max_effects,
+        max_step_effects=settings.max_step_effects,
+        max_render_cost=settings.max_render_cost,
         max_processing_seconds=settings.render_timeout_seconds,
         allow_svg=settings.allow_svg_sources,
+        max_svg_elements=settings.max_svg_elements,
         allow_pdf=settings.allow_pdf_sources,
         font_directory=font_directory(settings),
     )
@@ -398,6 +404,8 @@ async def _produce(
     name: str,
     layers: LayerRows,
 ) -> RenderedVariant:
+    limits = render_limits(context.settings)
+    check_structure(measure(plan.steps), limits)  # a refused chain waits for no render thread
     store = context.store
     use_store = context.settings.derived_cache and variant.hints is None
     key = derived_key(account_id, row.file_id, name)
@@ -424,7 +432,7 @@ async def _produce(
                 row,
                 plan,
                 variant,
-                render_limits(context.settings),
+                limits,
                 _layer_loader(context, account_id, layers),
                 cutout,
             )

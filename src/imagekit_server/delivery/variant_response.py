@@ -12,6 +12,7 @@ from urllib.parse import quote
 from starlette.types import Receive, Scope, Send
 
 from imagekit_server.delivery.conditional import Unsatisfiable, is_not_modified, requested_range
+from imagekit_server.delivery.security_headers import ERROR_HEADERS, security_headers
 from imagekit_server.header_values import header_text
 
 CACHE_CONTROL = b"public, s-maxage=15552000, max-age=15552000, must-revalidate"
@@ -22,7 +23,9 @@ _STATIC_HEADERS = [
     (b"x-server", b"imagekit-server"),
 ]
 # Headers a 304 repeats (RFC 9110 §15.4.5).
-_NOT_MODIFIED_KEEP = frozenset({b"etag", b"cache-control", b"last-modified", b"vary"})
+_NOT_MODIFIED_KEEP = frozenset(
+    {b"etag", b"cache-control", b"last-modified", b"vary", b"x-content-type-options"}
+)
 
 Headers = list[tuple[bytes, bytes]]
 
@@ -52,6 +55,7 @@ def error_response(status: int, ik_error: str, body: str) -> BytesResponse:
         (b"content-length", str(len(data)).encode()),
         (b"cache-control", cache),
         (b"ik-error", header_text(ik_error).encode("ascii")),
+        *ERROR_HEADERS,
     ]
     return BytesResponse(status, headers, data, False)
 
@@ -95,6 +99,7 @@ def variant_response(
         (b"etag", etag.encode("latin-1")),
         (b"last-modified", last_modified.encode("latin-1")),
         *_STATIC_HEADERS,
+        *security_headers(content_type),
         *extra,
     ]
     if vary:
@@ -119,6 +124,7 @@ def variant_response(
         unsatisfiable = [
             (b"content-range", f"bytes */{size}".encode()),
             (b"content-length", b"0"),
+            *ERROR_HEADERS,
         ]
         return BytesResponse(416, unsatisfiable, b"", True)
     if byte_range is None:

@@ -8,6 +8,7 @@ Typical use by the delivery layer::
 
 from __future__ import annotations
 
+from imagekit_server import vips_errors  # noqa: F401  (before any pyvips call)
 from imagekit_server.imaging.encode import OutputDefaults
 from imagekit_server.imaging.errors import TransformationError
 from imagekit_server.imaging.limits import Limits

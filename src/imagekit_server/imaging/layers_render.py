@@ -15,7 +15,7 @@ from imagekit_server.imaging.geometry import anchor_offset
 from imagekit_server.imaging.layers_plan import Layer, Offset
 from imagekit_server.imaging.layers_text import render_text
 from imagekit_server.imaging.loading import SourceInfo, inspect_source, load_full
-from imagekit_server.imaging.plan import Step, StepNode
+from imagekit_server.imaging.plan import Step
 from imagekit_server.imaging.trim import trim
 
 if TYPE_CHECKING:
@@ -29,16 +29,6 @@ _BLEND_MODES = {
     "cutter": "dest-in",
     "displace": "over",  # not used: displacement is a remap, see _displace
 }
-
-
-def count_layers(nodes: tuple[StepNode, ...]) -> int:
-    total = 0
-    for node in nodes:
-        if isinstance(node, Step):
-            total += sum(1 + count_layers(layer.steps) for layer in node.layers)
-        else:
-            total += count_layers(node.then_steps) + count_layers(node.else_steps)
-    return total
 
 
 def paint_layers(image: Any, step: Step, context: ChainContext) -> Any:
@@ -137,7 +127,9 @@ def _layer_image(
     data = _load_overlay(layer.source, context)
     info = inspect_source(data, context.limits)
     layer_context = _layer_context(context, data, info, parent, True)
-    image = load_full(data, first.page)
+    image = load_full(
+        data, first.page, None, info.format, limits=context.limits, deadline=context.deadline
+    )
     if first.trim is None:
         image = trim(image, DEFAULT_LAYER_TRIM)
     return run_chain(layer.steps, layer_context, image), (info.width, info.height)

@@ -17,9 +17,15 @@ class Limits:
     max_output_pixels: int = 100_000_000
     max_output_dimension: int = 65_535
     max_layers: int = 20  # nesting depth is fixed at 3 by the syntax (layers.md §1.1)
+    # The work a URL may ask for, checked before decoding (workload.py, docs/security.md).
+    max_chain_steps: int = 50
+    max_effects: int = 100
+    max_step_effects: int = 12
+    max_render_cost: float = 5000.0  # megapixels x work units
     max_processing_seconds: float = 30.0
     max_shadow_pixels: int = 2_000_000
     max_vector_bytes: int = 5 * 1024 * 1024
+    max_svg_elements: int = 20_000  # after <use> expansion (svg_raster.py)
     allow_svg: bool = False
     allow_pdf: bool = False
     # Where text layers' custom fonts are written for fontconfig; the server's is under its data

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
 import pyvips
 
-from imagekit_server.imaging.errors import limit_exceeded, unsupported
+from imagekit_server.imaging.errors import TransformationError, limit_exceeded, unsupported
 from imagekit_server.imaging.geometry import Resize
 from imagekit_server.imaging.jpeg_decode import decode_scaled, jpeg_header
 from imagekit_server.imaging.limits import Limits
+from imagekit_server.imaging.svg_raster import check_svg, rasterise_svg
 from imagekit_server.libvips.errors import is_server_fault
 
 # libvips loader class name fragment -> our format name. Anything else is refused.
@@ -29,6 +31,7 @@ _LOADER_FORMATS = {
     "Poppler": "pdf",
 }
 _SWAPPED_ORIENTATIONS = {5, 6, 7, 8}
+DEFAULT_LIMITS = Limits()
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,14 @@ def _loader_format(data: bytes) -> str:
     raise unsupported("the source image format is not supported")
 
 
+def is_svg(data: bytes) -> bool:
+    """Whether libvips would read ``data`` with its SVG loader (a sniff, nothing is parsed)."""
+    try:
+        return _loader_format(data) == "svg"
+    except TransformationError:
+        return False
+
+
 def inspect_source(data: bytes, limits: Limits) -> SourceInfo:
     """Read only the header; refuse untrusted loaders and oversized sources."""
     if len(data) > limits.max_source_bytes:
@@ -83,6 +94,8 @@ def inspect_source(data: bytes, limits: Limits) -> SourceInfo:
         raise unsupported("PDF sources are not enabled on this server")
     if format_name in {"svg", "pdf"} and len(data) > limits.max_vector_bytes:
         raise limit_exceeded(f"vector source is larger than {limits.max_vector_bytes} bytes")
+    if format_name == "svg":
+        return _svg_info(data, limits)
     if format_name == "jpeg" and (jpeg := jpeg_header(data)) is not None:
         width, height, orientation = jpeg
         if orientation in _SWAPPED_ORIENTATIONS:
@@ -91,8 +104,8 @@ def inspect_source(data: bytes, limits: Limits) -> SourceInfo:
         return SourceInfo(format_name, width, height, 1, False)
     try:
         header = pyvips.Image.new_from_buffer(data, "")
-    except pyvips.Error as error:
-        if is_server_fault(error):  # the server's libvips, not the source (libvips/errors.py)
+    except (pyvips.Error, UnicodeDecodeError) as error:  # pyvips reads libheif's raw bytes
+        if isinstance(error, pyvips.Error) and is_server_fault(error):  # libvips/errors.py
             raise
         raise unsupported("the source image cannot be decoded") from None
     if format_name == "heif":
@@ -104,6 +117,20 @@ def inspect_source(data: bytes, limits: Limits) -> SourceInfo:
     pages = int(_field(header, "n-pages", 1))
     limits.check_source_size(width, height, pages if format_name in {"gif", "webp"} else 1)
     return SourceInfo(format_name, width, height, pages, bool(header.hasalpha()))
+
+
+def _svg_info(data: bytes, limits: Limits) -> SourceInfo:
+    """Read as XML, never by librsvg: only a document without a size is rendered (in the
+    killable child) to learn it."""
+    facts = check_svg(data, limits)
+    if facts.width is None or facts.height is None:
+        deadline = time.monotonic() + limits.max_processing_seconds
+        raster = rasterise_svg(data, 1.0, limits, deadline)
+        width, height = raster.width, raster.height
+    else:
+        width, height = facts.width, facts.height
+    limits.check_source_size(width, height, 1)
+    return SourceInfo("svg", width, height, 1, True)
 
 
 def _field(image: Any, name: str, default: Any) -> Any:
@@ -121,9 +148,18 @@ def _load_options(page: int | None, density: float | None, format_name: str) -> 
 
 
 def load_full(
-    data: bytes, page: int | None, density: float | None = None, format_name: str = ""
+    data: bytes,
+    page: int | None,
+    density: float | None = None,
+    format_name: str = "",
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    deadline: float = float("inf"),
 ) -> Any:
-    """Decode the whole (oriented, sRGB) image."""
+    """Decode the whole (oriented, sRGB) image; SVG in the killable child (svg_raster.py)."""
+    if format_name == "svg" or (not format_name and is_svg(data)):
+        scale = 1.0 if density is None else density / 72
+        return to_srgb(rasterise_svg(data, scale, limits, deadline))
     try:
         options = _load_options(page, density, format_name)
         image = pyvips.Image.new_from_buffer(data, "", **options)
@@ -134,8 +170,21 @@ def load_full(
     return to_srgb(image.autorot())
 
 
-def load_resized(data: bytes, size: Resize, info: SourceInfo, page: int | None) -> Any:
-    """Decode straight to ``size`` using shrink-on-load (JPEG DCT scaling, WebP, ...)."""
+def load_resized(
+    data: bytes,
+    size: Resize,
+    info: SourceInfo,
+    page: int | None,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    deadline: float = float("inf"),
+) -> Any:
+    """Decode straight to ``size`` using shrink-on-load (JPEG DCT scaling, WebP, ...); SVG is
+    rasterised (in the killable child) at the scale that covers ``size``, then resized."""
+    if info.format == "svg":
+        scale = max(size.width / info.width, size.height / info.height)
+        raster = rasterise_svg(data, scale, limits, deadline)
+        return to_srgb(raster.thumbnail_image(size.width, height=size.height, size="force"))
     if info.format == "jpeg" and page is None:
         jpeg_shrink = draft_shrink(info, size)
         shrunk = decode_scaled(data, jpeg_shrink)

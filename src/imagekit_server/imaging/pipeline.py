@@ -30,8 +30,13 @@ from imagekit_server.imaging.resize import apply_operation, check_operations
 from imagekit_server.imaging.shadow import cast_shadow, drop_shadow
 from imagekit_server.imaging.sizes import ClientHints, requested_size, size_variables
 from imagekit_server.imaging.trim import trim
+from imagekit_server.imaging.workload import step_effects
 
 _EMPTY = Step()
+# Operations (a step, each of its effects, two per layer) stacked before the image is held in
+# memory; chains of ordinary length never reach it. Measured: about 400 chained blurs
+# overflow an 8 MiB thread stack.
+MATERIALISE_UNITS = 24
 _STEP_FIELD_NAMES = tuple(f.name for f in fields(Step))
 LayerPainter = Callable[[Any, Step, "ChainContext"], Any]
 
@@ -55,6 +60,8 @@ class ChainContext:
     focus_point: FocusPoint | None = None  # `fo-custom`, valid while the image is the original
     # Images given a deadline watch, kept alive until the render ends (see `watch`).
     watched: list[Any] = field(default_factory=list)
+    # Work units stacked on the lazy pipeline since the image was last held in memory.
+    pending_units: float = 0.0
 
     def variables(self, width: int, height: int) -> dict[str, float]:
         """Expression variables for a step whose input is ``width`` x ``height``."""
@@ -116,7 +123,9 @@ def run_chain(nodes: tuple[StepNode, ...], context: ChainContext, image: Any = N
         branch = node.then_steps if holds(node.condition, properties) else node.else_steps
         image = run_chain(branch, context, image)
     if image is None:
-        image = load_full(context.source, None)
+        image = load_full(
+            context.source, None, None, context.info.format, **_vector_bounds(context)
+        )
     return image
 
 
@@ -162,7 +171,9 @@ def _source_picture(step: Step, context: ChainContext) -> Picture:
             from imagekit_server.imaging.faces import source_copy
 
             return source_copy(context.source, context.info, step.page)
-        return load_full(context.source, step.page, step.density, context.info.format)
+        return load_full(
+            context.source, step.page, step.density, context.info.format, **_vector_bounds(context)
+        )
 
     return picture
 
@@ -178,13 +189,23 @@ def _load(step: Step, context: ChainContext) -> tuple[Any, list[Operation] | Non
         operations = _geometry(step, *size, context, _source_picture(step, context))
         first = operations[0] if operations else None
         if isinstance(first, Resize) and step.density is None and not _needs_source_for_pad(step):
-            image = load_resized(context.source, first, context.info, step.page)
+            image = load_resized(
+                context.source, first, context.info, step.page, **_vector_bounds(context)
+            )
             # Shrink-on-load reads the source sequentially; anything beyond a plain
             # resize/crop may read out of order, so it gets the (small) result in memory.
             if not context.single_pass:
                 image = context.watch(image).copy_memory()
             return image, operations[1:]
-    return load_full(context.source, step.page, step.density, context.info.format), None
+    image = load_full(
+        context.source, step.page, step.density, context.info.format, **_vector_bounds(context)
+    )
+    return image, None
+
+
+def _vector_bounds(context: ChainContext) -> dict[str, Any]:
+    """What an SVG rasterised in the child process is held to."""
+    return {"limits": context.limits, "deadline": context.deadline}
 
 
 def _needs_source_for_pad(step: Step) -> bool:
@@ -210,7 +231,22 @@ def run_step(image: Any, step: Step, context: ChainContext) -> Any:
     image = _shape_and_frame(image, step, context)
     if step.layers and context.paint_layers is not None:
         image = context.paint_layers(image, step, context)
-    return image
+    return _bounded_depth(image, step, context)
+
+
+def _bounded_depth(image: Any, step: Step, context: ChainContext) -> Any:
+    """Hold the image in memory once enough operations are stacked on it.
+
+    libvips pipelines are lazy: every operation wraps the one before, and both computing and
+    freeing the image recurse through the whole graph. A few hundred chained blurs overflow
+    the C stack of the thread and kill the process (docs/security.md); an image held in memory
+    has no upstream, so the depth any render reaches stays bounded whatever the chain length.
+    """
+    context.pending_units += 1 + len(step_effects(step)) + 2 * len(step.layers)
+    if context.pending_units < MATERIALISE_UNITS or context.single_pass:
+        return image
+    context.pending_units = 0.0
+    return context.watch(image).copy_memory()
 
 
 def _colour_background(step: Step) -> Any:

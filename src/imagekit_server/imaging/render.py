@@ -19,9 +19,9 @@ from imagekit_server.imaging.errors import (
     processing_failed,
 )
 from imagekit_server.imaging.geometry import FocusPoint
-from imagekit_server.imaging.layers_render import count_layers, paint_layers
+from imagekit_server.imaging.layers_render import paint_layers
 from imagekit_server.imaging.limits import Limits
-from imagekit_server.imaging.loading import SourceInfo, inspect_source
+from imagekit_server.imaging.loading import SourceInfo, inspect_source, is_svg
 from imagekit_server.imaging.negotiate import (
     content_type,
     fallback_formats,
@@ -32,7 +32,9 @@ from imagekit_server.imaging.parser import parse_transformation
 from imagekit_server.imaging.pipeline import ChainContext, is_single_pass, run_chain
 from imagekit_server.imaging.plan import Plan, Step
 from imagekit_server.imaging.sizes import ClientHints
+from imagekit_server.imaging.svg_raster import svg_size
 from imagekit_server.imaging.vips_setup import configure_libvips
+from imagekit_server.imaging.workload import check_cost, check_structure, measure
 
 logger = logging.getLogger(__name__)
 
@@ -74,9 +76,10 @@ def render(
         )
     if plan.original:
         return _original(source)
+    workload = measure(plan.steps)
+    check_structure(workload, limits)  # before even the header is read
     info = inspect_source(source, limits)
-    if count_layers(plan.steps) > limits.max_layers:
-        raise limit_exceeded(f"more than {limits.max_layers} layers")
+    check_cost(workload, limits, info.width * info.height * max(info.pages, 1))
     if info.format == "svg" and plan.output.format in {None, "auto"}:
         return Rendered(source, info.content_type, "svg", info.width, info.height, False)
     context = ChainContext(
@@ -92,7 +95,7 @@ def render(
     )
     try:
         return _render(plan, context, accept, defaults or OutputDefaults())
-    except pyvips.Error as error:
+    except (pyvips.Error, UnicodeDecodeError) as error:
         if time.monotonic() > context.deadline:
             raise limit_exceeded(
                 f"processing took longer than {limits.max_processing_seconds:g} s"
@@ -106,8 +109,9 @@ def render(
         raise processing_failed("image processing failed") from None
 
 
-def _first_line(error: pyvips.Error) -> str:
-    return str(error.message).splitlines()[0] if error.message else "unknown error"
+def _first_line(error: pyvips.Error | UnicodeDecodeError) -> str:
+    message = error.message if isinstance(error, pyvips.Error) else None
+    return str(message).splitlines()[0] if message else "unknown error"
 
 
 def _render(
@@ -184,6 +188,9 @@ def _keeps_animation(plan: Plan) -> bool:
 
 
 def _original(source: bytes) -> Rendered:
+    if is_svg(source):  # its size as written; nothing is rendered for `orig-true`
+        width, height = svg_size(source)
+        return Rendered(source, "image/svg+xml", "svg", width, height, False)
     permissive = Limits(
         max_source_bytes=len(source) + 1,
         max_source_pixels=2**62,

@@ -29,9 +29,11 @@ _VERIFY_SIZE = 1024
 
 
 def open_header(path: Path, image_format: ImageFormat) -> pyvips.Image:
-    """Open ``path`` lazily: only the header is parsed until pixels are requested."""
+    """Open ``path`` lazily: only the header is parsed until pixels are requested.
+
+    SVG is refused: librsvg cannot be interrupted, so inspection reads SVGs as XML (svg.py)."""
     if image_format is SVG:
-        return pyvips.Image.svgload_buffer(path.read_bytes())
+        raise InspectionError("SVG files are read as XML, not decoded.")
     return _load(path, image_format, access="sequential", fail_on="error")
 
 
@@ -75,9 +77,7 @@ def verify_pixels(
     """
     options: dict[str, Any] = {"access": "sequential", "fail_on": "error"}
     if image_format is SVG:
-        scale = min(1.0, _VERIFY_SIZE / max(header.width, header.height, 1))
-        pyvips.Image.svgload_buffer(path.read_bytes(), scale=scale).avg()
-        return
+        raise InspectionError("SVG files are read as XML, not decoded.")
     if image_format is JPEG:
         # The largest libjpeg scale that leaves at least one pixel (a 10x5 JPEG cannot shrink 8x).
         smallest_side = min(header.width, header.height)

@@ -20,7 +20,7 @@ from exifread.tags.fields import FieldType
 from imagekit_server.inspection.decoding import metadata_blob, open_header
 from imagekit_server.inspection.exif import EXIF_GROUPS, exif_key, raw_value, read_exif_tags
 from imagekit_server.inspection.iptc import read_iptc
-from imagekit_server.inspection.sniffing import sniff_path
+from imagekit_server.inspection.sniffing import SVG, sniff_path
 from imagekit_server.inspection.xmp import read_xmp
 
 # EXIF groups that describe the picture (thumbnail IFD and maker notes do not).
@@ -41,7 +41,7 @@ def read_embedded_metadata(path: Path) -> dict[str, Any]:
     """
     try:
         image_format, _ = sniff_path(path)
-        if image_format is None:
+        if image_format is None or image_format is SVG:  # SVG is never handed to librsvg
             return {}
         header = open_header(path, image_format)
         blobs = [metadata_blob(header, name) for name in ("exif-data", "iptc-data", "xmp-data")]

@@ -13,7 +13,8 @@ from imagekit_server.inspection.errors import InspectionError
 from imagekit_server.inspection.exif import exif_sections, read_exif_tags
 from imagekit_server.inspection.jpeg_quality import estimate_jpeg_quality
 from imagekit_server.inspection.phash import phash
-from imagekit_server.inspection.sniffing import GIF, JPEG, ImageFormat, sniff_path
+from imagekit_server.inspection.sniffing import GIF, JPEG, SVG, ImageFormat, sniff_path
+from imagekit_server.inspection.svg import SvgError, read_svg
 from imagekit_server.libvips.errors import is_server_fault
 
 _MM_PER_INCH = 25.4
@@ -30,6 +31,8 @@ def read_metadata(path: Path, *, max_pixels: int | None = None) -> dict[str, Any
         image_format, _ = sniff_path(path)
         if image_format is None:
             raise InspectionError("The file is not an image, so it has no image metadata.")
+        if image_format is SVG:
+            return _svg_metadata(path, max_pixels)
         header = open_header(path, image_format)
         declared_pixels = header.width * header.height * page_count(header)
         if max_pixels is not None and declared_pixels > max_pixels:
@@ -43,7 +46,7 @@ def read_metadata(path: Path, *, max_pixels: int | None = None) -> dict[str, Any
             "quality": _quality(path, image_format),
             "density": _density(header, image_format),
             "hasTransparency": has_alpha(header, image_format),
-            "pHash": phash(path),
+            "pHash": phash(path, max_pixels=max_pixels),
             "exif": exif_sections(read_exif_tags(metadata_blob(header, "exif-data"))),
         }
     except pyvips.Error as error:
@@ -52,6 +55,30 @@ def read_metadata(path: Path, *, max_pixels: int | None = None) -> dict[str, Any
         raise InspectionError("The image is corrupt and its metadata cannot be read.") from error
     except (ValueError, OverflowError) as error:
         raise InspectionError("The image is corrupt and its metadata cannot be read.") from error
+
+
+def _svg_metadata(path: Path, max_pixels: int | None) -> dict[str, Any]:
+    """An SVG's metadata from its XML alone: it is never rendered here (svg.py), so it has no
+    pHash, and a vector has no quality, colour profile or EXIF."""
+    try:
+        facts = read_svg(path.read_bytes())
+    except SvgError as error:
+        raise InspectionError(f"The SVG cannot be read: {error}.") from None
+    width, height = facts.width or 0, facts.height or 0
+    if max_pixels is not None and width * height > max_pixels:
+        raise InspectionError("The image is too large to inspect.")
+    return {
+        "height": height,
+        "width": width,
+        "size": path.stat().st_size,
+        "format": "svg",
+        "hasColorProfile": False,
+        "quality": 0,
+        "density": _DEFAULT_DENSITY,
+        "hasTransparency": True,
+        "pHash": "",
+        "exif": {},
+    }
 
 
 def _quality(path: Path, image_format: ImageFormat) -> int:

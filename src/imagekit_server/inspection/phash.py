@@ -15,7 +15,7 @@ from pathlib import Path
 import pyvips
 
 from imagekit_server.inspection.errors import InspectionError
-from imagekit_server.inspection.sniffing import sniff_path
+from imagekit_server.inspection.sniffing import SVG, sniff_path
 from imagekit_server.libvips.errors import is_server_fault
 
 _SAMPLE_SIZE = 32
@@ -26,22 +26,32 @@ _LOW_FREQUENCIES = 8
 Matrix = tuple[tuple[float, ...], ...]
 
 
-def phash(path: Path) -> str:
+def phash(path: Path, *, max_pixels: int | None = None) -> str:
     """The perceptual hash of the image at ``path`` as 16 lower-case hex characters.
 
-    Raises ``InspectionError`` if ``path`` is not a decodable image.
+    Raises ``InspectionError`` if ``path`` is not a decodable image, or when its header
+    declares more than ``max_pixels`` (checked before decoding: the fuzz found a 336-byte PNG
+    declaring 16,776,972 x 9 pixels that took 45 s to hash).
     """
     try:
-        if sniff_path(path)[0] is None:
+        image_format = sniff_path(path)[0]
+        if image_format is None:
             raise InspectionError("The file is not an image.")
+        if image_format is SVG:  # never rendered outside the killable child (svg.py)
+            raise InspectionError("An SVG has no perceptual hash here.")
         # A source (not a file name) keeps libvips from parsing "[...]" in the name as options.
+        if max_pixels is not None:
+            header = pyvips.Image.new_from_source(pyvips.Source.new_from_file(str(path)), "")
+            if header.width * header.height > max_pixels:
+                raise InspectionError("The image is too large to hash.")
         source = pyvips.Source.new_from_file(str(path))
         thumbnail = pyvips.Image.thumbnail_source(
             source, _SAMPLE_SIZE, height=_SAMPLE_SIZE, size="force"
         )
         return phash_of_image(thumbnail)
-    except pyvips.Error as error:
-        if is_server_fault(error):  # the server's libvips, not the file (libvips/errors.py)
+    except (pyvips.Error, UnicodeDecodeError) as error:
+        # pyvips decodes libvips' error text as UTF-8; libheif's may hold raw bytes (fuzz).
+        if isinstance(error, pyvips.Error) and is_server_fault(error):  # libvips/errors.py
             raise
         raise InspectionError("The image is corrupt and cannot be hashed.") from error
 

@@ -12,6 +12,7 @@ import pyvips
 from imagekit_server.inspection.decoding import has_alpha, open_header, page_count, verify_pixels
 from imagekit_server.inspection.errors import InspectionError
 from imagekit_server.inspection.sniffing import PDF_MAGIC, SVG, ImageFormat, sniff_path
+from imagekit_server.inspection.svg import SvgError, read_svg
 from imagekit_server.libvips.errors import is_server_fault
 
 FileType = Literal["image", "non-image"]
@@ -48,8 +49,10 @@ def probe_file(path: Path, file_name: str, *, max_pixels: int, allow_svg: bool =
     copy, a libvips that cannot make the call) escape as they are: they are not the file's.
     """
     image_format, head = sniff_path(path)
-    if image_format is SVG and not allow_svg:
-        return Probe(file_type="non-image", format="svg", mime=_SVG_MIME)
+    if image_format is SVG:
+        if not allow_svg:
+            return Probe(file_type="non-image", format="svg", mime=_SVG_MIME)
+        return _probe_svg(path, max_pixels)
     if image_format is None:
         return _non_image(head, file_name)
     try:
@@ -84,6 +87,31 @@ def _probe_image(path: Path, image_format: ImageFormat, max_pixels: int) -> Prob
         has_alpha=has_alpha(header, image_format),
         orientation=_orientation(header),
         pages=pages,
+    )
+
+
+def _probe_svg(path: Path, max_pixels: int) -> Probe:
+    """An SVG's size comes from its XML (svg.py), never from rendering it: librsvg cannot be
+    interrupted, and a tiny document of nested ``<use>`` elements keeps it busy for hours.
+    An SVG without a size (no width, height or viewBox) is stored without dimensions."""
+    try:
+        facts = read_svg(path.read_bytes())
+    except OSError as error:
+        raise InspectionError("The file could not be read.") from error
+    except SvgError as error:
+        raise InspectionError(f"The svg file cannot be read: {error}.") from None
+    if (facts.width or 0) * (facts.height or 0) > max_pixels:
+        raise InspectionError(
+            f"The image is too large: {facts.width}x{facts.height} pixels exceeds the "
+            f"limit of {max_pixels} pixels."
+        )
+    return Probe(
+        file_type="image",
+        format="svg",
+        mime=_SVG_MIME,
+        width=facts.width,
+        height=facts.height,
+        has_alpha=True,  # a vector drawing has a transparent background
     )
 
 

@@ -15,6 +15,11 @@ from imagekit_server.delivery.chain import Chain
 from imagekit_server.delivery.conditional import Unsatisfiable, is_not_modified, requested_range
 from imagekit_server.delivery.file_lookup import FileRow
 from imagekit_server.delivery.originals import BlobResponse
+from imagekit_server.delivery.security_headers import (
+    ERROR_HEADER_DICT,
+    NOT_MODIFIED_KEEP,
+    security_header_dict,
+)
 from imagekit_server.delivery.transformed import respond_with_variant
 from imagekit_server.delivery.variant_response import (
     CACHE_CONTROL,
@@ -45,6 +50,7 @@ def original_response(
         "Accept-Ranges": "bytes",
         "Access-Control-Allow-Origin": "*",
         "x-server": "imagekit-server",
+        **security_header_dict(row.mime),
     }
     attachment = attachment_header(query, row.name)
     if attachment is not None:
@@ -61,7 +67,7 @@ def original_response(
         kept = [
             (name.lower().encode(), value.encode("latin-1"))
             for name, value in headers.items()
-            if name in ("ETag", "Cache-Control", "Last-Modified")
+            if name in NOT_MODIFIED_KEEP
         ]
         return BytesResponse(304, kept, b"", True)
     try:
@@ -69,7 +75,7 @@ def original_response(
             request_headers.get("range"), request_headers.get("if-range"), etag, size
         )
     except Unsatisfiable:
-        headers = {"Content-Range": f"bytes */{size}"}
+        headers = {"Content-Range": f"bytes */{size}", **ERROR_HEADER_DICT}
         return BlobResponse(
             context.store, row.blob_key, status=416, headers=headers, start=0, end=0,
             whole=False, head_only=True,

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from imagekit_server.imaging import Limits, TransformationError, parse_transformation, render
+from tests.server.fuzz.budget import examples
 from tests.server.imaging.sample_images import png, quadrants, transparent_square
 
 KEYS = [
@@ -77,7 +78,7 @@ plausible_transformation = st.lists(
 ).map(lambda pairs: "".join(p + d for p, d in pairs))
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.text(max_size=80) | transformation)
 def test_parser_raises_only_transformation_errors(text: str) -> None:
     try:
@@ -100,7 +101,7 @@ FUZZ_LIMITS = Limits(max_output_pixels=2_000_000, max_processing_seconds=10)
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=["opaque", "transparent", "grey", "grey-alpha"])
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=transformation | plausible_transformation | plausible_transformation)
 def test_render_raises_only_transformation_errors(source: bytes, text: str) -> None:
     try:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
+import pyvips
 
 from imagekit_server.inspection import InspectionError, phash, phash_distance
 from tests.server.inspection.images import solid_image, structured_image, write
@@ -74,3 +76,15 @@ def test_corrupt_image_cannot_be_hashed(tmp_path: Path) -> None:
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
     with pytest.raises(InspectionError):
         phash(path)
+
+
+def test_a_header_declaring_too_many_pixels_is_refused_before_decoding(tmp_path: Path) -> None:
+    """Found by the decoder fuzz: 336 bytes declaring 16,776,972 x 9 pixels took 45 s."""
+    data = bytearray(pyvips.Image.black(12, 9).cast("uchar").write_to_buffer(".png"))
+    data[16:20] = (16_776_972).to_bytes(4, "big")  # IHDR width
+    path = tmp_path / "wide.png"
+    path.write_bytes(bytes(data))
+    started = time.monotonic()
+    with pytest.raises(InspectionError, match="too large"):
+        phash(path, max_pixels=1_000_000)
+    assert time.monotonic() - started < 1

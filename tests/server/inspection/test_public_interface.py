@@ -31,7 +31,7 @@ def test_signatures() -> None:
         "max_pixels",
     ]
     assert list(inspect.signature(inspection.read_embedded_metadata).parameters) == ["path"]
-    assert list(inspect.signature(inspection.phash).parameters) == ["path"]
+    assert list(inspect.signature(inspection.phash).parameters) == ["path", "max_pixels"]
     assert list(inspect.signature(inspection.phash_distance).parameters) == ["a", "b"]
 
 
