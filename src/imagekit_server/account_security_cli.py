@@ -21,7 +21,7 @@ def add_parser(account_commands: Any) -> None:
     update = account_commands.add_parser(
         "update", help="show or change an account's delivery security settings"
     )
-    update.add_argument("account_id")
+    update.add_argument("account_id", help="the account to change")
     for key, flag in SWITCHES.items():
         update.add_argument(
             flag, dest=key, choices=("on", "off"), help=f"{key.replace('_', ' ')} (on|off)"

@@ -17,7 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from imagekit_server.api_docs.extension_bodies import BODIES
+from imagekit_server.api_docs.extension_bodies import BODIES, BODYLESS
 
 METHODS = ("get", "put", "post", "delete", "patch", "head")
 EXTENSION_TAG = "imagekit-server extensions"
@@ -63,6 +63,8 @@ def build_description(generated: dict[str, Any], *, version: str) -> dict[str, A
     for name, schema in generated.get("components", {}).get("schemas", {}).items():
         schemas.setdefault(name, schema)
     _add(document, "/healthz", "get", _HEALTH)
+    _add(document, "/readyz", "get", _READY)
+    _add(document, "/metrics", "get", _METRICS)
     _add(document, "/{accountId}/{path}", "get", _DELIVERY)
     tags = document.setdefault("tags", [])
     tags.append({"name": EXTENSION_TAG, "description": "Endpoints beyond ImageKit's API."})
@@ -83,8 +85,11 @@ def _extension_operation(method: str, path: str, operation: dict[str, Any]) -> d
     responses.pop("422", None)  # the server answers invalid input with 400 (ImageKit's shape)
     for status, text in _COMMON_ERRORS.items():
         responses.setdefault(status, {"description": text, **_ERROR_BODY})
+    shape = (method, path_shape(path))
     if "requestBody" not in described and method in {"post", "put", "patch"}:
-        described["requestBody"] = BODIES.get((method, path_shape(path)), _JSON_BODY)
+        if shape in BODYLESS:
+            return described
+        described["requestBody"] = BODIES.get(shape, _JSON_BODY)
     return described
 
 
@@ -123,6 +128,41 @@ _HEALTH: dict[str, Any] = {
             },
         }
     },
+}
+_READINESS_BODY: dict[str, Any] = {
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "status": {"enum": ["ok", "unavailable"]},
+                    "checks": {
+                        "type": "object",
+                        "description": "database and storage: ok, or what failed",
+                    },
+                },
+            }
+        }
+    }
+}
+_READY: dict[str, Any] = {
+    "tags": [EXTENSION_TAG],
+    "summary": "Readiness check",
+    "description": "200 when the database and blob store answer, else 503 (docs/operations.md).",
+    "operationId": "readyz",
+    "security": [],
+    "responses": {
+        "200": {"description": "Ready to serve.", **_READINESS_BODY},
+        "503": {"description": "The database or the blob store is unusable.", **_READINESS_BODY},
+    },
+}
+_METRICS: dict[str, Any] = {
+    "tags": [EXTENSION_TAG],
+    "summary": "Prometheus metrics",
+    "description": "Prometheus text exposition (IMAGEKIT_METRICS; docs/operations.md).",
+    "operationId": "metrics",
+    "security": [],
+    "responses": {"200": {"description": "Metrics.", "content": {"text/plain": {}}}},
 }
 _URL_ENDPOINT_TEXT = (
     "Files are delivered from `/<account id>/<file path>`, transformed in real time with "

@@ -43,7 +43,25 @@ _SAVED_EXTENSION = _object(
 )
 _SAVED_EXTENSION_UPDATE = _object([], name=_TEXT, description=_TEXT, config={"type": "object"})
 
+_WEBHOOK_ENDPOINT = _object(
+    ["url"],
+    url={**_TEXT, "description": "where events are POSTed (http or https)"},
+    events={
+        "type": "array",
+        "items": _TEXT,
+        "description": "event types to send (e.g. file.created); null or absent: every event",
+    },
+    description=_TEXT,
+    enabled=_FLAG,
+)
+
+# Writes that take no body at all.
+BODYLESS: frozenset[tuple[str, str]] = frozenset(
+    {("post", "/v1/accounts/webhooks/deliveries/{}/retry")}
+)
+
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("post", "/v1/accounts/webhooks"): _WEBHOOK_ENDPOINT,
     ("post", "/v1/accounts/origins"): _ORIGIN,
     ("put", "/v1/accounts/origins/{}"): _ORIGIN,
     ("post", "/v1/accounts/url-endpoints"): _URL_ENDPOINT,
