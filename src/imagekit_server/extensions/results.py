@@ -7,7 +7,6 @@ path; PNG content), the file's tags and metadata carried over.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
@@ -61,19 +60,7 @@ def stage_cutout(context: ServerContext, account_id: str, cutout: Cutout) -> rec
         blobs.put_with_intent(context.engine, context.store, key, path, account_id)
     finally:
         path.unlink(missing_ok=True)
-    return records.Content(
-        blob_key=key,
-        file_type=facts.file_type,
-        format=facts.format,
-        mime=facts.mime,
-        size=facts.size,
-        etag=secrets.token_hex(16),
-        width=facts.width,
-        height=facts.height,
-        has_alpha=facts.has_alpha,
-        embedded_metadata=facts.embedded_metadata,
-        metadata=facts.metadata,
-    )
+    return records.Content.of_new_blob(key, facts)
 
 
 def save_cutout(

@@ -6,7 +6,6 @@ and removes the blob intent together (see ``files.blobs``).
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -71,22 +70,7 @@ def ingest_upload(
     if checks is not None:
         enforce_checks(checks, options, facts, field_types(schemas))
     key = blobs.new_blob_key(account.id, context.lease.token)
-    content = records.Content(
-        blob_key=key,
-        file_type=facts.file_type,
-        format=facts.format,
-        mime=facts.mime,
-        size=facts.size,
-        # A version's bytes never change, so a token unique to it is a strong validator;
-        # hashing the content instead would cost a full pass over every upload.
-        etag=secrets.token_hex(16),
-        width=facts.width,
-        height=facts.height,
-        has_alpha=facts.has_alpha,
-        embedded_metadata=facts.embedded_metadata,
-        metadata=facts.metadata,
-        duration=facts.duration,
-    )
+    content = records.Content.of_new_blob(key, facts)
     _refuse_conflict_early(context, account, options, folder, name)
     blobs.put_with_intent(context.engine, context.store, key, source, account.id)
     try:

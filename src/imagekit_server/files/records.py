@@ -6,10 +6,11 @@ upload commits the file rows together with the removal of its blob intent).
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -18,6 +19,9 @@ from imagekit_server.errors import BadRequest
 from imagekit_server.files.naming import ancestors, join_path, parent_of
 from imagekit_server.ids import new_id
 from imagekit_server.search.indexing import reindex_file
+
+if TYPE_CHECKING:
+    from imagekit_server.files.media_facts import MediaFacts
 
 MAX_VERSIONS = 100
 
@@ -38,6 +42,26 @@ class Content:
     embedded_metadata: dict[str, Any] | None = None
     metadata: dict[str, Any] | None = None
     duration: float | None = None  # videos
+
+    @classmethod
+    def of_new_blob(cls, blob_key: str, facts: MediaFacts) -> Content:
+        """The content of a just-stored blob, from what was read of it (``MediaFacts``). A
+        version's bytes never change, so a token unique to it is a strong ETag; hashing the
+        content instead would cost a full pass over every upload."""
+        return cls(
+            blob_key=blob_key,
+            file_type=facts.file_type,
+            format=facts.format,
+            mime=facts.mime,
+            size=facts.size,
+            etag=secrets.token_hex(16),
+            width=facts.width,
+            height=facts.height,
+            has_alpha=facts.has_alpha,
+            embedded_metadata=facts.embedded_metadata,
+            metadata=facts.metadata,
+            duration=facts.duration,
+        )
 
     def columns(self) -> dict[str, Any]:
         return {
