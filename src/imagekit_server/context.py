@@ -6,21 +6,18 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 import sqlalchemy as sa
 
 from imagekit_server.accounts import Account, AccountDirectory, ensure_account
+from imagekit_server.blob_intents import recover_dead_intents
 from imagekit_server.db.engine import create_engine, refresh_statistics
-from imagekit_server.fsck import recover_dead_intents
 from imagekit_server.leftovers import font_directory, sweep_directories
 from imagekit_server.process_lease import ProcessLease, lease_is_dead, remove_dead_lease
 from imagekit_server.settings import Settings
 from imagekit_server.spool import SpoolArea
 from imagekit_server.storage import BlobStore, LocalBlobStore, open_store
-
-if TYPE_CHECKING:
-    from imagekit_server.delivery.hot_cache import DeliveryCaches
 
 log = logging.getLogger("imagekit_server")
 
@@ -37,10 +34,9 @@ class ServerContext:
     spool: SpoolArea  # this process's temp files, on the store's filesystem when local
     default_account: Account
     default_account_created: bool
-    # The URL endpoint's in-process caches, made on first delivery (delivery/hot_cache.py):
-    # commands that never deliver (fsck, keys, migrate) do not build them.
-    delivery_caches: DeliveryCaches | None = field(default=None, repr=False)
-    # State other modules create on first use, one instance per class (see `component`).
+    # State other modules create on first use, one instance per class (see `component`): the
+    # URL endpoint's in-process caches among them (delivery/hot_cache.py), so commands that
+    # never deliver (fsck, keys, migrate) do not build them.
     _components: dict[type, object] = field(default_factory=dict, repr=False)
 
     def component(self, kind: type[T], make: Callable[[], T]) -> T:
@@ -50,6 +46,12 @@ class ServerContext:
         if found is None:
             found = self._components.setdefault(kind, make())
         assert isinstance(found, kind)
+        return found
+
+    def existing_component(self, kind: type[T]) -> T | None:
+        """This context's instance of ``kind`` if some module made one, else None."""
+        found = self._components.get(kind)
+        assert found is None or isinstance(found, kind)
         return found
 
     def close(self) -> None:
@@ -93,7 +95,7 @@ def open_context(settings: Settings) -> ServerContext:
     context = ServerContext(
         settings, engine, store, AccountDirectory(engine), lease, spool, account, created
     )
-    recovered = recover_dead_intents(context)
+    recovered = recover_dead_intents(engine, store, lease)
     if recovered:
         log.info("start-up recovery removed %d unfinished blob(s)", recovered)
     sweep_directories(spool.directory, run_dir(settings), font_directory(settings))

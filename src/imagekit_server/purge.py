@@ -1,9 +1,8 @@
 """Cache purge: forget the derived images (transformed variants) of files.
 
-Derived images of a file live under one blob prefix, ``derived/<account>/<file_id>/``
-(``derived_prefix``). Whatever caches transformed images must store them under that prefix;
-``purge_file_variants`` then removes them all, which is what ``POST /v1/files/purge``,
-``purgeCache`` on rename and folder renames call. Originals are never touched.
+Derived images of a file live under one blob prefix (delivery/variant_purge.py, which removes
+them); this module finds the files a purge names: ``POST /v1/files/purge``, ``purgeCache``
+on rename and folder renames call it. Originals are never touched.
 
 A purge request runs synchronously and is recorded as ``Completed`` so its status can be
 asked for by id (api.md §4.19).
@@ -19,26 +18,12 @@ import sqlalchemy as sa
 from imagekit_server.context import ServerContext
 from imagekit_server.db.engine import read_transaction, write_transaction
 from imagekit_server.db.tables import files, purge_requests
-from imagekit_server.delivery.derived_ledger import derived_ledger
-from imagekit_server.delivery.hot_cache import forget_cached_variants
+from imagekit_server.delivery.variant_purge import purge_file_variants
 from imagekit_server.errors import BadRequest
 from imagekit_server.ids import new_id
+from imagekit_server.origins.purging import purge_origin_path
 
-DERIVED_ROOT = "derived"
 COMPLETED = "Completed"
-
-
-def derived_prefix(account_id: str, file_id: str) -> str:
-    """The blob prefix under which every derived image of the file is stored."""
-    return f"{DERIVED_ROOT}/{account_id}/{file_id}/"
-
-
-def purge_file_variants(context: ServerContext, account_id: str, file_id: str) -> int:
-    """Delete the file's derived images (and this process's in-memory copies); returns how
-    many blobs were removed."""
-    forget_cached_variants(context, file_id)
-    derived_ledger(context).purged(account_id, file_id)
-    return context.store.delete_prefix(derived_prefix(account_id, file_id))
 
 
 def purge_path_prefix(context: ServerContext, account_id: str, path_prefix: str) -> int:
@@ -90,8 +75,6 @@ def purge_url(context: ServerContext, account_id: str, url: str) -> str:
     """Purge what ``url`` names (a file, or every path starting with it when it ends in
     ``*``) and record the request; returns the request id."""
     path = file_path_of_url(context.settings.url_endpoint(account_id), url)
-    from imagekit_server.origins.purging import purge_origin_path  # (imports this module)
-
     if purge_origin_path(context, account_id, path):
         return record_request(context, account_id, url)
     if path.endswith("*"):

@@ -10,10 +10,10 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 
 from imagekit_server.accounts import Account, AccountDirectory
-from imagekit_server.api.upload_form import ClientAuth
 from imagekit_server.db.engine import write_transaction
 from imagekit_server.db.tables import upload_tokens
 from imagekit_server.errors import BadRequest, Forbidden
+from imagekit_server.files.upload_form import ClientAuth
 
 MAX_EXPIRE_AHEAD_SECONDS = 3600
 MAX_TOKEN_LENGTH = 255  # the upload_tokens.token column

@@ -16,7 +16,6 @@ from imagekit_server.accounts import Account
 from imagekit_server.api.client_upload_auth import authenticate_client_upload
 from imagekit_server.api.dependencies import server_context
 from imagekit_server.api.multipart_spool import SpooledUpload, UploadTooLarge, spool_multipart
-from imagekit_server.api.upload_form import parse_client_auth, parse_upload_options
 from imagekit_server.api.upload_source import resolve_upload_file
 from imagekit_server.auth import authenticate_private_key, basic_auth_username
 from imagekit_server.context import ServerContext
@@ -31,6 +30,7 @@ from imagekit_server.files.post_transformations import (
 )
 from imagekit_server.files.pre_transformation import apply_pre_transformation
 from imagekit_server.files.upload_checks import parse_upload_checks
+from imagekit_server.files.upload_form import parse_client_auth, parse_upload_options
 from imagekit_server.webhooks import upload_events
 
 router = APIRouter()

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from imagekit_server.delivery.hot_cache import BoundedMemo
 from imagekit_server.imaging import Plan, TransformationError, is_negotiated, parse_transformation
 from imagekit_server.imaging.font_files import is_font_path
-from imagekit_server.imaging.layers_plan import Layer
-from imagekit_server.imaging.plan import Step, StepNode
+from imagekit_server.imaging.plan import Layer, Step, StepNode
 
 
 @dataclass(frozen=True)

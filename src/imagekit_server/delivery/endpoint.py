@@ -38,7 +38,8 @@ from imagekit_server.delivery.transformed import deliver_transformed
 from imagekit_server.delivery.variant_response import attachment_header
 from imagekit_server.header_values import header_text
 from imagekit_server.origins.delivery import deliver_from_origins
-from imagekit_server.video.delivery import deliver_video, video_request
+from imagekit_server.video.delivery import deliver_video
+from imagekit_server.video.requests import video_request
 
 CACHE_CONTROL = "public, s-maxage=15552000, max-age=15552000, must-revalidate"
 SIGNATURE_PARAMS = ("ik-s", "ik-t")

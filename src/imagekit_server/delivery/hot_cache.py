@@ -267,28 +267,30 @@ class DeliveryCaches:
 
 def delivery_caches(context: ServerContext) -> DeliveryCaches:
     """The context's caches, created (and kept on it) on first use."""
-    caches = context.delivery_caches
-    if caches is None:
-        settings = context.settings
-        caches = DeliveryCaches(
-            memory_bytes=settings.memory_cache_bytes,
-            lookup_ttl_seconds=settings.delivery_lookup_ttl_seconds,
-            derived_cache=settings.derived_cache,
-            output=OutputDefaults(
-                quality=settings.default_quality,
-                auto_avif=settings.auto_avif,
-                chroma_subsampling=settings.chroma_subsampling,
-                format_strategy=settings.format_strategy,
-            ),
-        )
-        caches.watch(context.engine)
-        # Size the shared render pool before its first use (0: one thread per core).
-        render_executor(settings.render_workers or None)
-        context.delivery_caches = caches
+    return context.component(DeliveryCaches, lambda: _make_caches(context))
+
+
+def _make_caches(context: ServerContext) -> DeliveryCaches:
+    settings = context.settings
+    caches = DeliveryCaches(
+        memory_bytes=settings.memory_cache_bytes,
+        lookup_ttl_seconds=settings.delivery_lookup_ttl_seconds,
+        derived_cache=settings.derived_cache,
+        output=OutputDefaults(
+            quality=settings.default_quality,
+            auto_avif=settings.auto_avif,
+            chroma_subsampling=settings.chroma_subsampling,
+            format_strategy=settings.format_strategy,
+        ),
+    )
+    caches.watch(context.engine)
+    # Size the shared render pool before its first use (0: one thread per core).
+    render_executor(settings.render_workers or None)
     return caches
 
 
 def forget_cached_variants(context: ServerContext, file_id: str) -> None:
     """The purge hook's in-process half: drop the file's variants if caches exist."""
-    if context.delivery_caches is not None:
-        context.delivery_caches.forget_file(file_id)
+    caches = context.existing_component(DeliveryCaches)
+    if caches is not None:
+        caches.forget_file(file_id)

@@ -14,7 +14,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from imagekit_server.accounts import Account
-from imagekit_server.api.upload_form import UploadOptions
 from imagekit_server.context import ServerContext
 from imagekit_server.custom_metadata.values import (
     field_types,
@@ -25,7 +24,8 @@ from imagekit_server.custom_metadata.values import (
 from imagekit_server.db.engine import read_transaction, write_transaction
 from imagekit_server.errors import BadRequest
 from imagekit_server.files import blobs, records
-from imagekit_server.files.media_facts import MediaFacts, read_media_facts
+from imagekit_server.files.media_facts import read_media_facts
+from imagekit_server.files.media_record import MediaFacts
 from imagekit_server.files.naming import (
     join_path,
     normalise_folder,
@@ -33,6 +33,7 @@ from imagekit_server.files.naming import (
     with_unique_suffix,
 )
 from imagekit_server.files.upload_checks import enforce_checks
+from imagekit_server.files.upload_form import UploadOptions
 from imagekit_server.search.checks import Checks
 from imagekit_server.webhooks import events as webhook_events
 

@@ -3,28 +3,13 @@ embedded metadata and the api.md §2.4 metadata object."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from imagekit_server.errors import BadRequest
+from imagekit_server.files.media_record import MediaFacts
 from imagekit_server.inspection import InspectionError, probe_file
 from imagekit_server.settings import Settings
-
-
-@dataclass(frozen=True)
-class MediaFacts:
-    file_type: str
-    format: str
-    mime: str
-    size: int
-    width: int | None
-    height: int | None
-    has_alpha: bool
-    orientation: int | None
-    embedded_metadata: dict[str, Any] | None
-    metadata: dict[str, Any] | None
-    duration: float | None = None  # videos, in seconds
 
 
 def read_media_facts(
@@ -38,6 +23,7 @@ def read_media_facts(
         raise BadRequest(str(exc)) from exc
     size = path.stat().st_size
     if video is not None and probe.file_type == "non-image":
+        # Imported here: PyAV loads only in processes that probe a video.
         from imagekit_server.video.facts import video_media_facts
 
         found = video_media_facts(path, file_name, size, video)

@@ -21,7 +21,7 @@ from imagekit_server.ids import new_id
 from imagekit_server.search.indexing import reindex_file
 
 if TYPE_CHECKING:
-    from imagekit_server.files.media_facts import MediaFacts
+    from imagekit_server.files.media_record import MediaFacts
 
 MAX_VERSIONS = 100
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from imagekit_server.api.upload_form import UploadOptions
 from imagekit_server.errors import BadRequest
-from imagekit_server.files.media_facts import MediaFacts
+from imagekit_server.files.media_record import MediaFacts
+from imagekit_server.files.upload_form import UploadOptions
 from imagekit_server.search.checks import Checks, UploadFacts, parse_checks
 from imagekit_server.search.errors import SearchQueryError
 

@@ -6,13 +6,12 @@ import base64
 import binascii
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from imagekit_server.imaging.colours import Colour, parse_colour
+from imagekit_server.imaging.colours import parse_colour
 from imagekit_server.imaging.errors import invalid, unsupported
 from imagekit_server.imaging.expressions import Expression
 from imagekit_server.imaging.parameters import ParseContext
-from imagekit_server.imaging.plan import StepNode
+from imagekit_server.imaging.plan import CANVAS, Layer, Offset, StepNode, TextStyle
 from imagekit_server.imaging.syntax import RawLayer, RawParam, RawStep
 from imagekit_server.imaging.values import (
     ANCHORS,
@@ -22,58 +21,12 @@ from imagekit_server.imaging.values import (
     require,
 )
 
-CANVAS = "ik_canvas"
 MAX_TEXT = 2000
 POSITION_KEYS = frozenset({"lx", "ly", "lxc", "lyc", "lfo", "lap", "lm"})
 INPUT_KEYS = frozenset({"i", "ie"})
 TEXT_KEYS = frozenset({"fs", "ff", "co", "ia", "pa", "al", "tg", "lh"})
 LAYER_MODES = frozenset({"multiply", "cutout", "cutter", "displace"})
 StepBuilder = Callable[[RawStep, ParseContext, int], StepNode]
-
-
-DEFAULT_FONT_SIZE = Expression.literal(45)
-BLACK = Colour(0, 0, 0)
-
-
-@dataclass(frozen=True)
-class Offset:
-    """A layer coordinate; literal `N<v>` values are measured from the far edge."""
-
-    value: Expression
-    from_far_edge: bool = False
-
-
-@dataclass(frozen=True)
-class TextStyle:
-    size: Expression = DEFAULT_FONT_SIZE
-    family: str | None = None
-    colour: Colour = BLACK
-    align: str = "center"
-    bold: bool = False
-    italic: bool = False
-    strikethrough: bool = False
-    padding: tuple[Expression, ...] = ()
-    line_height: Expression | None = None
-
-
-@dataclass(frozen=True)
-class Layer:
-    kind: str  # "image" | "text"
-    source: str  # file path for images (`/` restored), the text for text layers
-    steps: tuple[StepNode, ...]
-    x: Offset | None = None
-    y: Offset | None = None
-    x_centre: Expression | None = None
-    y_centre: Expression | None = None
-    focus: str = "center"
-    anchor_point: str | None = None
-    mode: str | None = None
-    alpha_level: int | None = None  # `al` 1-9
-    text: TextStyle | None = None
-
-    @property
-    def is_canvas(self) -> bool:
-        return self.kind == "image" and self.source == CANVAS
 
 
 def _offset(value: str | None, key: str) -> Offset:

@@ -12,10 +12,9 @@ from imagekit_server.imaging.colours import Colour
 from imagekit_server.imaging.errors import TransformationError
 from imagekit_server.imaging.expressions import Expression, round_half_up
 from imagekit_server.imaging.geometry import anchor_offset
-from imagekit_server.imaging.layers_plan import Layer, Offset
 from imagekit_server.imaging.layers_text import render_text
 from imagekit_server.imaging.loading import SourceInfo, inspect_source, load_full
-from imagekit_server.imaging.plan import Step
+from imagekit_server.imaging.plan import Layer, Offset, Step
 from imagekit_server.imaging.trim import trim
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from imagekit_server.imaging.colours import Colour
 from imagekit_server.imaging.errors import TransformationError, invalid, limit_exceeded
 from imagekit_server.imaging.expressions import Expression, round_half_up
 from imagekit_server.imaging.font_files import family_name, is_font_path, stored_font_file
-from imagekit_server.imaging.layers_plan import Layer, TextStyle
+from imagekit_server.imaging.plan import Layer, TextStyle
 
 MAX_TEXT_BOX = 16_383
 _ALIGN = {"left": "low", "center": "centre", "right": "high"}

@@ -9,10 +9,10 @@ from typing import Any, TypeVar
 from imagekit_server.imaging.conditions import parse_condition
 from imagekit_server.imaging.effect_parameters import EFFECT_HANDLERS, refusal_for
 from imagekit_server.imaging.errors import UNSUPPORTED, TransformationError, invalid
-from imagekit_server.imaging.layers_plan import Layer, parse_layer
+from imagekit_server.imaging.layers_plan import parse_layer
 from imagekit_server.imaging.named import NamedResolver, expand_named, named_references
 from imagekit_server.imaging.parameters import CORE_HANDLERS, ParseContext
-from imagekit_server.imaging.plan import Conditional, OutputOptions, Plan, Step, StepNode
+from imagekit_server.imaging.plan import Conditional, Layer, OutputOptions, Plan, Step, StepNode
 from imagekit_server.imaging.syntax import RawConditional, RawLayer, RawParam, RawStep, tokenise
 
 T = TypeVar("T")

@@ -3,20 +3,16 @@
 A :class:`Plan` is a chain of :class:`Step` (or :class:`Conditional`) nodes. Each step holds
 every parameter it may carry as an optional typed field; render functions read them in the
 fixed in-step order of transformations.md §2.3. Layers are items of a step
-(:class:`imagekit_server.imaging.layers_plan.Layer`).
+(:class:`Layer`, defined here because a layer holds steps in turn;
+imaging/layers_plan.py parses them).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING
 
 from imagekit_server.imaging.colours import Colour
 from imagekit_server.imaging.expressions import Expression
-
-if TYPE_CHECKING:
-    from imagekit_server.imaging.layers_plan import Layer
-
 
 WHITE = Colour(255, 255, 255)
 TRANSPARENT_BLACK = Colour(0, 0, 0, 0)
@@ -197,6 +193,52 @@ class Conditional:
 
 
 StepNode = Step | Conditional
+
+
+CANVAS = "ik_canvas"
+DEFAULT_FONT_SIZE = Expression.literal(45)
+BLACK = Colour(0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Offset:
+    """A layer coordinate; literal `N<v>` values are measured from the far edge."""
+
+    value: Expression
+    from_far_edge: bool = False
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    size: Expression = DEFAULT_FONT_SIZE
+    family: str | None = None
+    colour: Colour = BLACK
+    align: str = "center"
+    bold: bool = False
+    italic: bool = False
+    strikethrough: bool = False
+    padding: tuple[Expression, ...] = ()
+    line_height: Expression | None = None
+
+
+@dataclass(frozen=True)
+class Layer:
+    kind: str  # "image" | "text"
+    source: str  # file path for images (`/` restored), the text for text layers
+    steps: tuple[StepNode, ...]
+    x: Offset | None = None
+    y: Offset | None = None
+    x_centre: Expression | None = None
+    y_centre: Expression | None = None
+    focus: str = "center"
+    anchor_point: str | None = None
+    mode: str | None = None
+    alpha_level: int | None = None  # `al` 1-9
+    text: TextStyle | None = None
+
+    @property
+    def is_canvas(self) -> bool:
+        return self.kind == "image" and self.source == CANVAS
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,13 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from imagekit_server.accounts import Account
-from imagekit_server.api.upload_form import UploadOptions
 from imagekit_server.context import ServerContext
 from imagekit_server.db.engine import read_transaction
 from imagekit_server.errors import ApiError, BadRequest
 from imagekit_server.files import records
 from imagekit_server.files.ingest import ingest_upload
 from imagekit_server.files.naming import join_path, normalise_folder, sanitise_file_name
+from imagekit_server.files.upload_form import UploadOptions
 from imagekit_server.importing.items import ImportFile, ImportVersion
 from imagekit_server.importing.journal import Journal
 from imagekit_server.importing.progress import Counts

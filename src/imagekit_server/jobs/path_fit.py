@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from imagekit_server.db.tables import files, folders
 from imagekit_server.errors import BadRequest
 from imagekit_server.files.naming import MAX_FOLDER_DEPTH, MAX_PATH_LENGTH
-from imagekit_server.library.folders import files_under, folders_under
+from imagekit_server.library.subtree import files_under, folders_under
 
 
 def check_destination_fits(

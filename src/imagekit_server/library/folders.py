@@ -1,38 +1,23 @@
 """Folders: create (with missing parents) and delete with everything below (api.md §4.15,
-§4.16), and the queries that select a folder's subtree."""
+§4.16); the queries that select a folder's subtree are in library/subtree.py."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
 
 import sqlalchemy as sa
 
 from imagekit_server.context import ServerContext
 from imagekit_server.db.engine import write_transaction
 from imagekit_server.db.tables import files, folders
+from imagekit_server.delivery.variant_purge import purge_file_variants
 from imagekit_server.errors import ApiError, BadRequest, NotFound
 from imagekit_server.files import blobs, records
-from imagekit_server.purge import purge_file_variants
+from imagekit_server.library.subtree import files_under, folders_under
 from imagekit_server.webhooks import events as webhook_events
 
 MAX_NESTED_OBJECTS = 100_000
 DELETE_CHUNK = 500  # ids per statement (SQLite limits bound parameters)
-
-
-def files_under(folder: str) -> Any:
-    """A condition selecting the files in ``folder`` or any folder below it."""
-    if folder == "/":
-        return sa.true()
-    return sa.or_(
-        files.c.folder_path == folder,
-        files.c.folder_path.startswith(folder + "/", autoescape=True),
-    )
-
-
-def folders_under(folder: str, *, including_itself: bool = True) -> Any:
-    below = folders.c.path.startswith(folder.rstrip("/") + "/", autoescape=True)
-    return sa.or_(folders.c.path == folder, below) if including_itself else below
 
 
 def folder_exists(conn: sa.Connection, account_id: str, folder: str) -> bool:

@@ -11,7 +11,6 @@ thumbnails) while the render goes on.
 from __future__ import annotations
 
 import asyncio
-import re
 import tempfile
 import time
 from dataclasses import dataclass, replace
@@ -36,58 +35,19 @@ from imagekit_server.delivery.target import DeliveryTarget
 from imagekit_server.imaging.errors import TransformationError
 from imagekit_server.single_flight import SingleFlight
 from imagekit_server.storage import BlobNotFound
-from imagekit_server.video.containers import VIDEO_SUFFIXES
 from imagekit_server.video.events import send_video_event, video_event
 from imagekit_server.video.leases import claim_or_wait, release
 from imagekit_server.video.outputs import Outcome, RenderLimits, output_container
 from imagekit_server.video.overlays import draw_overlays, layer_versions
 from imagekit_server.video.plan import VideoPlan, named_in, parse_video_plan
 from imagekit_server.video.pool import run_in_render_process
+from imagekit_server.video.requests import VideoRequest
 from imagekit_server.video.serving import blob_response
 from imagekit_server.video.sources import source_path
 from imagekit_server.video.streaming_delivery import STREAMING_KINDS, respond_streaming
 from imagekit_server.video.thumbnails import finish_thumbnail, thumbnail_format
 
-THUMBNAIL = "ik-thumbnail.jpg"
-VIDEO_SUFFIX_NAME = "ik-video.mp4"  # ImageKit's suffix for videos without an .mp4 name
-_GIF_TO_VIDEO = ("f-mp4", "f-webm")
 _inflight: SingleFlight[str, Outcome] = SingleFlight()
-
-
-_ABS_NAMES = {"ik-master.m3u8": "hls", "ik-master.mpd": "dash"}
-_ABS_PART = re.compile(r"ik-abs-(\d{1,5})\.(m3u8|mp4)")
-
-
-@dataclass(frozen=True)
-class VideoRequest:
-    """What a video URL asks for."""
-
-    file_path: str  # the stored video (or GIF)
-    kind: str  # "video", "thumbnail", or adaptive streaming: "hls", "dash", "hls-media", "abs-file"
-    height: int = 0  # the representation of "hls-media" and "abs-file"
-
-
-def video_request(target: DeliveryTarget) -> VideoRequest | None:
-    """Cheap string tests only (this runs for every delivery request)."""
-    path = target.file_path
-    head, _, last = path.rpartition("/")
-    if last == THUMBNAIL:
-        return VideoRequest(head, "thumbnail")
-    if last in _ABS_NAMES:
-        return VideoRequest(head, _ABS_NAMES[last])
-    if last.startswith("ik-abs-") and (part := _ABS_PART.fullmatch(last)):
-        kind = "hls-media" if part.group(2) == "m3u8" else "abs-file"
-        return VideoRequest(head, kind, int(part.group(1)))
-    if last == VIDEO_SUFFIX_NAME and head:
-        return VideoRequest(head, "video") if target.transformation else None
-    if target.transformation is None:
-        return None
-    suffix = last.rpartition(".")[2].lower()
-    if suffix in VIDEO_SUFFIXES:
-        return VideoRequest(path, "video")
-    if suffix == "gif" and any(flag in target.transformation for flag in _GIF_TO_VIDEO):
-        return VideoRequest(path, "video")
-    return None
 
 
 def _error(status: int, code: str, body: str) -> Response:

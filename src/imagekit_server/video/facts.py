@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from imagekit_server.errors import BadRequest
+from imagekit_server.files.media_record import MediaFacts
 from imagekit_server.settings import Settings
 from imagekit_server.video.probe import VideoRefused, probe_video
-
-if TYPE_CHECKING:
-    from imagekit_server.files.media_facts import MediaFacts
 
 # The keys ImageKit adds to file objects and upload responses of videos.
 VIDEO_KEYS = ("bitRate", "duration", "audioCodec", "videoCodec")
@@ -20,8 +18,6 @@ def video_media_facts(
     path: Path, file_name: str, size: int, settings: Settings
 ) -> MediaFacts | None:
     """None when the file is no video; raises 400 for a refused one."""
-    from imagekit_server.files.media_facts import MediaFacts
-
     try:
         facts = probe_video(path, file_name, settings)
     except VideoRefused as refused:

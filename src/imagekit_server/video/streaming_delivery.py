@@ -9,7 +9,6 @@ import json
 import tempfile
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from anyio import to_thread
 from starlette.requests import Request
@@ -29,6 +28,7 @@ from imagekit_server.video.outputs import Outcome, RenderLimits
 from imagekit_server.video.overlays import display_size, draw_overlays, layer_versions
 from imagekit_server.video.plan import Geometry, VideoPlan
 from imagekit_server.video.pool import run_in_render_process
+from imagekit_server.video.requests import VideoRequest
 from imagekit_server.video.serving import blob_response
 from imagekit_server.video.sources import source_path
 from imagekit_server.video.streaming import (
@@ -38,9 +38,6 @@ from imagekit_server.video.streaming import (
     hls_master,
     hls_media,
 )
-
-if TYPE_CHECKING:
-    from imagekit_server.video.delivery import VideoRequest
 
 STREAMING_KINDS = frozenset({"hls", "dash", "hls-media", "abs-file"})
 _inflight: SingleFlight[str, Outcome] = SingleFlight()

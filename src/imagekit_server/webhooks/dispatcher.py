@@ -176,5 +176,6 @@ def start_dispatcher(context: ServerContext) -> Dispatcher:
     """A started dispatcher, registered as this context's (``outbox.wake`` finds it)."""
     dispatcher = Dispatcher(context)
     context._components[Dispatcher] = dispatcher
+    context._components[outbox.Doorbell] = outbox.Doorbell(dispatcher.wake)
     dispatcher.start()
     return dispatcher

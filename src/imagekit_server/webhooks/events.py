@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from imagekit_server.db.tables import folders
 from imagekit_server.files import records
 from imagekit_server.files.objects import file_object
+from imagekit_server.library.subtree import folders_under
 from imagekit_server.settings import Settings
 from imagekit_server.webhooks.outbox import enqueue
 
@@ -77,8 +78,6 @@ def folder_tree_deleted(
 ) -> None:
     """Before ``folder`` and everything below it are deleted: ``file.deleted`` for each of
     ``file_ids`` and ``folder.deleted`` for each folder of the tree, as ImageKit sends them."""
-    from imagekit_server.library.folders import folders_under  # (that module imports this one)
-
     files_deleted(conn, account_id, file_ids)
     folder_ids = conn.execute(
         sa.select(folders.c.id).where(folders.c.account_id == account_id, folders_under(folder))

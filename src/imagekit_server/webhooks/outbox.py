@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -157,14 +158,20 @@ def _insert(
     return len(destinations)
 
 
+class Doorbell:
+    """Wakes this process's dispatcher; ``start_dispatcher`` registers one on the context
+    (webhooks/dispatcher.py builds on this module, so it is found by this type)."""
+
+    def __init__(self, ring: Callable[[], None]) -> None:
+        self.ring = ring
+
+
 def wake(context: ServerContext) -> None:
     """Start this process's dispatcher on a just-committed delivery (else it finds it at its
     next poll)."""
-    from imagekit_server.webhooks.dispatcher import Dispatcher
-
-    dispatcher = context._components.get(Dispatcher)
-    if isinstance(dispatcher, Dispatcher):
-        dispatcher.wake()
+    doorbell = context._components.get(Doorbell)
+    if isinstance(doorbell, Doorbell):
+        doorbell.ring()
 
 
 def _delivery(row: Any) -> Delivery:

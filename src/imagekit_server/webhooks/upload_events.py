@@ -7,9 +7,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from imagekit_server.api.upload_form import UploadOptions
 from imagekit_server.context import ServerContext
 from imagekit_server.files.naming import join_path, normalise_folder
+from imagekit_server.files.upload_form import UploadOptions
 from imagekit_server.webhooks.events import (
     UPLOAD_COMPLETED,
     UPLOAD_PRE_TRANSFORM_ERROR,

@@ -17,7 +17,7 @@ from imagekit_server.context import ServerContext, open_context
 from imagekit_server.delivery.derived_budget import flush_derived_ledger, stored_bytes
 from imagekit_server.delivery.derived_cache import derived_key, save_derived
 from imagekit_server.delivery.derived_ledger import DerivedLedger, derived_ledger
-from imagekit_server.purge import purge_file_variants
+from imagekit_server.delivery.variant_purge import purge_file_variants
 from imagekit_server.settings import Settings
 from tests.fixtures.live_server import StartServer
 from tests.server.media import decode

@@ -3,8 +3,7 @@ from __future__ import annotations
 import pytest
 
 from imagekit_server.imaging import Plan, TransformationError, parse_transformation
-from imagekit_server.imaging.layers_plan import Layer
-from imagekit_server.imaging.plan import Conditional, Step
+from imagekit_server.imaging.plan import Conditional, Layer, Step
 
 
 def first_step(text: str) -> Step:
