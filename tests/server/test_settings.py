@@ -43,15 +43,15 @@ def test_output_defaults_are_read() -> None:
         {
             "IMAGEKIT_DEFAULT_QUALITY": "65",
             "IMAGEKIT_AUTO_AVIF": "on",
-            "IMAGEKIT_CHROMA_SUBSAMPLING": "true",
+            "IMAGEKIT_CHROMA_SUBSAMPLING": "false",
             "IMAGEKIT_FORMAT_STRATEGY": " smallest ",
         }
     )
     assert settings.default_quality == 65
-    assert settings.auto_avif and settings.chroma_subsampling
+    assert settings.auto_avif and not settings.chroma_subsampling
     assert settings.format_strategy == "smallest"
     plain = Settings.from_env({})
-    assert (plain.default_quality, plain.auto_avif, plain.chroma_subsampling) == (80, False, False)
+    assert (plain.default_quality, plain.auto_avif, plain.chroma_subsampling) == (80, False, True)
     assert plain.format_strategy == "preference"
 
 
