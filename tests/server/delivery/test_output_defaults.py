@@ -38,7 +38,11 @@ def test_default_quality_and_chroma_subsampling_follow_settings(
 ) -> None:
     plain = live_server_factory()
     tuned = live_server_factory(
-        env={"IMAGEKIT_DEFAULT_QUALITY": "40", "IMAGEKIT_CHROMA_SUBSAMPLING": "false"}
+        env={
+            "IMAGEKIT_DEFAULT_QUALITY": "40",
+            "IMAGEKIT_CHROMA_SUBSAMPLING": "false",
+            "IMAGEKIT_PROGRESSIVE_JPEG": "true",
+        }
     )
     results = []
     for server in (plain, tuned):
@@ -52,6 +56,8 @@ def test_default_quality_and_chroma_subsampling_follow_settings(
     (plain_default, plain_q80), (tuned_default, tuned_q80) = results
     assert JpegImagePlugin.get_sampling(_jpeg(plain_default)) == SUBSAMPLING_420
     assert JpegImagePlugin.get_sampling(_jpeg(tuned_default)) == SUBSAMPLING_444
+    assert "progressive" not in _jpeg(plain_default).info
+    assert _jpeg(tuned_default).info.get("progressive") == 1
     # Quality 40 quantises about three times as coarsely as ImageKit's default 80; `q-` in the
     # URL still wins over the setting.
     assert _luma_table_sum(tuned_default) > 2.5 * _luma_table_sum(plain_default)

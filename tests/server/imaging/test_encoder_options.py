@@ -122,3 +122,17 @@ def test_both_encoders_apply_the_same_options(
     # Optimised Huffman tables: the same coefficients in fewer bytes.
     plain = dataclasses.replace(OutputDefaults(), optimize_jpeg_coding=False)
     assert _size(source, "w-300,f-jpg") < _size(source, "w-300,f-jpg", plain)
+
+
+@pytest.mark.parametrize("libvips", [False, True])
+def test_progressive_setting_applies_only_without_pr(
+    source: bytes, libvips: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if libvips:
+        monkeypatch.setattr(jpeg_encode, "MAX_PIXELS", 0)
+    progressive = OutputDefaults(progressive_jpeg=True)
+    assert _jpeg(source, "w-300,f-jpg", progressive).info.get("progressive") == 1
+    assert "progressive" not in _jpeg(source, "w-300,f-jpg,pr-false", progressive).info
+    assert "progressive" not in _jpeg(source, "w-300,f-jpg,pr-false").info
+    # Progressive scans hold the same coefficients in fewer bytes.
+    assert _size(source, "w-300,f-jpg", progressive) < _size(source, "w-300,f-jpg")
