@@ -111,6 +111,7 @@ def configs() -> list[Config]:
         Config("ours, pr-true", "jpeg", 80, _server(server, "jpeg", progressive=True)),
         Config("ours, 4:4:4 (chroma off)", "jpeg", 80, _server(ikit, "jpeg")),
         Config("before: 4:4:4 Annex K", "jpeg", 80, _pillow_jpeg(0, False, False)),
+        Config("4:2:0 Annex K, Huffman-opt", "jpeg", 80, _pillow_jpeg(2, False, True)),
         Config("mozjpeg 4:2:0 trellis prog", "jpeg", 80, _mozjpeg(True, True)),
         # thumbor 7 (Pillow engine): QUALITY 80, optimize, PROGRESSIVE_JPEG on, Pillow's 4:2:0.
         Config("thumbor", "jpeg", 80, _pillow_jpeg(2, True, True), peer=True),
@@ -134,8 +135,7 @@ def configs() -> list[Config]:
         Config("imgproxy", "webp", 79, _webp(4), peer=True),
         # AVIF
         Config("ours (server defaults)", "avif", 80, _server(server, "avif")),
-        Config("avif effort 2", "avif", 80, _avif(2)),
-        Config("avif effort 3", "avif", 80, _avif(3)),
+        Config("effort 2 (before)", "avif", 80, _avif(2)),
         Config("avif effort 4", "avif", 80, _avif(4)),
         # thumbor: Pillow's AVIF plugin at QUALITY 80, its default speed 6.
         Config(

@@ -113,7 +113,7 @@ class Settings:
     # Let `f-auto` (and format negotiation) pick AVIF for browsers that accept it.
     auto_avif: bool = False
     # JPEG chroma subsampling 4:2:0 below quality 90; false keeps 4:4:4 (as ImageKit does) at
-    # 15-20 % more bytes for the same perceptual quality (docs/encoding.md).
+    # 9-18 % more bytes for the same perceptual quality (docs/encoding.md).
     chroma_subsampling: bool = True
     # JPEG without `pr-` in the URL is progressive: 2-5 % fewer bytes for about 1 ms more per
     # 400 px thumbnail. Off by default: ImageKit's `pr` defaults to false; `pr-` always wins.

@@ -21,8 +21,8 @@ class OutputDefaults:
     auto_avif: bool = False
     avif_effort: int = 3  # thumbor's AVIF bytes at equal quality for the same CPU
     # JPEG: 4:2:0 below quality 90, mozjpeg's quantisation table 3 and optimised Huffman tables:
-    # 15-20 % fewer bytes than 4:4:4 with the standard tables at the same SSIMULACRA2, for about
-    # 0.3 ms more per 400 px thumbnail (docs/encoding.md).
+    # 10-14 % fewer bytes than 4:4:4 with the standard tables at the same SSIMULACRA2, for about
+    # 0.5 ms more encode time per 400 px thumbnail (docs/encoding.md).
     chroma_subsampling: bool = True
     optimize_jpeg_coding: bool = True
     progressive_jpeg: bool = False  # without `pr-` in the URL (ImageKit's default: baseline)

@@ -23,7 +23,7 @@ _MODES = {(3, "srgb"): "RGB", (1, "b-w"): "L"}
 
 # mozjpeg's quantisation table 3 (N. Robidoux's, ImageMagick's default; libvips' `quant_table=3`),
 # used for luminance and chrominance alike, in natural order. At the same SSIMULACRA2 it needs
-# 4-10 % fewer bytes than the JPEG standard's Annex K tables (docs/encoding.md).
+# 2-10 % fewer bytes than the JPEG standard's Annex K tables (docs/encoding.md).
 QUANT_TABLE = 3
 _ROBIDOUX = (
     16, 16, 16, 18, 25, 37, 56, 85,
