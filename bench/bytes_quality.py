@@ -294,7 +294,7 @@ def main() -> None:
     parser.add_argument("--render", action="store_true", help="only time whole renders")
     args = parser.parse_args()
     if args.render:
-        render_timing(rounds=5, renders=40)
+        render_timing(rounds=9, renders=40)
         return
     pyvips.cache_set_max(0)
     pyvips.concurrency_set(1)
