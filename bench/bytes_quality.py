@@ -3,6 +3,7 @@ and imgproxy's defaults, compared at equal SSIMULACRA2.
 
     .venv/bin/python bench/bytes_quality.py                 # every image, width and format
     .venv/bin/python bench/bytes_quality.py --formats jpeg --widths 400 --timing
+    .venv/bin/python bench/bytes_quality.py --render
 
 Each test image is resized (lanczos3) to each width and kept in memory as 8-bit sRGB: that is
 the lossless reference. Each output is decoded and scored with SSIMULACRA2 (the `ssimulacra2`
@@ -11,10 +12,10 @@ gives every configuration's bytes and score at its default quality; then, for ea
 default output, the bytes each of our configurations needs for the same score: the quality is
 bisected to the lowest integer reaching that score and the bytes interpolated between it and the
 quality below ("ours / peer" below 1.00: smaller at equal quality). `--timing` adds the median
-encode time of each configuration at its
-default quality. Images: tests/data/astronaut.jpg (320 px, used as is) and two generated
-photo-like scenes (seeded 1/f noise in Lab with hard-edged objects and sensor grain, 2400 x 1600),
-so nothing is downloaded.
+encode time of each configuration at its default quality; `--render` times whole uncached
+`w-400,q-80` renders with the previous and the new JPEG defaults instead. Images:
+tests/data/astronaut.jpg (320 px, used as is) and two generated photo-like scenes (seeded 1/f
+noise in Lab with hard-edged objects and sensor grain, 2400 x 1600), so nothing is downloaded.
 """
 
 from __future__ import annotations
