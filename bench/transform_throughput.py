@@ -64,7 +64,7 @@ class Row:
 def pyvips_limit(path: Path, seconds: float, subsample: bool) -> tuple[float, float]:
     """(images per second, CPU ms per image) of one plain-pyvips process per core at once."""
     command = [sys.executable, "-m", "bench.transform.pyvips_limit", str(path), str(seconds)]
-    command += ["--chroma-subsampling"] if subsample else []
+    command += [] if subsample else ["--chroma-444"]
     root = Path(__file__).resolve().parent.parent
     processes = [
         subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, text=True) for _ in range(CORES)
@@ -114,7 +114,7 @@ class System:
 def imagekit_system(
     workdir: Path, images: dict[str, Path], workers: int, threads: int, subsample: bool
 ) -> System:
-    env = {"IMAGEKIT_CHROMA_SUBSAMPLING": "true"} if subsample else {}
+    env = {} if subsample else {"IMAGEKIT_CHROMA_SUBSAMPLING": "false"}
     server = ImagekitServer(
         workdir, workers=workers, render_workers=threads, cache=False, extra_env=env
     )
@@ -219,14 +219,14 @@ def table(rows: list[Row]) -> str:
 def uncached(workdir: Path, images: dict[str, Path], args: argparse.Namespace) -> list[list[Row]]:
     systems: list[System] = []
     try:
-        subsample = args.chroma_subsampling
+        subsample = not args.chroma_444
         systems.append(imagekit_system(workdir, images, 1, CORES, subsample))
         systems.append(imagekit_system(workdir, images, CORES, 1, subsample))
         if not args.skip_thumbor:
             systems.append(thumbor_system(workdir, images, processes=1, threads=CORES))
             systems.append(thumbor_system(workdir, images, processes=CORES, threads=1))
         return [
-            uncached_round(systems, images, args.seconds, args.chroma_subsampling)
+            uncached_round(systems, images, args.seconds, not args.chroma_444)
             for _ in range(args.rounds)
         ]
     finally:
@@ -290,9 +290,10 @@ def main() -> int:
     parser.add_argument("--skip-thumbor", action="store_true")
     parser.add_argument("--skip-hits", action="store_true")
     parser.add_argument(
-        "--chroma-subsampling",
+        "--chroma-444",
         action="store_true",
-        help="JPEG 4:2:0 from our server and the limit, as thumbor (Pillow's default) encodes",
+        help="JPEG 4:4:4 from our server and the limit (IMAGEKIT_CHROMA_SUBSAMPLING=false, as "
+        "ImageKit encodes); by default both write 4:2:0, as thumbor does",
     )
     args = parser.parse_args()
     images = photos()

@@ -43,16 +43,20 @@ def test_output_defaults_are_read() -> None:
         {
             "IMAGEKIT_DEFAULT_QUALITY": "65",
             "IMAGEKIT_AUTO_AVIF": "on",
-            "IMAGEKIT_CHROMA_SUBSAMPLING": "true",
+            "IMAGEKIT_CHROMA_SUBSAMPLING": "false",
             "IMAGEKIT_FORMAT_STRATEGY": " smallest ",
+            "IMAGEKIT_PROGRESSIVE_JPEG": "true",
+            "IMAGEKIT_AVIF_EFFORT": "5",
         }
     )
+    assert settings.progressive_jpeg and settings.avif_effort == 5
     assert settings.default_quality == 65
-    assert settings.auto_avif and settings.chroma_subsampling
+    assert settings.auto_avif and not settings.chroma_subsampling
     assert settings.format_strategy == "smallest"
     plain = Settings.from_env({})
-    assert (plain.default_quality, plain.auto_avif, plain.chroma_subsampling) == (80, False, False)
+    assert (plain.default_quality, plain.auto_avif, plain.chroma_subsampling) == (80, False, True)
     assert plain.format_strategy == "preference"
+    assert (plain.progressive_jpeg, plain.avif_effort) == (False, 3)
 
 
 @pytest.mark.parametrize(
@@ -66,6 +70,9 @@ def test_output_defaults_are_read() -> None:
         {"IMAGEKIT_DEFAULT_QUALITY": "101"},
         {"IMAGEKIT_AUTO_AVIF": "sometimes"},
         {"IMAGEKIT_FORMAT_STRATEGY": "fastest"},
+        {"IMAGEKIT_AVIF_EFFORT": "10"},
+        {"IMAGEKIT_AVIF_EFFORT": "-1"},
+        {"IMAGEKIT_PROGRESSIVE_JPEG": "maybe"},
     ],
 )
 def test_invalid_values_are_refused(env: dict[str, str]) -> None:

@@ -280,6 +280,8 @@ def _make_caches(context: ServerContext) -> DeliveryCaches:
             quality=settings.default_quality,
             auto_avif=settings.auto_avif,
             chroma_subsampling=settings.chroma_subsampling,
+            progressive_jpeg=settings.progressive_jpeg,
+            avif_effort=settings.avif_effort,
             format_strategy=settings.format_strategy,
         ),
     )

@@ -132,6 +132,7 @@ class Variant:
             name += (
                 f"|q={out.quality},avif={out.auto_avif:d},"
                 f"chroma={out.chroma_subsampling:d},{out.format_strategy}"
+                f",pr={out.progressive_jpeg:d},avif-effort={out.avif_effort}"
             )
         return name
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pyvips
 
-from imagekit_server.imaging.jpeg_encode import encode_jpeg
+from imagekit_server.imaging.jpeg_encode import QUANT_TABLE, encode_jpeg
 from imagekit_server.imaging.plan import OutputOptions
 
 _WHITE = [255.0, 255.0, 255.0]
@@ -19,9 +19,13 @@ class OutputDefaults:
 
     quality: int = 80
     auto_avif: bool = False
-    avif_effort: int = 2
-    chroma_subsampling: bool = False  # ImageKit's default is 4:4:4
-    optimize_jpeg_coding: bool = False  # ~3 % smaller JPEGs for ~10 % more encode time
+    avif_effort: int = 3  # thumbor's AVIF bytes at equal quality for the same CPU
+    # JPEG: 4:2:0 below quality 90, mozjpeg's quantisation table 3 and optimised Huffman tables:
+    # 10-14 % fewer bytes than 4:4:4 with the standard tables at the same SSIMULACRA2, for about
+    # 0.5 ms more encode time per 400 px thumbnail (docs/encoding.md).
+    chroma_subsampling: bool = True
+    optimize_jpeg_coding: bool = True
+    progressive_jpeg: bool = False  # without `pr-` in the URL (ImageKit's default: baseline)
     # "preference": AVIF > WebP > JPEG/PNG by Accept; "smallest": encode each, keep the smallest.
     format_strategy: str = "preference"
 
@@ -58,13 +62,16 @@ def encode(image: Any, format_name: str, options: OutputOptions, defaults: Outpu
     if keep == "none":
         image = to_srgb_profile(image)
     if format_name == "jpeg":
+        progressive = (
+            defaults.progressive_jpeg if options.progressive is None else options.progressive
+        )
         if image.hasalpha():
             image = image.flatten(background=_WHITE if image.bands > 2 else [255.0])
         if keep == "none":
             encoded = encode_jpeg(
                 image,
                 quality=quality,
-                progressive=bool(options.progressive),
+                progressive=progressive,
                 optimize=defaults.optimize_jpeg_coding,
                 subsample=defaults.chroma_subsampling,
             )
@@ -73,9 +80,10 @@ def encode(image: Any, format_name: str, options: OutputOptions, defaults: Outpu
         return bytes(
             image.jpegsave_buffer(
                 Q=quality,
-                interlace=bool(options.progressive),
+                interlace=progressive,
                 optimize_coding=defaults.optimize_jpeg_coding,
                 subsample_mode="auto" if defaults.chroma_subsampling else "off",
+                quant_table=QUANT_TABLE,
                 keep=keep,
             )
         )

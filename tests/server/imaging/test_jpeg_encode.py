@@ -1,5 +1,5 @@
-"""JPEG output through Pillow's libjpeg-turbo: the same pixels, tables and sampling as libvips'
-encoder, and libvips kept for what Pillow is not handed."""
+"""JPEG output through Pillow's libjpeg-turbo: the same pixels, tables (mozjpeg's table 3) and
+sampling as libvips' encoder, and libvips kept for what Pillow is not handed."""
 
 from __future__ import annotations
 
@@ -40,7 +40,9 @@ def test_same_pixels_tables_and_sampling_as_libvips(quality: int, subsample: boo
     )
     assert ours is not None
     mode = "auto" if subsample else "off"
-    theirs = bytes(image.jpegsave_buffer(Q=quality, subsample_mode=mode, keep="none"))
+    theirs = bytes(
+        image.jpegsave_buffer(Q=quality, subsample_mode=mode, keep="none", quant_table=3)
+    )
     assert _open(ours).quantization == _open(theirs).quantization
     expected = 2 if subsample and quality < 90 else 0  # 4:2:0, else 4:4:4
     assert JpegImagePlugin.get_sampling(_open(ours)) == expected
