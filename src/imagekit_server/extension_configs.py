@@ -1,6 +1,7 @@
 """ImageKit extension configurations (``remove-bg``, auto-tagging, ``ai-auto-description``,
 ``ai-tasks``) checked for shape: the name is known, required fields are present, every field
-has its documented type and no unknown field slips in. Used for saved extensions (api.md §5)
+has its documented type and no unknown field slips in. Used for saved extensions
+(docs/reference/api.md §5)
 and for the ``extensions`` of uploads and updates (docs/extensions.md).
 """
 

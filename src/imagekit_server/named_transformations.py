@@ -1,4 +1,4 @@
-"""Named transformations of an account (`n-<name>` in URLs, transformations.md §9.1).
+"""Named transformations of an account (`n-<name>` in URLs, docs/reference/transformations.md §9.1).
 
 A named transformation is a chain in URL syntax stored under a name. URLs refer to it with
 `n-<name>`; the delivery layer expands it before rendering, and because the expanded text is

@@ -5,7 +5,7 @@ them); this module finds the files a purge names: ``POST /v1/files/purge``, ``pu
 on rename and folder renames call it. Originals are never touched.
 
 A purge request runs synchronously and is recorded as ``Completed`` so its status can be
-asked for by id (api.md §4.19).
+asked for by id (docs/reference/api.md §4.19).
 """
 
 from __future__ import annotations

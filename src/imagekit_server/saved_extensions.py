@@ -1,4 +1,5 @@
-"""Saved extensions of an account (api.md §5): a name, a description and a validated extension
+"""Saved extensions of an account (docs/reference/api.md §5): a name, a description and a validated
+extension
 configuration, stored for 5.x clients that manage them; uploads and updates run one by id
 (``{"name": "saved-extension", "id": ...}``, docs/extensions.md)."""
 

@@ -1,6 +1,6 @@
 """Delivery URL generation and signing (4.x ``imagekitio.url.Url``).
 
-Behaviour matches ``imagekitio==4.2.0`` byte for byte (``shared/spec/urls.md``), at several times
+Behaviour matches ``imagekitio==4.2.0`` byte for byte (``docs/reference/urls.md``), at several times
 its speed. The work is table-driven and skips ``urllib.parse`` round-trips where the result is
 provably identical: a plain ``http(s)://host/path?query`` URL is split by one regular expression,
 an all-text query is quoted in one pass, and the HMAC key schedule is computed once per private
@@ -82,7 +82,7 @@ _URL_DELIMITERS = re.compile(r"[?#;\t\r\n]")
 _PLAIN_ENDPOINTS: dict[str, bool] = {}
 _PLAIN_ENDPOINTS_LIMIT = 64
 
-# 4.x `camel_to_snake` (sdk.md section 10), applied to top-level option keys only.
+# 4.x `camel_to_snake` (docs/reference/sdk.md section 10), applied to top-level option keys only.
 _BEFORE_CAPITALISED_WORD = re.compile(r"(.)([A-Z][a-z]+)")
 _LOWER_THEN_UPPER = re.compile(r"([a-z0-9])([A-Z])")
 _SNAKE_KEYS: dict[str, str] = {}
@@ -147,7 +147,8 @@ class Url:
         )
 
     def build_url(self, options: Mapping[str, Any]) -> str:
-        """Build the URL from already merged, snake_case options (urls.md section 2)."""
+        """Build the URL from already merged, snake_case options (docs/reference/urls.md section
+        2)."""
         path: str = options.get("path", "").strip("/")
         src: str = options.get("src", "").strip("/")
         url_endpoint: str = options.get("url_endpoint", "").strip("/")
@@ -204,7 +205,8 @@ class Url:
 
     @staticmethod
     def transformation_to_str(transformation: Any) -> str:
-        """Chained steps joined by ``:``, parameters of a step joined by ``,`` (urls.md 3)."""
+        """Chained steps joined by ``:``, parameters of a step joined by ``,``
+        (docs/reference/urls.md 3)."""
         if not isinstance(transformation, list):
             return ""
         steps: list[str] = []

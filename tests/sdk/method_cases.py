@@ -1,4 +1,5 @@
-"""Every API method of the 4.x surface: how to call it, and what it must send (api.md §3-4).
+"""Every API method of the 4.x surface: how to call it, and what it must send
+(docs/reference/api.md §3-4).
 
 Shared by the sync and async request tests and by the error-matrix tests.
 """

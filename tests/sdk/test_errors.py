@@ -1,4 +1,4 @@
-"""Status -> exception class, per method (sdk.md §7.3), and error body handling."""
+"""Status -> exception class, per method (docs/reference/sdk.md §7.3), and error body handling."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Each method sends the HTTP request api.md describes (method, path, query, headers, body)."""
+"""Each method sends the HTTP request docs/reference/api.md describes (method, path, query,
+headers, body)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""JSON responses become the 4.x result objects (sdk.md §6)."""
+"""JSON responses become the 4.x result objects (docs/reference/sdk.md §6)."""
 
 from __future__ import annotations
 

@@ -82,7 +82,8 @@ def test_snake_key_matches_4x_camel_to_snake() -> None:
 
 
 def reference_build_url(options: dict[str, Any]) -> str:
-    """urls.md section 2 step by step with ``urllib``, as 4.2.0 does it (signing left out)."""
+    """docs/reference/urls.md section 2 step by step with ``urllib``, as 4.2.0 does it (signing
+    left out)."""
     path = options.get("path", "").strip("/")
     src = options.get("src", "").strip("/")
     endpoint = options["url_endpoint"].strip("/")

@@ -1,4 +1,4 @@
-"""``Url`` reproduces every golden vector of ``shared/spec/url_vectors.json`` (made by 4.2.0)."""
+"""``Url`` reproduces every golden vector of ``tests/data/url_vectors.json`` (made by 4.2.0)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 
 from imagekitio.url import Url
 
-# A copy of shared/spec/url_vectors.json (made by the official 4.2.0 package), kept in the repo
+# A copy of tests/data/url_vectors.json (made by the official 4.2.0 package), kept in the repo
 # so that the vectors always run.
 VECTORS_FILE = Path(__file__).parents[1] / "data" / "url_vectors.json"
 VECTORS: list[dict[str, Any]] = json.loads(VECTORS_FILE.read_text("utf-8"))

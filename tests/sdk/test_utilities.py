@@ -1,4 +1,5 @@
-"""``phash_distance``, ``get_authentication_parameters`` and case conversion (sdk.md §9-10)."""
+"""``phash_distance``, ``get_authentication_parameters`` and case conversion (docs/reference/sdk.md
+§9-10)."""
 
 from __future__ import annotations
 

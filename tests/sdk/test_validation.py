@@ -1,4 +1,5 @@
-"""Client-side checks raise the 4.x errors before any request is sent (sdk.md §4, §8)."""
+"""Client-side checks raise the 4.x errors before any request is sent (docs/reference/sdk.md §4,
+§8)."""
 
 from __future__ import annotations
 

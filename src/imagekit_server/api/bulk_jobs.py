@@ -1,5 +1,5 @@
 """``/v1/bulkJobs``: copy, move and rename folders as background jobs, and job status
-(api.md §4.17, §4.18, §5)."""
+(docs/reference/api.md §4.17, §4.18, §5)."""
 
 from __future__ import annotations
 

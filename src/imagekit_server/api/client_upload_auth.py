@@ -1,4 +1,5 @@
-"""Client-side upload authentication: publicKey + token + expire + signature (api.md §4.1.4)."""
+"""Client-side upload authentication: publicKey + token + expire + signature (docs/reference/api.md
+§4.1.4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``/v1/customMetadataFields``: create, list, update, delete (api.md §2.5, §4.21).
+"""``/v1/customMetadataFields``: create, list, update, delete (docs/reference/api.md §2.5, §4.21).
 
 Names are unique forever (a deleted field keeps its name reserved); labels are unique among
 fields that are not deleted. Deletion is soft.
@@ -127,7 +127,7 @@ async def update_field(
 ) -> JSONResponse:
     _checked_field_id(field_id)
     body = await json_object(request)
-    # 4.x always sends "label"; null means "not provided" (api.md §1.7 item 9).
+    # 4.x always sends "label"; null means "not provided" (docs/reference/api.md §1.7 item 9).
     label = _text(body, "label") if body.get("label") is not None else None
     raw_schema = body.get("schema")
     if label is None and raw_schema is None:

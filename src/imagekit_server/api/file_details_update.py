@@ -1,4 +1,5 @@
-"""``PATCH /v1/files/{id}/details`` (and with the 4.x SDK's trailing slash), api.md §4.4."""
+"""``PATCH /v1/files/{id}/details`` (and with the 4.x SDK's trailing slash), docs/reference/api.md
+§4.4."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""``POST /v1/files/copy``, ``POST /v1/files/move``, ``PUT /v1/files/rename`` (api.md §4.13,
+"""``POST /v1/files/copy``, ``POST /v1/files/move``, ``PUT /v1/files/rename``
+(docs/reference/api.md §4.13,
 §4.14)."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""``/v1/files``: list, details, delete, bulk delete (api.md §4.2, §4.3, §4.9, §4.10)."""
+"""``/v1/files``: list, details, delete, bulk delete (docs/reference/api.md §4.2, §4.3, §4.9,
+§4.10)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``POST /v1/folder`` and ``DELETE /v1/folder`` (api.md §4.15, §4.16)."""
+"""``POST /v1/folder`` and ``DELETE /v1/folder`` (docs/reference/api.md §4.15, §4.16)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """``GET /v1/files/{id}/metadata`` and ``GET /v1/metadata?url=`` (also
-``/v1/files/metadata``), api.md §4.20."""
+``/v1/files/metadata``), docs/reference/api.md §4.20."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""``/v1/accounts/origins``: create, list, read, replace and delete origins (api.md §5).
+"""``/v1/accounts/origins``: create, list, read, replace and delete origins (docs/reference/api.md
+§5).
 
 Secrets (access keys) are accepted and kept, never returned.
 """

@@ -1,4 +1,5 @@
-"""``POST /v1/files/purge`` and ``GET /v1/files/purge/{requestId}`` (api.md §4.19)."""
+"""``POST /v1/files/purge`` and ``GET /v1/files/purge/{requestId}`` (docs/reference/api.md
+§4.19)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``/v1/saved-extensions`` (api.md §5, the official 5.x SDK):
+"""``/v1/saved-extensions`` (docs/reference/api.md §5, the official 5.x SDK):
 
 * ``GET    /v1/saved-extensions`` -> ``[{id, name, description, config, createdAt, updatedAt}]``
 * ``POST   /v1/saved-extensions`` ``{"name", "description", "config"}`` -> the object

@@ -1,4 +1,5 @@
-"""``POST /v1/files/addTags``, ``removeTags``, ``removeAITags`` (api.md §4.11, §4.12)."""
+"""``POST /v1/files/addTags``, ``removeTags``, ``removeAITags`` (docs/reference/api.md §4.11,
+§4.12)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Client-side authentication of upload V2: an HS256 JWT over the upload parameters (api.md §4.1.4).
+"""Client-side authentication of upload V2: an HS256 JWT over the upload parameters
+(docs/reference/api.md §4.1.4).
 
 The header's ``kid`` names the public key; the token is signed with that account's private key;
 its payload holds every form field except ``file`` and ``token`` (as strings) plus integer

@@ -1,5 +1,5 @@
 """``/v1/accounts/url-endpoints``: the default endpoint (id ``default``, the media library)
-and endpoints with a URL prefix and an ordered list of origins (api.md §5)."""
+and endpoints with a URL prefix and an ordered list of origins (docs/reference/api.md §5)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """``GET /v1/accounts/usage?startDate=&endDate=``: bandwidth delivered in the range (start
-included, end excluded) and the storage in use now (api.md §5)."""
+included, end excluded) and the storage in use now (docs/reference/api.md §5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``/v1/files/{id}/versions``: list, details, delete, restore (api.md §4.5-§4.8)."""
+"""``/v1/files/{id}/versions``: list, details, delete, restore (docs/reference/api.md §4.5-§4.8)."""
 
 from __future__ import annotations
 

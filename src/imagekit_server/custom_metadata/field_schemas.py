@@ -1,4 +1,5 @@
-"""Validate custom metadata field schemas (api.md §2.5, §4.21): which keys each type allows,
+"""Validate custom metadata field schemas (docs/reference/api.md §2.5, §4.21): which keys each type
+allows,
 the types of their values, and that ``defaultValue`` satisfies the schema it belongs to.
 
 Errors are collected per schema key so a 400 names every offending key at once.

@@ -1,4 +1,4 @@
-"""Validate custom metadata values against field schemas (api.md §4.1.7)."""
+"""Validate custom metadata values against field schemas (docs/reference/api.md §4.1.7)."""
 
 from __future__ import annotations
 

@@ -109,7 +109,7 @@ files = Table(
     Column("custom_coordinates", String(255)),
     Column("custom_metadata", JSON, nullable=False, default=dict),
     Column("embedded_metadata", JSON),
-    Column("metadata", JSON),  # the api.md §2.4 object of the current version
+    Column("metadata", JSON),  # the docs/reference/api.md §2.4 object of the current version
     Column("description", Text),
     *_timestamps(),
     UniqueConstraint("account_id", "file_path", name="uq_files_account_file_path"),
@@ -262,7 +262,8 @@ named_transformations = Table(
     UniqueConstraint("account_id", "name", name="uq_named_transformations_account_name"),
 )
 
-# Saved extensions (api.md §5): named extension configurations (``config`` as sent, validated),
+# Saved extensions (docs/reference/api.md §5): named extension configurations (``config`` as sent,
+# validated),
 # stored per account; uploads and updates run one by id (docs/extensions.md).
 saved_extensions = Table(
     "saved_extensions",
@@ -276,7 +277,8 @@ saved_extensions = Table(
     Index("ix_saved_extensions_account", "account_id"),
 )
 
-# Origins (api.md §5): storage outside the media library that URL endpoints read files from.
+# Origins (docs/reference/api.md §5): storage outside the media library that URL endpoints read
+# files from.
 # ``config`` holds the fields the API shows; ``secrets`` the credentials it never shows.
 origins = Table(
     "origins",

@@ -1,4 +1,4 @@
-"""Conditional and range requests on stored bytes (delivery.md §10)."""
+"""Conditional and range requests on stored bytes (docs/reference/delivery.md §10)."""
 
 from __future__ import annotations
 

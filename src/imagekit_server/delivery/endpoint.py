@@ -1,5 +1,5 @@
 """``GET``/``HEAD /<imagekit_id>/<file path>``: originals with caching headers, conditional and
-range requests, signed URLs for private files (delivery.md §3, §4, §8-10).
+range requests, signed URLs for private files (docs/reference/delivery.md §3, §4, §8-10).
 
 Kept lean (a plain Starlette endpoint, one indexed lookup) because it is the hot path.
 """

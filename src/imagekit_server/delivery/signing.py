@@ -3,7 +3,7 @@
 The signed message is the request target after the URL endpoint (``tr:w-10/a.jpg?v=1``) without
 the ``ik-s``/``ik-t`` parameters, followed by the expiry in Unix seconds (``9999999999`` when the
 URL never expires); the signature is the lower-case hex HMAC-SHA1 of it under the private key
-(delivery.md section 8.3, api.md section 6).
+(docs/reference/delivery.md section 8.3, docs/reference/api.md section 6).
 
 SDKs disagree on which form of the path they sign: 5.x signs the percent-encoded form that goes
 on the wire, while 4.x signs the path as written (a space stays a space) and, when the path holds

@@ -1,5 +1,5 @@
 """Split a delivery request target into the file path, the transformation and the query,
-without decoding anything the signature needs raw (delivery.md §2.4)."""
+without decoding anything the signature needs raw (docs/reference/delivery.md §2.4)."""
 
 from __future__ import annotations
 

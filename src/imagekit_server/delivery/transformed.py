@@ -1,5 +1,5 @@
 """Transformed delivery: ``/<id>/tr:<chain>/<path>`` and ``/<id>/<path>?tr=<chain>``
-(delivery.md §2-11).
+(docs/reference/delivery.md §2-11).
 
 Order: parse the chain (memoised) -> find the file (memoised) or the `di-` default image ->
 access rules (unpublished, private; named-only chains may read private files unsigned) ->
@@ -193,7 +193,7 @@ def _number(text: str | None) -> float | None:
 def content_dpr_header(
     hints: ClientHints | None, delivered_width: int | None
 ) -> list[tuple[bytes, bytes]]:
-    """`Content-DPR` = delivered width / (Sec-CH-Width / DPR) (delivery.md §6)."""
+    """`Content-DPR` = delivered width / (Sec-CH-Width / DPR) (docs/reference/delivery.md §6)."""
     if hints is None or not hints.width or not delivered_width:
         return []
     layout_width = hints.width / (hints.dpr or 1.0)

@@ -1,5 +1,6 @@
 """Answer a request with a rendered variant held in memory: caching headers, ``HEAD``,
-conditional and single-range requests (delivery.md §4, §10), sent as raw ASGI messages because
+conditional and single-range requests (docs/reference/delivery.md §4, §10), sent as raw ASGI
+messages because
 this is the hot path of every cache hit."""
 
 from __future__ import annotations

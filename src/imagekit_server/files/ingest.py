@@ -181,7 +181,8 @@ def _new_attributes(
 def _overwrite_attributes(
     existing: Any, options: UploadOptions, schemas: dict[str, dict[str, Any]]
 ) -> records.Attributes:
-    """api.md §4.1.6: sent values win; unsent ones are removed unless the overwrite flag for
+    """docs/reference/api.md §4.1.6: sent values win; unsent ones are removed unless the overwrite
+    flag for
     them is false; customCoordinates not sent are removed."""
     tags = options.tags
     if tags is None and not options.overwrite_tags:

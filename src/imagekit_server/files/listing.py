@@ -1,4 +1,5 @@
-"""``GET /v1/files`` without ``searchQuery``: the plain list filters (api.md §4.2)."""
+"""``GET /v1/files`` without ``searchQuery``: the plain list filters (docs/reference/api.md
+§4.2)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """What the server reads from a file's bytes: type and geometry (``inspection.probe_file``),
-embedded metadata and the api.md §2.4 metadata object."""
+embedded metadata and the docs/reference/api.md §2.4 metadata object."""
 
 from __future__ import annotations
 

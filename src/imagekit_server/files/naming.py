@@ -1,4 +1,4 @@
-"""File-name and folder-path rules of the upload API (api.md §4.1.5)."""
+"""File-name and folder-path rules of the upload API (docs/reference/api.md §4.1.5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""File, folder and upload-response objects as the API returns them (api.md §2)."""
+"""File, folder and upload-response objects as the API returns them (docs/reference/api.md §2)."""
 
 from __future__ import annotations
 
@@ -111,7 +111,8 @@ def folder_object(row: Any) -> dict[str, Any]:
 def upload_response(
     row: Any, endpoint: str, response_fields: Iterable[str], orientation: int | None
 ) -> dict[str, Any]:
-    """The upload response (api.md §2.3): fixed keys, plus the ``responseFields`` asked for."""
+    """The upload response (docs/reference/api.md §2.3): fixed keys, plus the ``responseFields``
+    asked for."""
     body: dict[str, Any] = {
         "fileId": row.id,
         "name": row.name,

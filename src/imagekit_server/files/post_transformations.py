@@ -1,5 +1,5 @@
 """``transformation.post`` on upload: variants rendered eagerly after the upload commits, so
-the first delivery request for each is a cache hit (api.md §4.1.1).
+the first delivery request for each is a cache hit (docs/reference/api.md §4.1.1).
 
 The variants go into the derived-image cache under the key delivery looks up
 (``delivery.transformed.warm_variant``), for a default ``Accept`` and for WebP-capable browsers

@@ -1,5 +1,5 @@
 """``transformation.pre`` on upload: the image is transformed by the imaging engine before it
-is stored, and the stored original is the result (api.md §4.1.1)."""
+is stored, and the stored original is the result (docs/reference/api.md §4.1.1)."""
 
 from __future__ import annotations
 

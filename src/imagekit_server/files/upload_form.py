@@ -1,4 +1,4 @@
-"""The text fields of an upload request (api.md §4.1.1), parsed and validated."""
+"""The text fields of an upload request (docs/reference/api.md §4.1.1), parsed and validated."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ _POST_TYPES = frozenset({"transformation", "gif-to-video", "thumbnail", "abs"})
 
 @dataclass(frozen=True)
 class ClientAuth:
-    """Client-side upload credentials (api.md §4.1.4)."""
+    """Client-side upload credentials (docs/reference/api.md §4.1.4)."""
 
     public_key: str
     signature: str

@@ -1,4 +1,5 @@
-"""Conditional blocks: parse `if-<condition>` and decide a branch (transformations.md §9.3)."""
+"""Conditional blocks: parse `if-<condition>` and decide a branch
+(docs/reference/transformations.md §9.3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""`e-distort`: perspective (four corner points) and arc distortion (transformations.md §6.15)."""
+"""`e-distort`: perspective (four corner points) and arc distortion
+(docs/reference/transformations.md §6.15)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Effect parameters (`bg`, `e-*`, `cr`) and the keys this server refuses (AI, video, old overlays).
 
-See transformations.md §6 and §10. Sub-parameter lists such as `e-shadow-bl-15_st-40_x-10_y-N5`
+See docs/reference/transformations.md §6 and §10. Sub-parameter lists such as
+`e-shadow-bl-15_st-40_x-10_y-N5`
 are split only where a known sub-key starts, so expression values may contain `_`.
 """
 

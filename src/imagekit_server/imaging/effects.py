@@ -1,7 +1,7 @@
 """Pixel effects: contrast, grayscale, sharpen, unsharp mask, blur, colorize, colour replace.
 
 Calibrations (sigma per `bl`, sharpen strength, contrast clipping) are our proposals from
-transformations.md §6; ImageKit does not publish its formulas.
+docs/reference/transformations.md §6; ImageKit does not publish its formulas.
 """
 
 from __future__ import annotations

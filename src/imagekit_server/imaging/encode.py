@@ -1,4 +1,5 @@
-"""Encode the final image with the options gathered from the chain (transformations.md §4)."""
+"""Encode the final image with the options gathered from the chain
+(docs/reference/transformations.md §4)."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ def to_srgb_profile(image: Any) -> Any:
     """Convert pixels from an embedded colour profile to sRGB, so stripping it changes nothing.
 
     ImageKit strips profiles without converting (colours may look washed out); converting first
-    is our deliberate improvement (transformations.md §4.5).
+    is our deliberate improvement (docs/reference/transformations.md §4.5).
     """
     if image.get_typeof("icc-profile-data") == 0 or image.interpretation != "srgb":
         return image

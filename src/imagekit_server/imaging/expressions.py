@@ -1,4 +1,5 @@
-"""Arithmetic expressions in parameter values (`iw_div_2`, `bw_sub_cw`), see expressions.md.
+"""Arithmetic expressions in parameter values (`iw_div_2`, `bw_sub_cw`), see
+docs/reference/expressions.md.
 
 An :class:`Expression` is parsed once and evaluated per step against the current sizes. Plain
 numbers are expressions too (a single literal operand), so every numeric parameter has one type.

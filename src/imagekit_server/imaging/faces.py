@@ -1,4 +1,5 @@
-"""Face detection for `fo-face` with OpenCV's Haar cascade (transformations.md §3.5, §3.7).
+"""Face detection for `fo-face` with OpenCV's Haar cascade (docs/reference/transformations.md §3.5,
+§3.7).
 
 The cascade ships inside the ``opencv-python-headless`` wheel, so nothing is downloaded. cv2 is
 imported on first use only: serving never pays for it unless a request asks for faces.

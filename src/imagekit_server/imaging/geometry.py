@@ -1,4 +1,4 @@
-"""Crop strategies and modes as pure size arithmetic (transformations.md §3.4-3.6).
+"""Crop strategies and modes as pure size arithmetic (docs/reference/transformations.md §3.4-3.6).
 
 ``plan_geometry`` turns a step's request into primitive operations — resize, crop, smart crop,
 pad — that ``resize`` applies with pyvips. Keeping the maths free of pixels makes every rule

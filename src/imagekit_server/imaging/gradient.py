@@ -1,4 +1,5 @@
-"""`e-gradient`: a linear gradient composited over the image (transformations.md §6.14)."""
+"""`e-gradient`: a linear gradient composited over the image (docs/reference/transformations.md
+§6.14)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Parse `l-<type>,...,l-end` blocks into typed layers (layers.md §1-7)."""
+"""Parse `l-<type>,...,l-end` blocks into typed layers (docs/reference/layers.md §1-7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Render the layers of a step onto the image (layers.md §1.3, §3, §4, §6)."""
+"""Render the layers of a step onto the image (docs/reference/layers.md §1.3, §3, §4, §6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Text layers: Pango markup rendered by libvips, coloured, padded and boxed (layers.md §5)."""
+"""Text layers: Pango markup rendered by libvips, coloured, padded and boxed
+(docs/reference/layers.md §5)."""
 
 from __future__ import annotations
 

@@ -16,7 +16,8 @@ class Limits:
     max_source_pixels: int = 100_000_000
     max_output_pixels: int = 100_000_000
     max_output_dimension: int = 65_535
-    max_layers: int = 20  # nesting depth is fixed at 3 by the syntax (layers.md §1.1)
+    # nesting depth is fixed at 3 by the syntax (docs/reference/layers.md §1.1)
+    max_layers: int = 20
     # The work a URL may ask for, checked before decoding (workload.py, docs/security.md).
     max_chain_steps: int = 50
     max_effects: int = 100

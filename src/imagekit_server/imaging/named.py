@@ -1,4 +1,4 @@
-"""Expansion of named transformations (`n-<name>`, transformations.md §9.1)."""
+"""Expansion of named transformations (`n-<name>`, docs/reference/transformations.md §9.1)."""
 
 from __future__ import annotations
 

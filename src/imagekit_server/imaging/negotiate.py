@@ -1,4 +1,4 @@
-"""Output format choice: explicit `f`, else `Accept` negotiation (delivery.md §5)."""
+"""Output format choice: explicit `f`, else `Accept` negotiation (docs/reference/delivery.md §5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Rotation and flips (`rt`, `fl`, transformations.md §6.5-6.6)."""
+"""Rotation and flips (`rt`, `fl`, docs/reference/transformations.md §6.5-6.6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Core parameters: what each key means, as typed `Step` field values (transformations.md §3-4).
+"""Core parameters: what each key means, as typed `Step` field values
+(docs/reference/transformations.md §3-4).
 
 Every handler takes the raw value (None for a bare key) and the parse context, and returns the
 `Step` fields it sets. Effects live in ``effect_parameters``; layer-only keys in ``layers_plan``.

@@ -33,7 +33,8 @@ def parse_transformation(
     With ``resolve_named`` the `n-` references are expanded before validation; without it
     they are kept in ``Plan.named`` and ``render`` expands them. With ``ignore_unsupported``
     AI and video parameters are dropped and listed in ``Plan.ignored`` instead of raising
-    400 EUNSUPPORTED (the `unsupported_ai = "ignore"` setting of transformations.md §10).
+    400 EUNSUPPORTED (the `unsupported_ai = "ignore"` setting of docs/reference/transformations.md
+    §10).
     """
     steps = tokenise(text)
     names = named_references(steps)

@@ -1,4 +1,5 @@
-"""Run a chain of steps over pyvips, each step in the fixed order of transformations.md §2.3."""
+"""Run a chain of steps over pyvips, each step in the fixed order of
+docs/reference/transformations.md §2.3."""
 
 from __future__ import annotations
 

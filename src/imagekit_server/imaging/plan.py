@@ -2,7 +2,7 @@
 
 A :class:`Plan` is a chain of :class:`Step` (or :class:`Conditional`) nodes. Each step holds
 every parameter it may carry as an optional typed field; render functions read them in the
-fixed in-step order of transformations.md §2.3. Layers are items of a step
+fixed in-step order of docs/reference/transformations.md §2.3. Layers are items of a step
 (:class:`Layer`, defined here because a layer holds steps in turn;
 imaging/layers_plan.py parses them).
 """

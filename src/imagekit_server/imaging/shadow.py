@@ -1,4 +1,5 @@
-"""`e-shadow`: a soft shadow under the non-transparent pixels (transformations.md §6.13), and
+"""`e-shadow`: a soft shadow under the non-transparent pixels (docs/reference/transformations.md
+§6.13), and
 `e-dropshadow`: a shadow cast by a light source (docs/extensions.md)."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Resolve the requested size of a step: `w`, `h`, `ar`, `dpr` (transformations.md §3.1-3.3)."""
+"""Resolve the requested size of a step: `w`, `h`, `ar`, `dpr` (docs/reference/transformations.md
+§3.1-3.3)."""
 
 from __future__ import annotations
 

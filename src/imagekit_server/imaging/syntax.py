@@ -1,6 +1,7 @@
 """Tokenise a transformation string into a tree of steps, layers and conditional blocks.
 
-This is the lexical layer only (transformations.md §1.2, layers.md §1.2): it knows delimiters
+This is the lexical layer only (docs/reference/transformations.md §1.2, docs/reference/layers.md
+§1.2): it knows delimiters
 and block keywords, not what a parameter means. Values are percent-decoded once, after
 splitting, so an encoded `,` or `:` inside a value never splits it.
 """

@@ -1,4 +1,4 @@
-"""`t`: remove a near-uniform border (transformations.md §6.1)."""
+"""`t`: remove a near-uniform border (docs/reference/transformations.md §6.1)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ Fetch = Callable[[Path], Path]
 
 @dataclass(frozen=True)
 class Attributes:
-    """What an upload can set besides the bytes (api.md upload parameters)."""
+    """What an upload can set besides the bytes (docs/reference/api.md upload parameters)."""
 
     tags: list[str] | None = None
     custom_metadata: dict[str, Any] | None = None

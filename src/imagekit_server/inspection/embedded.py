@@ -1,6 +1,7 @@
 """Embedded metadata: EXIF, IPTC and XMP consolidated into one object with PascalCase keys.
 
-This is the ``embeddedMetadata`` of file objects (api.md 2.1). Where the sources overlap the
+This is the ``embeddedMetadata`` of file objects (docs/reference/api.md 2.1). Where the sources
+overlap the
 first one wins, in the order EXIF, IPTC, XMP. Unlike the ``metadata`` object, values are meant
 for people and search: enumerations are spelled out (``Orientation: "Horizontal (normal)"``),
 dates are ISO 8601 (``DateTimeOriginal: "2019-10-16T19:01:03.000Z"``), ``Keywords`` is a list.

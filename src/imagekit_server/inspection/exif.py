@@ -85,7 +85,8 @@ def read_exif_tags(blob: bytes) -> dict[str, IfdTag]:
 
 
 def exif_sections(tags: Mapping[str, IfdTag]) -> dict[str, dict[str, JsonValue]]:
-    """The ``exif`` object of api.md section 2.4: one sub-object per IFD, all always present."""
+    """The ``exif`` object of docs/reference/api.md section 2.4: one sub-object per IFD, all always
+    present."""
     sections: dict[str, dict[str, JsonValue]] = {name: {} for name in EXIF_GROUPS.values()}
     for full_name, tag in tags.items():
         prefix, _, name = full_name.partition(" ")

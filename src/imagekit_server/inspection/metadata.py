@@ -1,4 +1,4 @@
-"""The metadata object of api.md section 2.4 (``GET /v1/files/{id}/metadata``)."""
+"""The metadata object of docs/reference/api.md section 2.4 (``GET /v1/files/{id}/metadata``)."""
 
 from __future__ import annotations
 

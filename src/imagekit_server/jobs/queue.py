@@ -157,7 +157,7 @@ def release(engine: sa.Engine, job_id: str, owner: str) -> None:
 
 
 def job_status(engine: sa.Engine, account_id: str, job_id: str) -> dict[str, Any] | None:
-    """The api.md §2.6 status object, or None for an unknown job."""
+    """The docs/reference/api.md §2.6 status object, or None for an unknown job."""
     with read_transaction(engine) as conn:
         row = conn.execute(
             sa.select(bulk_jobs).where(

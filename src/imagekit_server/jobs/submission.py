@@ -1,4 +1,5 @@
-"""Check and queue folder jobs (api.md §4.17, §5 renameFolder). The checks that need the
+"""Check and queue folder jobs (docs/reference/api.md §4.17, §5 renameFolder). The checks that need
+the
 database run in the submitting transaction, so an accepted job's source existed."""
 
 from __future__ import annotations

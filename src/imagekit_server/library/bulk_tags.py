@@ -1,4 +1,4 @@
-"""Change the tags of many files at once (api.md §4.11, §4.12): all or nothing.
+"""Change the tags of many files at once (docs/reference/api.md §4.11, §4.12): all or nothing.
 
 The files are locked in id order (so two bulk requests cannot deadlock on PostgreSQL); when
 any id is unknown nothing is changed and the unknown ids are reported.

@@ -1,4 +1,5 @@
-"""``PATCH /v1/files/{id}/details`` (api.md §4.4): a details update or a publication change.
+"""``PATCH /v1/files/{id}/details`` (docs/reference/api.md §4.4): a details update or a publication
+change.
 
 The body is validated completely before the file is touched; the update then runs on the
 locked row (see ``file_state``) so concurrent updates of one file compose.

@@ -1,4 +1,4 @@
-"""Put a file into another folder, by copying or moving it (api.md §4.13, §4.17).
+"""Put a file into another folder, by copying or moving it (docs/reference/api.md §4.13, §4.17).
 
 When the destination folder already has a file of that name, the incoming versions are
 appended to its history instead (and are refused as a whole if they would exceed the version

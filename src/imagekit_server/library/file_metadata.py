@@ -1,4 +1,4 @@
-"""The api.md §2.4 metadata object of a stored file or of a remote URL.
+"""The docs/reference/api.md §2.4 metadata object of a stored file or of a remote URL.
 
 A stored file's object is the one read at upload when it is complete; otherwise (older
 records, or an upload whose metadata reading was skipped) it is read again from the blob.
@@ -110,7 +110,7 @@ def _inspect(context: ServerContext, path: Path) -> dict[str, Any]:
 
 
 def _api_shape(found: dict[str, Any]) -> dict[str, Any]:
-    # 4.x crashes on "exif": null (api.md §1.7 item 5).
+    # 4.x crashes on "exif": null (docs/reference/api.md §1.7 item 5).
     if found.get("exif") is None:
         found["exif"] = {}
     return found

@@ -1,4 +1,4 @@
-"""Copy, move and rename one file (api.md §4.13, §4.14), each in one transaction."""
+"""Copy, move and rename one file (docs/reference/api.md §4.13, §4.14), each in one transaction."""
 
 from __future__ import annotations
 

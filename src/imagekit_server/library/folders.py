@@ -1,4 +1,5 @@
-"""Folders: create (with missing parents) and delete with everything below (api.md §4.15,
+"""Folders: create (with missing parents) and delete with everything below (docs/reference/api.md
+§4.15,
 §4.16); the queries that select a folder's subtree are in library/subtree.py."""
 
 from __future__ import annotations

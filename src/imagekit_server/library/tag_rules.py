@@ -1,4 +1,5 @@
-"""Rules a file's tag list obeys (api.md §7): at most 500 characters in total, no ``%``."""
+"""Rules a file's tag list obeys (docs/reference/api.md §7): at most 500 characters in total, no
+``%``."""
 
 from __future__ import annotations
 

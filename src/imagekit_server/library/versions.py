@@ -1,4 +1,5 @@
-"""A file's versions: list, look up, delete an old one, restore one (api.md §4.5-§4.8).
+"""A file's versions: list, look up, delete an old one, restore one (docs/reference/api.md
+§4.5-§4.8).
 
 Restoring re-points the file at the chosen version (its content becomes current, keeping the
 file's current attributes); no version is created, so restoring never hits the version limit.

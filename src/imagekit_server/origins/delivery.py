@@ -174,7 +174,8 @@ def _transformation_error(error: TransformationError) -> BytesResponse:
 
 
 def _origin_error(failure: OriginFailure) -> BytesResponse:
-    """404 with the origin's problem in ``ik-error`` (delivery.md §9.1), 400 for limits;
+    """404 with the origin's problem in ``ik-error`` (docs/reference/delivery.md §9.1), 400 for
+    limits;
     never cached, since the origin may be back a moment later."""
     status = 400 if failure.code == "ELIMIT" else 404
     response = error_response(

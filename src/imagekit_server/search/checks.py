@@ -1,5 +1,5 @@
 """The upload ``checks`` language: an expression over the upload request and the file,
-evaluated before the file is stored (search_query.md §8).
+evaluated before the file is stored (docs/reference/search_query.md §8).
 
     checks = parse_checks('"file.mime" : video OR "file.size" < "5mb"')  # SearchQueryError
     if not checks.evaluate(facts):                                       # if invalid

@@ -1,4 +1,4 @@
-"""A probed video as the library records and reports it (api.md §2.1, §2.3, §2.4)."""
+"""A probed video as the library records and reports it (docs/reference/api.md §2.1, §2.3, §2.4)."""
 
 from __future__ import annotations
 

@@ -31,7 +31,8 @@ class VideoFacts:
     format: str  # file name extension ImageKit reports ("mp4", "webm", ...)
 
     def metadata(self, size: int) -> dict[str, Any]:
-        """The metadata object of api.md §2.4 for a video (duration in whole seconds, as
+        """The metadata object of docs/reference/api.md §2.4 for a video (duration in whole
+        seconds, as
         ImageKit's examples; bitRate in bits per second)."""
         return {
             "height": self.height,

@@ -1,4 +1,5 @@
-"""``check_signature``/``sign_target`` against the SDK's golden vectors and delivery.md 8.3."""
+"""``check_signature``/``sign_target`` against the SDK's golden vectors and
+docs/reference/delivery.md 8.3."""
 
 from __future__ import annotations
 
@@ -11,14 +12,14 @@ from requests.utils import requote_uri
 
 from imagekit_server.delivery.signing import SignatureStatus, check_signature, sign_target
 
-# A copy of shared/spec/url_vectors.json (made by the official 4.2.0 package), kept in the repo
+# A copy of tests/data/url_vectors.json (made by the official 4.2.0 package), kept in the repo
 # so that the vectors always run.
 VECTORS_FILE = Path(__file__).parents[2] / "data" / "url_vectors.json"
 SIGNED_VECTORS: list[dict[str, Any]] = [
     vector for vector in json.loads(VECTORS_FILE.read_text("utf-8")) if "string_to_sign" in vector
 ]
 
-# delivery.md 8.3: key `dummy-key`, messages signed with expiry 9999999999.
+# docs/reference/delivery.md 8.3: key `dummy-key`, messages signed with expiry 9999999999.
 DUMMY_KEY = "dummy-key"
 HINDI_FILE = "sdk-testing-files/%E0%A4%B9%E0%A4%BF%E0%A4%A8%E0%A5%8D%E0%A4%A6%E0%A5%80.png"
 HINDI_TEXT_LAYER = (

@@ -30,7 +30,8 @@ def _client(server: LiveServer) -> ImageKit:
 
 
 def _signed(server: LiveServer, signed_part: str, expiry: int) -> str:
-    """Sign ``<path>?<query>`` (after the endpoint) as the SDKs do (delivery.md §8.2)."""
+    """Sign ``<path>?<query>`` (after the endpoint) as the SDKs do (docs/reference/delivery.md
+    §8.2)."""
     message = f"{signed_part}{expiry}".encode()
     signature = hmac.new(server.private_key.encode(), message, hashlib.sha1).hexdigest()
     joiner = "&" if "?" in signed_part else "?"

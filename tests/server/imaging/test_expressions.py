@@ -1,4 +1,4 @@
-"""Arithmetic expressions (expressions.md §3-5, §7) and colour values."""
+"""Arithmetic expressions (docs/reference/expressions.md §3-5, §7) and colour values."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""`fo-face` and `z` on a real photo (transformations.md §3.5, §3.7), judged by decoded pixels.
+"""`fo-face` and `z` on a real photo (docs/reference/transformations.md §3.5, §3.7), judged by
+decoded pixels.
 
 The portrait is NASA's astronaut photo (public domain, see tests/data/README.md). Pasted on a
 wide magenta canvas, magenta pixels in the output measure how much background a crop keeps.

@@ -1,4 +1,5 @@
-"""Layers: positions, image/text/solid layers, nesting and modes, judged by pixels (layers.md)."""
+"""Layers: positions, image/text/solid layers, nesting and modes, judged by pixels
+(docs/reference/layers.md)."""
 
 from __future__ import annotations
 

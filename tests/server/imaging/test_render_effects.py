@@ -1,4 +1,4 @@
-"""Effects and shape parameters judged by decoded pixels (transformations.md §6)."""
+"""Effects and shape parameters judged by decoded pixels (docs/reference/transformations.md §6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Resize, crop and pad judged by decoded pixels (transformations.md §3, §7)."""
+"""Resize, crop and pad judged by decoded pixels (docs/reference/transformations.md §3, §7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""read_metadata: the api.md 2.4 object, judged field by field on generated files."""
+"""read_metadata: the docs/reference/api.md 2.4 object, judged field by field on generated files."""
 
 from __future__ import annotations
 

@@ -35,7 +35,7 @@ def test_parallel_updates_lose_nothing(live_server_factory: StartServer, databas
     def add_version(index: int) -> int:
         data = solid_image(4, 3, (index, index, index))
         # keep the attributes the other threads are setting (an overwrite clears them
-        # by default, api.md §4.1.6)
+        # by default, docs/reference/api.md §4.1.6)
         response = upload(
             server,
             data,
