@@ -113,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
-    from imagekit_server.stop_signals import stopping_on_signals
+    from imagekit_server.runtime.stop_signals import stopping_on_signals
 
     with stopping_on_signals():  # SIGTERM/SIGINT: clean up as after any other stop
         return _serve_until_stopped(settings)
@@ -146,10 +146,10 @@ def _serve_until_stopped(settings: Settings) -> int:
     # Imported only here: a --workers supervisor never serves, so it does not load the app.
     import uvicorn
 
-    from imagekit_server import coalesced_writes
     from imagekit_server.app import create_app
-    from imagekit_server.memory_tuning import limit_malloc_arenas
     from imagekit_server.observability.logs import configure_logging
+    from imagekit_server.runtime import coalesced_writes
+    from imagekit_server.runtime.memory_tuning import limit_malloc_arenas
 
     configure_logging(settings.log_level, settings.log_format)
     limit_malloc_arenas()

@@ -1,7 +1,7 @@
 """Usage figures: bytes delivered per account and UTC day, and storage in use.
 
 Delivery counts the body bytes of its responses in memory (``delivery/fast_path.py``), and
-``flush_bandwidth`` (run by ``periodic_flush.PeriodicFlusher``) adds the counts to
+``flush_bandwidth`` (run by ``runtime.periodic_flush.PeriodicFlusher``) adds the counts to
 ``bandwidth_usage`` every ``Settings.usage_flush_seconds`` and when the server stops; so the
 hot path never touches the database for usage.
 """

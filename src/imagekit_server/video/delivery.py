@@ -33,7 +33,7 @@ from imagekit_server.delivery.file_lookup import FileRow, find_file
 from imagekit_server.delivery.signing import SignatureStatus
 from imagekit_server.delivery.target import DeliveryTarget
 from imagekit_server.imaging.errors import TransformationError
-from imagekit_server.single_flight import SingleFlight
+from imagekit_server.runtime.single_flight import SingleFlight
 from imagekit_server.storage import BlobNotFound
 from imagekit_server.video.events import send_video_event, video_event
 from imagekit_server.video.leases import claim_or_wait, release
