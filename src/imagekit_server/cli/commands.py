@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from imagekit_server import account_security_cli, named_transformations_cli
+from imagekit_server.cli import account_security as account_security_cli
+from imagekit_server.cli import named_transformations as named_transformations_cli
 from imagekit_server.importing import cli as import_cli
 from imagekit_server.origins import commands as origins_commands
 from imagekit_server.settings import Settings, SettingsError
@@ -121,7 +122,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _serve_until_stopped(settings: Settings) -> int:
-    from imagekit_server import served_address
+    from imagekit_server.cli import served_address
     from imagekit_server.context import open_context
     from imagekit_server.libvips.requirements import LibvipsUnsupported, check_libvips
 
@@ -225,7 +226,7 @@ def _print_account_env(settings: Settings, account: Account) -> None:
 
 
 def _keys(settings: Settings, args: argparse.Namespace) -> int:
-    from imagekit_server import served_address
+    from imagekit_server.cli import served_address
     from imagekit_server.context import open_context
 
     explicit = args.host is not None or args.port is not None
@@ -295,7 +296,3 @@ def _fsck(settings: Settings, args: argparse.Namespace) -> int:
         return 1
     finally:
         context.close()
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
