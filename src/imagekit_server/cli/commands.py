@@ -279,7 +279,7 @@ def _accounts(settings: Settings, args: argparse.Namespace) -> int:
 
 def _fsck(settings: Settings, args: argparse.Namespace) -> int:
     from imagekit_server.context import open_context
-    from imagekit_server.fsck import check, repair
+    from imagekit_server.files.fsck import check, repair
 
     context = open_context(settings)
     try:

@@ -24,7 +24,7 @@ from imagekit_server.delivery.endpoint import deliver
 from imagekit_server.delivery.variant_response import error_response
 from imagekit_server.observability.observer import Observer, observed_send
 from imagekit_server.observability.request_context import current_request
-from imagekit_server.usage import bandwidth_counter
+from imagekit_server.observability.usage import bandwidth_counter
 
 logger = logging.getLogger(__name__)
 

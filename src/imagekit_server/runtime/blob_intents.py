@@ -1,6 +1,6 @@
 """Blob intents left by unfinished writes and deletions: which are stale, and resolving them.
 
-Start-up recovery (``context.open_context``) and ``fsck`` both need this; it lives below
+Start-up recovery (``context.open_context``) and ``files.fsck`` both need this; it lives below
 both so that the context does not import the fsck command (which works on a context).
 """
 

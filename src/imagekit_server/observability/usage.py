@@ -22,7 +22,7 @@ from imagekit_server.db.engine import read_transaction, write_transaction
 from imagekit_server.db.tables import accounts, bandwidth_usage, file_versions
 from imagekit_server.db.tables import origin_cache as origin_cache_table
 
-log = logging.getLogger("imagekit_server.usage")
+log = logging.getLogger("imagekit_server.observability.usage")
 
 
 class BandwidthCounter:
