@@ -189,11 +189,11 @@ def _migrate_before_serving(settings: Settings) -> Settings:
 
 
 def _serve_workers(settings: Settings) -> int:
-    """N processes, each on its own SO_REUSEPORT socket (see worker_app); their metrics meet
+    """N processes, each on its own SO_REUSEPORT socket (see cli/workers.py); their metrics meet
     in PROMETHEUS_MULTIPROC_DIR (observability/metrics.py), set before any worker starts."""
     import os
 
-    from imagekit_server.worker_app import run_workers
+    from imagekit_server.cli.workers import run_workers
 
     if settings.metrics:
         from imagekit_server.observability.metrics import MULTIPROC_ENV, prepare_multiprocess_dir
