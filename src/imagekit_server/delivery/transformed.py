@@ -348,7 +348,7 @@ def variant_key(
 
     The layer files' versions are part of it, so a layer file's new version (or its upload
     after a request found it missing, or its deletion) renders the composite anew. Purging a
-    layer file (purge.py) drops only its own variants, not the composites of other files
+    layer file (library/purge.py) drops only its own variants, not the composites of other files
     that use it: a purge changes no version, so they stay correct.
     """
     name = variant.name
