@@ -48,12 +48,12 @@ from imagekit_server.errors import (
 )
 from imagekit_server.extensions.workers import extension_workers
 from imagekit_server.jobs.runner import JobRunner
-from imagekit_server.leftovers import SWEEP_PERIOD, font_directory, sweep_directories
-from imagekit_server.memory_tuning import settle_garbage_collector
 from imagekit_server.observability.setup import add_observability, start_observing, stop_observing
-from imagekit_server.periodic_flush import Flush, PeriodicFlusher
+from imagekit_server.observability.usage import flush_bandwidth
+from imagekit_server.runtime.leftovers import SWEEP_PERIOD, font_directory, sweep_directories
+from imagekit_server.runtime.memory_tuning import settle_garbage_collector
+from imagekit_server.runtime.periodic_flush import Flush, PeriodicFlusher
 from imagekit_server.settings import Settings
-from imagekit_server.usage import flush_bandwidth
 from imagekit_server.version import package_version
 from imagekit_server.video.pool import shutdown_pools as shutdown_video_pools
 from imagekit_server.webhooks.dispatcher import start_dispatcher

@@ -11,12 +11,12 @@ from typing import TypeVar
 import sqlalchemy as sa
 
 from imagekit_server.accounts import Account, AccountDirectory, ensure_account
-from imagekit_server.blob_intents import recover_dead_intents
 from imagekit_server.db.engine import create_engine, refresh_statistics
-from imagekit_server.leftovers import font_directory, sweep_directories
-from imagekit_server.process_lease import ProcessLease, lease_is_dead, remove_dead_lease
+from imagekit_server.runtime.blob_intents import recover_dead_intents
+from imagekit_server.runtime.leftovers import font_directory, sweep_directories
+from imagekit_server.runtime.process_lease import ProcessLease, lease_is_dead, remove_dead_lease
+from imagekit_server.runtime.spool import SpoolArea
 from imagekit_server.settings import Settings
-from imagekit_server.spool import SpoolArea
 from imagekit_server.storage import BlobStore, LocalBlobStore, open_store
 
 log = logging.getLogger("imagekit_server")

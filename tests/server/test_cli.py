@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from imagekit_server import cli
+from imagekit_server.cli import commands as cli
 from tests.fixtures.live_server import StartServer
 
 

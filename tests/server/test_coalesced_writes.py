@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from uvicorn.protocols.http import httptools_impl
 
-from imagekit_server import coalesced_writes
+from imagekit_server.runtime import coalesced_writes
 
 
 class RecordingTransport:

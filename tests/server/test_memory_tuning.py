@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from imagekit_server.memory_tuning import limit_malloc_arenas
+from imagekit_server.runtime.memory_tuning import limit_malloc_arenas
 
 # In a fresh process, so that the heap holds nothing but what the program does. 64 KiB blocks
 # come from the heap (below the mmap threshold); the small blocks between them stay alive, so
@@ -13,7 +13,7 @@ from imagekit_server.memory_tuning import limit_malloc_arenas
 TRIM_PROGRAM = """
 import os
 from pathlib import Path
-from imagekit_server.memory_tuning import release_free_memory
+from imagekit_server.runtime.memory_tuning import release_free_memory
 
 def resident_mb():
     return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
@@ -45,7 +45,8 @@ def test_trim_returns_freed_holes_to_the_os() -> None:
 def test_settling_the_collector_freezes_start_up_objects() -> None:
     program = (
         "import gc\n"
-        "from imagekit_server.memory_tuning import YOUNG_GC_THRESHOLD, settle_garbage_collector\n"
+        "from imagekit_server.runtime.memory_tuning import YOUNG_GC_THRESHOLD\n"
+        "from imagekit_server.runtime.memory_tuning import settle_garbage_collector\n"
         "start_up = [[i] for i in range(10_000)]\n"
         "settle_garbage_collector()\n"
         "assert gc.get_freeze_count() >= 10_000, gc.get_freeze_count()\n"

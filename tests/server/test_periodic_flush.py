@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from imagekit_server.app import _refresh_statistics
 from imagekit_server.context import ServerContext, open_context
-from imagekit_server.periodic_flush import Flush, PeriodicFlusher
+from imagekit_server.runtime.periodic_flush import Flush, PeriodicFlusher
 from imagekit_server.settings import Settings
 
 

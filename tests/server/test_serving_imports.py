@@ -20,7 +20,7 @@ NOT_FOR_SERVING = ("alembic", "mako", "numpy", "boto3", "botocore", "psycopg", "
 SERVING_PROGRAM = """
 import json, sys
 from pathlib import Path
-from imagekit_server.cli import _migrate_before_serving
+from imagekit_server.cli.commands import _migrate_before_serving
 from imagekit_server.settings import Settings
 from imagekit_server.app import create_app
 from imagekit_server.context import open_context

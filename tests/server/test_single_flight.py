@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from imagekit_server.single_flight import SingleFlight
+from imagekit_server.runtime.single_flight import SingleFlight
 
 
 def test_concurrent_callers_share_one_run_and_the_key_is_freed_after() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 
 from imagekit_server.accounts import Account
-from imagekit_server.auth import authenticate_private_key
+from imagekit_server.api.auth import authenticate_private_key
 from imagekit_server.context import ServerContext
 
 

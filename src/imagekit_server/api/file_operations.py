@@ -24,7 +24,7 @@ from imagekit_server.errors import BadRequest
 from imagekit_server.files.naming import sanitise_file_name
 from imagekit_server.library import file_operations
 from imagekit_server.library.file_operations import Transfer
-from imagekit_server.purge import purge_file_path, record_request
+from imagekit_server.library.purge import purge_file_path, record_request
 
 router = APIRouter(prefix="/v1/files", tags=["files"])
 

@@ -19,7 +19,7 @@ from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from imagekit_server.errors import BadRequest
-from imagekit_server.spool import SpoolArea
+from imagekit_server.runtime.spool import SpoolArea
 
 FILE_FIELD = "file"
 MAX_FIELD_BYTES = 1024 * 1024

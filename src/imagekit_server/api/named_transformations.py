@@ -19,12 +19,12 @@ from anyio import to_thread
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
-from imagekit_server import named_transformations as named
 from imagekit_server.accounts import Account
 from imagekit_server.api.dependencies import current_account, server_context
 from imagekit_server.api.json_body import json_object, required_string
 from imagekit_server.db.engine import read_transaction, write_transaction
 from imagekit_server.errors import BadRequest, Conflict, NotFound
+from imagekit_server.library import named_transformations as named
 
 router = APIRouter(prefix="/v1/x/named-transformations", tags=["named transformations"])
 

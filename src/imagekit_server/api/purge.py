@@ -12,7 +12,7 @@ from imagekit_server.api.dependencies import current_account, server_context
 from imagekit_server.api.json_body import json_object, required_string
 from imagekit_server.errors import BadRequest
 from imagekit_server.ids import is_valid_id
-from imagekit_server.purge import purge_url, request_status
+from imagekit_server.library.purge import purge_url, request_status
 
 router = APIRouter(prefix="/v1/files/purge", tags=["cache"])
 

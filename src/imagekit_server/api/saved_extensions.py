@@ -18,13 +18,13 @@ import sqlalchemy as sa
 from anyio import to_thread
 from fastapi import APIRouter, Depends, Request, Response
 
-from imagekit_server import saved_extensions as saved
 from imagekit_server.accounts import Account
 from imagekit_server.api.dependencies import current_account, server_context
 from imagekit_server.api.json_body import json_object, required_string
 from imagekit_server.db.engine import read_transaction, write_transaction
 from imagekit_server.errors import BadRequest, NotFound
-from imagekit_server.extension_configs import ExtensionConfigError
+from imagekit_server.extensions import saved
+from imagekit_server.extensions.configs import ExtensionConfigError
 
 router = APIRouter(prefix="/v1/saved-extensions", tags=["saved extensions"])
 T = TypeVar("T")

@@ -13,11 +13,11 @@ from fastapi.responses import JSONResponse
 from starlette.requests import ClientDisconnect
 
 from imagekit_server.accounts import Account
+from imagekit_server.api.auth import authenticate_private_key, basic_auth_username
 from imagekit_server.api.client_upload_auth import authenticate_client_upload
 from imagekit_server.api.dependencies import server_context
 from imagekit_server.api.multipart_spool import SpooledUpload, UploadTooLarge, spool_multipart
 from imagekit_server.api.upload_source import resolve_upload_file
-from imagekit_server.auth import authenticate_private_key, basic_auth_username
 from imagekit_server.context import ServerContext
 from imagekit_server.errors import BadRequest, Unauthorized
 from imagekit_server.extensions.apply import apply_extensions, requested_extensions

@@ -18,8 +18,8 @@ from pathlib import Path
 from imagekit_server.api.multipart_spool import SpooledUpload, UploadTooLarge
 from imagekit_server.errors import BadRequest
 from imagekit_server.fetch import FetchError, fetch_to_file
+from imagekit_server.runtime.spool import SpoolArea
 from imagekit_server.settings import Settings
-from imagekit_server.spool import SpoolArea
 
 MAX_URL_LENGTH = 8192
 MAX_NAME_LENGTH = 4096  # longer text parts are content (as 4.x sends bytes)

@@ -13,7 +13,7 @@ from imagekit_server.accounts import Account
 from imagekit_server.api.dependencies import current_account, server_context
 from imagekit_server.context import ServerContext
 from imagekit_server.errors import BadRequest
-from imagekit_server.usage import bandwidth_bytes, flush_bandwidth, storage_bytes
+from imagekit_server.observability.usage import bandwidth_bytes, flush_bandwidth, storage_bytes
 
 router = APIRouter(prefix="/v1/accounts/usage", tags=["usage"])
 

@@ -5,7 +5,7 @@ Matching a request against every API route, and four layers of middleware around
 than answering a cached image. Account ids can never be an API path segment (``v1``, ``api``,
 ``docs``... are refused as ids), so a request whose first segment names an existing account is a
 delivery request; anything else goes through FastAPI as before (API routes, 404s and 405s).
-The bytes each delivery response sends are counted here for the usage API (usage.py).
+The bytes each delivery response sends are counted here for the usage API (observability/usage.py).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from imagekit_server.delivery.endpoint import deliver
 from imagekit_server.delivery.variant_response import error_response
 from imagekit_server.observability.observer import Observer, observed_send
 from imagekit_server.observability.request_context import current_request
-from imagekit_server.usage import bandwidth_counter
+from imagekit_server.observability.usage import bandwidth_counter
 
 logger = logging.getLogger(__name__)
 

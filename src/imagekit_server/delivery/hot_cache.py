@@ -29,7 +29,7 @@ from sqlalchemy.sql.dml import UpdateBase
 
 from imagekit_server.imaging.encode import OutputDefaults
 from imagekit_server.imaging.pool import render_executor
-from imagekit_server.single_flight import SingleFlight
+from imagekit_server.runtime.single_flight import SingleFlight
 
 if TYPE_CHECKING:
     from imagekit_server.context import ServerContext

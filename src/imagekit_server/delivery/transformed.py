@@ -66,8 +66,6 @@ from imagekit_server.imaging import (
     run_in_pool,
 )
 from imagekit_server.imaging.workload import check_structure, measure
-from imagekit_server.leftovers import font_directory
-from imagekit_server.memory_tuning import release_free_memory
 from imagekit_server.observability.health import metrics_of
 from imagekit_server.observability.request_context import (
     SCOPE_KEY,
@@ -75,6 +73,8 @@ from imagekit_server.observability.request_context import (
     current_request,
     note_cache,
 )
+from imagekit_server.runtime.leftovers import font_directory
+from imagekit_server.runtime.memory_tuning import release_free_memory
 from imagekit_server.settings import Settings
 from imagekit_server.storage import BlobNotFound, BlobStore
 
@@ -349,7 +349,7 @@ def variant_key(
 
     The layer files' versions are part of it, so a layer file's new version (or its upload
     after a request found it missing, or its deletion) renders the composite anew. Purging a
-    layer file (purge.py) drops only its own variants, not the composites of other files
+    layer file (library/purge.py) drops only its own variants, not the composites of other files
     that use it: a purge changes no version, so they stay correct.
     """
     name = variant.name
@@ -496,7 +496,7 @@ def _read_and_render(
     finally:
         if len(source) >= TRIM_AFTER_SOURCE_BYTES:
             # A big decode leaves tens of MB free inside the arenas: give them back before
-            # the next one, so peaks do not stack (memory_tuning.py).
+            # the next one, so peaks do not stack (runtime/memory_tuning.py).
             del source
             release_free_memory()
 

@@ -2,7 +2,7 @@
 
 Derived images of a file live under one blob prefix, ``derived/<account>/<file_id>/``
 (``derived_prefix``). Whatever caches transformed images must store them under that prefix;
-``purge_file_variants`` then removes them all (purge.py, origins/cache.py and folder renames
+``purge_file_variants`` then removes them all (library/purge.py, origins/cache.py and folder renames
 call it). Originals are never touched.
 """
 

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from imagekit_server import saved_extensions
 from imagekit_server.context import ServerContext
 from imagekit_server.db.engine import read_transaction, write_transaction
+from imagekit_server.extensions import saved as saved_extensions
 from imagekit_server.extensions.events import failure_event, send_extension_event, success_event
 from imagekit_server.extensions.jobs import JOB_TYPE, job_params
 from imagekit_server.extensions.providers import ProviderError

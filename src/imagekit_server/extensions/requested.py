@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from imagekit_server.errors import BadRequest
-from imagekit_server.extension_configs import ExtensionConfigError, validate_extension_config
+from imagekit_server.extensions.configs import ExtensionConfigError, validate_extension_config
 
 MAX_EXTENSIONS = 10
 

@@ -8,7 +8,7 @@ in the transaction that removes the rows, intents are added for their blobs
 ``imagekit-server fsck`` resolve.
 
 Keys are ``originals/<account>/<lease token>_<random id>``: the lease token names the process
-that wrote the blob (see ``process_lease``).
+that wrote the blob (see ``runtime/process_lease.py``).
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ Typical use by the delivery layer::
 
 from __future__ import annotations
 
-from imagekit_server import vips_errors  # noqa: F401  (before any pyvips call)
 from imagekit_server.imaging.encode import OutputDefaults
 from imagekit_server.imaging.errors import TransformationError
 from imagekit_server.imaging.limits import Limits
@@ -19,6 +18,7 @@ from imagekit_server.imaging.plan import OutputOptions, Plan
 from imagekit_server.imaging.pool import run_in_pool, shutdown_pool
 from imagekit_server.imaging.render import Rendered, render
 from imagekit_server.imaging.sizes import ClientHints
+from imagekit_server.libvips import error_decoding  # noqa: F401  (before any pyvips call)
 
 __all__ = [
     "ClientHints",

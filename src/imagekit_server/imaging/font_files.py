@@ -56,7 +56,7 @@ def _family_from_name_table(font: bytes, table: int) -> str:
 def stored_font_file(font: bytes, directory: Path) -> Path:
     """Write the font once in ``directory`` under a content-addressed name (fontconfig keeps
     the path). A font in use has its time refreshed, so the server's sweep of files unused for
-    a day (leftovers.py) leaves it alone."""
+    a day (runtime/leftovers.py) leaves it alone."""
     if font[:4] in {b"wOFF", b"wOF2"}:
         raise unsupported("WOFF fonts are not supported; use a TTF or OTF file")
     directory.mkdir(parents=True, exist_ok=True)

@@ -102,7 +102,7 @@ def open_source(args: argparse.Namespace, max_bytes: int) -> Source:
 def run(settings: Settings, args: argparse.Namespace) -> int:
     from imagekit_server.context import open_context
     from imagekit_server.imaging.vips_setup import configure_libvips
-    from imagekit_server.memory_tuning import limit_malloc_arenas
+    from imagekit_server.runtime.memory_tuning import limit_malloc_arenas
 
     if not 1 <= args.jobs <= MAX_JOBS:
         print(f"imagekit-server: --jobs must be between 1 and {MAX_JOBS}", file=sys.stderr)

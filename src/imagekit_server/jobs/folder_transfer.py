@@ -29,8 +29,8 @@ from imagekit_server.jobs.folder_moves import move_batch, relocated
 from imagekit_server.jobs.queue import Job
 from imagekit_server.library import file_copies
 from imagekit_server.library.blob_copies import copy_blobs
+from imagekit_server.library.purge import purge_path_prefix, record_request
 from imagekit_server.library.subtree import files_under, folders_under
-from imagekit_server.purge import purge_path_prefix, record_request
 
 MOVE_BATCH_SIZE = 500
 COPY_BATCH_SIZE = 100  # each copy writes rows and blobs: keep transactions short

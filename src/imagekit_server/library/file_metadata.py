@@ -24,10 +24,10 @@ from imagekit_server.db.engine import read_transaction
 from imagekit_server.errors import BadRequest, NotFound
 from imagekit_server.files import records
 from imagekit_server.inspection import InspectionError, read_metadata
+from imagekit_server.library.purge import file_path_of_url
 from imagekit_server.origins.fetching import OriginFailure
 from imagekit_server.origins.resolution import find_original
 from imagekit_server.origins.routing import Route, load_routes
-from imagekit_server.purge import file_path_of_url
 from imagekit_server.video.facts import public_metadata
 
 COMPLETE_KEY = "pHash"  # present only in objects read_metadata produced

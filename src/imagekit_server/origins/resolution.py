@@ -28,7 +28,7 @@ from imagekit_server.origins.endpoint_models import UrlEndpoint
 from imagekit_server.origins.fetchers import fetcher_for
 from imagekit_server.origins.fetching import NOT_MODIFIED, OriginFailure, OriginMissing
 from imagekit_server.origins.models import Origin
-from imagekit_server.single_flight import SingleFlight
+from imagekit_server.runtime.single_flight import SingleFlight
 
 ORIGIN_FETCH_THREADS = 16
 RETRY_FAILED_AFTER = 5.0

@@ -23,7 +23,6 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp
 
-from imagekit_server import named_transformations
 from imagekit_server.accounts import Account
 from imagekit_server.context import ServerContext
 from imagekit_server.db.engine import read_transaction
@@ -33,7 +32,8 @@ from imagekit_server.delivery.file_lookup import FileRow, find_file
 from imagekit_server.delivery.signing import SignatureStatus
 from imagekit_server.delivery.target import DeliveryTarget
 from imagekit_server.imaging.errors import TransformationError
-from imagekit_server.single_flight import SingleFlight
+from imagekit_server.library import named_transformations
+from imagekit_server.runtime.single_flight import SingleFlight
 from imagekit_server.storage import BlobNotFound
 from imagekit_server.video.events import send_video_event, video_event
 from imagekit_server.video.leases import claim_or_wait, release

@@ -21,7 +21,7 @@ from imagekit_server.delivery.derived_cache import derived_key, response_etag, v
 from imagekit_server.delivery.derived_ledger import derived_ledger
 from imagekit_server.delivery.file_lookup import FileRow
 from imagekit_server.imaging.errors import TransformationError, invalid
-from imagekit_server.single_flight import SingleFlight
+from imagekit_server.runtime.single_flight import SingleFlight
 from imagekit_server.storage import BlobNotFound
 from imagekit_server.video.leases import claim_or_wait, release
 from imagekit_server.video.outputs import Outcome, RenderLimits

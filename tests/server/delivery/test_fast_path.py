@@ -15,8 +15,8 @@ from imagekit_server.accounts import is_valid_account_id
 from imagekit_server.app import create_app
 from imagekit_server.context import ServerContext, open_context
 from imagekit_server.delivery import fast_path
+from imagekit_server.observability.usage import bandwidth_counter
 from imagekit_server.settings import Settings
-from imagekit_server.usage import bandwidth_counter
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from imagekit_server import cli
+from imagekit_server.cli import commands as cli
 from tests.fixtures.live_server import LiveServer
 
 

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from imagekit_server.context import ServerContext, open_context
-from imagekit_server.settings import Settings
-from imagekit_server.usage import (
+from imagekit_server.observability.usage import (
     BandwidthCounter,
     bandwidth_bytes,
     bandwidth_counter,
     flush_bandwidth,
 )
+from imagekit_server.settings import Settings
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ def test_a_reader_that_flushes_sees_counts_a_background_flush_is_writing(
     import threading
     import time
 
-    from imagekit_server import usage
+    from imagekit_server.observability import usage
 
     account = context.default_account.id
     day = date(2031, 6, 1)

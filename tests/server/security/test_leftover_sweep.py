@@ -1,6 +1,6 @@
-"""The temp-file sweep (leftovers.py) runs at start-up and periodically: a dead process's upload
-leftovers go at once, unowned temp files and unused fonts once old enough, and never a file of a
-live process (issue 11, "under faults"; item 10 for the fonts)."""
+"""The temp-file sweep (runtime/leftovers.py) runs at start-up and periodically: a dead
+process's upload leftovers go at once, unowned temp files and unused fonts once old enough,
+and never a file of a live process (issue 11, "under faults"; item 10 for the fonts)."""
 
 from __future__ import annotations
 
@@ -16,21 +16,21 @@ import pytest
 from imagekit_server import app as app_module
 from imagekit_server.app import create_app
 from imagekit_server.context import open_context, run_dir
-from imagekit_server.leftovers import (
+from imagekit_server.runtime.leftovers import (
     FONT_IDLE_AGE,
     SAFE_AGE,
     Swept,
     font_directory,
     sweep_directories,
 )
-from imagekit_server.process_lease import ProcessLease
+from imagekit_server.runtime.process_lease import ProcessLease
 from imagekit_server.settings import Settings
 
 
 def dead_lease(runs: Path) -> str:
     """The token of a process that took a lease and died (its lock file stays behind)."""
     code = (
-        "import sys; from pathlib import Path; from imagekit_server.process_lease import "
+        "import sys; from pathlib import Path; from imagekit_server.runtime.process_lease import "
         "ProcessLease; print(ProcessLease(Path(sys.argv[1])).token)"
     )
     done = subprocess.run(

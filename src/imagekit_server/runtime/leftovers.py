@@ -2,9 +2,10 @@
 what is left of them (docs/security-limits.md).
 
 Every such file lies under the data dir or the store: upload spool files
-(``upload-<lease token>-*``, spool.py) and the local store's ``put-*`` temp files in the spool
-directory, and text layers' custom fonts in ``<data dir>/fonts``. The sweep runs at start-up and
-then periodically (app.py), so what a dead process left goes promptly, not at the next restart:
+(``upload-<lease token>-*``, runtime/spool.py) and the local store's ``put-*`` temp files in the
+spool directory, and text layers' custom fonts in ``<data dir>/fonts``. The sweep runs at
+start-up and then periodically (app.py), so what a dead process left goes promptly, not at
+the next restart:
 
 - a spool file whose writer's lease is dead on this machine goes at once (its writer is gone);
 - any other file goes once untouched for ``SAFE_AGE`` (a writer on another machine, or a put of
@@ -21,9 +22,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from imagekit_server.process_lease import lease_is_dead
+from imagekit_server.runtime.process_lease import lease_is_dead
+from imagekit_server.runtime.spool import owner_of
 from imagekit_server.settings import Settings
-from imagekit_server.spool import owner_of
 
 __all__ = [
     "FONTS_DIR_NAME",
@@ -35,7 +36,7 @@ __all__ = [
     "sweep_directories",
 ]
 
-log = logging.getLogger("imagekit_server.leftovers")
+log = logging.getLogger("imagekit_server.runtime.leftovers")
 
 FONTS_DIR_NAME = "fonts"
 SAFE_AGE = 3600.0

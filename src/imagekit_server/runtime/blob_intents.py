@@ -1,6 +1,6 @@
 """Blob intents left by unfinished writes and deletions: which are stale, and resolving them.
 
-Start-up recovery (``context.open_context``) and ``fsck`` both need this; it lives below
+Start-up recovery (``context.open_context``) and ``files.fsck`` both need this; it lives below
 both so that the context does not import the fsck command (which works on a context).
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from imagekit_server.db.engine import read_transaction, write_transaction
 from imagekit_server.db.tables import blob_intents, file_versions
 from imagekit_server.files.blobs import lease_of
-from imagekit_server.process_lease import ProcessLease, lease_is_dead
+from imagekit_server.runtime.process_lease import ProcessLease, lease_is_dead
 from imagekit_server.storage import BlobStore
 
 STALE_INTENT_SECONDS = 3600

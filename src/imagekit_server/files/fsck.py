@@ -2,7 +2,7 @@
 
 Finds blobs under ``originals/`` that no version row references (orphans), intents left by
 dead processes or older than ``STALE_INTENT_SECONDS`` (unfinished writes or deletions:
-blob_intents.py), and version rows whose blob is missing. ``repair`` deletes orphans and
+runtime/blob_intents.py), and version rows whose blob is missing. ``repair`` deletes orphans and
 resolves stale intents; a missing blob cannot be repaired and is only reported.
 """
 
@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from imagekit_server.blob_intents import intent_is_stale, read_intents, resolve_intent
 from imagekit_server.db.engine import read_transaction
 from imagekit_server.db.tables import file_versions
 from imagekit_server.files.blobs import ORIGINALS_PREFIX
+from imagekit_server.runtime.blob_intents import intent_is_stale, read_intents, resolve_intent
 
 if TYPE_CHECKING:
     from imagekit_server.context import ServerContext

@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from imagekit_server.db.tables import saved_extensions
-from imagekit_server.extension_configs import validate_extension_config
+from imagekit_server.extensions.configs import validate_extension_config
 from imagekit_server.files.objects import iso_time
 from imagekit_server.ids import new_id
 

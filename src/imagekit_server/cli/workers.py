@@ -17,9 +17,9 @@ import time
 from multiprocessing.process import BaseProcess
 from types import FrameType
 
-from imagekit_server.memory_tuning import limit_malloc_arenas
+from imagekit_server.runtime.memory_tuning import limit_malloc_arenas
+from imagekit_server.runtime.stop_signals import stopping_on_signals
 from imagekit_server.settings import Settings
-from imagekit_server.stop_signals import stopping_on_signals
 
 STOP_TIMEOUT = 10.0
 
@@ -39,9 +39,9 @@ def run_worker(settings: Settings) -> None:
     """One worker process: the app on its own ``SO_REUSEPORT`` socket."""
     import uvicorn
 
-    from imagekit_server import coalesced_writes
     from imagekit_server.app import create_app
     from imagekit_server.observability.logs import configure_logging
+    from imagekit_server.runtime import coalesced_writes
 
     configure_logging(settings.log_level, settings.log_format)
     limit_malloc_arenas()

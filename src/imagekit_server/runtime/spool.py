@@ -2,7 +2,8 @@
 storing a spooled upload is a hard link, not a copy).
 
 Each name carries the lease token of the process that wrote it
-(``upload-<token>-<random>``), so the sweep in leftovers.py can remove what a dead process left.
+(``upload-<token>-<random>``), so the sweep in runtime/leftovers.py can remove what a dead
+process left.
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from imagekit_server import account_security_cli, named_transformations_cli
+from imagekit_server.cli import account_security as account_security_cli
+from imagekit_server.cli import named_transformations as named_transformations_cli
 from imagekit_server.importing import cli as import_cli
 from imagekit_server.origins import commands as origins_commands
 from imagekit_server.settings import Settings, SettingsError
@@ -113,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
-    from imagekit_server.stop_signals import stopping_on_signals
+    from imagekit_server.runtime.stop_signals import stopping_on_signals
 
     with stopping_on_signals():  # SIGTERM/SIGINT: clean up as after any other stop
         return _serve_until_stopped(settings)
@@ -121,7 +122,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _serve_until_stopped(settings: Settings) -> int:
-    from imagekit_server import served_address
+    from imagekit_server.cli import served_address
     from imagekit_server.context import open_context
     from imagekit_server.libvips.requirements import LibvipsUnsupported, check_libvips
 
@@ -146,10 +147,10 @@ def _serve_until_stopped(settings: Settings) -> int:
     # Imported only here: a --workers supervisor never serves, so it does not load the app.
     import uvicorn
 
-    from imagekit_server import coalesced_writes
     from imagekit_server.app import create_app
-    from imagekit_server.memory_tuning import limit_malloc_arenas
     from imagekit_server.observability.logs import configure_logging
+    from imagekit_server.runtime import coalesced_writes
+    from imagekit_server.runtime.memory_tuning import limit_malloc_arenas
 
     configure_logging(settings.log_level, settings.log_format)
     limit_malloc_arenas()
@@ -188,11 +189,11 @@ def _migrate_before_serving(settings: Settings) -> Settings:
 
 
 def _serve_workers(settings: Settings) -> int:
-    """N processes, each on its own SO_REUSEPORT socket (see worker_app); their metrics meet
+    """N processes, each on its own SO_REUSEPORT socket (see cli/workers.py); their metrics meet
     in PROMETHEUS_MULTIPROC_DIR (observability/metrics.py), set before any worker starts."""
     import os
 
-    from imagekit_server.worker_app import run_workers
+    from imagekit_server.cli.workers import run_workers
 
     if settings.metrics:
         from imagekit_server.observability.metrics import MULTIPROC_ENV, prepare_multiprocess_dir
@@ -225,7 +226,7 @@ def _print_account_env(settings: Settings, account: Account) -> None:
 
 
 def _keys(settings: Settings, args: argparse.Namespace) -> int:
-    from imagekit_server import served_address
+    from imagekit_server.cli import served_address
     from imagekit_server.context import open_context
 
     explicit = args.host is not None or args.port is not None
@@ -278,7 +279,7 @@ def _accounts(settings: Settings, args: argparse.Namespace) -> int:
 
 def _fsck(settings: Settings, args: argparse.Namespace) -> int:
     from imagekit_server.context import open_context
-    from imagekit_server.fsck import check, repair
+    from imagekit_server.files.fsck import check, repair
 
     context = open_context(settings)
     try:
@@ -295,7 +296,3 @@ def _fsck(settings: Settings, args: argparse.Namespace) -> int:
         return 1
     finally:
         context.close()
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

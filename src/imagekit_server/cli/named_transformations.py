@@ -24,9 +24,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
     # Imported here, as in origins/commands.py: parsers are built for every command.
-    from imagekit_server import named_transformations as named
     from imagekit_server.context import open_context
     from imagekit_server.db.engine import read_transaction, write_transaction
+    from imagekit_server.library import named_transformations as named
 
     context = open_context(settings)
     account_id = args.account or context.default_account.id

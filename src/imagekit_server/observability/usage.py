@@ -1,7 +1,7 @@
 """Usage figures: bytes delivered per account and UTC day, and storage in use.
 
 Delivery counts the body bytes of its responses in memory (``delivery/fast_path.py``), and
-``flush_bandwidth`` (run by ``periodic_flush.PeriodicFlusher``) adds the counts to
+``flush_bandwidth`` (run by ``runtime.periodic_flush.PeriodicFlusher``) adds the counts to
 ``bandwidth_usage`` every ``Settings.usage_flush_seconds`` and when the server stops; so the
 hot path never touches the database for usage.
 """
@@ -22,7 +22,7 @@ from imagekit_server.db.engine import read_transaction, write_transaction
 from imagekit_server.db.tables import accounts, bandwidth_usage, file_versions
 from imagekit_server.db.tables import origin_cache as origin_cache_table
 
-log = logging.getLogger("imagekit_server.usage")
+log = logging.getLogger("imagekit_server.observability.usage")
 
 
 class BandwidthCounter:

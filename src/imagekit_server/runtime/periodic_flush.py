@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from imagekit_server.context import ServerContext
 
-log = logging.getLogger("imagekit_server.periodic_flush")
+log = logging.getLogger("imagekit_server.runtime.periodic_flush")
 
 
 @dataclass(frozen=True)
