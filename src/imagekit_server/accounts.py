@@ -29,7 +29,9 @@ class InvalidAccountId(ValueError):
 
 _ACCOUNT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 # First path segments the API, the docs and the health check already use.
-RESERVED_ACCOUNT_IDS = frozenset({"v1", "api", "docs", "redoc", "healthz", "console"})
+RESERVED_ACCOUNT_IDS = frozenset(
+    {"v1", "api", "docs", "redoc", "healthz", "readyz", "metrics", "console"}
+)
 
 
 def is_valid_account_id(account_id: str) -> bool:
