@@ -137,8 +137,23 @@ def _field(image: Any, name: str, default: Any) -> Any:
     return image.get(name) if image.get_typeof(name) != 0 else default
 
 
+# Formats whose libvips loaders take a `page` option; the others hold one image.
+_PAGED_FORMATS = frozenset({"gif", "webp", "tiff", "pdf", "heif"})
+
+
+def _page_index(page: int | None, format_name: str) -> int | None:
+    """libvips' 0-based page for `pg-<page>`, None for the only image of a one-page format
+    (whose loader has no `page` option: passing one is a binding error, not a bad file)."""
+    if page is None or (format_name and format_name not in _PAGED_FORMATS and page == 1):
+        return None
+    if format_name and format_name not in _PAGED_FORMATS:
+        raise unsupported(f"page {page} does not exist in the source")
+    return page - 1
+
+
 def _load_options(page: int | None, density: float | None, format_name: str) -> dict[str, Any]:
-    options: dict[str, Any] = {} if page is None else {"page": page - 1}
+    index = _page_index(page, format_name)
+    options: dict[str, Any] = {} if index is None else {"page": index}
     # `dn`: rasterisation density of vector sources (72 dpi = natural size).
     if density is not None and format_name == "svg":
         options["scale"] = density / 72
@@ -192,7 +207,8 @@ def load_resized(
             shrunk = pyvips.Image.new_from_buffer(data, "", shrink=jpeg_shrink, access="sequential")
         if shrunk is not None:
             return to_srgb(shrunk.thumbnail_image(size.width, height=size.height, size="force"))
-    option_string = "" if page is None else f"page={page - 1}"
+    index = _page_index(page, info.format)
+    option_string = "" if index is None else f"page={index}"
     image = pyvips.Image.thumbnail_buffer(
         data, size.width, height=size.height, size="force", option_string=option_string
     )
