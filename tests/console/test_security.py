@@ -14,10 +14,9 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 
-# Opened from the URL endpoint, this SVG runs with the console's origin. It tries everything a
-# script there could do with the console's privileges, and writes what succeeded into its title.
-HOSTILE_SVG = b"""<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">
-<script><![CDATA[
+# Everything a script on the console's origin could try with the console's privileges; it
+# writes what succeeded into the page title.
+ATTACK_JS = """
 (async () => {
   const found = [];
   try {
@@ -55,8 +54,14 @@ HOSTILE_SVG = b"""<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"
   if (document.cookie.includes('ik_console')) found.push('cookie');
   document.title = 'done:' + found.join(',');
 })();
-]]></script>
-</svg>"""
+"""
+
+# An uploaded SVG carrying that script.
+HOSTILE_SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script><![CDATA['
+    + ATTACK_JS.encode()
+    + b"]]></script></svg>"
+)
 
 
 def test_sign_in_sets_a_strict_http_only_cookie_scoped_to_the_console(
@@ -113,14 +118,33 @@ def test_writes_without_the_token_or_from_another_origin_are_refused(
     assert requests.post(url, data=form, cookies=jar, headers=good, timeout=10).status_code == 200
 
 
-def test_a_hostile_svg_cannot_read_or_act_through_the_console(
+def test_an_uploaded_svg_runs_no_script_on_the_console_origin(
     page: Page, live_server: LiveServer
 ) -> None:
+    """Delivery's sandbox policy (docs/security.md) stops the script before it starts."""
     uploaded(live_server, HOSTILE_SVG, "evil.svg", useUniqueFileName="false")
     sign_in(page, live_server)
-    page.goto(f"{live_server.url_endpoint}/evil.svg")
+    response = page.goto(f"{live_server.url_endpoint}/evil.svg")
+    assert response is not None and "sandbox" in response.headers["content-security-policy"]
+    page.wait_for_timeout(2000)
+    assert not page.title().startswith("done:")
+    _assert_not_created(live_server)
+
+
+def test_a_script_on_the_same_origin_cannot_read_or_act_through_the_console(
+    page: Page, live_server: LiveServer
+) -> None:
+    """Defence in depth: should a script ever run on the origin (a page without the sandbox
+    policy stands in for one), the console's own checks still hold."""
+    sign_in(page, live_server)
+    page.goto(f"{live_server.base_url}/healthz")
+    page.evaluate(ATTACK_JS)
     page.wait_for_function("document.title.startsWith('done:')", timeout=15000)
     assert page.title() == "done:"
+    _assert_not_created(live_server)
+
+
+def _assert_not_created(live_server: LiveServer) -> None:
     folders = requests.get(
         f"{live_server.base_url}/v1/files",
         params={"type": "folder"},
