@@ -168,7 +168,7 @@ def test_docs_urls_lists_every_transformation_key_the_parser_knows() -> None:
     from imagekit_server.imaging.effect_parameters import EFFECT_HANDLERS
     from imagekit_server.imaging.parameters import CORE_HANDLERS
 
-    text = (ROOT / "docs" / "docs/reference/urls.md").read_text()
+    text = (ROOT / "docs" / "urls.md").read_text()
     for key in [*CORE_HANDLERS, *EFFECT_HANDLERS]:
         assert f"`{key}`" in text, f"docs/urls.md does not document `{key}`"
 
