@@ -8,13 +8,10 @@ outbox.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from imagekit_server.context import ServerContext
 from imagekit_server.webhooks import outbox
-
-log = logging.getLogger("imagekit_server.extensions")
 
 
 def success_event(extension: str, file_object: dict[str, Any]) -> dict[str, Any]:
