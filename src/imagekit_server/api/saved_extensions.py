@@ -11,41 +11,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-import sqlalchemy as sa
-from anyio import to_thread
 from fastapi import APIRouter, Depends, Request, Response
 
 from imagekit_server.accounts import Account
-from imagekit_server.api.dependencies import current_account, server_context
+from imagekit_server.api.dependencies import current_account
 from imagekit_server.api.json_body import json_object, required_string
-from imagekit_server.db.engine import read_transaction, write_transaction
-from imagekit_server.errors import BadRequest, NotFound
+from imagekit_server.api.record_routes import Refusal, in_transaction
+from imagekit_server.errors import ApiError, BadRequest, NotFound
 from imagekit_server.extensions import saved
 from imagekit_server.extensions.configs import ExtensionConfigError
 
 router = APIRouter(prefix="/v1/saved-extensions", tags=["saved extensions"])
-T = TypeVar("T")
+
+
+def _invalid(message: str) -> ApiError:
+    return BadRequest(message, reason="INVALID_PARAMETER")
+
+
+# An invalid field, configuration or the per-account limit -> 400.
+REFUSALS: tuple[Refusal, ...] = (
+    (saved.SavedExtensionError, _invalid),
+    (ExtensionConfigError, _invalid),
+)
 
 
 def _not_found(item_id: str) -> NotFound:
     return NotFound(f"No saved extension exists with the id '{item_id}'.")
-
-
-async def _run(request: Request, work: Callable[[sa.Connection], T], *, write: bool) -> T:
-    engine = server_context(request).engine
-    transaction = write_transaction if write else read_transaction
-
-    def run() -> T:
-        with transaction(engine) as conn:
-            return work(conn)
-
-    try:
-        return await to_thread.run_sync(run)
-    except (saved.SavedExtensionError, ExtensionConfigError) as error:
-        raise BadRequest(str(error), reason="INVALID_PARAMETER") from None
 
 
 def _optional_string(body: dict[str, Any], name: str) -> str | None:
@@ -59,7 +52,9 @@ def _optional_string(body: dict[str, Any], name: str) -> str | None:
 
 @router.get("", summary="List saved extensions")
 async def list_saved(request: Request, account: Account = Depends(current_account)) -> Any:
-    found = await _run(request, lambda conn: saved.list_all(conn, account.id), write=False)
+    found = await in_transaction(
+        request, lambda conn: saved.list_all(conn, account.id), write=False
+    )
     return [item.as_json() for item in found]
 
 
@@ -72,10 +67,11 @@ async def create_saved(request: Request, account: Account = Depends(current_acco
         raise BadRequest("Missing parameter description.", reason="MISSING_PARAMETER")
     if "config" not in body:
         raise BadRequest("Missing parameter config.", reason="MISSING_PARAMETER")
-    created = await _run(
+    created = await in_transaction(
         request,
         lambda conn: saved.create(conn, account.id, name, description, body["config"]),
         write=True,
+        refusals=REFUSALS,
     )
     return created.as_json()
 
@@ -84,7 +80,9 @@ async def create_saved(request: Request, account: Account = Depends(current_acco
 async def get_saved(
     item_id: str, request: Request, account: Account = Depends(current_account)
 ) -> Any:
-    found = await _run(request, lambda conn: saved.get(conn, account.id, item_id), write=False)
+    found = await in_transaction(
+        request, lambda conn: saved.get(conn, account.id, item_id), write=False
+    )
     if found is None:
         raise _not_found(item_id)
     return found.as_json()
@@ -97,12 +95,13 @@ async def update_saved(
     body = await json_object(request)
     name = _optional_string(body, "name")
     description = _optional_string(body, "description")
-    updated = await _run(
+    updated = await in_transaction(
         request,
         lambda conn: saved.update(
             conn, account.id, item_id, name=name, description=description, config=body.get("config")
         ),
         write=True,
+        refusals=REFUSALS,
     )
     if updated is None:
         raise _not_found(item_id)
@@ -113,6 +112,8 @@ async def update_saved(
 async def delete_saved(
     item_id: str, request: Request, account: Account = Depends(current_account)
 ) -> Response:
-    if not await _run(request, lambda conn: saved.delete(conn, account.id, item_id), write=True):
+    if not await in_transaction(
+        request, lambda conn: saved.delete(conn, account.id, item_id), write=True
+    ):
         raise _not_found(item_id)
     return Response(status_code=204)

@@ -6,11 +6,12 @@ configuration, stored for 5.x clients that manage them; uploads and updates run 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
+from imagekit_server.db.account_records import AccountRecords, now
 from imagekit_server.db.tables import saved_extensions
 from imagekit_server.extensions.configs import validate_extension_config
 from imagekit_server.files.objects import iso_time
@@ -59,53 +60,46 @@ def _text(value: str, field: str, limit: int) -> str:
     return value
 
 
+_RECORDS = AccountRecords(
+    saved_extensions, _from_row, [saved_extensions.c.created_at, saved_extensions.c.id]
+)
+
+
 def list_all(conn: sa.Connection, account_id: str) -> list[SavedExtension]:
-    rows = conn.execute(
-        sa.select(saved_extensions)
-        .where(saved_extensions.c.account_id == account_id)
-        .order_by(saved_extensions.c.created_at, saved_extensions.c.id)
-    )
-    return [_from_row(row) for row in rows]
+    return _RECORDS.list_all(conn, account_id)
 
 
 def get(conn: sa.Connection, account_id: str, item_id: str) -> SavedExtension | None:
-    row = conn.execute(
-        sa.select(saved_extensions).where(
-            saved_extensions.c.account_id == account_id, saved_extensions.c.id == item_id
-        )
-    ).first()
-    return None if row is None else _from_row(row)
+    return _RECORDS.find(conn, account_id, id=item_id)
 
 
 def create(
     conn: sa.Connection, account_id: str, name: str, description: str, config: object
 ) -> SavedExtension:
-    count = conn.execute(
-        sa.select(sa.func.count()).where(saved_extensions.c.account_id == account_id)
-    ).scalar_one()
-    if count >= MAX_PER_ACCOUNT:
+    if _RECORDS.count(conn, account_id) >= MAX_PER_ACCOUNT:
         raise SavedExtensionError(
             f"An account can have at most {MAX_PER_ACCOUNT} saved extensions."
         )
-    now = datetime.now(timezone.utc)
+    created = now()
     item = SavedExtension(
         new_id(),
         _text(name, "name", MAX_NAME_LENGTH),
         _text(description, "description", MAX_DESCRIPTION_LENGTH),
         validate_extension_config(config),
-        now,
-        now,
+        created,
+        created,
     )
-    conn.execute(
-        saved_extensions.insert().values(
-            id=item.id,
-            account_id=account_id,
-            name=item.name,
-            description=item.description,
-            config=item.config,
-            created_at=now,
-            updated_at=now,
-        )
+    _RECORDS.insert(
+        conn,
+        account_id,
+        {
+            "id": item.id,
+            "name": item.name,
+            "description": item.description,
+            "config": item.config,
+            "created_at": created,
+            "updated_at": created,
+        },
     )
     return item
 
@@ -130,25 +124,21 @@ def update(
         if description is None
         else _text(description, "description", MAX_DESCRIPTION_LENGTH),
         config=existing.config if config is None else validate_extension_config(config),
-        updated_at=datetime.now(timezone.utc),
+        updated_at=now(),
     )
-    conn.execute(
-        saved_extensions.update()
-        .where(saved_extensions.c.id == item_id)
-        .values(
-            name=changed.name,
-            description=changed.description,
-            config=changed.config,
-            updated_at=changed.updated_at,
-        )
+    _RECORDS.update(
+        conn,
+        account_id,
+        {
+            "name": changed.name,
+            "description": changed.description,
+            "config": changed.config,
+            "updated_at": changed.updated_at,
+        },
+        id=item_id,
     )
     return changed
 
 
 def delete(conn: sa.Connection, account_id: str, item_id: str) -> bool:
-    result = conn.execute(
-        saved_extensions.delete().where(
-            saved_extensions.c.account_id == account_id, saved_extensions.c.id == item_id
-        )
-    )
-    return bool(result.rowcount)
+    return _RECORDS.delete(conn, account_id, id=item_id)

@@ -1,21 +1,22 @@
 """The ``bulk_jobs`` table as a queue of leased jobs.
 
 A job is claimed with a conditional UPDATE (``WHERE id = ? AND (lease_owner IS NULL OR
-lease_expires_at < now)``): of several processes racing for it exactly one sees a row count
-of 1. The owner renews the lease in the same UPDATE that records each batch's progress; if it
-dies, the lease expires and another process (or the same one after a restart) resumes the job
-from the last committed cursor.
+lease_expires_at < now)``, db/leases.py): of several processes racing for it exactly one sees a
+row count of 1. The owner renews the lease in the same UPDATE that records each batch's
+progress; if it dies, the lease expires and another process (or the same one after a restart)
+resumes the job from the last committed cursor.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any
 
 import sqlalchemy as sa
 
+from imagekit_server.db import leases
 from imagekit_server.db.engine import read_transaction, write_transaction
 from imagekit_server.db.tables import bulk_jobs
 from imagekit_server.ids import new_id
@@ -23,6 +24,8 @@ from imagekit_server.ids import new_id
 PENDING = "Pending"
 COMPLETED = "Completed"
 LEASE_SECONDS = 30.0
+# Pending jobs a claim tries, oldest first, when others win the race for the first.
+_CANDIDATES = 5
 
 
 class LeaseLost(Exception):
@@ -72,27 +75,21 @@ def claim_next(
 ) -> Job | None:
     """Lease the oldest claimable pending job (of one of ``types``, if given) for ``owner``."""
     now = _now()
-    claimable = sa.and_(
-        bulk_jobs.c.status == PENDING,
-        sa.or_(bulk_jobs.c.lease_owner.is_(None), bulk_jobs.c.lease_expires_at < now),
-        bulk_jobs.c.type.in_(list(types)) if types is not None else sa.true(),
+    claimed = leases.claim(
+        engine,
+        bulk_jobs,
+        owner,
+        claimable=sa.and_(
+            bulk_jobs.c.status == PENDING,
+            leases.unleased(bulk_jobs, now),
+            bulk_jobs.c.type.in_(list(types)) if types is not None else sa.true(),
+        ),
+        order_by=bulk_jobs.c.created_at,
+        candidates=_CANDIDATES,
+        wanted=1,
+        expires_at=leases.extended(now, lease_seconds),
     )
-    with read_transaction(engine) as conn:
-        candidates = conn.execute(
-            sa.select(bulk_jobs.c.id).where(claimable).order_by(bulk_jobs.c.created_at).limit(5)
-        ).scalars()
-        ids = list(candidates)
-    for job_id in ids:
-        with write_transaction(engine) as conn:
-            claimed = conn.execute(
-                bulk_jobs.update()
-                .where(bulk_jobs.c.id == job_id, claimable)
-                .values(lease_owner=owner, lease_expires_at=now + timedelta(seconds=lease_seconds))
-            ).rowcount
-            if claimed == 1:
-                row = conn.execute(sa.select(bulk_jobs).where(bulk_jobs.c.id == job_id)).one()
-                return _job(row)
-    return None
+    return _job(claimed[0]) if claimed else None
 
 
 def record_progress(
@@ -105,54 +102,45 @@ def record_progress(
     """Save the cursor and renew the lease, in the batch's own transaction; raises
     ``LeaseLost`` (rolling the batch back) when ``owner`` no longer holds the job."""
     now = _now()
-    updated = conn.execute(
-        bulk_jobs.update()
-        .where(bulk_jobs.c.id == job_id, bulk_jobs.c.lease_owner == owner)
-        .values(
-            progress=progress,
-            lease_expires_at=now + timedelta(seconds=lease_seconds),
-            updated_at=now,
-        )
-    ).rowcount
-    if updated != 1:
+    values = {
+        "progress": progress,
+        "lease_expires_at": leases.extended(now, lease_seconds),
+        "updated_at": now,
+    }
+    if not leases.update_held(conn, bulk_jobs, job_id, owner, values):
         raise LeaseLost(job_id)
 
 
 def renew(engine: sa.Engine, job_id: str, owner: str, lease_seconds: float = LEASE_SECONDS) -> bool:
     """Extend ``owner``'s lease; False when the job is no longer leased to it."""
     with write_transaction(engine) as conn:
-        renewed = conn.execute(
-            bulk_jobs.update()
-            .where(bulk_jobs.c.id == job_id, bulk_jobs.c.lease_owner == owner)
-            .values(lease_expires_at=_now() + timedelta(seconds=lease_seconds))
-        ).rowcount
-    return renewed == 1
+        return leases.update_held(
+            conn,
+            bulk_jobs,
+            job_id,
+            owner,
+            {"lease_expires_at": leases.extended(_now(), lease_seconds)},
+        )
 
 
 def complete(conn: sa.Connection, job_id: str, owner: str, result: dict[str, Any]) -> None:
-    updated = conn.execute(
-        bulk_jobs.update()
-        .where(bulk_jobs.c.id == job_id, bulk_jobs.c.lease_owner == owner)
-        .values(
-            status=COMPLETED,
-            result=result,
-            purge_request_id=result.get("purgeRequestId"),
-            lease_owner=None,
-            lease_expires_at=None,
-            updated_at=_now(),
-        )
-    ).rowcount
-    if updated != 1:
+    values = {
+        "status": COMPLETED,
+        "result": result,
+        "purge_request_id": result.get("purgeRequestId"),
+        "lease_owner": None,
+        "lease_expires_at": None,
+        "updated_at": _now(),
+    }
+    if not leases.update_held(conn, bulk_jobs, job_id, owner, values):
         raise LeaseLost(job_id)
 
 
 def release(engine: sa.Engine, job_id: str, owner: str) -> None:
     """Give a job back (e.g. on shutdown) so another process can claim it at once."""
     with write_transaction(engine) as conn:
-        conn.execute(
-            bulk_jobs.update()
-            .where(bulk_jobs.c.id == job_id, bulk_jobs.c.lease_owner == owner)
-            .values(lease_owner=None, lease_expires_at=None)
+        leases.update_held(
+            conn, bulk_jobs, job_id, owner, {"lease_owner": None, "lease_expires_at": None}
         )
 
 

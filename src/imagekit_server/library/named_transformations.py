@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
+from imagekit_server.db.account_records import AccountRecords, now
 from imagekit_server.db.tables import named_transformations
 from imagekit_server.files.objects import iso_time
 from imagekit_server.ids import new_id
@@ -95,33 +96,19 @@ def _valid_for_video(text: str) -> bool:
         return False
 
 
+_RECORDS = AccountRecords(named_transformations, _from_row, [named_transformations.c.name])
+
+
 def get(conn: sa.Connection, account_id: str, name: str) -> NamedTransformation | None:
-    row = conn.execute(
-        sa.select(named_transformations).where(
-            named_transformations.c.account_id == account_id,
-            named_transformations.c.name == name,
-        )
-    ).first()
-    return None if row is None else _from_row(row)
+    return _RECORDS.find(conn, account_id, name=name)
 
 
 def list_all(conn: sa.Connection, account_id: str) -> list[NamedTransformation]:
-    rows = conn.execute(
-        sa.select(named_transformations)
-        .where(named_transformations.c.account_id == account_id)
-        .order_by(named_transformations.c.name)
-    )
-    return [_from_row(row) for row in rows]
+    return _RECORDS.list_all(conn, account_id)
 
 
 def get_by_id(conn: sa.Connection, account_id: str, item_id: str) -> NamedTransformation | None:
-    row = conn.execute(
-        sa.select(named_transformations).where(
-            named_transformations.c.account_id == account_id,
-            named_transformations.c.id == item_id,
-        )
-    ).first()
-    return None if row is None else _from_row(row)
+    return _RECORDS.find(conn, account_id, id=item_id)
 
 
 def create(
@@ -129,20 +116,21 @@ def create(
 ) -> NamedTransformation:
     text = validate(name, transformation)
     _refuse_taken_name(conn, account_id, name)
-    now = datetime.now(timezone.utc)
-    item_id = new_id()
-    conn.execute(
-        named_transformations.insert().values(
-            id=item_id,
-            account_id=account_id,
-            name=name,
-            transformation=text,
-            enabled=enabled,
-            created_at=now,
-            updated_at=now,
-        )
+    created = now()
+    item = NamedTransformation(name, text, created, created, new_id(), enabled)
+    _RECORDS.insert(
+        conn,
+        account_id,
+        {
+            "id": item.id,
+            "name": name,
+            "transformation": text,
+            "enabled": enabled,
+            "created_at": created,
+            "updated_at": created,
+        },
     )
-    return NamedTransformation(name, text, now, now, item_id, enabled)
+    return item
 
 
 def _refuse_taken_name(conn: sa.Connection, account_id: str, name: str) -> None:
@@ -172,29 +160,24 @@ def update_by_id(
         name=new_name,
         transformation=text,
         enabled=existing.enabled if enabled is None else enabled,
-        updated_at=datetime.now(timezone.utc),
+        updated_at=now(),
     )
-    conn.execute(
-        named_transformations.update()
-        .where(named_transformations.c.id == item_id)
-        .values(
-            name=changed.name,
-            transformation=changed.transformation,
-            enabled=changed.enabled,
-            updated_at=changed.updated_at,
-        )
+    _RECORDS.update(
+        conn,
+        account_id,
+        {
+            "name": changed.name,
+            "transformation": changed.transformation,
+            "enabled": changed.enabled,
+            "updated_at": changed.updated_at,
+        },
+        id=item_id,
     )
     return changed
 
 
 def delete_by_id(conn: sa.Connection, account_id: str, item_id: str) -> bool:
-    result = conn.execute(
-        named_transformations.delete().where(
-            named_transformations.c.account_id == account_id,
-            named_transformations.c.id == item_id,
-        )
-    )
-    return bool(result.rowcount)
+    return _RECORDS.delete(conn, account_id, id=item_id)
 
 
 def update(
@@ -205,26 +188,15 @@ def update(
     existing = get(conn, account_id, name)
     if existing is None:
         return None
-    now = datetime.now(timezone.utc)
-    conn.execute(
-        named_transformations.update()
-        .where(
-            named_transformations.c.account_id == account_id,
-            named_transformations.c.name == name,
-        )
-        .values(transformation=text, updated_at=now)
+    changed = replace(existing, transformation=text, updated_at=now())
+    _RECORDS.update(
+        conn, account_id, {"transformation": text, "updated_at": changed.updated_at}, name=name
     )
-    return replace(existing, transformation=text, updated_at=now)
+    return changed
 
 
 def delete(conn: sa.Connection, account_id: str, name: str) -> bool:
-    result = conn.execute(
-        named_transformations.delete().where(
-            named_transformations.c.account_id == account_id,
-            named_transformations.c.name == name,
-        )
-    )
-    return bool(result.rowcount)
+    return _RECORDS.delete(conn, account_id, name=name)
 
 
 # Names every account has unless it stores its own: the media library thumbnails that the

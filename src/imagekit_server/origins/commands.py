@@ -9,13 +9,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from imagekit_server.errors import ApiError
 from imagekit_server.origins.models import SUPPORTED_TYPES, UNSUPPORTED_TYPES, parse_origin_request
 from imagekit_server.origins.self_reference import refuse_self_reference
+from imagekit_server.runtime.account_commands import add_account_option, fail, run_for_account
 from imagekit_server.settings import Settings
+
+if TYPE_CHECKING:
+    from imagekit_server.context import ServerContext
 
 SECRET_KEY_VARIABLE = "IMAGEKIT_ORIGIN_SECRET_KEY"
 # option -> (API field, help)
@@ -43,8 +46,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     listing = actions.add_parser("list", help="list origins (secrets are never shown)")
     delete = actions.add_parser("delete", help="delete an origin")
     delete.add_argument("origin_id", help="the id `origins list` shows")
-    for sub in (create, listing, delete):
-        sub.add_argument("--account", help="account id (default: the default account)")
+    add_account_option(create, listing, delete)
 
 
 def _request_body(args: argparse.Namespace) -> dict[str, Any]:
@@ -61,33 +63,24 @@ def _request_body(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
+    return run_for_account(settings, args, _run, refused=(ApiError,))
+
+
+def _run(context: ServerContext, account_id: str, args: argparse.Namespace) -> int:
     # Imported here: every `imagekit-server` command (and the `serve --workers` supervisor)
     # imports this module for its parser, and only this command needs the database layer.
-    from imagekit_server.context import open_context
     from imagekit_server.origins import records
 
-    context = open_context(settings)
-    account_id = args.account or context.default_account.id
-    try:
-        if context.accounts.by_id(account_id) is None:
-            print(f"imagekit-server: no account {account_id!r}", file=sys.stderr)
-            return 1
-        if args.origins_command == "list":
-            for origin in records.list_origins(context.engine, account_id):
-                print(f"{origin.id}\t{origin.type}\t{json.dumps(origin.public_json())}")
-            return 0
-        if args.origins_command == "delete":
-            if not records.delete_origin(context.engine, account_id, args.origin_id):
-                print(f"imagekit-server: no origin {args.origin_id!r}", file=sys.stderr)
-                return 1
-            return 0
-        origin_request = parse_origin_request(_request_body(args))
-        refuse_self_reference(origin_request, settings)
-        origin = records.create_origin(context.engine, account_id, origin_request)
-        print(f"{origin.id}\t{origin.type}\t{json.dumps(origin.public_json())}")
+    if args.origins_command == "list":
+        for origin in records.list_origins(context.engine, account_id):
+            print(f"{origin.id}\t{origin.type}\t{json.dumps(origin.public_json())}")
         return 0
-    except ApiError as error:
-        print(f"imagekit-server: {error.message}", file=sys.stderr)
-        return 1
-    finally:
-        context.close()
+    if args.origins_command == "delete":
+        if not records.delete_origin(context.engine, account_id, args.origin_id):
+            return fail(f"no origin {args.origin_id!r}")
+        return 0
+    origin_request = parse_origin_request(_request_body(args))
+    refuse_self_reference(origin_request, context.settings)
+    origin = records.create_origin(context.engine, account_id, origin_request)
+    print(f"{origin.id}\t{origin.type}\t{json.dumps(origin.public_json())}")
+    return 0

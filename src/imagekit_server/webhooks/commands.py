@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import TYPE_CHECKING
 
 from imagekit_server.errors import ApiError
+from imagekit_server.runtime.account_commands import add_account_option, fail, run_for_account
 from imagekit_server.settings import Settings
 
 if TYPE_CHECKING:
-    import sqlalchemy as sa
+    from imagekit_server.context import ServerContext
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,39 +39,25 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     retry = actions.add_parser("retry", help="send a failed delivery again")
     retry.add_argument("delivery_id", help="the id `deliveries` shows")
     secret = actions.add_parser("secret", help="show the secret signing webhookUrl deliveries")
-    for sub in (create, listing, delete, deliveries, retry, secret):
-        sub.add_argument("--account", help="account id (default: the default account)")
+    add_account_option(create, listing, delete, deliveries, retry, secret)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
+    return run_for_account(settings, args, _run, refused=(ApiError,))
+
+
+def _run(context: ServerContext, account_id: str, args: argparse.Namespace) -> int:
     # Imported here: the parser is built by every command, the database layer only here.
-    from imagekit_server.context import open_context
-
-    context = open_context(settings)
-    account_id = args.account or context.default_account.id
-    try:
-        if context.accounts.by_id(account_id) is None:
-            print(f"imagekit-server: no account {account_id!r}", file=sys.stderr)
-            return 1
-        return _run(context.engine, account_id, args)
-    except ApiError as error:
-        print(f"imagekit-server: {error.message}", file=sys.stderr)
-        return 1
-    finally:
-        context.close()
-
-
-def _run(engine: sa.Engine, account_id: str, args: argparse.Namespace) -> int:
     from imagekit_server.webhooks import endpoints, outbox
 
+    engine = context.engine
     command = args.webhooks_command
     if command == "list":
         for endpoint in endpoints.list_endpoints(engine, account_id):
             print(f"{endpoint.id}\t{json.dumps(endpoint.public_json())}")
     elif command == "delete":
         if not endpoints.delete_endpoint(engine, account_id, args.endpoint_id):
-            print(f"imagekit-server: no webhook endpoint {args.endpoint_id!r}", file=sys.stderr)
-            return 1
+            return fail(f"no webhook endpoint {args.endpoint_id!r}")
     elif command == "deliveries":
         for delivery in outbox.list_deliveries(
             engine, account_id, status=args.status, limit=args.limit
@@ -83,8 +69,7 @@ def _run(engine: sa.Engine, account_id: str, args: argparse.Namespace) -> int:
             )
     elif command == "retry":
         if outbox.retry_failed(engine, account_id, args.delivery_id) is None:
-            print(f"imagekit-server: no failed delivery {args.delivery_id!r}", file=sys.stderr)
-            return 1
+            return fail(f"no failed delivery {args.delivery_id!r}")
     elif command == "secret":
         print(endpoints.request_url_secret(engine, account_id))
     else:

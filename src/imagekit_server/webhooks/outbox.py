@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from imagekit_server.context import ServerContext
+from imagekit_server.db import leases
 from imagekit_server.db.engine import read_transaction, write_transaction
 from imagekit_server.db.tables import webhook_deliveries
 from imagekit_server.db.times import to_utc
@@ -191,37 +192,21 @@ def claim_due(engine: sa.Engine, owner: str, limit: int, lease_seconds: float) -
     """Lease up to ``limit`` due deliveries for ``owner`` (one conditional UPDATE each, so of
     several processes exactly one wins a row)."""
     now = _now()
-    claimable = sa.and_(
-        webhook_deliveries.c.status == PENDING,
-        webhook_deliveries.c.next_attempt_at <= now,
-        sa.or_(
-            webhook_deliveries.c.lease_owner.is_(None),
-            webhook_deliveries.c.lease_expires_at < now,
+    claimed = leases.claim(
+        engine,
+        webhook_deliveries,
+        owner,
+        claimable=sa.and_(
+            webhook_deliveries.c.status == PENDING,
+            webhook_deliveries.c.next_attempt_at <= now,
+            leases.unleased(webhook_deliveries, now),
         ),
+        order_by=webhook_deliveries.c.next_attempt_at,
+        candidates=limit,
+        wanted=limit,
+        expires_at=leases.extended(now, lease_seconds),
     )
-    with read_transaction(engine) as conn:
-        ids = list(
-            conn.execute(
-                sa.select(webhook_deliveries.c.id)
-                .where(claimable)
-                .order_by(webhook_deliveries.c.next_attempt_at)
-                .limit(limit)
-            ).scalars()
-        )
-    claimed = []
-    for delivery_id in ids:
-        with write_transaction(engine) as conn:
-            won = conn.execute(
-                webhook_deliveries.update()
-                .where(webhook_deliveries.c.id == delivery_id, claimable)
-                .values(lease_owner=owner, lease_expires_at=now + timedelta(seconds=lease_seconds))
-            ).rowcount
-            if won == 1:
-                row = conn.execute(
-                    sa.select(webhook_deliveries).where(webhook_deliveries.c.id == delivery_id)
-                ).one()
-                claimed.append(_delivery(row))
-    return claimed
+    return [_delivery(row) for row in claimed]
 
 
 def seconds_until_due(engine: sa.Engine) -> float | None:
@@ -264,13 +249,7 @@ def record_attempt(
     else:
         values.update(next_attempt_at=now + timedelta(seconds=retry_in))
     with write_transaction(engine) as conn:
-        conn.execute(
-            webhook_deliveries.update()
-            .where(
-                webhook_deliveries.c.id == delivery.id, webhook_deliveries.c.lease_owner == owner
-            )
-            .values(**values)
-        )
+        leases.update_held(conn, webhook_deliveries, delivery.id, owner, values)
 
 
 def retry_failed(engine: sa.Engine, account_id: str, delivery_id: str) -> dict[str, Any] | None:
