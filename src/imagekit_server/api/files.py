@@ -16,7 +16,7 @@ from imagekit_server.context import ServerContext
 from imagekit_server.db.engine import read_transaction, write_transaction
 from imagekit_server.delivery.variant_purge import purge_file_variants
 from imagekit_server.errors import BadRequest, NotFound
-from imagekit_server.files import blobs, records
+from imagekit_server.files import records
 from imagekit_server.files.listing import (
     ListQuery,
     parse_list_query,
@@ -27,6 +27,7 @@ from imagekit_server.files.listing import (
 from imagekit_server.files.objects import file_object, folder_object, version_object
 from imagekit_server.ids import is_valid_id
 from imagekit_server.library.search_listing import search_files
+from imagekit_server.runtime import blobs
 from imagekit_server.webhooks import events as webhook_events
 
 router = APIRouter(prefix="/v1/files", tags=["files"])

@@ -13,10 +13,11 @@ from imagekit_server.api.dependencies import current_account, server_context
 from imagekit_server.api.json_body import checked_file_id
 from imagekit_server.db.engine import read_transaction, write_transaction
 from imagekit_server.errors import BadRequest
-from imagekit_server.files import blobs, records
+from imagekit_server.files import records
 from imagekit_server.files.objects import file_object, version_object
 from imagekit_server.ids import is_valid_id
 from imagekit_server.library import versions
+from imagekit_server.runtime import blobs
 from imagekit_server.webhooks import events as webhook_events
 
 router = APIRouter(prefix="/v1/files/{file_id}/versions", tags=["versions"])

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from imagekit_server.search.sqlite_functions import install_search_functions
+from imagekit_server.db.sqlite_functions import install_search_functions
 
 _WRITE_OPTION = "imagekit_write"
 SQLITE_BUSY_TIMEOUT_MS = 30_000

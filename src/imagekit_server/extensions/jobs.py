@@ -24,10 +24,11 @@ from imagekit_server.extensions.results import (
     save_tags,
     stage_cutout,
 )
-from imagekit_server.files import blobs, records
+from imagekit_server.files import records
 from imagekit_server.files.objects import file_object
 from imagekit_server.jobs import queue
 from imagekit_server.jobs.queue import Job
+from imagekit_server.runtime import blobs
 
 JOB_TYPE = "EXTENSION"
 MAX_ATTEMPTS = 3

@@ -17,9 +17,10 @@ from imagekit_server.context import ServerContext
 from imagekit_server.custom_metadata.values import field_types, load_schemas
 from imagekit_server.extensions.ai_tags import merged, tag_entries
 from imagekit_server.extensions.providers import Cutout, Label
-from imagekit_server.files import blobs, records
+from imagekit_server.files import records
 from imagekit_server.files.media_facts import read_media_facts
 from imagekit_server.library.file_state import attributes_of, lock_file, save_attributes
+from imagekit_server.runtime import blobs
 
 
 def save_tags(

@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 from imagekit_server.db.engine import read_transaction
 from imagekit_server.db.tables import file_versions
-from imagekit_server.files.blobs import ORIGINALS_PREFIX
 from imagekit_server.runtime.blob_intents import intent_is_stale, read_intents, resolve_intent
+from imagekit_server.runtime.blobs import ORIGINALS_PREFIX
 
 if TYPE_CHECKING:
     from imagekit_server.context import ServerContext

@@ -1,7 +1,7 @@
 """Store an uploaded file: probe it, choose its name, put its blob, commit its records.
 
 The file becomes visible only in the final transaction, which inserts the file/version rows
-and removes the blob intent together (see ``files.blobs``).
+and removes the blob intent together (see ``runtime.blobs``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from imagekit_server.custom_metadata.values import (
 )
 from imagekit_server.db.engine import read_transaction, write_transaction
 from imagekit_server.errors import BadRequest
-from imagekit_server.files import blobs, records
+from imagekit_server.files import records
 from imagekit_server.files.media_facts import read_media_facts
 from imagekit_server.files.media_record import MediaFacts
 from imagekit_server.files.naming import (
@@ -34,6 +34,7 @@ from imagekit_server.files.naming import (
 )
 from imagekit_server.files.upload_checks import enforce_checks
 from imagekit_server.files.upload_form import UploadOptions
+from imagekit_server.runtime import blobs
 from imagekit_server.search.checks import Checks
 from imagekit_server.webhooks import events as webhook_events
 

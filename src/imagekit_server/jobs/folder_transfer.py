@@ -22,7 +22,7 @@ from imagekit_server.context import ServerContext
 from imagekit_server.custom_metadata.values import field_types, load_schemas
 from imagekit_server.db.engine import read_transaction, write_transaction
 from imagekit_server.db.tables import files, folders
-from imagekit_server.files import blobs, records
+from imagekit_server.files import records
 from imagekit_server.files.naming import join_path
 from imagekit_server.jobs import queue
 from imagekit_server.jobs.folder_moves import move_batch, relocated
@@ -31,6 +31,7 @@ from imagekit_server.library import file_copies
 from imagekit_server.library.blob_copies import copy_blobs
 from imagekit_server.library.purge import purge_path_prefix, record_request
 from imagekit_server.library.subtree import files_under, folders_under
+from imagekit_server.runtime import blobs
 
 MOVE_BATCH_SIZE = 500
 COPY_BATCH_SIZE = 100  # each copy writes rows and blobs: keep transactions short

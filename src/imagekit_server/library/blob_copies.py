@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from imagekit_server.context import ServerContext
 from imagekit_server.db.engine import write_transaction
 from imagekit_server.db.tables import blob_intents
-from imagekit_server.files import blobs
+from imagekit_server.runtime import blobs
 
 
 def copy_blobs(context: ServerContext, account_id: str, keys: Iterable[str]) -> dict[str, str]:

@@ -9,10 +9,11 @@ from imagekit_server.context import ServerContext
 from imagekit_server.custom_metadata.values import field_types, load_schemas
 from imagekit_server.db.engine import read_transaction, write_transaction
 from imagekit_server.errors import ApiError, BadRequest, Conflict, NotFound
-from imagekit_server.files import blobs, records
+from imagekit_server.files import records
 from imagekit_server.files.naming import join_path
 from imagekit_server.library import file_copies
 from imagekit_server.library.file_state import lock_file_by_path
+from imagekit_server.runtime import blobs
 from imagekit_server.webhooks import events as webhook_events
 
 

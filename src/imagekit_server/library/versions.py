@@ -16,9 +16,9 @@ import sqlalchemy as sa
 from imagekit_server.custom_metadata.values import field_types, load_schemas
 from imagekit_server.db.tables import file_versions, files
 from imagekit_server.errors import BadRequest, NotFound
-from imagekit_server.files import blobs
 from imagekit_server.files.objects import file_object, version_object
 from imagekit_server.library.file_state import attributes_of, lock_file, save_attributes
+from imagekit_server.runtime import blobs
 
 CONTENT_COLUMNS = (
     "blob_key",

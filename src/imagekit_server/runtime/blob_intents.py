@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from imagekit_server.db.engine import read_transaction, write_transaction
 from imagekit_server.db.tables import blob_intents, file_versions
-from imagekit_server.files.blobs import lease_of
+from imagekit_server.runtime.blobs import lease_of
 from imagekit_server.runtime.process_lease import ProcessLease, lease_is_dead
 from imagekit_server.storage import BlobStore
 

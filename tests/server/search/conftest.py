@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
-from imagekit_server.search.sqlite_functions import register_search_functions
+from imagekit_server.db.sqlite_functions import register_search_functions
 from tests.server.search.sample_library import SampleLibrary, create_library
 
 

@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
+from imagekit_server.db.sqlite_functions import install_search_functions
 from imagekit_server.search import compile_search
-from imagekit_server.search.sqlite_functions import install_search_functions
 from tests.server.search.sample_library import (
     FIELD_TYPES,
     NOW,

@@ -1,9 +1,10 @@
-"""SQL functions SQLite lacks for search to answer as PostgreSQL does.
+"""SQL functions SQLite lacks to answer as PostgreSQL does; search's queries rely on them.
 
-SQLite's built-in ``lower()`` folds ASCII letters only, so ``name HAS "éclair"`` would miss
-"Éclair.jpg" on SQLite while PostgreSQL finds it. Installing a Unicode ``lower()`` on every
-SQLite connection makes case-insensitive matching agree (application functions override the
-built-in of the same name)::
+SQLite's built-in ``lower()`` folds ASCII letters only, so ``name HAS "éclair"`` (search's
+case-insensitive matching, ``search/rendering.py``) would miss "Éclair.jpg" on SQLite while
+PostgreSQL finds it. Installing a Unicode ``lower()`` on every SQLite connection makes
+case-insensitive matching agree (application functions override the built-in of the same name).
+The engine (``db/engine.py``) installs them on every connection it opens; elsewhere::
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
