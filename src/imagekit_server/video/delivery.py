@@ -315,7 +315,7 @@ async def _render(
         max_seconds=settings.video_render_timeout_seconds,
         max_duration=settings.video_max_duration_seconds,
     )
-    overlays = await draw_overlays(context, account.id, row, plan)
+    overlays = await draw_overlays(context, account.id, row, plan, Path(output).parent)
     return await run_in_render_process(
         workers, transcode_job, source, output, plan, limits, overlays
     )

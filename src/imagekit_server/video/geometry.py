@@ -12,7 +12,9 @@ from imagekit_server.imaging.errors import limit_exceeded
 from imagekit_server.video.plan import Geometry
 
 Filter = tuple[str, str]  # (name, arguments) for av.filter.Graph.add
-OVERLAY = "ik-overlay"  # (OVERLAY, index): the index-th layer image goes over the frames
+# (OVERLAY, "index:width:height"): the index-th overlay slot (outputs.Slot) goes over frames of
+# that size.
+OVERLAY = "ik-overlay"
 
 
 def _even(value: float) -> int:
@@ -130,7 +132,7 @@ def chain_filters(
             )
         # Corners (radius) and layers are pictures the parent draws at this size (overlays.py).
         for _picture in range(pictures_of(step)):
-            filters.append((OVERLAY, str(overlays)))
+            filters.append((OVERLAY, f"{overlays}:{width}:{height}"))
             overlays += 1
     if width % 2 or height % 2:
         width, height = _even(width), _even(height)

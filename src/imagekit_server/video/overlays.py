@@ -1,8 +1,10 @@
-"""Draw a video plan's layers as full-frame RGBA pictures with the image engine (layers.py):
-in the server process, on the imaging threads, before the render process gets them."""
+"""Prepare a video plan's layers for the render process (layers.py): picture layers and
+rounded corners are drawn as full-frame RGBA pictures by the image engine, in the server
+process on the imaging threads; the files of video layers are put on local disk."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pyvips
@@ -20,8 +22,10 @@ from imagekit_server.imaging.colours import Colour
 from imagekit_server.imaging.errors import TransformationError, processing_failed
 from imagekit_server.storage import BlobNotFound
 from imagekit_server.video.geometry import pictures_of, step_sizes
-from imagekit_server.video.outputs import Overlay
+from imagekit_server.video.layers import VideoLayer
+from imagekit_server.video.outputs import LayerVideo, Overlay, Slot
 from imagekit_server.video.plan import VideoPlan
+from imagekit_server.video.sources import source_path
 
 
 def _chain(text: str) -> Chain:
@@ -39,34 +43,81 @@ async def layer_versions(
     versions = []
     for step in plan.steps:
         for layer in step.layers:
+            if layer.reads_file:
+                row = await _layer_file(context, account_id, layer, signed)
+                versions.append(row.etag if row is not None else "missing")
+                continue
             chain = _chain(layer.chain)
             await check_layer_access(context, account_id, chain, signed)
             for path in chain.layer_files:
-                row = await find_file(context, account_id, path)
-                versions.append(row.etag if row is not None else "missing")
+                found = await find_file(context, account_id, path)
+                versions.append(found.etag if found is not None else "missing")
     return ",".join(versions)
 
 
+async def _layer_file(
+    context: ServerContext, account_id: str, layer: VideoLayer, signed: bool
+) -> FileRow | None:
+    """The file of a video or subtitle layer; as for image layers, an unsigned URL may not
+    read a private or unpublished file through it."""
+    row = await find_file(context, account_id, layer.path)
+    if row is None or signed:
+        return row
+    if not row.is_published:
+        raise TransformationError(404, "ENOENT", f"layer file '{layer.path}' not found")
+    if row.is_private:
+        raise TransformationError(
+            401, "EUNAUTHORIZED", f"layer file '{layer.path}' is private: the URL must be signed"
+        )
+    return row
+
+
 async def draw_overlays(
-    context: ServerContext, account_id: str, row: FileRow, plan: VideoPlan
-) -> tuple[Overlay, ...]:
+    context: ServerContext, account_id: str, row: FileRow, plan: VideoPlan, scratch: Path
+) -> tuple[Slot, ...]:
+    """One slot per corner picture and layer, in the order geometry.chain_filters places them;
+    layer files are copied under ``scratch`` when the store is not on local disk."""
     if not any(pictures_of(step) for step in plan.steps):
         return ()
     width, height = await to_thread.run_sync(display_size, context, row)
     sizes = step_sizes(plan.steps, width, height)
-    overlays: list[Overlay] = []
+    slots: list[Slot] = []
     for step, (step_width, step_height) in zip(plan.steps, sizes, strict=True):
         if step.radius is not None:
             corners = await run_in_pool(
                 corner_picture, step_width, step_height, step.radius, step.background
             )
-            overlays.append((corners, None))
+            slots.append((Overlay(corners),))
         for layer in step.layers:
+            if layer.kind == "video":
+                slots.append((await _video(context, account_id, layer, scratch, len(slots)),))
+                continue
             picture = await run_in_pool(
                 _draw, context, account_id, layer.chain, step_width, step_height
             )
-            overlays.append((picture, layer.enable()))
-    return tuple(overlays)
+            slots.append((Overlay(picture, timing=layer.timing),))
+    return tuple(slots)
+
+
+async def _video(
+    context: ServerContext, account_id: str, layer: VideoLayer, scratch: Path, index: int
+) -> Overlay:
+    found = await find_file(context, account_id, layer.path)
+    if found is None:
+        raise TransformationError(404, "ENOENT", f"layer file '{layer.path}' not found")
+    if not found.mime.startswith("video/") and found.mime != "image/gif":
+        raise TransformationError(
+            400, "EINVALIDTRANSFORMATION", f"l-video input '{layer.path}' is not a video"
+        )
+    folder = scratch / f"layer-{index}"
+    await to_thread.run_sync(lambda: folder.mkdir(exist_ok=True))
+    try:
+        path = await to_thread.run_sync(source_path, context, found, folder)
+    except BlobNotFound:
+        raise TransformationError(404, "ENOENT", f"layer file '{layer.path}' is missing") from None
+    assert layer.plan is not None
+    video = LayerVideo(str(path), layer.plan, layer.placement)
+    return Overlay(video=video, timing=layer.timing)
 
 
 def corner_picture(width: int, height: int, radius: float, colour: Colour) -> bytes:

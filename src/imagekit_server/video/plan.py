@@ -15,10 +15,11 @@ from dataclasses import dataclass, field, replace
 
 from imagekit_server.imaging.colours import Colour, parse_colour
 from imagekit_server.imaging.errors import TransformationError, invalid, unsupported
-from imagekit_server.imaging.expressions import MAX_TOKENS, OPERATORS, Expression
+from imagekit_server.imaging.expressions import Expression
 from imagekit_server.imaging.named import NamedResolver, expand_named, named_references
-from imagekit_server.imaging.syntax import RawLayer, RawParam, tokenise
+from imagekit_server.imaging.syntax import RawLayer, RawParam, RawStep, tokenise
 from imagekit_server.video.layers import VideoLayer, item_text, video_layer
+from imagekit_server.video.values import expression, number_of
 
 CROPS = frozenset({"maintain_ratio", "force", "at_max", "at_least"})
 CROP_MODES = frozenset({"pad_resize", "extract"})
@@ -93,12 +94,16 @@ def parse_video_plan(
     """Raises ``TransformationError``. With ``for_thumbnail`` only ``so`` is read here and the
     other parameters are kept (``extra``) for the image renderer. ``n-`` references are
     expanded through ``resolve_named`` (the account's named transformations)."""
-    plan = VideoPlan()
-    steps: list[Geometry] = []
-    extra: list[str] = []
     raw_steps = tokenise(text)
     if resolve_named is not None:
         raw_steps = expand_named(raw_steps, resolve_named)
+    return _parse_steps(raw_steps, for_thumbnail)
+
+
+def _parse_steps(raw_steps: tuple[RawStep, ...], for_thumbnail: bool = False) -> VideoPlan:
+    plan = VideoPlan()
+    steps: list[Geometry] = []
+    extra: list[str] = []
     for raw_step in raw_steps:
         geometry = Geometry()
         step_extra: list[str] = []
@@ -107,7 +112,7 @@ def parse_video_plan(
                 step_extra.append(item_text(item))
                 continue
             if isinstance(item, RawLayer):
-                layers = (*geometry.layers, video_layer(item))
+                layers = (*geometry.layers, video_layer(item, _parse_steps))
                 geometry = replace(geometry, layers=layers)
                 continue
             if not isinstance(item, RawParam):
@@ -177,20 +182,7 @@ def _apply(plan: VideoPlan, step: Geometry, param: RawParam) -> tuple[VideoPlan,
 def time_expression(value: str | None, key: str) -> Expression:
     """Seconds (``so-10.55``) or an arithmetic expression of the input duration ``idu``
     (``so-idu_div_2``, ``du-idu_mul_0.2``), as ImageKit's trim docs allow."""
-    text = value or ""
-    tokens = text.split("_")
-    if len(tokens) == 1:
-        number = _number(text, key)
-        if number < 0:
-            raise invalid(f"{key}-{value}: a time cannot be negative")
-        return Expression.literal(number)
-    operands: list[float | str] = []
-    for token in tokens[::2]:
-        operands.append(token if token == "idu" else _number(token, key))
-    operators = tuple(tokens[1::2])
-    if len(tokens) % 2 == 0 or len(tokens) > MAX_TOKENS or not set(operators) <= set(OPERATORS):
-        raise invalid(f"{key}-{value}: expected seconds or an expression such as idu_div_2")
-    return Expression(tuple(operands), operators)
+    return expression(value, key, frozenset({"idu"}))
 
 
 def seconds(expression: Expression, source_duration: float, key: str) -> float:
@@ -201,13 +193,7 @@ def seconds(expression: Expression, source_duration: float, key: str) -> float:
 
 
 def _number(value: str | None, key: str) -> float:
-    try:
-        number = float(value or "")
-    except ValueError:
-        raise invalid(f"{key}-{value}: expected a number") from None
-    if number != number or abs(number) > 1e7:
-        raise invalid(f"{key}-{value}: out of range")
-    return number
+    return number_of(value, key)
 
 
 def _positive(value: str | None, key: str) -> float:

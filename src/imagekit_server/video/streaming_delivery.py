@@ -177,8 +177,8 @@ async def _render_set(
         max_duration=settings.video_max_duration_seconds,
         segment_seconds=SEGMENT_SECONDS,
     )
-    overlays = await draw_overlays(context, account.id, row, plan)
     with tempfile.TemporaryDirectory(prefix="ik-abs-") as scratch:
+        overlays = await draw_overlays(context, account.id, row, plan, Path(scratch))
         try:
             source = await to_thread.run_sync(source_path, context, row, Path(scratch))
         except BlobNotFound:
