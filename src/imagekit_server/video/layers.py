@@ -28,6 +28,7 @@ from urllib.parse import quote
 from imagekit_server.imaging.errors import invalid, unsupported
 from imagekit_server.imaging.expressions import Expression
 from imagekit_server.imaging.syntax import RawConditional, RawLayer, RawParam, RawStep
+from imagekit_server.video.subtitles import STYLE_KEYS, SUFFIXES, SubtitleStyle, subtitle_style
 from imagekit_server.video.values import expression
 
 if TYPE_CHECKING:
@@ -116,6 +117,7 @@ class VideoLayer:
     path: str = ""  # video, subtitles: the library file ("/folder/clip.mp4")
     plan: VideoPlan | None = None  # video: its own transformations
     placement: Placement = Placement()
+    style: SubtitleStyle | None = None  # subtitles
     timing: Timing = Timing()
 
     @property
@@ -246,7 +248,21 @@ def _offset(params: dict[str, str | None], key: str) -> tuple[Expression | None,
 
 
 def _subtitles(layer: RawLayer) -> VideoLayer:
-    raise unsupported("l-subtitles is not supported by this server yet")
+    keys = frozenset({"i", "ie", *STYLE_KEYS, *TIMING_KEYS})
+    params, rest = _own_params(layer.steps, keys, "subtitles")
+    if rest:
+        names = ", ".join(item_text(item) for step in rest for item in step)
+        raise invalid(
+            f"l-subtitles takes i or ie and {', '.join(sorted(STYLE_KEYS))} (its position "
+            f"cannot be set, as on ImageKit), not {names}"
+        )
+    path = _input_path(params, "subtitles")
+    if not path.lower().endswith(SUFFIXES):
+        raise invalid("l-subtitles takes an .srt or .vtt file")
+    timing = Timing(
+        *(_time(RawParam(key, params[key])) if key in params else None for key in TIMING_KEYS)
+    )
+    return VideoLayer("subtitles", path=path, style=subtitle_style(params), timing=timing)
 
 
 def serialise(layer: RawLayer) -> str:

@@ -4,6 +4,7 @@ process on the imaging threads; the files of video layers are put on local disk.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,8 @@ from imagekit_server.video.layers import VideoLayer
 from imagekit_server.video.outputs import LayerVideo, Overlay, Slot
 from imagekit_server.video.plan import VideoPlan
 from imagekit_server.video.sources import source_path
+from imagekit_server.video.subtitle_pictures import cue_pictures
+from imagekit_server.video.subtitles import MAX_BYTES, parse_cues
 
 
 def _chain(text: str) -> Chain:
@@ -92,6 +95,11 @@ async def draw_overlays(
             if layer.kind == "video":
                 slots.append((await _video(context, account_id, layer, scratch, len(slots)),))
                 continue
+            if layer.kind == "subtitles":
+                slots.append(
+                    await _subtitles(context, account_id, layer, (step_width, step_height))
+                )
+                continue
             picture = await run_in_pool(
                 _draw, context, account_id, layer.chain, step_width, step_height
             )
@@ -118,6 +126,37 @@ async def _video(
     assert layer.plan is not None
     video = LayerVideo(str(path), layer.plan, layer.placement)
     return Overlay(video=video, timing=layer.timing)
+
+
+async def _subtitles(
+    context: ServerContext, account_id: str, layer: VideoLayer, frame: tuple[int, int]
+) -> Slot:
+    """The cues of the layer's file, drawn; the layer's lso/leo/ldu limit them further."""
+    found = await find_file(context, account_id, layer.path)
+    if found is None:
+        raise TransformationError(404, "ENOENT", f"layer file '{layer.path}' not found")
+    try:
+        stat = await to_thread.run_sync(context.store.stat, found.blob_key)
+        if stat is None:
+            raise BlobNotFound(found.blob_key)
+        if stat.size > MAX_BYTES:
+            raise TransformationError(
+                400, "EINVALIDTRANSFORMATION", f"the subtitle file is over {MAX_BYTES // 1024} KiB"
+            )
+        data = await to_thread.run_sync(context.store.get_bytes, found.blob_key)
+    except BlobNotFound:
+        raise TransformationError(404, "ENOENT", f"layer file '{layer.path}' is missing") from None
+    cues = parse_cues(data)
+    assert layer.style is not None
+    slot = await run_in_pool(
+        cue_pictures,
+        layer.style,
+        cues,
+        frame,
+        lambda path: _load(context, account_id, path),
+        render_limits(context.settings).font_directory,
+    )
+    return tuple(replace(overlay, timing=layer.timing) for overlay in slot)
 
 
 def corner_picture(width: int, height: int, radius: float, colour: Colour) -> bytes:

@@ -191,7 +191,7 @@ class _VideoEncoder:
         self.window = window
         self.frames = 0
         self.width = self.height = 0
-        self.feeds: list[_LayerFeed] = []
+        self.feeds: list[_LayerFeed | _CueFeed] = []
         self._open(first)
 
     def _open(self, frame: Any) -> None:
@@ -277,7 +277,7 @@ class _Graph:
         self.vin, self.overlays, self.limits = vin, overlays, limits
         self.start = window[0]
         self.base_duration = min(window[1] - window[0], 1e7)  # bdu
-        self.feeds: list[_LayerFeed] = []
+        self.feeds: list[_LayerFeed | _CueFeed] = []
         self.pictures: list[tuple[Any, Any]] = []
         self.count = 0
 
@@ -288,7 +288,11 @@ class _Graph:
         for name, arguments in filters:
             if name == OVERLAY:
                 index, width, height = (int(part) for part in arguments.split(":"))
-                for overlay in self.overlays[index]:
+                slot = self.overlays[index]
+                if slot and all(overlay.cue is not None for overlay in slot):
+                    previous = self._cues(previous, slot, (width, height))
+                    continue
+                for overlay in slot:
                     previous = self._overlay(previous, overlay, (width, height))
             else:
                 node = self.graph.add(name, arguments) if arguments else self.graph.add(name)
@@ -313,6 +317,7 @@ class _Graph:
             window: tuple[float, float] | None = feed.window
             ending = "pass"
         else:
+            window = overlay.timing.window(self.base_duration)
             picture = _rgba_frame(overlay.picture)
             source = self.graph.add_buffer(
                 width=picture.width,
@@ -323,9 +328,6 @@ class _Graph:
             )
             self.pictures.append((source, picture))
             x, y = overlay.x, overlay.y
-            window = overlay.timing.window(self.base_duration)
-            if overlay.cue is not None:  # cue times follow the source: moved by the trim
-                window = (overlay.cue[0] - self.start, overlay.cue[1] - self.start)
             ending = "repeat"
         enable = ""
         if window is not None:
@@ -334,6 +336,114 @@ class _Graph:
         previous.link_to(node, 0, 0)
         source.link_to(node, 0, 1)
         return node
+
+    def _cues(self, previous: Any, slot: Slot, frame: tuple[int, int]) -> Any:
+        """A subtitle layer: one ``overlay`` filter, fed a band picture per change of cues."""
+        feed = _CueFeed(slot, frame, self.start, self.base_duration)
+        if feed.empty:
+            return previous
+        self.feeds.append(feed)
+        source = self.graph.add_buffer(
+            width=frame[0],
+            height=feed.height,
+            format=av.VideoFormat("rgba"),
+            time_base=_CueFeed.TICK,
+            name=f"cues{len(self.feeds)}",
+        )
+        feed.source = source
+        node = self.graph.add("overlay", f"0:{feed.top}:eof_action=repeat")
+        previous.link_to(node, 0, 0)
+        source.link_to(node, 0, 1)
+        return node
+
+
+class _CueFeed:
+    """Subtitle cues over the frames: the times where the set of cues on screen changes
+    (on the output, after the trim and the layer's lso/leo/ldu) each get one picture of the
+    band they cover (overlapping cues stacked upwards), pushed just ahead of the base frames
+    like a layer video's frames, so one ``overlay`` filter serves every cue."""
+
+    TICK = Fraction(1, 1000)
+
+    def __init__(self, slot: Slot, frame: tuple[int, int], start: float, base: float):
+        self.frame = frame
+        self.pictures: list[tuple[np.ndarray, int, int]] = []
+        spans: list[tuple[float, float, int]] = []
+        for overlay in slot:
+            assert overlay.cue is not None
+            low, high = overlay.cue[0] - start, overlay.cue[1] - start
+            window = overlay.timing.window(base)
+            if window is not None:
+                low, high = max(low, window[0]), min(high, window[1])
+            low = max(low, 0.0)
+            if high > low and low < base:
+                spans.append((low, high, len(self.pictures)))
+                self.pictures.append((_rgba_pixels(overlay.picture), overlay.x, overlay.y))
+        moments = sorted({0.0, *(t for span in spans for t in span[:2] if t < base)})
+        self.events = []
+        for moment in moments:
+            shown = [index for low, high, index in spans if low <= moment < high]
+            self.events.append((moment, shown))
+        self.empty = not spans
+        self.top = self.frame[1]
+        for _moment, shown in self.events:
+            self.top = min(self.top, self._layout(shown)[0])
+        self.top = max(0, min(self.top, self.frame[1] - 2))
+        self.height = self.frame[1] - self.top
+        self.source: Any = None
+        self.next = 0
+        self.last = float("-inf")
+        self.closed = False
+
+    def _layout(self, shown: list[int]) -> tuple[int, list[tuple[int, int, int]]]:
+        """The top of the stack of ``shown`` cues and where each goes (index, x, y)."""
+        placed = []
+        bottom = None
+        for index in shown:
+            pixels, x, y = self.pictures[index]
+            height = pixels.shape[0]
+            y = y if bottom is None else bottom - height
+            placed.append((index, x, y))
+            bottom = y
+        return (bottom if bottom is not None else self.frame[1]), placed
+
+    def _band(self, shown: list[int]) -> Any:
+        band = np.zeros((self.height, self.frame[0], 4), np.uint8)
+        for index, x, y in self._layout(shown)[1]:
+            pixels = self.pictures[index][0]
+            top = y - self.top
+            rows = slice(max(0, top), min(self.height, top + pixels.shape[0]))
+            cols = slice(max(0, x), min(self.frame[0], x + pixels.shape[1]))
+            part = pixels[rows.start - top : rows.stop - top, cols.start - x : cols.stop - x]
+            alpha = part[..., 3:4].astype(np.float32) / 255
+            under = band[rows, cols].astype(np.float32)
+            band[rows, cols, :3] = (part[..., :3] * alpha + under[..., :3] * (1 - alpha)).astype(
+                np.uint8
+            )
+            band[rows, cols, 3] = np.maximum(under[..., 3], part[..., 3])
+        frame = av.VideoFrame.from_ndarray(band, format="rgba")
+        return frame
+
+    def until(self, moment: float) -> None:
+        while not self.closed and self.last <= moment:
+            if self.next >= len(self.events):
+                self.close()
+                return
+            at, shown = self.events[self.next]
+            self.next += 1
+            frame = self._band(shown)
+            frame.pts = round(at / self.TICK)
+            frame.time_base = self.TICK
+            self.source.push(frame)
+            self.last = at
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self.source.push(None)
+
+    def release(self) -> None:
+        self.pictures = []
 
 
 class _LayerFeed:
@@ -413,12 +523,15 @@ class _LayerFeed:
         self.container.close()
 
 
-def _rgba_frame(png: bytes) -> Any:
+def _rgba_pixels(png: bytes) -> np.ndarray:
     from PIL import Image
 
     with Image.open(io.BytesIO(png)) as image:
-        pixels = np.asarray(image.convert("RGBA"))
-    frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(pixels), format="rgba")
+        return np.ascontiguousarray(np.asarray(image.convert("RGBA")))
+
+
+def _rgba_frame(png: bytes) -> Any:
+    frame = av.VideoFrame.from_ndarray(_rgba_pixels(png), format="rgba")
     frame.pts = 0
     return frame
 
