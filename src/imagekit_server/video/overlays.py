@@ -22,7 +22,7 @@ from imagekit_server.imaging import parse_transformation, render, run_in_pool
 from imagekit_server.imaging.colours import Colour
 from imagekit_server.imaging.errors import TransformationError, processing_failed
 from imagekit_server.storage import BlobNotFound
-from imagekit_server.video.geometry import pictures_of, step_sizes
+from imagekit_server.video.geometry import pictures_of, resolved_steps, step_sizes
 from imagekit_server.video.layers import VideoLayer
 from imagekit_server.video.outputs import LayerVideo, Overlay, Slot
 from imagekit_server.video.plan import VideoPlan
@@ -201,6 +201,26 @@ def _load(context: ServerContext, account_id: str, path: str) -> bytes:
         return context.store.get_bytes(row.blob_key)
     except BlobNotFound:
         raise LookupError(path) from None
+
+
+async def decided(context: ServerContext, row: FileRow, plan: VideoPlan) -> VideoPlan:
+    """``plan`` with its ``if-`` blocks decided by the video's upright size and duration."""
+    if not plan.has_branches:
+        return plan
+    width, height, duration = await to_thread.run_sync(_facts, context, row)
+    return replace(plan, steps=resolved_steps(plan.steps, width, height, duration))
+
+
+def _facts(context: ServerContext, row: FileRow) -> tuple[int, int, float]:
+    with read_transaction(context.engine) as conn:
+        found: Any = conn.execute(
+            sa.select(
+                file_versions.c.width, file_versions.c.height, file_versions.c.duration
+            ).where(file_versions.c.blob_key == row.blob_key)
+        ).first()
+    if found is None or not found.width or not found.height:
+        raise processing_failed("the video's size is unknown; upload it again")
+    return int(found.width), int(found.height), float(found.duration or 0.0)
 
 
 def display_size(context: ServerContext, row: FileRow) -> tuple[int, int]:

@@ -4,8 +4,9 @@ Supported (docs/video.md): ``w``, ``h``, ``ar``, ``c-`` (maintain_ratio, force, 
 at_least), ``cm-`` (pad_resize, extract), ``bg`` (pad and corner colour), ``rt`` (90/180/270),
 ``r`` (corner radius), ``b`` (border), layers (layers.py), ``so``/``eo``/``du`` (seconds or
 ``idu`` expressions), ``f`` (mp4, webm, auto, orig), ``vc`` (h264, vp9, none: the audio alone),
-``ac-none``, ``q``, ``sr`` (adaptive streaming representations), chained steps. Anything else
-is a 400 ``EUNSUPPORTED`` so a URL never silently renders something else.
+``ac-none``, ``q``, ``sr`` (adaptive streaming representations), ``if-`` blocks (conditions.py;
+decided by geometry.resolved_steps), chained steps. Anything else, the image-only effects
+(``e-``) among them, is a 400 ``EUNSUPPORTED`` so a URL never silently renders something else.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from imagekit_server.imaging.colours import Colour, parse_colour
 from imagekit_server.imaging.errors import TransformationError, invalid, unsupported
 from imagekit_server.imaging.expressions import Expression
 from imagekit_server.imaging.named import NamedResolver, expand_named, named_references
-from imagekit_server.imaging.syntax import RawLayer, RawParam, RawStep, tokenise
+from imagekit_server.imaging.plan import Condition
+from imagekit_server.imaging.syntax import RawConditional, RawLayer, RawParam, RawStep, tokenise
+from imagekit_server.video.conditions import parse_condition
 from imagekit_server.video.layers import VideoLayer, item_text, video_layer
 from imagekit_server.video.values import expression, number_of
 
@@ -44,10 +47,21 @@ class Geometry:
     border: tuple[int, Colour] | None = None
     radius: float | None = None  # r-: px, or -1 for "max"; corners painted with ``background``
     layers: tuple[VideoLayer, ...] = ()  # drawn after the step's geometry
+    branch: Branch | None = None  # an ``if-`` block: a step of its own
 
     @property
     def is_identity(self) -> bool:
         return self == Geometry()
+
+
+@dataclass(frozen=True)
+class Branch:
+    """``if-<condition>,<then>,if-else,<else>,if-end``: the steps taken either way
+    (geometry.resolved_steps decides, from the video's sizes and duration)."""
+
+    condition: Condition
+    then_steps: tuple[Geometry, ...]
+    else_steps: tuple[Geometry, ...]
 
 
 @dataclass(frozen=True)
@@ -62,6 +76,10 @@ class VideoPlan:
     quality: int | None = None
     representations: tuple[int, ...] = ()  # sr-240_360_480: output heights
     extra: tuple[str, ...] = field(default=())  # params left for a thumbnail's image chain
+
+    @property
+    def has_branches(self) -> bool:
+        return any(step.branch is not None for step in self.steps)
 
     def key(self) -> str:
         """Stable text naming the rendition (part of its derived blob name)."""
@@ -115,14 +133,32 @@ def _parse_steps(raw_steps: tuple[RawStep, ...], for_thumbnail: bool = False) ->
                 layers = (*geometry.layers, video_layer(item, _parse_steps))
                 geometry = replace(geometry, layers=layers)
                 continue
-            if not isinstance(item, RawParam):
-                raise unsupported("conditions (if-) on videos are not supported")
+            if isinstance(item, RawConditional):
+                if len(raw_step) != 1:
+                    raise invalid("a step holding an 'if' block may hold nothing else")
+                geometry = Geometry(branch=_branch(item))
+                continue
             plan, geometry = _apply(plan, geometry, item)
         if not geometry.is_identity:
             steps.append(geometry)
         if step_extra:
             extra.append(",".join(step_extra))
     return replace(plan, steps=tuple(steps), extra=tuple(extra))
+
+
+def _branch(raw: RawConditional) -> Branch:
+    """Both branches hold frame operations and layers only: what applies to the whole output
+    (trim, format, codecs, quality, sr) cannot depend on a condition."""
+    branches = []
+    for steps in (raw.then_steps, raw.else_steps):
+        inner = _parse_steps(steps)
+        if replace(inner, steps=()) != VideoPlan():
+            raise invalid(
+                f"if-{raw.condition}: only frame operations and layers may be inside an 'if' "
+                "block on videos (not so, eo, du, f, vc, ac, q, sr)"
+            )
+        branches.append(inner.steps)
+    return Branch(parse_condition(raw.condition), branches[0], branches[1])
 
 
 def _apply(plan: VideoPlan, step: Geometry, param: RawParam) -> tuple[VideoPlan, Geometry]:
@@ -176,6 +212,10 @@ def _apply(plan: VideoPlan, step: Geometry, param: RawParam) -> tuple[VideoPlan,
     if key == "sr":
         heights = tuple(sorted({int(_positive(part, key)) for part in (value or "").split("_")}))
         return replace(plan, representations=heights), step
+    if key.startswith("e-"):
+        raise unsupported(
+            f"{param.text()}: ImageKit's effects (e-) apply to images only, not to videos"
+        )
     raise unsupported(f"{param.text()} is not supported on videos by this server")
 
 
