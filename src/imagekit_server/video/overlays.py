@@ -4,6 +4,8 @@ process on the imaging threads; the files of video layers are put on local disk.
 
 from __future__ import annotations
 
+import asyncio
+import zlib
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -128,6 +130,9 @@ async def _video(
     return Overlay(video=video, timing=layer.timing)
 
 
+_CUE_PARTS = 4
+
+
 async def _subtitles(
     context: ServerContext, account_id: str, layer: VideoLayer, frame: tuple[int, int]
 ) -> Slot:
@@ -148,15 +153,25 @@ async def _subtitles(
         raise TransformationError(404, "ENOENT", f"layer file '{layer.path}' is missing") from None
     cues = parse_cues(data)
     assert layer.style is not None
-    slot = await run_in_pool(
-        cue_pictures,
-        layer.style,
-        cues,
-        frame,
-        lambda path: _load(context, account_id, path),
-        render_limits(context.settings).font_directory,
+    # Drawn in a few parts at once on the imaging threads (text rendering releases the GIL);
+    # a text seen again stays in one part, so it is drawn once.
+    parts = min(_CUE_PARTS, len(cues))
+    owners = [zlib.crc32(cue.text.encode()) % parts for cue in cues]
+    drawn = await asyncio.gather(
+        *(
+            run_in_pool(
+                cue_pictures,
+                layer.style,
+                tuple(cue for cue, owner in zip(cues, owners, strict=True) if owner == part),
+                frame,
+                lambda path: _load(context, account_id, path),
+                render_limits(context.settings).font_directory,
+            )
+            for part in range(parts)
+        )
     )
-    return tuple(replace(overlay, timing=layer.timing) for overlay in slot)
+    pictures = [iter(part) for part in drawn]
+    return tuple(replace(next(pictures[owner]), timing=layer.timing) for owner in owners)
 
 
 def corner_picture(width: int, height: int, radius: float, colour: Colour) -> bytes:
