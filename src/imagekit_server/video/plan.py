@@ -15,7 +15,12 @@ import hashlib
 from dataclasses import dataclass, field, replace
 
 from imagekit_server.imaging.colours import Colour, parse_colour
-from imagekit_server.imaging.errors import TransformationError, invalid, unsupported
+from imagekit_server.imaging.errors import (
+    TransformationError,
+    invalid,
+    limit_exceeded,
+    unsupported,
+)
 from imagekit_server.imaging.expressions import Expression
 from imagekit_server.imaging.named import NamedResolver, expand_named, named_references
 from imagekit_server.imaging.plan import Condition
@@ -31,6 +36,7 @@ VIDEO_CODECS = frozenset({"h264", "vp9", "none"})
 # Keys that only concern timing or the container, not a step's geometry.
 _TIME_KEYS = ("so", "eo", "du")
 BLACK = Colour(0, 0, 0)
+MAX_FILE_LAYERS = 4  # l-video and l-subtitles layers in one plan (each decodes or draws a file)
 
 
 @dataclass(frozen=True)
@@ -115,7 +121,22 @@ def parse_video_plan(
     raw_steps = tokenise(text)
     if resolve_named is not None:
         raw_steps = expand_named(raw_steps, resolve_named)
-    return _parse_steps(raw_steps, for_thumbnail)
+    plan = _parse_steps(raw_steps, for_thumbnail)
+    if _file_layers(plan.steps) > MAX_FILE_LAYERS:
+        raise limit_exceeded(
+            f"at most {MAX_FILE_LAYERS} video and subtitle layers may be used in one video"
+        )
+    return plan
+
+
+def _file_layers(steps: tuple[Geometry, ...]) -> int:
+    """Video and subtitle layers (each one decoded or drawn per cue), both branches counted."""
+    count = 0
+    for step in steps:
+        count += sum(layer.reads_file for layer in step.layers)
+        if step.branch is not None:
+            count += _file_layers(step.branch.then_steps) + _file_layers(step.branch.else_steps)
+    return count
 
 
 def _parse_steps(raw_steps: tuple[RawStep, ...], for_thumbnail: bool = False) -> VideoPlan:

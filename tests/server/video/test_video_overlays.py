@@ -121,6 +121,7 @@ def test_video_layer_errors(live_server: LiveServer, base: dict[str, object]) ->
         "l-video,i-green.mp4,lfo-middle,l-end": 400,
         "l-video,l-end": 400,
         "l-video,i-green.mp4,l-image,i-ik_canvas,l-end,l-end": 400,
+        ",".join(["l-video,i-green.mp4,l-end"] * 5): 400,  # at most 4 file layers
     }
     for chain, status in cases.items():
         response = get(live_server, f"tr:{chain}/base.mp4")
