@@ -6,8 +6,9 @@ Three kinds:
   onto a transparent canvas of the frame's size at that step (positions, sizes, fonts and nested
   layers exactly as on images; overlays.py) and overlaid on the frames;
 - ``video``: ``l-video,i-<video>``, another video of the library with its own video
-  transformations (every video parameter but ``sr``), placed by ``lx``/``ly``/``lfo``
-  (docs/reference/layers.md §3) and decoded alongside the base (render.py);
+  transformations (every video parameter but ``sr``; ``r`` makes its corners transparent),
+  placed by ``lx``/``ly``/``lfo`` (docs/reference/layers.md §3) and decoded alongside the base
+  (render.py);
 - ``subtitles``: ``l-subtitles,i-<file.srt|.vtt>`` with ImageKit's styling parameters
   (subtitles.py), burnt in at the bottom centre.
 
@@ -21,7 +22,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -119,6 +120,7 @@ class VideoLayer:
     placement: Placement = Placement()
     style: SubtitleStyle | None = None  # subtitles
     timing: Timing = Timing()
+    radius: float | None = None  # video: transparent rounded corners (-1: max)
 
     @property
     def reads_file(self) -> bool:
@@ -213,8 +215,11 @@ def _video(layer: RawLayer, parse_inner: InnerParser) -> VideoLayer:
     plan = parse_inner(steps)
     if plan.representations:
         raise invalid("sr (streaming resolutions) cannot be used inside l-video")
-    if any(step.radius is not None or step.layers for step in plan.steps):
-        raise unsupported("r (rounded corners) inside l-video is not supported by this server")
+    # Rounded corners make the layer's corners transparent (its last r- wins), drawn after
+    # its own steps; they are not painted with bg as on the base video.
+    radius = next((step.radius for step in reversed(plan.steps) if step.radius is not None), None)
+    cleared = tuple(replace(step, radius=None) for step in plan.steps)
+    plan = replace(plan, steps=tuple(step for step in cleared if not step.is_identity))
     timing = Timing(
         *(_time(RawParam(key, params[key])) if key in params else None for key in TIMING_KEYS)
     )
@@ -224,6 +229,7 @@ def _video(layer: RawLayer, parse_inner: InnerParser) -> VideoLayer:
         plan=plan,
         placement=_placement(params),
         timing=timing,
+        radius=radius,
     )
 
 

@@ -19,6 +19,7 @@ class LayerVideo:
     path: str  # the layer's video file on local disk
     plan: VideoPlan  # its own transformations (trim, size, ...)
     placement: Placement
+    radius: float | None = None  # transparent rounded corners (-1: max)
 
 
 @dataclass(frozen=True)

@@ -126,7 +126,7 @@ async def _video(
     except BlobNotFound:
         raise TransformationError(404, "ENOENT", f"layer file '{layer.path}' is missing") from None
     assert layer.plan is not None
-    video = LayerVideo(str(path), layer.plan, layer.placement)
+    video = LayerVideo(str(path), layer.plan, layer.placement, layer.radius)
     return Overlay(video=video, timing=layer.timing)
 
 

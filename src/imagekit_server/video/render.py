@@ -304,6 +304,9 @@ class _Graph:
         for source, picture in self.pictures:  # one picture each, repeated over every frame
             source.push(picture)
             source.push(None)
+        for feed in self.feeds:
+            if isinstance(feed, _LayerFeed):
+                feed.configured()
         return head, sink
 
     def _overlay(self, previous: Any, overlay: Overlay, parent: tuple[int, int]) -> Any:
@@ -496,7 +499,31 @@ class _LayerFeed:
             node = graph.add(filter_name, arguments) if arguments else graph.add(filter_name)
             previous.link_to(node)
             previous = node
-        return previous
+        if self.layer.radius is None:
+            return previous
+        # Rounded corners: an alpha mask (one picture, repeated) merged into every frame.
+        mask = av.VideoFrame.from_ndarray(
+            _rounded_mask(self.width, self.height, self.layer.radius), format="gray"
+        )
+        mask.pts = 0
+        self.mask = graph.add_buffer(
+            width=self.width,
+            height=self.height,
+            format=av.VideoFormat("gray"),
+            time_base=self.tick,
+            name=f"{name}-mask",
+        )
+        merge = graph.add("alphamerge")
+        previous.link_to(merge, 0, 0)
+        self.mask.link_to(merge, 0, 1)
+        self.mask_frame = mask
+        return merge
+
+    def configured(self) -> None:
+        """Once the graph is configured: the corner mask, pushed once."""
+        if self.layer.radius is not None:
+            self.mask.push(self.mask_frame)
+            self.mask.push(None)
 
     def until(self, moment: float) -> None:
         """Push frames up to ``moment`` (output seconds) and the first one after it."""
@@ -521,6 +548,18 @@ class _LayerFeed:
 
     def release(self) -> None:
         self.container.close()
+
+
+def _rounded_mask(width: int, height: int, radius: float) -> np.ndarray:
+    """Opaque inside a rounded rectangle of the size (``radius`` -1: half the shorter side),
+    transparent outside, antialiased over one pixel (as overlays.corner_picture)."""
+    limit = min(width, height) / 2
+    r = limit if radius < 0 else min(radius, limit)
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32) + 0.5
+    dx = np.maximum(np.maximum(r - xs, xs - (width - r)), 0)
+    dy = np.maximum(np.maximum(r - ys, ys - (height - r)), 0)
+    inside = 1 - np.clip(np.hypot(dx, dy) - r + 0.5, 0, 1)
+    return np.ascontiguousarray((inside * 255).astype(np.uint8))
 
 
 def _rgba_pixels(png: bytes) -> np.ndarray:

@@ -114,6 +114,20 @@ def test_video_layer_expressions_and_focus(
     assert close(rgb(at(decoded, 1.5)[40, 30]), GREEN)
 
 
+def test_video_layer_rounded_corners_are_transparent(
+    live_server: LiveServer, base: dict[str, object]
+) -> None:
+    """``r-max`` inside the layer: a 40x40 green circle at (20, 40); its corners show the
+    base (not bg), its middle the layer."""
+    chain = "l-video,i-green.mp4,w-40,h-40,r-max,lx-20,ly-40,l-end"
+    response = get(live_server, f"tr:{chain}/base.mp4")
+    assert response.status_code == 200, response.headers.get("ik-error")
+    frame = at(frames(response.content), 0.5)
+    assert close(rgb(frame[62:66, 38:42]), GREEN)  # the middle
+    for y, x in ((41, 21), (41, 58), (78, 21), (78, 58)):  # the four corners
+        assert close(rgb(frame[y, x]), LEFT), (y, x, rgb(frame[y, x]))
+
+
 def test_video_layer_errors(live_server: LiveServer, base: dict[str, object]) -> None:
     cases = {
         "l-video,i-missing.mp4,l-end": 404,
