@@ -141,3 +141,21 @@ def test_video_layer_errors(live_server: LiveServer, base: dict[str, object]) ->
         response = get(live_server, f"tr:{chain}/base.mp4")
         assert response.status_code == status, (chain, response.headers.get("ik-error"))
         assert response.headers["ik-error"]
+
+
+def test_video_layer_in_every_streaming_representation(
+    live_server: LiveServer, base: dict[str, object]
+) -> None:
+    """A video layer in an adaptive streaming chain: each representation's file shows it."""
+    chain = "sr-60_120,l-video,i-green.mp4,lfo-top_left,ldu-1,l-end"
+    master = get(live_server, f"base.mp4/ik-master.m3u8?tr={chain}")
+    assert master.status_code == 200, master.headers.get("ik-error")
+    for height in (60, 120):
+        response = get(live_server, f"base.mp4/ik-abs-{height}.mp4?tr={chain}")
+        assert response.status_code == 200, response.headers.get("ik-error")
+        decoded = frames(response.content)
+        early, late = at(decoded, 0.5), at(decoded, 2.0)
+        assert early.shape[0] == height
+        spot = (int(height * 0.3), int(height * 0.2))  # inside the layer, below its counter
+        assert close(rgb(early[spot]), GREEN), (height, rgb(early[spot]))
+        assert close(rgb(late[spot]), LEFT), (height, rgb(late[spot]))
