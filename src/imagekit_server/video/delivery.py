@@ -38,7 +38,7 @@ from imagekit_server.storage import BlobNotFound
 from imagekit_server.video.events import send_video_event, video_event
 from imagekit_server.video.leases import claim_or_wait, release
 from imagekit_server.video.outputs import Outcome, RenderLimits, output_container
-from imagekit_server.video.overlays import draw_overlays, layer_versions
+from imagekit_server.video.overlays import decided, draw_overlays, layer_versions
 from imagekit_server.video.plan import VideoPlan, named_in, parse_video_plan
 from imagekit_server.video.pool import run_in_render_process
 from imagekit_server.video.requests import VideoRequest
@@ -140,6 +140,7 @@ async def ensure_rendition(
 ) -> Stored | None:
     """The stored rendition, rendered first if needed; None when it is not ready within
     ``wait`` seconds (the render goes on). Raises ``TransformationError``."""
+    plan = await decided(context, row, plan)
     if wanted.kind == "thumbnail":
         suffix = thumbnail_format(plan.extra)
         content_type = f"image/{'jpeg' if suffix == 'jpg' else suffix}"
@@ -315,7 +316,7 @@ async def _render(
         max_seconds=settings.video_render_timeout_seconds,
         max_duration=settings.video_max_duration_seconds,
     )
-    overlays = await draw_overlays(context, account.id, row, plan)
+    overlays = await draw_overlays(context, account.id, row, plan, Path(output).parent)
     return await run_in_render_process(
         workers, transcode_job, source, output, plan, limits, overlays
     )

@@ -8,11 +8,14 @@ from __future__ import annotations
 import math
 
 from imagekit_server.imaging.colours import Colour
-from imagekit_server.imaging.errors import limit_exceeded
+from imagekit_server.imaging.errors import limit_exceeded, processing_failed
+from imagekit_server.video.conditions import holds
 from imagekit_server.video.plan import Geometry
 
 Filter = tuple[str, str]  # (name, arguments) for av.filter.Graph.add
-OVERLAY = "ik-overlay"  # (OVERLAY, index): the index-th layer image goes over the frames
+# (OVERLAY, "index:width:height"): the index-th overlay slot (outputs.Slot) goes over frames of
+# that size.
+OVERLAY = "ik-overlay"
 
 
 def _even(value: float) -> int:
@@ -36,6 +39,8 @@ def orientation_filters(rotation: int) -> list[Filter]:
 
 def step_filters(step: Geometry, width: int, height: int) -> tuple[list[Filter], int, int]:
     """The filters of one chain step on a ``width`` x ``height`` input, and its output size."""
+    if step.branch is not None:
+        raise processing_failed("an if- block was not decided before rendering")
     filters: list[Filter] = []
     target = _target_size(step, width, height)
     if target is not None:
@@ -130,7 +135,7 @@ def chain_filters(
             )
         # Corners (radius) and layers are pictures the parent draws at this size (overlays.py).
         for _picture in range(pictures_of(step)):
-            filters.append((OVERLAY, str(overlays)))
+            filters.append((OVERLAY, f"{overlays}:{width}:{height}"))
             overlays += 1
     if width % 2 or height % 2:
         width, height = _even(width), _even(height)
@@ -150,3 +155,37 @@ def step_sizes(steps: tuple[Geometry, ...], width: int, height: int) -> list[tup
         _, width, height = step_filters(step, width, height)
         sizes.append((width, height))
     return sizes
+
+
+def resolved_steps(
+    steps: tuple[Geometry, ...], width: int, height: int, duration: float
+) -> tuple[Geometry, ...]:
+    """``steps`` with every ``if-`` block replaced by the branch its condition picks, given
+    the upright source size and duration (conditions.py names the properties)."""
+    original = {"iw": width, "ih": height, "iar": width / height, "idu": duration}
+    chosen: list[Geometry] = []
+    _resolve(steps, (width, height), original, chosen)
+    return tuple(chosen)
+
+
+def _resolve(
+    steps: tuple[Geometry, ...],
+    size: tuple[int, int],
+    original: dict[str, float],
+    chosen: list[Geometry],
+) -> tuple[int, int]:
+    width, height = size
+    for step in steps:
+        if step.branch is None:
+            chosen.append(step)
+            _, width, height = step_filters(step, width, height)
+            continue
+        current = {"w": width, "h": height, "ar": width / height}
+        branch = step.branch
+        taken = (
+            branch.then_steps
+            if holds(branch.condition, {**original, **current})
+            else (branch.else_steps)
+        )
+        width, height = _resolve(taken, (width, height), original, chosen)
+    return width, height

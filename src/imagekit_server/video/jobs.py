@@ -12,7 +12,7 @@ import av
 import numpy as np
 
 from imagekit_server.imaging.errors import TransformationError
-from imagekit_server.video.outputs import Outcome, Overlay, RenderLimits
+from imagekit_server.video.outputs import Outcome, RenderLimits, Slot
 from imagekit_server.video.plan import VideoPlan
 from imagekit_server.video.render import render_video
 
@@ -22,7 +22,7 @@ def transcode_job(
     output: str,
     plan: VideoPlan,
     limits: RenderLimits,
-    overlays: tuple[Overlay, ...] = (),
+    overlays: tuple[Slot, ...] = (),
 ) -> Outcome:
     try:
         done = asdict(render_video(source, output, plan, limits, overlays))
@@ -80,7 +80,7 @@ def representation_job(
     output: str,
     plan: VideoPlan,
     limits: RenderLimits,
-    overlays: tuple[Overlay, ...] = (),
+    overlays: tuple[Slot, ...] = (),
 ) -> Outcome:
     """One adaptive-streaming representation: a fragmented MP4 and its segment index."""
     from imagekit_server.video.streaming import index_fragments

@@ -3,13 +3,40 @@ serving process never loads PyAV, numpy or the codecs; render processes do)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from imagekit_server.video.layers import Placement, Timing
 from imagekit_server.video.plan import VideoPlan
 
 Outcome = tuple[str, Any]  # ("ok", data) or ("error", (status, code, message))
-Overlay = tuple[bytes, "str | None"]  # an RGBA PNG of the frame's size, FFmpeg ``enable``
+
+
+@dataclass(frozen=True)
+class LayerVideo:
+    """An ``l-video`` layer as the render process needs it."""
+
+    path: str  # the layer's video file on local disk
+    plan: VideoPlan  # its own transformations (trim, size, ...)
+    placement: Placement
+    radius: float | None = None  # transparent rounded corners (-1: max)
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """One thing drawn over the frames: a picture (RGBA PNG) at ``x``/``y``, or a video."""
+
+    picture: bytes = b""
+    x: int = 0
+    y: int = 0
+    timing: Timing = field(default_factory=Timing)  # lso/leo/ldu, on the output
+    cue: tuple[float, float] | None = None  # a subtitle cue's window in source seconds
+    video: LayerVideo | None = None
+
+
+# What one chain step's corner picture or one layer puts over the frames (a subtitle layer:
+# one picture per cue).
+Slot = tuple[Overlay, ...]
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,13 @@
-"""Draw a video plan's layers as full-frame RGBA pictures with the image engine (layers.py):
-in the server process, on the imaging threads, before the render process gets them."""
+"""Prepare a video plan's layers for the render process (layers.py): picture layers and
+rounded corners are drawn as full-frame RGBA pictures by the image engine, in the server
+process on the imaging threads; the files of video layers are put on local disk."""
 
 from __future__ import annotations
 
+import asyncio
+import zlib
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pyvips
@@ -19,9 +24,13 @@ from imagekit_server.imaging import parse_transformation, render, run_in_pool
 from imagekit_server.imaging.colours import Colour
 from imagekit_server.imaging.errors import TransformationError, processing_failed
 from imagekit_server.storage import BlobNotFound
-from imagekit_server.video.geometry import pictures_of, step_sizes
-from imagekit_server.video.outputs import Overlay
+from imagekit_server.video.geometry import pictures_of, resolved_steps, step_sizes
+from imagekit_server.video.layers import VideoLayer
+from imagekit_server.video.outputs import LayerVideo, Overlay, Slot
 from imagekit_server.video.plan import VideoPlan
+from imagekit_server.video.sources import source_path
+from imagekit_server.video.subtitle_pictures import cue_pictures
+from imagekit_server.video.subtitles import MAX_BYTES, parse_cues
 
 
 def _chain(text: str) -> Chain:
@@ -39,34 +48,130 @@ async def layer_versions(
     versions = []
     for step in plan.steps:
         for layer in step.layers:
+            if layer.reads_file:
+                row = await _layer_file(context, account_id, layer, signed)
+                versions.append(row.etag if row is not None else "missing")
+                continue
             chain = _chain(layer.chain)
             await check_layer_access(context, account_id, chain, signed)
             for path in chain.layer_files:
-                row = await find_file(context, account_id, path)
-                versions.append(row.etag if row is not None else "missing")
+                found = await find_file(context, account_id, path)
+                versions.append(found.etag if found is not None else "missing")
     return ",".join(versions)
 
 
+async def _layer_file(
+    context: ServerContext, account_id: str, layer: VideoLayer, signed: bool
+) -> FileRow | None:
+    """The file of a video or subtitle layer; as for image layers, an unsigned URL may not
+    read a private or unpublished file through it."""
+    row = await find_file(context, account_id, layer.path)
+    if row is None or signed:
+        return row
+    if not row.is_published:
+        raise TransformationError(404, "ENOENT", f"layer file '{layer.path}' not found")
+    if row.is_private:
+        raise TransformationError(
+            401, "EUNAUTHORIZED", f"layer file '{layer.path}' is private: the URL must be signed"
+        )
+    return row
+
+
 async def draw_overlays(
-    context: ServerContext, account_id: str, row: FileRow, plan: VideoPlan
-) -> tuple[Overlay, ...]:
+    context: ServerContext, account_id: str, row: FileRow, plan: VideoPlan, scratch: Path
+) -> tuple[Slot, ...]:
+    """One slot per corner picture and layer, in the order geometry.chain_filters places them;
+    layer files are copied under ``scratch`` when the store is not on local disk."""
     if not any(pictures_of(step) for step in plan.steps):
         return ()
     width, height = await to_thread.run_sync(display_size, context, row)
     sizes = step_sizes(plan.steps, width, height)
-    overlays: list[Overlay] = []
+    slots: list[Slot] = []
     for step, (step_width, step_height) in zip(plan.steps, sizes, strict=True):
         if step.radius is not None:
             corners = await run_in_pool(
                 corner_picture, step_width, step_height, step.radius, step.background
             )
-            overlays.append((corners, None))
+            slots.append((Overlay(corners),))
         for layer in step.layers:
+            if layer.kind == "video":
+                slots.append((await _video(context, account_id, layer, scratch, len(slots)),))
+                continue
+            if layer.kind == "subtitles":
+                slots.append(
+                    await _subtitles(context, account_id, layer, (step_width, step_height))
+                )
+                continue
             picture = await run_in_pool(
                 _draw, context, account_id, layer.chain, step_width, step_height
             )
-            overlays.append((picture, layer.enable()))
-    return tuple(overlays)
+            slots.append((Overlay(picture, timing=layer.timing),))
+    return tuple(slots)
+
+
+async def _video(
+    context: ServerContext, account_id: str, layer: VideoLayer, scratch: Path, index: int
+) -> Overlay:
+    found = await find_file(context, account_id, layer.path)
+    if found is None:
+        raise TransformationError(404, "ENOENT", f"layer file '{layer.path}' not found")
+    if not found.mime.startswith("video/") and found.mime != "image/gif":
+        raise TransformationError(
+            400, "EINVALIDTRANSFORMATION", f"l-video input '{layer.path}' is not a video"
+        )
+    folder = scratch / f"layer-{index}"
+    await to_thread.run_sync(lambda: folder.mkdir(exist_ok=True))
+    try:
+        path = await to_thread.run_sync(source_path, context, found, folder)
+    except BlobNotFound:
+        raise TransformationError(404, "ENOENT", f"layer file '{layer.path}' is missing") from None
+    assert layer.plan is not None
+    video = LayerVideo(str(path), layer.plan, layer.placement, layer.radius)
+    return Overlay(video=video, timing=layer.timing)
+
+
+_CUE_PARTS = 4
+
+
+async def _subtitles(
+    context: ServerContext, account_id: str, layer: VideoLayer, frame: tuple[int, int]
+) -> Slot:
+    """The cues of the layer's file, drawn; the layer's lso/leo/ldu limit them further."""
+    found = await find_file(context, account_id, layer.path)
+    if found is None:
+        raise TransformationError(404, "ENOENT", f"layer file '{layer.path}' not found")
+    try:
+        stat = await to_thread.run_sync(context.store.stat, found.blob_key)
+        if stat is None:
+            raise BlobNotFound(found.blob_key)
+        if stat.size > MAX_BYTES:
+            raise TransformationError(
+                400, "EINVALIDTRANSFORMATION", f"the subtitle file is over {MAX_BYTES // 1024} KiB"
+            )
+        data = await to_thread.run_sync(context.store.get_bytes, found.blob_key)
+    except BlobNotFound:
+        raise TransformationError(404, "ENOENT", f"layer file '{layer.path}' is missing") from None
+    cues = parse_cues(data)
+    assert layer.style is not None
+    # Drawn in a few parts at once on the imaging threads (text rendering releases the GIL);
+    # a text seen again stays in one part, so it is drawn once.
+    parts = min(_CUE_PARTS, len(cues))
+    owners = [zlib.crc32(cue.text.encode()) % parts for cue in cues]
+    drawn = await asyncio.gather(
+        *(
+            run_in_pool(
+                cue_pictures,
+                layer.style,
+                tuple(cue for cue, owner in zip(cues, owners, strict=True) if owner == part),
+                frame,
+                lambda path: _load(context, account_id, path),
+                render_limits(context.settings).font_directory,
+            )
+            for part in range(parts)
+        )
+    )
+    pictures = [iter(part) for part in drawn]
+    return tuple(replace(next(pictures[owner]), timing=layer.timing) for owner in owners)
 
 
 def corner_picture(width: int, height: int, radius: float, colour: Colour) -> bytes:
@@ -111,6 +216,26 @@ def _load(context: ServerContext, account_id: str, path: str) -> bytes:
         return context.store.get_bytes(row.blob_key)
     except BlobNotFound:
         raise LookupError(path) from None
+
+
+async def decided(context: ServerContext, row: FileRow, plan: VideoPlan) -> VideoPlan:
+    """``plan`` with its ``if-`` blocks decided by the video's upright size and duration."""
+    if not plan.has_branches:
+        return plan
+    width, height, duration = await to_thread.run_sync(_facts, context, row)
+    return replace(plan, steps=resolved_steps(plan.steps, width, height, duration))
+
+
+def _facts(context: ServerContext, row: FileRow) -> tuple[int, int, float]:
+    with read_transaction(context.engine) as conn:
+        found: Any = conn.execute(
+            sa.select(
+                file_versions.c.width, file_versions.c.height, file_versions.c.duration
+            ).where(file_versions.c.blob_key == row.blob_key)
+        ).first()
+    if found is None or not found.width or not found.height:
+        raise processing_failed("the video's size is unknown; upload it again")
+    return int(found.width), int(found.height), float(found.duration or 0.0)
 
 
 def display_size(context: ServerContext, row: FileRow) -> tuple[int, int]:

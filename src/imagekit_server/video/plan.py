@@ -4,8 +4,9 @@ Supported (docs/video.md): ``w``, ``h``, ``ar``, ``c-`` (maintain_ratio, force, 
 at_least), ``cm-`` (pad_resize, extract), ``bg`` (pad and corner colour), ``rt`` (90/180/270),
 ``r`` (corner radius), ``b`` (border), layers (layers.py), ``so``/``eo``/``du`` (seconds or
 ``idu`` expressions), ``f`` (mp4, webm, auto, orig), ``vc`` (h264, vp9, none: the audio alone),
-``ac-none``, ``q``, ``sr`` (adaptive streaming representations), chained steps. Anything else
-is a 400 ``EUNSUPPORTED`` so a URL never silently renders something else.
+``ac-none``, ``q``, ``sr`` (adaptive streaming representations), ``if-`` blocks (conditions.py;
+decided by geometry.resolved_steps), chained steps. Anything else, the image-only effects
+(``e-``) among them, is a 400 ``EUNSUPPORTED`` so a URL never silently renders something else.
 """
 
 from __future__ import annotations
@@ -14,11 +15,19 @@ import hashlib
 from dataclasses import dataclass, field, replace
 
 from imagekit_server.imaging.colours import Colour, parse_colour
-from imagekit_server.imaging.errors import TransformationError, invalid, unsupported
-from imagekit_server.imaging.expressions import MAX_TOKENS, OPERATORS, Expression
+from imagekit_server.imaging.errors import (
+    TransformationError,
+    invalid,
+    limit_exceeded,
+    unsupported,
+)
+from imagekit_server.imaging.expressions import Expression
 from imagekit_server.imaging.named import NamedResolver, expand_named, named_references
-from imagekit_server.imaging.syntax import RawLayer, RawParam, tokenise
+from imagekit_server.imaging.plan import Condition
+from imagekit_server.imaging.syntax import RawConditional, RawLayer, RawParam, RawStep, tokenise
+from imagekit_server.video.conditions import parse_condition
 from imagekit_server.video.layers import VideoLayer, item_text, video_layer
+from imagekit_server.video.values import expression, number_of
 
 CROPS = frozenset({"maintain_ratio", "force", "at_max", "at_least"})
 CROP_MODES = frozenset({"pad_resize", "extract"})
@@ -27,6 +36,7 @@ VIDEO_CODECS = frozenset({"h264", "vp9", "none"})
 # Keys that only concern timing or the container, not a step's geometry.
 _TIME_KEYS = ("so", "eo", "du")
 BLACK = Colour(0, 0, 0)
+MAX_FILE_LAYERS = 4  # l-video and l-subtitles layers in one plan (each decodes or draws a file)
 
 
 @dataclass(frozen=True)
@@ -43,10 +53,21 @@ class Geometry:
     border: tuple[int, Colour] | None = None
     radius: float | None = None  # r-: px, or -1 for "max"; corners painted with ``background``
     layers: tuple[VideoLayer, ...] = ()  # drawn after the step's geometry
+    branch: Branch | None = None  # an ``if-`` block: a step of its own
 
     @property
     def is_identity(self) -> bool:
         return self == Geometry()
+
+
+@dataclass(frozen=True)
+class Branch:
+    """``if-<condition>,<then>,if-else,<else>,if-end``: the steps taken either way
+    (geometry.resolved_steps decides, from the video's sizes and duration)."""
+
+    condition: Condition
+    then_steps: tuple[Geometry, ...]
+    else_steps: tuple[Geometry, ...]
 
 
 @dataclass(frozen=True)
@@ -61,6 +82,10 @@ class VideoPlan:
     quality: int | None = None
     representations: tuple[int, ...] = ()  # sr-240_360_480: output heights
     extra: tuple[str, ...] = field(default=())  # params left for a thumbnail's image chain
+
+    @property
+    def has_branches(self) -> bool:
+        return any(step.branch is not None for step in self.steps)
 
     def key(self) -> str:
         """Stable text naming the rendition (part of its derived blob name)."""
@@ -93,12 +118,31 @@ def parse_video_plan(
     """Raises ``TransformationError``. With ``for_thumbnail`` only ``so`` is read here and the
     other parameters are kept (``extra``) for the image renderer. ``n-`` references are
     expanded through ``resolve_named`` (the account's named transformations)."""
-    plan = VideoPlan()
-    steps: list[Geometry] = []
-    extra: list[str] = []
     raw_steps = tokenise(text)
     if resolve_named is not None:
         raw_steps = expand_named(raw_steps, resolve_named)
+    plan = _parse_steps(raw_steps, for_thumbnail)
+    if _file_layers(plan.steps) > MAX_FILE_LAYERS:
+        raise limit_exceeded(
+            f"at most {MAX_FILE_LAYERS} video and subtitle layers may be used in one video"
+        )
+    return plan
+
+
+def _file_layers(steps: tuple[Geometry, ...]) -> int:
+    """Video and subtitle layers (each one decoded or drawn per cue), both branches counted."""
+    count = 0
+    for step in steps:
+        count += sum(layer.reads_file for layer in step.layers)
+        if step.branch is not None:
+            count += _file_layers(step.branch.then_steps) + _file_layers(step.branch.else_steps)
+    return count
+
+
+def _parse_steps(raw_steps: tuple[RawStep, ...], for_thumbnail: bool = False) -> VideoPlan:
+    plan = VideoPlan()
+    steps: list[Geometry] = []
+    extra: list[str] = []
     for raw_step in raw_steps:
         geometry = Geometry()
         step_extra: list[str] = []
@@ -107,17 +151,35 @@ def parse_video_plan(
                 step_extra.append(item_text(item))
                 continue
             if isinstance(item, RawLayer):
-                layers = (*geometry.layers, video_layer(item))
+                layers = (*geometry.layers, video_layer(item, _parse_steps))
                 geometry = replace(geometry, layers=layers)
                 continue
-            if not isinstance(item, RawParam):
-                raise unsupported("conditions (if-) on videos are not supported")
+            if isinstance(item, RawConditional):
+                if len(raw_step) != 1:
+                    raise invalid("a step holding an 'if' block may hold nothing else")
+                geometry = Geometry(branch=_branch(item))
+                continue
             plan, geometry = _apply(plan, geometry, item)
         if not geometry.is_identity:
             steps.append(geometry)
         if step_extra:
             extra.append(",".join(step_extra))
     return replace(plan, steps=tuple(steps), extra=tuple(extra))
+
+
+def _branch(raw: RawConditional) -> Branch:
+    """Both branches hold frame operations and layers only: what applies to the whole output
+    (trim, format, codecs, quality, sr) cannot depend on a condition."""
+    branches = []
+    for steps in (raw.then_steps, raw.else_steps):
+        inner = _parse_steps(steps)
+        if replace(inner, steps=()) != VideoPlan():
+            raise invalid(
+                f"if-{raw.condition}: only frame operations and layers may be inside an 'if' "
+                "block on videos (not so, eo, du, f, vc, ac, q, sr)"
+            )
+        branches.append(inner.steps)
+    return Branch(parse_condition(raw.condition), branches[0], branches[1])
 
 
 def _apply(plan: VideoPlan, step: Geometry, param: RawParam) -> tuple[VideoPlan, Geometry]:
@@ -171,26 +233,17 @@ def _apply(plan: VideoPlan, step: Geometry, param: RawParam) -> tuple[VideoPlan,
     if key == "sr":
         heights = tuple(sorted({int(_positive(part, key)) for part in (value or "").split("_")}))
         return replace(plan, representations=heights), step
+    if key.startswith("e-"):
+        raise unsupported(
+            f"{param.text()}: ImageKit's effects (e-) apply to images only, not to videos"
+        )
     raise unsupported(f"{param.text()} is not supported on videos by this server")
 
 
 def time_expression(value: str | None, key: str) -> Expression:
     """Seconds (``so-10.55``) or an arithmetic expression of the input duration ``idu``
     (``so-idu_div_2``, ``du-idu_mul_0.2``), as ImageKit's trim docs allow."""
-    text = value or ""
-    tokens = text.split("_")
-    if len(tokens) == 1:
-        number = _number(text, key)
-        if number < 0:
-            raise invalid(f"{key}-{value}: a time cannot be negative")
-        return Expression.literal(number)
-    operands: list[float | str] = []
-    for token in tokens[::2]:
-        operands.append(token if token == "idu" else _number(token, key))
-    operators = tuple(tokens[1::2])
-    if len(tokens) % 2 == 0 or len(tokens) > MAX_TOKENS or not set(operators) <= set(OPERATORS):
-        raise invalid(f"{key}-{value}: expected seconds or an expression such as idu_div_2")
-    return Expression(tuple(operands), operators)
+    return expression(value, key, frozenset({"idu"}))
 
 
 def seconds(expression: Expression, source_duration: float, key: str) -> float:
@@ -201,13 +254,7 @@ def seconds(expression: Expression, source_duration: float, key: str) -> float:
 
 
 def _number(value: str | None, key: str) -> float:
-    try:
-        number = float(value or "")
-    except ValueError:
-        raise invalid(f"{key}-{value}: expected a number") from None
-    if number != number or abs(number) > 1e7:
-        raise invalid(f"{key}-{value}: out of range")
-    return number
+    return number_of(value, key)
 
 
 def _positive(value: str | None, key: str) -> float:

@@ -25,7 +25,7 @@ from imagekit_server.imaging.errors import (
     processing_failed,
 )
 from imagekit_server.video.geometry import OVERLAY, Filter, chain_filters
-from imagekit_server.video.outputs import Overlay, RenderLimits, output_container
+from imagekit_server.video.outputs import LayerVideo, Overlay, RenderLimits, Slot, output_container
 from imagekit_server.video.plan import VideoPlan
 
 X264_PRESET = "veryfast"
@@ -53,7 +53,7 @@ def render_video(
     output: str,
     plan: VideoPlan,
     limits: RenderLimits,
-    overlays: tuple[Overlay, ...] = (),
+    overlays: tuple[Slot, ...] = (),
 ) -> Rendition:
     """Raises ``TransformationError``."""
     deadline = time.monotonic() + limits.max_seconds
@@ -80,7 +80,7 @@ def _transcode(
     plan: VideoPlan,
     limits: RenderLimits,
     deadline: float,
-    overlays: tuple[Overlay, ...],
+    overlays: tuple[Slot, ...],
 ) -> Rendition:
     if not inp.streams.video:
         raise processing_failed("the file holds no video stream")
@@ -116,24 +116,27 @@ def _transcode(
         if first is None:
             raise processing_failed("no frame lies within the requested time window")
         # Every stream is added before the first packet is written (the header needs them).
-        encoder = _VideoEncoder(out, vin, plan, codec, limits, first, overlays)
-        audio = _AudioEncoder(out, ain, container) if ain is not None else None
-        for frame in itertools.chain(early_audio, [first], frames):
-            if isinstance(frame, av.AudioFrame):
-                if audio is not None:
-                    audio.encode(frame, start, end)
-                continue
-            moment = frame.time
-            if moment is None or moment < start - 1e-6:
-                continue
-            if moment >= end - 1e-6:
-                if audio is None or audio.done:
-                    break
-                continue
-            encoder.encode(frame, start)
-        encoder.finish()
-        if audio is not None:
-            audio.finish()
+        encoder = _VideoEncoder(out, vin, plan, codec, limits, first, overlays, (start, end))
+        try:
+            audio = _AudioEncoder(out, ain, container) if ain is not None else None
+            for frame in itertools.chain(early_audio, [first], frames):
+                if isinstance(frame, av.AudioFrame):
+                    if audio is not None:
+                        audio.encode(frame, start, end)
+                    continue
+                moment = frame.time
+                if moment is None or moment < start - 1e-6:
+                    continue
+                if moment >= end - 1e-6:
+                    if audio is None or audio.done:
+                        break
+                    continue
+                encoder.encode(frame, start)
+            encoder.finish()
+            if audio is not None:
+                audio.finish()
+        finally:
+            encoder.close()
         if encoder.frames == 0:
             raise processing_failed("no frame lies within the requested time window")
     duration = min(end, _source_duration(inp, vin)) - start
@@ -180,12 +183,15 @@ class _VideoEncoder:
         codec: str,
         limits: RenderLimits,
         first: Any,
-        overlays: tuple[Overlay, ...],
+        overlays: tuple[Slot, ...],
+        window: tuple[float, float],
     ):
         self.out, self.vin, self.plan, self.codec, self.limits = out, vin, plan, codec, limits
         self.overlays = overlays
+        self.window = window
         self.frames = 0
         self.width = self.height = 0
+        self.feeds: list[_LayerFeed | _CueFeed] = []
         self._open(first)
 
     def _open(self, frame: Any) -> None:
@@ -193,9 +199,15 @@ class _VideoEncoder:
         filters, self.width, self.height = chain_filters(
             self.plan.steps, frame.width, frame.height, rotation, self.limits.max_output_side
         )
-        self.graph, self.source, self.sink = _graph(
-            self.vin, [*filters, ("format", "yuv420p")], self.overlays
-        )
+        graph = _Graph(self.vin, self.overlays, self.window, self.limits)
+        try:
+            self.source, self.sink = graph.build([*filters, ("format", "yuv420p")])
+        except BaseException:
+            for feed in graph.feeds:
+                feed.release()
+            raise
+        self.feeds = graph.feeds
+        self.graph = graph.graph
         rate = self.vin.average_rate or self.vin.guessed_rate or Fraction(30)
         name = "libvpx-vp9" if self.codec == "vp9" else "libx264"
         stream = self.out.add_stream(name, rate=rate)
@@ -223,6 +235,9 @@ class _VideoEncoder:
     def encode(self, frame: Any, start: float) -> None:
         offset = int(start / self.vin.time_base)
         frame.pts = frame.pts - offset
+        moment = float(frame.pts * self.vin.time_base)
+        for feed in self.feeds:  # the layer videos' frames up to (and one past) this moment
+            feed.until(moment)
         self.source.push(frame)
         self._drain()
 
@@ -236,52 +251,326 @@ class _VideoEncoder:
             self.frames += 1
 
     def finish(self) -> None:
+        for feed in self.feeds:
+            feed.close()
         self.source.push(None)
         self._drain()
         self.out.mux(self.stream.encode())
 
+    def close(self) -> None:
+        for feed in self.feeds:
+            feed.release()
 
-def _graph(vin: Any, filters: list[Filter], overlays: tuple[Overlay, ...]) -> tuple[Any, Any, Any]:
-    """The graph, its frame source and its sink."""
-    graph = av.filter.Graph()
-    # The stream as template: a buffer without its aspect ratio and rate crashes libx264.
-    previous = head = graph.add_buffer(template=vin)
-    pictures: list[tuple[Any, Any]] = []
-    for name, arguments in filters:
-        if name == OVERLAY:
-            png, enable = overlays[int(arguments)]
-            picture = _rgba_frame(png)
-            source = graph.add_buffer(
+
+class _Graph:
+    """Builds the filter graph: the step filters, with each overlay slot (corner pictures,
+    image/text layers, subtitle cues, layer videos) linked in by an ``overlay`` filter."""
+
+    def __init__(
+        self,
+        vin: Any,
+        overlays: tuple[Slot, ...],
+        window: tuple[float, float],
+        limits: RenderLimits,
+    ):
+        self.graph = av.filter.Graph()
+        self.vin, self.overlays, self.limits = vin, overlays, limits
+        self.start = window[0]
+        self.base_duration = min(window[1] - window[0], 1e7)  # bdu
+        self.feeds: list[_LayerFeed | _CueFeed] = []
+        self.pictures: list[tuple[Any, Any]] = []
+        self.count = 0
+
+    def build(self, filters: list[Filter]) -> tuple[Any, Any]:
+        """The frame source and the sink."""
+        # The stream as template: a buffer without its aspect ratio and rate crashes libx264.
+        previous = head = self.graph.add_buffer(template=self.vin)
+        for name, arguments in filters:
+            if name == OVERLAY:
+                index, width, height = (int(part) for part in arguments.split(":"))
+                slot = self.overlays[index]
+                if slot and all(overlay.cue is not None for overlay in slot):
+                    previous = self._cues(previous, slot, (width, height))
+                    continue
+                for overlay in slot:
+                    previous = self._overlay(previous, overlay, (width, height))
+            else:
+                node = self.graph.add(name, arguments) if arguments else self.graph.add(name)
+                previous.link_to(node)
+                previous = node
+        sink = self.graph.add("buffersink")
+        previous.link_to(sink)
+        self.graph.configure()
+        for source, picture in self.pictures:  # one picture each, repeated over every frame
+            source.push(picture)
+            source.push(None)
+        for feed in self.feeds:
+            if isinstance(feed, _LayerFeed):
+                feed.configured()
+        return head, sink
+
+    def _overlay(self, previous: Any, overlay: Overlay, parent: tuple[int, int]) -> Any:
+        self.count += 1
+        name = f"layer{self.count}"
+        if overlay.video is not None:
+            feed = _LayerFeed(overlay.video, overlay, self.base_duration, self.limits)
+            self.feeds.append(feed)
+            source = feed.attach(self.graph, name)
+            x, y = overlay.video.placement.origin(parent, (feed.width, feed.height))
+            window: tuple[float, float] | None = feed.window
+            ending = "pass"
+        else:
+            window = overlay.timing.window(self.base_duration)
+            picture = _rgba_frame(overlay.picture)
+            source = self.graph.add_buffer(
                 width=picture.width,
                 height=picture.height,
                 format=picture.format,
-                time_base=vin.time_base,
-                name=f"layer{arguments}",
+                time_base=self.vin.time_base,
+                name=name,
             )
-            window = f":enable={enable}" if enable else ""
-            node = graph.add("overlay", f"0:0:eof_action=repeat{window}")
-            previous.link_to(node, 0, 0)
-            source.link_to(node, 0, 1)
-            pictures.append((source, picture))
-        else:
-            node = graph.add(name, arguments) if arguments else graph.add(name)
+            self.pictures.append((source, picture))
+            x, y = overlay.x, overlay.y
+            ending = "repeat"
+        enable = ""
+        if window is not None:
+            enable = f":enable=between(t\\,{window[0]:.3f}\\,{min(window[1], 1e9):.3f})"
+        node = self.graph.add("overlay", f"{x}:{y}:eof_action={ending}{enable}")
+        previous.link_to(node, 0, 0)
+        source.link_to(node, 0, 1)
+        return node
+
+    def _cues(self, previous: Any, slot: Slot, frame: tuple[int, int]) -> Any:
+        """A subtitle layer: one ``overlay`` filter, fed a band picture per change of cues."""
+        feed = _CueFeed(slot, frame, self.start, self.base_duration)
+        if feed.empty:
+            return previous
+        self.feeds.append(feed)
+        source = self.graph.add_buffer(
+            width=frame[0],
+            height=feed.height,
+            format=av.VideoFormat("rgba"),
+            time_base=_CueFeed.TICK,
+            name=f"cues{len(self.feeds)}",
+        )
+        feed.source = source
+        node = self.graph.add("overlay", f"0:{feed.top}:eof_action=repeat")
+        previous.link_to(node, 0, 0)
+        source.link_to(node, 0, 1)
+        return node
+
+
+class _CueFeed:
+    """Subtitle cues over the frames: the times where the set of cues on screen changes
+    (on the output, after the trim and the layer's lso/leo/ldu) each get one picture of the
+    band they cover (overlapping cues stacked upwards), pushed just ahead of the base frames
+    like a layer video's frames, so one ``overlay`` filter serves every cue."""
+
+    TICK = Fraction(1, 1000)
+
+    def __init__(self, slot: Slot, frame: tuple[int, int], start: float, base: float):
+        self.frame = frame
+        self.pictures: list[tuple[np.ndarray, int, int]] = []
+        spans: list[tuple[float, float, int]] = []
+        for overlay in slot:
+            assert overlay.cue is not None
+            low, high = overlay.cue[0] - start, overlay.cue[1] - start
+            window = overlay.timing.window(base)
+            if window is not None:
+                low, high = max(low, window[0]), min(high, window[1])
+            low = max(low, 0.0)
+            if high > low and low < base:
+                spans.append((low, high, len(self.pictures)))
+                self.pictures.append((_rgba_pixels(overlay.picture), overlay.x, overlay.y))
+        moments = sorted({0.0, *(t for span in spans for t in span[:2] if t < base)})
+        self.events = []
+        for moment in moments:
+            shown = [index for low, high, index in spans if low <= moment < high]
+            self.events.append((moment, shown))
+        self.empty = not spans
+        self.top = self.frame[1]
+        for _moment, shown in self.events:
+            self.top = min(self.top, self._layout(shown)[0])
+        self.top = max(0, min(self.top, self.frame[1] - 2))
+        self.height = self.frame[1] - self.top
+        self.source: Any = None
+        self.next = 0
+        self.last = float("-inf")
+        self.closed = False
+
+    def _layout(self, shown: list[int]) -> tuple[int, list[tuple[int, int, int]]]:
+        """The top of the stack of ``shown`` cues and where each goes (index, x, y)."""
+        placed = []
+        bottom = None
+        for index in shown:
+            pixels, x, y = self.pictures[index]
+            height = pixels.shape[0]
+            y = y if bottom is None else bottom - height
+            placed.append((index, x, y))
+            bottom = y
+        return (bottom if bottom is not None else self.frame[1]), placed
+
+    def _band(self, shown: list[int]) -> Any:
+        band = np.zeros((self.height, self.frame[0], 4), np.uint8)
+        for index, x, y in self._layout(shown)[1]:
+            pixels = self.pictures[index][0]
+            top = y - self.top
+            rows = slice(max(0, top), min(self.height, top + pixels.shape[0]))
+            cols = slice(max(0, x), min(self.frame[0], x + pixels.shape[1]))
+            part = pixels[rows.start - top : rows.stop - top, cols.start - x : cols.stop - x]
+            alpha = part[..., 3:4].astype(np.float32) / 255
+            under = band[rows, cols].astype(np.float32)
+            band[rows, cols, :3] = (part[..., :3] * alpha + under[..., :3] * (1 - alpha)).astype(
+                np.uint8
+            )
+            band[rows, cols, 3] = np.maximum(under[..., 3], part[..., 3])
+        frame = av.VideoFrame.from_ndarray(band, format="rgba")
+        return frame
+
+    def until(self, moment: float) -> None:
+        while not self.closed and self.last <= moment:
+            if self.next >= len(self.events):
+                self.close()
+                return
+            at, shown = self.events[self.next]
+            self.next += 1
+            frame = self._band(shown)
+            frame.pts = round(at / self.TICK)
+            frame.time_base = self.TICK
+            self.source.push(frame)
+            self.last = at
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self.source.push(None)
+
+    def release(self) -> None:
+        self.pictures = []
+
+
+class _LayerFeed:
+    """An ``l-video`` layer: its frames, trimmed and filtered by its own plan, pushed into the
+    graph with output timestamps (``lso`` + time into the trimmed layer), just ahead of the
+    base frames so the ``overlay`` filter always knows the layer frame to show."""
+
+    def __init__(self, layer: LayerVideo, overlay: Overlay, base: float, limits: RenderLimits):
+        self.layer = layer
+        self.container = av.open(layer.path, metadata_errors="ignore")
+        self.closed = False
+        try:
+            if not self.container.streams.video:
+                raise invalid("the l-video input holds no video stream")
+            self.stream = self.container.streams.video[0]
+            self.stream.thread_type = "AUTO"
+            self.tick = self.stream.time_base or Fraction(1, 90000)
+            duration = _source_duration(self.container, self.stream)
+            self.begin, end = layer.plan.window(duration)
+            if self.begin > 0:
+                self.container.seek(int(self.begin / self.tick), stream=self.stream, backward=True)
+            self.frames = self._decoded()
+            self.pending = next(self.frames, None)
+            if self.pending is None:
+                raise invalid("the l-video input has no frame within its trim")
+            found = overlay.timing.window(base, end - self.begin) or (0.0, float("inf"))
+            self.offset = found[0]  # lso: where the layer's first frame goes
+            self.stop = min(found[1], self.offset + end - self.begin)
+            self.window = (self.offset, self.stop)
+            first = self.pending
+            rotation = round(-first.rotation) % 360 // 90 * 90
+            self.filters, self.width, self.height = chain_filters(
+                layer.plan.steps, first.width, first.height, rotation, limits.max_output_side
+            )
+        except BaseException:
+            self.release()
+            raise
+        self.last = float("-inf")
+
+    def _decoded(self) -> Iterator[Any]:
+        for packet in self.container.demux(self.stream):
+            for frame in packet.decode():
+                if frame.time is not None and frame.time >= self.begin - 1e-6:
+                    yield frame
+
+    def attach(self, graph: Any, name: str) -> Any:
+        self.source = graph.add_buffer(template=self.stream, name=name)
+        previous = self.source
+        for filter_name, arguments in [*self.filters, ("format", "yuva420p")]:
+            node = graph.add(filter_name, arguments) if arguments else graph.add(filter_name)
             previous.link_to(node)
-        previous = node
-    sink = graph.add("buffersink")
-    previous.link_to(sink)
-    graph.configure()
-    for source, picture in pictures:  # one picture each, repeated over every frame
-        source.push(picture)
-        source.push(None)
-    return graph, head, sink
+            previous = node
+        if self.layer.radius is None:
+            return previous
+        # Rounded corners: an alpha mask (one picture, repeated) merged into every frame.
+        mask = av.VideoFrame.from_ndarray(
+            _rounded_mask(self.width, self.height, self.layer.radius), format="gray"
+        )
+        mask.pts = 0
+        self.mask = graph.add_buffer(
+            width=self.width,
+            height=self.height,
+            format=av.VideoFormat("gray"),
+            time_base=self.tick,
+            name=f"{name}-mask",
+        )
+        merge = graph.add("alphamerge")
+        previous.link_to(merge, 0, 0)
+        self.mask.link_to(merge, 0, 1)
+        self.mask_frame = mask
+        return merge
+
+    def configured(self) -> None:
+        """Once the graph is configured: the corner mask, pushed once."""
+        if self.layer.radius is not None:
+            self.mask.push(self.mask_frame)
+            self.mask.push(None)
+
+    def until(self, moment: float) -> None:
+        """Push frames up to ``moment`` (output seconds) and the first one after it."""
+        while not self.closed and self.last <= moment:
+            frame = self.pending if self.pending is not None else next(self.frames, None)
+            self.pending = None
+            if frame is None:
+                self.close()
+                return
+            at = self.offset + float(frame.time) - self.begin
+            if at >= self.stop - 1e-6:
+                self.close()
+                return
+            frame.pts = round(at / self.tick)
+            self.source.push(frame)
+            self.last = at
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self.source.push(None)
+
+    def release(self) -> None:
+        self.container.close()
 
 
-def _rgba_frame(png: bytes) -> Any:
+def _rounded_mask(width: int, height: int, radius: float) -> np.ndarray:
+    """Opaque inside a rounded rectangle of the size (``radius`` -1: half the shorter side),
+    transparent outside, antialiased over one pixel (as overlays.corner_picture)."""
+    limit = min(width, height) / 2
+    r = limit if radius < 0 else min(radius, limit)
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32) + 0.5
+    dx = np.maximum(np.maximum(r - xs, xs - (width - r)), 0)
+    dy = np.maximum(np.maximum(r - ys, ys - (height - r)), 0)
+    inside = 1 - np.clip(np.hypot(dx, dy) - r + 0.5, 0, 1)
+    return np.ascontiguousarray((inside * 255).astype(np.uint8))
+
+
+def _rgba_pixels(png: bytes) -> np.ndarray:
     from PIL import Image
 
     with Image.open(io.BytesIO(png)) as image:
-        pixels = np.asarray(image.convert("RGBA"))
-    frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(pixels), format="rgba")
+        return np.ascontiguousarray(np.asarray(image.convert("RGBA")))
+
+
+def _rgba_frame(png: bytes) -> Any:
+    frame = av.VideoFrame.from_ndarray(_rgba_pixels(png), format="rgba")
     frame.pts = 0
     return frame
 

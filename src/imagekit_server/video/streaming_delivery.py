@@ -25,7 +25,7 @@ from imagekit_server.runtime.single_flight import SingleFlight
 from imagekit_server.storage import BlobNotFound
 from imagekit_server.video.leases import claim_or_wait, release
 from imagekit_server.video.outputs import Outcome, RenderLimits
-from imagekit_server.video.overlays import display_size, draw_overlays, layer_versions
+from imagekit_server.video.overlays import decided, display_size, draw_overlays, layer_versions
 from imagekit_server.video.plan import Geometry, VideoPlan
 from imagekit_server.video.pool import run_in_render_process
 from imagekit_server.video.requests import VideoRequest
@@ -76,7 +76,7 @@ async def ensure_set(
     ``wait`` seconds. Raises ``TransformationError``."""
     if not plan.representations:
         raise invalid("adaptive streaming needs sr-<height>_<height>... (e.g. sr-240_360_480)")
-    plan = replace(plan, format="mp4", video_codec="h264")
+    plan = replace(await decided(context, row, plan), format="mp4", video_codec="h264")
     layers = await layer_versions(context, account.id, plan, signed)
     name = variant_hash(row.etag, f"abs:{plan.key()}:{layers}", "abs")
     index_key = derived_key(account.id, row.file_id, f"v{name}.json")
@@ -177,8 +177,8 @@ async def _render_set(
         max_duration=settings.video_max_duration_seconds,
         segment_seconds=SEGMENT_SECONDS,
     )
-    overlays = await draw_overlays(context, account.id, row, plan)
     with tempfile.TemporaryDirectory(prefix="ik-abs-") as scratch:
+        overlays = await draw_overlays(context, account.id, row, plan, Path(scratch))
         try:
             source = await to_thread.run_sync(source_path, context, row, Path(scratch))
         except BlobNotFound:
