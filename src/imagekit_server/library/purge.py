@@ -18,10 +18,10 @@ import sqlalchemy as sa
 from imagekit_server.context import ServerContext
 from imagekit_server.db.engine import read_transaction, write_transaction
 from imagekit_server.db.tables import files, purge_requests
-from imagekit_server.delivery.variant_purge import purge_file_variants
 from imagekit_server.errors import BadRequest
 from imagekit_server.ids import new_id
 from imagekit_server.origins.purging import purge_origin_path
+from imagekit_server.renditions.variant_purge import purge_file_variants
 
 COMPLETED = "Completed"
 

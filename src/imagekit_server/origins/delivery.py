@@ -18,12 +18,8 @@ from starlette.types import ASGIApp
 from imagekit_server.accounts import Account
 from imagekit_server.context import ServerContext
 from imagekit_server.delivery.access_policy import refusal
-from imagekit_server.delivery.chain import Chain, parsed_chain
-from imagekit_server.delivery.file_lookup import FileRow, find_file
-from imagekit_server.delivery.named_lookup import expand_named
 from imagekit_server.delivery.signing import SignatureStatus, check_signature
 from imagekit_server.delivery.target import DeliveryTarget, TargetError, parse_target
-from imagekit_server.delivery.transformed import check_layer_access
 from imagekit_server.delivery.variant_response import (
     BytesResponse,
     error_response,
@@ -35,6 +31,10 @@ from imagekit_server.origins.rendering import original_response, transformed_res
 from imagekit_server.origins.resolution import find_original
 from imagekit_server.origins.rewriters import RewriteError, rewrite_target
 from imagekit_server.origins.routing import Route, route_table
+from imagekit_server.renditions.chain import Chain, parsed_chain
+from imagekit_server.renditions.file_lookup import FileRow, find_file
+from imagekit_server.renditions.named_lookup import expand_named
+from imagekit_server.renditions.variants import check_layer_access
 
 SIGNATURE_PARAMS = ("ik-s=", "ik-t=")
 _SCHEME = re.compile(r"(https?):/+", re.IGNORECASE)

@@ -11,9 +11,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp
 
 from imagekit_server.context import ServerContext
-from imagekit_server.delivery.chain import Chain
 from imagekit_server.delivery.conditional import Unsatisfiable, is_not_modified, requested_range
-from imagekit_server.delivery.file_lookup import FileRow
 from imagekit_server.delivery.originals import BlobResponse
 from imagekit_server.delivery.security_headers import (
     ERROR_HEADER_DICT,
@@ -26,6 +24,8 @@ from imagekit_server.delivery.variant_response import (
     BytesResponse,
     attachment_header,
 )
+from imagekit_server.renditions.chain import Chain
+from imagekit_server.renditions.file_lookup import FileRow
 
 
 def canonical_link(url: str) -> str:

@@ -26,13 +26,13 @@ from starlette.types import ASGIApp
 from imagekit_server.accounts import Account
 from imagekit_server.context import ServerContext
 from imagekit_server.db.engine import read_transaction
-from imagekit_server.delivery.derived_cache import derived_key, response_etag, variant_hash
-from imagekit_server.delivery.derived_ledger import derived_ledger
-from imagekit_server.delivery.file_lookup import FileRow, find_file
 from imagekit_server.delivery.signing import SignatureStatus
 from imagekit_server.delivery.target import DeliveryTarget
 from imagekit_server.imaging.errors import TransformationError
 from imagekit_server.library import named_transformations
+from imagekit_server.renditions.derived_cache import derived_key, response_etag, variant_hash
+from imagekit_server.renditions.derived_ledger import derived_ledger
+from imagekit_server.renditions.file_lookup import FileRow, find_file
 from imagekit_server.runtime.single_flight import SingleFlight
 from imagekit_server.storage import BlobNotFound
 from imagekit_server.video.events import send_video_event, video_event

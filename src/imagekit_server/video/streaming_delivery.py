@@ -17,10 +17,10 @@ from starlette.types import ASGIApp
 
 from imagekit_server.accounts import Account
 from imagekit_server.context import ServerContext
-from imagekit_server.delivery.derived_cache import derived_key, response_etag, variant_hash
-from imagekit_server.delivery.derived_ledger import derived_ledger
-from imagekit_server.delivery.file_lookup import FileRow
 from imagekit_server.imaging.errors import TransformationError, invalid
+from imagekit_server.renditions.derived_cache import derived_key, response_etag, variant_hash
+from imagekit_server.renditions.derived_ledger import derived_ledger
+from imagekit_server.renditions.file_lookup import FileRow
 from imagekit_server.runtime.single_flight import SingleFlight
 from imagekit_server.storage import BlobNotFound
 from imagekit_server.video.leases import claim_or_wait, release

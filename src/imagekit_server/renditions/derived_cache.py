@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 
-from imagekit_server.delivery.variant_purge import derived_prefix
+from imagekit_server.renditions.variant_purge import derived_prefix
 from imagekit_server.storage import BlobNotFound, BlobStore, InvalidBlobKey
 
 
