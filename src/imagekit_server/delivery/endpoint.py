@@ -21,6 +21,7 @@ from imagekit_server.db.tables import file_versions, files
 from imagekit_server.db.times import to_utc
 from imagekit_server.delivery.access_policy import refusal
 from imagekit_server.delivery.conditional import Unsatisfiable, is_not_modified, requested_range
+from imagekit_server.delivery.origin_source import deliver_from_origins
 from imagekit_server.delivery.originals import BlobResponse
 from imagekit_server.delivery.security_headers import (
     ERROR_HEADER_DICT,
@@ -32,7 +33,6 @@ from imagekit_server.delivery.target import DeliveryTarget, TargetError, parse_t
 from imagekit_server.delivery.transformed import deliver_transformed
 from imagekit_server.delivery.variant_response import attachment_header
 from imagekit_server.header_values import header_text, http_date
-from imagekit_server.origins.delivery import deliver_from_origins
 from imagekit_server.video.delivery import deliver_video
 from imagekit_server.video.requests import video_request
 

@@ -1,4 +1,4 @@
-"""The URL endpoint for origin files: ``/<account>/<urlPrefix>/[tr:<chain>/]<path>``.
+"""The origin source of the URL endpoint: ``/<account>/<urlPrefix>/[tr:<chain>/]<path>``.
 
 ``deliver_from_origins`` returns None when the URL does not name one of the account's URL
 endpoints, so the media library handles it. Otherwise the signature is checked on the raw
@@ -18,6 +18,7 @@ from starlette.types import ASGIApp
 from imagekit_server.accounts import Account
 from imagekit_server.context import ServerContext
 from imagekit_server.delivery.access_policy import refusal
+from imagekit_server.delivery.origin_responses import original_response, transformed_response
 from imagekit_server.delivery.signing import SignatureStatus, check_signature
 from imagekit_server.delivery.target import DeliveryTarget, TargetError, parse_target
 from imagekit_server.delivery.variant_response import (
@@ -27,7 +28,6 @@ from imagekit_server.delivery.variant_response import (
 )
 from imagekit_server.imaging import TransformationError
 from imagekit_server.origins.fetching import OriginFailure
-from imagekit_server.origins.rendering import original_response, transformed_response
 from imagekit_server.origins.resolution import find_original
 from imagekit_server.origins.rewriters import RewriteError, rewrite_target
 from imagekit_server.origins.routing import Route, route_table

@@ -1,6 +1,7 @@
-"""Answer a delivery request for a file fetched from an origin: the original bytes (with
-conditional and range requests) or a rendered variant, using the media library's caches —
-the same variant names, in-memory LRU and ``derived/<account>/<key>/`` blobs."""
+"""Answer a delivery request for a file fetched from an origin (origin_source.py): the
+original bytes (with conditional and range requests) or a rendered variant, using the media
+library's caches — the same variant names, in-memory LRU and ``derived/<account>/<key>/``
+blobs."""
 
 from __future__ import annotations
 
