@@ -32,8 +32,8 @@ from imagekit_server.delivery.signing import SignatureStatus, check_signature
 from imagekit_server.delivery.target import DeliveryTarget, TargetError, parse_target
 from imagekit_server.delivery.transformed import deliver_transformed
 from imagekit_server.delivery.variant_response import attachment_header
+from imagekit_server.delivery.video_source import deliver_video
 from imagekit_server.header_values import header_text, http_date
-from imagekit_server.video.delivery import deliver_video
 from imagekit_server.video.requests import video_request
 
 CACHE_CONTROL = "public, s-maxage=15552000, max-age=15552000, must-revalidate"
