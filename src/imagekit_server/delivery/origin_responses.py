@@ -19,7 +19,7 @@ from imagekit_server.delivery.security_headers import (
     NOT_MODIFIED_KEEP,
     security_header_dict,
 )
-from imagekit_server.delivery.transformed import respond_with_variant
+from imagekit_server.delivery.transformed import deliver_variant
 from imagekit_server.delivery.variant_response import (
     CACHE_CONTROL,
     BytesResponse,
@@ -104,10 +104,11 @@ async def transformed_response(
     row: FileRow,
     chain: Chain,
     query: Mapping[str, str],
+    signed: bool,
     canonical: str | None = None,
 ) -> ASGIApp:
-    """Raises ``TransformationError`` for the caller to render."""
+    """The variant, through the same pipeline tail as a media library file."""
     extra = []
     if canonical is not None:
         extra.append((b"link", canonical_link(canonical).encode("latin-1")))
-    return await respond_with_variant(request, context, account_id, row, chain, query, extra)
+    return await deliver_variant(request, context, account_id, row, chain, query, signed, extra)

@@ -33,8 +33,6 @@ from imagekit_server.origins.rewriters import RewriteError, rewrite_target
 from imagekit_server.origins.routing import Route, route_table
 from imagekit_server.renditions.chain import Chain, parsed_chain
 from imagekit_server.renditions.file_lookup import FileRow, find_file
-from imagekit_server.renditions.named_lookup import expand_named
-from imagekit_server.renditions.variants import check_layer_access
 
 SIGNATURE_PARAMS = ("ik-s=", "ik-t=")
 _SCHEME = re.compile(r"(https?):/+", re.IGNORECASE)
@@ -141,15 +139,9 @@ async def _deliver(
             row = None
     if row is None:
         return _not_found(target)
-    try:
-        await check_layer_access(context, account.id, chain, signed)
-        if chain.plan.named:
-            chain = await expand_named(context, account.id, chain.plan)
-        return await transformed_response(
-            request, context, account.id, row, chain, target.query, canonical
-        )
-    except TransformationError as error:
-        return _transformation_error(error)
+    return await transformed_response(
+        request, context, account.id, row, chain, target.query, signed, canonical
+    )
 
 
 def _canonical_url(route: Route, origin_id: str, file_path: str) -> str | None:

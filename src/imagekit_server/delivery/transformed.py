@@ -99,11 +99,29 @@ async def deliver_transformed(
         return error_response(
             401, "EUNAUTHORIZED - private file needs a signed URL", "Unauthorized"
         )
+    return await deliver_variant(request, context, account.id, row, chain, target.query, signed)
+
+
+async def deliver_variant(
+    request: Request,
+    context: ServerContext,
+    account_id: str,
+    row: FileRow,
+    chain: Chain,
+    query: Mapping[str, str],
+    signed: bool,
+    extra_headers: Sequence[tuple[bytes, bytes]] = (),
+) -> ASGIApp:
+    """The pipeline's tail for every source (a library file, an origin object), once the
+    source itself may be delivered: the layers' access rules, `n-` names, then the variant
+    from the renditions layer; a chain that cannot be rendered is answered here."""
     try:
-        await check_layer_access(context, account.id, chain, signed)
+        await check_layer_access(context, account_id, chain, signed)
         if chain.plan.named:
-            chain = await expand_named(context, account.id, chain.plan)
-        return await respond_with_variant(request, context, account.id, row, chain, target.query)
+            chain = await expand_named(context, account_id, chain.plan)
+        return await respond_with_variant(
+            request, context, account_id, row, chain, query, extra_headers
+        )
     except TransformationError as error:
         return _chain_error(error)
 

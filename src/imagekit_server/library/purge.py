@@ -1,6 +1,6 @@
 """Cache purge: forget the derived images (transformed variants) of files.
 
-Derived images of a file live under one blob prefix (delivery/variant_purge.py, which removes
+Derived images of a file live under one blob prefix (renditions/variant_purge.py, which removes
 them); this module finds the files a purge names: ``POST /v1/files/purge``, ``purgeCache``
 on rename and folder renames call it. Originals are never touched.
 
