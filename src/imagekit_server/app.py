@@ -38,7 +38,6 @@ from imagekit_server.api_docs import routes as api_docs_routes
 from imagekit_server.console import console_mount
 from imagekit_server.context import ServerContext, open_context, run_dir
 from imagekit_server.db.engine import refresh_statistics
-from imagekit_server.delivery.derived_budget import flush_derived_ledger
 from imagekit_server.delivery.endpoint import deliver
 from imagekit_server.delivery.fast_path import DeliveryFirstApp
 from imagekit_server.errors import (
@@ -50,6 +49,7 @@ from imagekit_server.extensions.workers import extension_workers
 from imagekit_server.jobs.runner import JobRunner
 from imagekit_server.observability.setup import add_observability, start_observing, stop_observing
 from imagekit_server.observability.usage import flush_bandwidth
+from imagekit_server.renditions.derived_budget import flush_derived_ledger
 from imagekit_server.runtime.leftovers import SWEEP_PERIOD, font_directory, sweep_directories
 from imagekit_server.runtime.memory_tuning import settle_garbage_collector
 from imagekit_server.runtime.periodic_flush import Flush, PeriodicFlusher

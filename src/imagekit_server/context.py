@@ -35,7 +35,7 @@ class ServerContext:
     default_account: Account
     default_account_created: bool
     # State other modules create on first use, one instance per class (see `component`): the
-    # URL endpoint's in-process caches among them (delivery/hot_cache.py), so commands that
+    # URL endpoint's in-process caches among them (renditions/hot_cache.py), so commands that
     # never deliver (fsck, keys, migrate) do not build them.
     _components: dict[type, object] = field(default_factory=dict, repr=False)
 

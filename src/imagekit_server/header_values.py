@@ -3,12 +3,16 @@
 HTTP header values are printable ASCII here: uvicorn refuses a value holding a control
 character (``%00``, CR, LF, DEL in a decoded URL) and drops the connection with no answer, and
 a CR/LF that got through would split the response. Everything else is percent-escaped as its
-UTF-8 bytes, so ``a%0Ab.jpg`` reads back as it was written (docs/security-limits.md).
+UTF-8 bytes, so ``a%0Ab.jpg`` reads back as it was written (docs/security-limits.md). Dates are
+written as HTTP dates (``http_date``).
 """
 
 from __future__ import annotations
 
-__all__ = ["MAX_ECHOED_CHARACTERS", "header_text"]
+from datetime import datetime
+from email.utils import format_datetime
+
+__all__ = ["MAX_ECHOED_CHARACTERS", "header_text", "http_date"]
 
 MAX_ECHOED_CHARACTERS = 300
 """How much request text a header repeats (a 50 KB path stays out of every header)."""
@@ -30,3 +34,8 @@ def _escaped(char: str, replacement: str | None) -> str:
         return replacement
     data = char.encode("utf-8", errors="surrogatepass")
     return "".join(f"%{byte:02X}" for byte in data)
+
+
+def http_date(moment: datetime) -> str:
+    """``moment`` as an HTTP date (``Last-Modified``, ``Expires``)."""
+    return format_datetime(moment, usegmt=True)

@@ -14,7 +14,6 @@ from imagekit_server.api.dependencies import current_account, server_context
 from imagekit_server.api.json_body import json_value
 from imagekit_server.context import ServerContext
 from imagekit_server.db.engine import read_transaction, write_transaction
-from imagekit_server.delivery.variant_purge import purge_file_variants
 from imagekit_server.errors import BadRequest, NotFound
 from imagekit_server.files import records
 from imagekit_server.files.listing import (
@@ -27,6 +26,7 @@ from imagekit_server.files.listing import (
 from imagekit_server.files.objects import file_object, folder_object, version_object
 from imagekit_server.ids import is_valid_id
 from imagekit_server.library.search_listing import search_files
+from imagekit_server.renditions.variant_purge import purge_file_variants
 from imagekit_server.runtime import blobs
 from imagekit_server.webhooks import events as webhook_events
 

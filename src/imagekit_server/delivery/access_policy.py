@@ -15,9 +15,9 @@ consulted, on media-library and origin URLs alike.
 from __future__ import annotations
 
 from imagekit_server.accounts import Account
-from imagekit_server.delivery.chain import parsed_chain
 from imagekit_server.delivery.signing import SignatureStatus
 from imagekit_server.delivery.variant_response import BytesResponse, error_response
+from imagekit_server.renditions.chain import parsed_chain
 
 REQUIRE_SIGNED_URLS = "require_signed_urls"
 RESTRICT_UNNAMED_TRANSFORMATIONS = "restrict_unnamed_transformations"

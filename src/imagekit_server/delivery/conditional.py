@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 
 
 @dataclass(frozen=True)
@@ -15,10 +15,6 @@ class ByteRange:
 
 class Unsatisfiable(Exception):
     pass
-
-
-def http_date(moment: datetime) -> str:
-    return format_datetime(moment, usegmt=True)
 
 
 def _etag_matches(header: str, etag: str) -> bool:

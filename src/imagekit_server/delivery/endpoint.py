@@ -20,12 +20,8 @@ from imagekit_server.db.engine import read_transaction
 from imagekit_server.db.tables import file_versions, files
 from imagekit_server.db.times import to_utc
 from imagekit_server.delivery.access_policy import refusal
-from imagekit_server.delivery.conditional import (
-    Unsatisfiable,
-    http_date,
-    is_not_modified,
-    requested_range,
-)
+from imagekit_server.delivery.conditional import Unsatisfiable, is_not_modified, requested_range
+from imagekit_server.delivery.origin_source import deliver_from_origins
 from imagekit_server.delivery.originals import BlobResponse
 from imagekit_server.delivery.security_headers import (
     ERROR_HEADER_DICT,
@@ -36,9 +32,8 @@ from imagekit_server.delivery.signing import SignatureStatus, check_signature
 from imagekit_server.delivery.target import DeliveryTarget, TargetError, parse_target
 from imagekit_server.delivery.transformed import deliver_transformed
 from imagekit_server.delivery.variant_response import attachment_header
-from imagekit_server.header_values import header_text
-from imagekit_server.origins.delivery import deliver_from_origins
-from imagekit_server.video.delivery import deliver_video
+from imagekit_server.delivery.video_source import deliver_video
+from imagekit_server.header_values import header_text, http_date
 from imagekit_server.video.requests import video_request
 
 CACHE_CONTROL = "public, s-maxage=15552000, max-age=15552000, must-revalidate"

@@ -29,6 +29,7 @@ _NOT_MODIFIED_KEEP = frozenset(
 )
 
 Headers = list[tuple[bytes, bytes]]
+INTERMEDIATE_BODY = b"<html><body>The asset is currently being prepared</body></html>"
 
 
 class BytesResponse:
@@ -70,6 +71,17 @@ def transformation_error_response(status: int, code: str, message: str) -> Bytes
     status = status if 400 <= status < 600 else 500
     title = "Internal Server Error" if status >= 500 else _STATUS_TEXT.get(status, "Bad Request")
     return error_response(status, f"{code} - {message}", f"{title}: {message}")
+
+
+def intermediate_response() -> BytesResponse:
+    """ImageKit's answer while an AI transformation is being prepared (never cached)."""
+    headers = [
+        (b"content-type", b"text/html; charset=utf-8"),
+        (b"content-length", str(len(INTERMEDIATE_BODY)).encode()),
+        (b"cache-control", b"no-store"),
+        (b"is-intermediate-response", b"true"),
+    ]
+    return BytesResponse(200, headers, INTERMEDIATE_BODY, False)
 
 
 def attachment_header(query: Mapping[str, str], file_name: str) -> tuple[bytes, bytes] | None:

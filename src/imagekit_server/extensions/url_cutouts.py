@@ -19,29 +19,17 @@ from dataclasses import dataclass, field
 from anyio import to_thread
 
 from imagekit_server.context import ServerContext
-from imagekit_server.delivery.variant_response import BytesResponse
 from imagekit_server.extensions.providers import BackgroundOptions, ProviderError
 from imagekit_server.extensions.registry import providers
 from imagekit_server.imaging import TransformationError
 
 MEMORY_BYTES = 64 * 1024 * 1024
 FAILURE_SECONDS = 60.0
-INTERMEDIATE_BODY = b"<html><body>The asset is currently being prepared</body></html>"
 
 
 class StillProcessing(Exception):
-    """The background removal is running; answer with the intermediate response."""
-
-
-def intermediate_response() -> BytesResponse:
-    """ImageKit's answer while an AI transformation is being prepared (never cached)."""
-    headers = [
-        (b"content-type", b"text/html; charset=utf-8"),
-        (b"content-length", str(len(INTERMEDIATE_BODY)).encode()),
-        (b"cache-control", b"no-store"),
-        (b"is-intermediate-response", b"true"),
-    ]
-    return BytesResponse(200, headers, INTERMEDIATE_BODY, False)
+    """The background removal is running; answer with the intermediate response
+    (delivery/variant_response.py)."""
 
 
 @dataclass

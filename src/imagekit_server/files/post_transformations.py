@@ -2,7 +2,7 @@
 the first delivery request for each is a cache hit (docs/reference/api.md §4.1.1).
 
 The variants go into the derived-image cache under the key delivery looks up
-(``delivery.transformed.warm_variant``), for a default ``Accept`` and for WebP-capable browsers
+(``renditions.variants.warm_variant``), for a default ``Accept`` and for WebP-capable browsers
 when the chain's format is negotiated. The work runs as a task on the event loop, rendering
 through the shared imaging pool; a few uploads at a time per process, never blocking the upload
 response. One ``upload.post-transform.success`` or ``.error`` event per post-transformation goes
@@ -23,14 +23,14 @@ from typing import Any
 from anyio import from_thread, to_thread
 
 from imagekit_server.context import ServerContext
-from imagekit_server.delivery.chain import Chain, parsed_chain
-from imagekit_server.delivery.file_lookup import FileRow, load_file_row
-from imagekit_server.delivery.hot_cache import delivery_caches
-from imagekit_server.delivery.named_lookup import expand_named
-from imagekit_server.delivery.transformed import choose_variant, warm_variant
 from imagekit_server.errors import BadRequest
 from imagekit_server.files.objects import delivery_url
 from imagekit_server.imaging import TransformationError
+from imagekit_server.renditions.chain import Chain, parsed_chain
+from imagekit_server.renditions.file_lookup import FileRow, load_file_row
+from imagekit_server.renditions.hot_cache import delivery_caches
+from imagekit_server.renditions.named_lookup import expand_named
+from imagekit_server.renditions.variants import choose_variant, warm_variant
 from imagekit_server.video.eager import VideoPost, applies_to, parse_video_post, warm_video_post
 from imagekit_server.webhooks.outbox import enqueue_event
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from imagekit_server.delivery.transformed import render_limits
 from imagekit_server.errors import BadRequest
 from imagekit_server.imaging import TransformationError, parse_transformation, render
+from imagekit_server.renditions.variants import render_limits
 from imagekit_server.runtime.spool import SpoolArea
 from imagekit_server.settings import Settings
 

@@ -11,10 +11,10 @@ import sqlalchemy as sa
 from imagekit_server.context import ServerContext
 from imagekit_server.db.engine import write_transaction
 from imagekit_server.db.tables import files, folders
-from imagekit_server.delivery.variant_purge import purge_file_variants
 from imagekit_server.errors import ApiError, BadRequest, NotFound
 from imagekit_server.files import records
 from imagekit_server.library.subtree import files_under, folders_under
+from imagekit_server.renditions.variant_purge import purge_file_variants
 from imagekit_server.runtime import blobs
 from imagekit_server.webhooks import events as webhook_events
 

@@ -1,6 +1,6 @@
 """Cache purge: forget the derived images (transformed variants) of files.
 
-Derived images of a file live under one blob prefix (delivery/variant_purge.py, which removes
+Derived images of a file live under one blob prefix (renditions/variant_purge.py, which removes
 them); this module finds the files a purge names: ``POST /v1/files/purge``, ``purgeCache``
 on rename and folder renames call it. Originals are never touched.
 
@@ -18,10 +18,10 @@ import sqlalchemy as sa
 from imagekit_server.context import ServerContext
 from imagekit_server.db.engine import read_transaction, write_transaction
 from imagekit_server.db.tables import files, purge_requests
-from imagekit_server.delivery.variant_purge import purge_file_variants
 from imagekit_server.errors import BadRequest
 from imagekit_server.ids import new_id
 from imagekit_server.origins.purging import purge_origin_path
+from imagekit_server.renditions.variant_purge import purge_file_variants
 
 COMPLETED = "Completed"
 

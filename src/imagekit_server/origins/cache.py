@@ -23,12 +23,11 @@ from imagekit_server.context import ServerContext
 from imagekit_server.db.engine import read_transaction, write_transaction
 from imagekit_server.db.tables import origin_cache
 from imagekit_server.db.times import to_utc
-from imagekit_server.delivery.conditional import http_date
-from imagekit_server.delivery.file_lookup import FileRow
-from imagekit_server.delivery.hot_cache import forget_cached_variants
-from imagekit_server.delivery.variant_purge import purge_file_variants
-from imagekit_server.header_values import header_text
+from imagekit_server.header_values import header_text, http_date
 from imagekit_server.origins.fetching import Fetched, Validators
+from imagekit_server.renditions.file_lookup import FileRow
+from imagekit_server.renditions.hot_cache import forget_cached_variants
+from imagekit_server.renditions.variant_purge import purge_file_variants
 
 CACHE_ROOT = "origin-cache"
 _HASH_CHUNK = 1 << 20

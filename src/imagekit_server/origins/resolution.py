@@ -21,13 +21,13 @@ from pathlib import Path
 from anyio import CapacityLimiter, to_thread
 
 from imagekit_server.context import ServerContext
-from imagekit_server.delivery.hot_cache import TtlMemo, invalidate_on_writes
 from imagekit_server.origins import cache
 from imagekit_server.origins.cache import CachedOriginal, FetchedFile
 from imagekit_server.origins.endpoint_models import UrlEndpoint
 from imagekit_server.origins.fetchers import fetcher_for
 from imagekit_server.origins.fetching import NOT_MODIFIED, OriginFailure, OriginMissing
 from imagekit_server.origins.models import Origin
+from imagekit_server.renditions.hot_cache import TtlMemo, invalidate_on_writes
 from imagekit_server.runtime.single_flight import SingleFlight
 
 ORIGIN_FETCH_THREADS = 16

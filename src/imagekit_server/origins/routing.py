@@ -11,10 +11,10 @@ import functools
 from dataclasses import dataclass
 
 from imagekit_server.context import ServerContext
-from imagekit_server.delivery.hot_cache import TtlMemo, invalidate_on_writes
 from imagekit_server.origins import records
 from imagekit_server.origins.endpoint_models import UrlEndpoint
 from imagekit_server.origins.models import WEB_PROXY, Origin
+from imagekit_server.renditions.hot_cache import TtlMemo, invalidate_on_writes
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from imagekit_server.context import ServerContext
-from imagekit_server.delivery.file_lookup import FileRow
 from imagekit_server.imaging import parse_transformation
 from imagekit_server.imaging.errors import TransformationError
-from imagekit_server.video.delivery import ensure_rendition, resolved_format
+from imagekit_server.renditions.file_lookup import FileRow
 from imagekit_server.video.plan import VideoPlan, named_in, parse_video_plan
+from imagekit_server.video.renditions import ensure_rendition, resolved_format
 from imagekit_server.video.requests import VideoRequest
-from imagekit_server.video.streaming_delivery import ensure_set
+from imagekit_server.video.streaming_sets import ensure_set
 
 POST_KINDS = {"transformation": "video", "gif-to-video": "video", "thumbnail": "thumbnail"}
 

@@ -17,12 +17,12 @@ from anyio import to_thread
 from imagekit_server.context import ServerContext
 from imagekit_server.db.engine import read_transaction
 from imagekit_server.db.tables import file_versions
-from imagekit_server.delivery.chain import Chain, layer_file_path, parsed_chain
-from imagekit_server.delivery.file_lookup import FileRow, find_file, load_file_row
-from imagekit_server.delivery.transformed import check_layer_access, render_limits
 from imagekit_server.imaging import parse_transformation, render, run_in_pool
 from imagekit_server.imaging.colours import Colour
 from imagekit_server.imaging.errors import TransformationError, processing_failed
+from imagekit_server.renditions.chain import Chain, layer_file_path, parsed_chain
+from imagekit_server.renditions.file_lookup import FileRow, find_file, load_file_row
+from imagekit_server.renditions.variants import check_layer_access, render_limits
 from imagekit_server.storage import BlobNotFound
 from imagekit_server.video.geometry import pictures_of, resolved_steps, step_sizes
 from imagekit_server.video.layers import VideoLayer

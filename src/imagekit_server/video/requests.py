@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Protocol
 
-from imagekit_server.delivery.target import DeliveryTarget
 from imagekit_server.video.containers import VIDEO_SUFFIXES
 
 THUMBNAIL = "ik-thumbnail.jpg"
@@ -14,6 +14,16 @@ VIDEO_SUFFIX_NAME = "ik-video.mp4"  # ImageKit's suffix for videos without an .m
 _GIF_TO_VIDEO = ("f-mp4", "f-webm")
 _ABS_NAMES = {"ik-master.m3u8": "hls", "ik-master.mpd": "dash"}
 _ABS_PART = re.compile(r"ik-abs-(\d{1,5})\.(m3u8|mp4)")
+
+
+class Target(Protocol):
+    """What of a parsed delivery URL (delivery/target.py) tells a video request apart."""
+
+    @property
+    def file_path(self) -> str: ...
+
+    @property
+    def transformation(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -25,7 +35,7 @@ class VideoRequest:
     height: int = 0  # the representation of "hls-media" and "abs-file"
 
 
-def video_request(target: DeliveryTarget) -> VideoRequest | None:
+def video_request(target: Target) -> VideoRequest | None:
     """Cheap string tests only (this runs for every delivery request)."""
     path = target.file_path
     head, _, last = path.rpartition("/")

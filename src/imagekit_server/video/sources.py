@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from imagekit_server.context import ServerContext
-from imagekit_server.delivery.file_lookup import FileRow
+from imagekit_server.renditions.file_lookup import FileRow
 
 
 def source_path(context: ServerContext, row: FileRow, scratch: Path) -> Path:

@@ -32,7 +32,7 @@ async def finish_thumbnail(
     otherwise). Raises ``TransformationError``."""
     if not extra:
         return frame_jpeg
-    from imagekit_server.delivery.transformed import render_limits
+    from imagekit_server.renditions.variants import render_limits
 
     plan = parse_transformation(":".join(extra), resolve_named=None, ignore_unsupported=False)
     rendered = await run_in_pool(

@@ -14,10 +14,10 @@ import requests
 import sqlalchemy as sa
 
 from imagekit_server.context import ServerContext, open_context
-from imagekit_server.delivery.derived_budget import flush_derived_ledger, stored_bytes
-from imagekit_server.delivery.derived_cache import derived_key, save_derived
-from imagekit_server.delivery.derived_ledger import DerivedLedger, derived_ledger
-from imagekit_server.delivery.variant_purge import purge_file_variants
+from imagekit_server.renditions.derived_budget import flush_derived_ledger, stored_bytes
+from imagekit_server.renditions.derived_cache import derived_key, save_derived
+from imagekit_server.renditions.derived_ledger import DerivedLedger, derived_ledger
+from imagekit_server.renditions.variant_purge import purge_file_variants
 from imagekit_server.settings import Settings
 from tests.fixtures.live_server import StartServer
 from tests.server.media import decode

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import requests
 
-from imagekit_server.delivery.chain import Chain, parsed_chain
-from imagekit_server.delivery.named_lookup import expanded_chain
+from imagekit_server.renditions.chain import Chain, parsed_chain
+from imagekit_server.renditions.named_lookup import expanded_chain
 from tests.fixtures.live_server import LiveServer, StartServer
 from tests.server.media import decode, pixel, solid_image
 from tests.server.uploads import uploaded

@@ -11,7 +11,7 @@ import requests
 import sqlalchemy as sa
 
 from imagekit_server.db.engine import write_transaction
-from imagekit_server.delivery.hot_cache import (
+from imagekit_server.renditions.hot_cache import (
     RenderedCache,
     RenderedVariant,
     TtlMemo,

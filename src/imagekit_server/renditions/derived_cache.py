@@ -5,7 +5,7 @@ normalised transformation (``Plan.cache_key()``, named transformations already e
 the variant name (format class, client hints, and the versions of the files its layers read).
 A blob holds the content type, a newline and the encoded bytes, so a hit needs a single read.
 
-Purging (``delivery.variant_purge.purge_file_variants``) deletes the file's prefix and the
+Purging (``renditions.variant_purge.purge_file_variants``) deletes the file's prefix and the
 process's in-memory variants. ``derived_budget`` keeps each account's variants within
 ``Settings.derived_cache_bytes``, least recently used first.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 
-from imagekit_server.delivery.variant_purge import derived_prefix
+from imagekit_server.renditions.variant_purge import derived_prefix
 from imagekit_server.storage import BlobNotFound, BlobStore, InvalidBlobKey
 
 

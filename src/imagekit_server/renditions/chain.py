@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from imagekit_server.delivery.hot_cache import BoundedMemo
 from imagekit_server.imaging import Plan, TransformationError, is_negotiated, parse_transformation
 from imagekit_server.imaging.font_files import is_font_path
 from imagekit_server.imaging.plan import Layer, Step, StepNode
+from imagekit_server.renditions.hot_cache import BoundedMemo
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from imagekit_server.context import ServerContext
 from imagekit_server.db.engine import read_transaction
 from imagekit_server.db.tables import file_versions, files
 from imagekit_server.db.times import to_utc
-from imagekit_server.delivery.conditional import http_date
-from imagekit_server.delivery.hot_cache import delivery_caches
+from imagekit_server.header_values import http_date
+from imagekit_server.renditions.hot_cache import delivery_caches
 
 
 @dataclass(frozen=True)

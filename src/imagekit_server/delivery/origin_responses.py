@@ -1,6 +1,7 @@
-"""Answer a delivery request for a file fetched from an origin: the original bytes (with
-conditional and range requests) or a rendered variant, using the media library's caches —
-the same variant names, in-memory LRU and ``derived/<account>/<key>/`` blobs."""
+"""Answer a delivery request for a file fetched from an origin (origin_source.py): the
+original bytes (with conditional and range requests) or a rendered variant, using the media
+library's caches — the same variant names, in-memory LRU and ``derived/<account>/<key>/``
+blobs."""
 
 from __future__ import annotations
 
@@ -11,21 +12,21 @@ from starlette.requests import Request
 from starlette.types import ASGIApp
 
 from imagekit_server.context import ServerContext
-from imagekit_server.delivery.chain import Chain
 from imagekit_server.delivery.conditional import Unsatisfiable, is_not_modified, requested_range
-from imagekit_server.delivery.file_lookup import FileRow
 from imagekit_server.delivery.originals import BlobResponse
 from imagekit_server.delivery.security_headers import (
     ERROR_HEADER_DICT,
     NOT_MODIFIED_KEEP,
     security_header_dict,
 )
-from imagekit_server.delivery.transformed import respond_with_variant
+from imagekit_server.delivery.transformed import deliver_variant
 from imagekit_server.delivery.variant_response import (
     CACHE_CONTROL,
     BytesResponse,
     attachment_header,
 )
+from imagekit_server.renditions.chain import Chain
+from imagekit_server.renditions.file_lookup import FileRow
 
 
 def canonical_link(url: str) -> str:
@@ -103,10 +104,11 @@ async def transformed_response(
     row: FileRow,
     chain: Chain,
     query: Mapping[str, str],
+    signed: bool,
     canonical: str | None = None,
 ) -> ASGIApp:
-    """Raises ``TransformationError`` for the caller to render."""
+    """The variant, through the same pipeline tail as a media library file."""
     extra = []
     if canonical is not None:
         extra.append((b"link", canonical_link(canonical).encode("latin-1")))
-    return await respond_with_variant(request, context, account_id, row, chain, query, extra)
+    return await deliver_variant(request, context, account_id, row, chain, query, signed, extra)

@@ -7,8 +7,8 @@ from starlette.responses import Response
 from starlette.types import ASGIApp
 
 from imagekit_server.delivery.conditional import Unsatisfiable, is_not_modified, requested_range
-from imagekit_server.delivery.file_lookup import FileRow
 from imagekit_server.delivery.originals import BlobResponse
+from imagekit_server.renditions.file_lookup import FileRow
 from imagekit_server.storage import BlobStore
 
 CACHE_CONTROL = "public, s-maxage=15552000, max-age=15552000, must-revalidate"

@@ -9,8 +9,8 @@ call it). Originals are never touched.
 from __future__ import annotations
 
 from imagekit_server.context import ServerContext
-from imagekit_server.delivery.derived_ledger import derived_ledger
-from imagekit_server.delivery.hot_cache import forget_cached_variants
+from imagekit_server.renditions.derived_ledger import derived_ledger
+from imagekit_server.renditions.hot_cache import forget_cached_variants
 
 DERIVED_ROOT = "derived"
 

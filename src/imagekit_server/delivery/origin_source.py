@@ -1,4 +1,4 @@
-"""The URL endpoint for origin files: ``/<account>/<urlPrefix>/[tr:<chain>/]<path>``.
+"""The origin source of the URL endpoint: ``/<account>/<urlPrefix>/[tr:<chain>/]<path>``.
 
 ``deliver_from_origins`` returns None when the URL does not name one of the account's URL
 endpoints, so the media library handles it. Otherwise the signature is checked on the raw
@@ -18,12 +18,9 @@ from starlette.types import ASGIApp
 from imagekit_server.accounts import Account
 from imagekit_server.context import ServerContext
 from imagekit_server.delivery.access_policy import refusal
-from imagekit_server.delivery.chain import Chain, parsed_chain
-from imagekit_server.delivery.file_lookup import FileRow, find_file
-from imagekit_server.delivery.named_lookup import expand_named
+from imagekit_server.delivery.origin_responses import original_response, transformed_response
 from imagekit_server.delivery.signing import SignatureStatus, check_signature
 from imagekit_server.delivery.target import DeliveryTarget, TargetError, parse_target
-from imagekit_server.delivery.transformed import check_layer_access
 from imagekit_server.delivery.variant_response import (
     BytesResponse,
     error_response,
@@ -31,10 +28,11 @@ from imagekit_server.delivery.variant_response import (
 )
 from imagekit_server.imaging import TransformationError
 from imagekit_server.origins.fetching import OriginFailure
-from imagekit_server.origins.rendering import original_response, transformed_response
 from imagekit_server.origins.resolution import find_original
 from imagekit_server.origins.rewriters import RewriteError, rewrite_target
 from imagekit_server.origins.routing import Route, route_table
+from imagekit_server.renditions.chain import Chain, parsed_chain
+from imagekit_server.renditions.file_lookup import FileRow, find_file
 
 SIGNATURE_PARAMS = ("ik-s=", "ik-t=")
 _SCHEME = re.compile(r"(https?):/+", re.IGNORECASE)
@@ -141,15 +139,9 @@ async def _deliver(
             row = None
     if row is None:
         return _not_found(target)
-    try:
-        await check_layer_access(context, account.id, chain, signed)
-        if chain.plan.named:
-            chain = await expand_named(context, account.id, chain.plan)
-        return await transformed_response(
-            request, context, account.id, row, chain, target.query, canonical
-        )
-    except TransformationError as error:
-        return _transformation_error(error)
+    return await transformed_response(
+        request, context, account.id, row, chain, target.query, signed, canonical
+    )
 
 
 def _canonical_url(route: Route, origin_id: str, file_path: str) -> str | None:

@@ -22,8 +22,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from imagekit_server.context import ServerContext
 from imagekit_server.db.engine import read_transaction, write_transaction
 from imagekit_server.db.tables import derived_variants
-from imagekit_server.delivery.derived_ledger import LedgerBatch, derived_ledger
-from imagekit_server.delivery.variant_purge import derived_prefix
+from imagekit_server.renditions.derived_ledger import LedgerBatch, derived_ledger
+from imagekit_server.renditions.variant_purge import derived_prefix
 from imagekit_server.storage import BlobNotFound, InvalidBlobKey
 
 TRIM_TO = 0.9  # of the budget, so a full cache is not trimmed again on every flush

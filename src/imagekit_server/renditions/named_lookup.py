@@ -11,10 +11,10 @@ from anyio import to_thread
 
 from imagekit_server.context import ServerContext
 from imagekit_server.db.engine import read_transaction
-from imagekit_server.delivery.chain import Chain, invalid_chain
-from imagekit_server.delivery.hot_cache import BoundedMemo, delivery_caches
 from imagekit_server.imaging import Plan, TransformationError, parse_transformation
 from imagekit_server.library import named_transformations
+from imagekit_server.renditions.chain import Chain, invalid_chain
+from imagekit_server.renditions.hot_cache import BoundedMemo, delivery_caches
 
 Definitions = tuple[tuple[str, str], ...]
 
