@@ -22,8 +22,8 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 from urllib.parse import quote
 
 from imagekit_server.imaging.errors import invalid, unsupported
@@ -32,8 +32,9 @@ from imagekit_server.imaging.syntax import RawConditional, RawLayer, RawParam, R
 from imagekit_server.video.subtitles import STYLE_KEYS, SUFFIXES, SubtitleStyle, subtitle_style
 from imagekit_server.video.values import expression
 
-if TYPE_CHECKING:
-    from imagekit_server.video.plan import VideoPlan
+# A video layer holds its own plan and a plan holds layers: the plan type is a parameter here,
+# so this module need not import video/plan.py (which imports it).
+PlanT = TypeVar("PlanT")
 
 TIMING_KEYS = ("lso", "leo", "ldu")
 _TIMING_NAMES = frozenset({"bdu", "idu"})
@@ -112,11 +113,11 @@ def _coordinate(
 
 
 @dataclass(frozen=True)
-class VideoLayer:
+class VideoLayer(Generic[PlanT]):
     kind: str  # "picture", "video" or "subtitles"
     chain: str = ""  # picture: the layer as an image transformation (``l-text,...,l-end``)
     path: str = ""  # video, subtitles: the library file ("/folder/clip.mp4")
-    plan: VideoPlan | None = None  # video: its own transformations
+    plan: PlanT | None = None  # video: its own transformations
     placement: Placement = Placement()
     style: SubtitleStyle | None = None  # subtitles
     timing: Timing = Timing()
@@ -127,10 +128,11 @@ class VideoLayer:
         return self.kind in ("video", "subtitles")
 
 
-InnerParser = Callable[[tuple[RawStep, ...]], "VideoPlan"]
+# Parses a video layer's own steps into its plan and the radius of its rounded corners.
+InnerParser = Callable[[tuple[RawStep, ...]], tuple[PlanT, float | None]]
 
 
-def video_layer(layer: RawLayer, parse_inner: InnerParser) -> VideoLayer:
+def video_layer(layer: RawLayer, parse_inner: InnerParser[PlanT]) -> VideoLayer[PlanT]:
     """Raises ``TransformationError``. ``parse_inner`` parses a video layer's own steps."""
     if layer.kind in ("image", "text"):
         timing, kept = _timing(layer.steps)
@@ -206,20 +208,13 @@ def _input_path(params: dict[str, str | None], kind: str) -> str:
     return "/" + path
 
 
-def _video(layer: RawLayer, parse_inner: InnerParser) -> VideoLayer:
+def _video(layer: RawLayer, parse_inner: InnerParser[PlanT]) -> VideoLayer[PlanT]:
     keys = frozenset({"i", "ie", "lx", "ly", "lfo", *TIMING_KEYS})
     params, steps = _own_params(layer.steps, keys, "video")
     for key in ("lxc", "lyc", "lap", "lm"):
         if any(isinstance(i, RawParam) and i.key == key for step in steps for i in step):
             raise unsupported(f"{key} in l-video is not supported by this server")
-    plan = parse_inner(steps)
-    if plan.representations:
-        raise invalid("sr (streaming resolutions) cannot be used inside l-video")
-    # Rounded corners make the layer's corners transparent (its last r- wins), drawn after
-    # its own steps; they are not painted with bg as on the base video.
-    radius = next((step.radius for step in reversed(plan.steps) if step.radius is not None), None)
-    cleared = tuple(replace(step, radius=None) for step in plan.steps)
-    plan = replace(plan, steps=tuple(step for step in cleared if not step.is_identity))
+    plan, radius = parse_inner(steps)
     timing = Timing(
         *(_time(RawParam(key, params[key])) if key in params else None for key in TIMING_KEYS)
     )
@@ -253,7 +248,7 @@ def _offset(params: dict[str, str | None], key: str) -> tuple[Expression | None,
     return value, far
 
 
-def _subtitles(layer: RawLayer) -> VideoLayer:
+def _subtitles(layer: RawLayer) -> VideoLayer[PlanT]:
     keys = frozenset({"i", "ie", *STYLE_KEYS, *TIMING_KEYS})
     params, rest = _own_params(layer.steps, keys, "subtitles")
     if rest:

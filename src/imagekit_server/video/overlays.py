@@ -61,7 +61,7 @@ async def layer_versions(
 
 
 async def _layer_file(
-    context: ServerContext, account_id: str, layer: VideoLayer, signed: bool
+    context: ServerContext, account_id: str, layer: VideoLayer[VideoPlan], signed: bool
 ) -> FileRow | None:
     """The file of a video or subtitle layer; as for image layers, an unsigned URL may not
     read a private or unpublished file through it."""
@@ -110,7 +110,7 @@ async def draw_overlays(
 
 
 async def _video(
-    context: ServerContext, account_id: str, layer: VideoLayer, scratch: Path, index: int
+    context: ServerContext, account_id: str, layer: VideoLayer[VideoPlan], scratch: Path, index: int
 ) -> Overlay:
     found = await find_file(context, account_id, layer.path)
     if found is None:
@@ -134,7 +134,7 @@ _CUE_PARTS = 4
 
 
 async def _subtitles(
-    context: ServerContext, account_id: str, layer: VideoLayer, frame: tuple[int, int]
+    context: ServerContext, account_id: str, layer: VideoLayer[VideoPlan], frame: tuple[int, int]
 ) -> Slot:
     """The cues of the layer's file, drawn; the layer's lso/leo/ldu limit them further."""
     found = await find_file(context, account_id, layer.path)

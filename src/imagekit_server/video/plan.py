@@ -52,7 +52,7 @@ class Geometry:
     rotation: int = 0
     border: tuple[int, Colour] | None = None
     radius: float | None = None  # r-: px, or -1 for "max"; corners painted with ``background``
-    layers: tuple[VideoLayer, ...] = ()  # drawn after the step's geometry
+    layers: tuple[VideoLayer[VideoPlan], ...] = ()  # drawn after the step's geometry
     branch: Branch | None = None  # an ``if-`` block: a step of its own
 
     @property
@@ -139,6 +139,17 @@ def _file_layers(steps: tuple[Geometry, ...]) -> int:
     return count
 
 
+def _layer_plan(steps: tuple[RawStep, ...]) -> tuple[VideoPlan, float | None]:
+    """An ``l-video`` layer's own plan, and the radius of its transparent rounded corners
+    (its last ``r-`` wins): drawn after its own steps, not painted with bg as on the base."""
+    plan = _parse_steps(steps)
+    if plan.representations:
+        raise invalid("sr (streaming resolutions) cannot be used inside l-video")
+    radius = next((step.radius for step in reversed(plan.steps) if step.radius is not None), None)
+    cleared = tuple(replace(step, radius=None) for step in plan.steps)
+    return replace(plan, steps=tuple(step for step in cleared if not step.is_identity)), radius
+
+
 def _parse_steps(raw_steps: tuple[RawStep, ...], for_thumbnail: bool = False) -> VideoPlan:
     plan = VideoPlan()
     steps: list[Geometry] = []
@@ -151,7 +162,7 @@ def _parse_steps(raw_steps: tuple[RawStep, ...], for_thumbnail: bool = False) ->
                 step_extra.append(item_text(item))
                 continue
             if isinstance(item, RawLayer):
-                layers = (*geometry.layers, video_layer(item, _parse_steps))
+                layers = (*geometry.layers, video_layer(item, _layer_plan))
                 geometry = replace(geometry, layers=layers)
                 continue
             if isinstance(item, RawConditional):
