@@ -13,7 +13,7 @@ import numpy as np
 
 from imagekit_server.imaging.errors import TransformationError
 from imagekit_server.video.frames import frame_at
-from imagekit_server.video.outputs import Outcome, Overlay, RenderLimits
+from imagekit_server.video.outputs import Outcome, Overlay, RenderLimits, out_of_memory
 from imagekit_server.video.plan import VideoPlan
 from imagekit_server.video.render import render_video
 
@@ -28,7 +28,9 @@ def transcode_job(
     try:
         done = asdict(render_video(source, output, plan, limits, overlays))
     except TransformationError as error:
-        return "error", (error.status, error.code, error.message)
+        return _failed(error)
+    except MemoryError:
+        return _failed(out_of_memory())
     seconds = done["duration"]
     done["bit_rate"] = round(os.path.getsize(output) * 8 / seconds) if seconds > 0 else 0
     return "ok", done
@@ -40,7 +42,9 @@ def thumbnail_job(source: str, plan: VideoPlan, max_seconds: float) -> Outcome:
     try:
         return "ok", _thumbnail(source, plan, time.monotonic() + max_seconds)
     except TransformationError as error:
-        return "error", (error.status, error.code, error.message)
+        return _failed(error)
+    except MemoryError:  # also FFmpeg's ENOMEM: the process's cap (pool.py)
+        return _failed(out_of_memory())
     except (av.FFmpegError, ValueError, OSError) as error:
         return "error", (500, "UNIDENTIFIED", f"the video frame could not be decoded: {error}")
 
@@ -74,4 +78,10 @@ def representation_job(
         done = render_video(source, output, plan, limits, overlays)
         return "ok", index_fragments(output, done.height, done.width).as_json()
     except TransformationError as error:
-        return "error", (error.status, error.code, error.message)
+        return _failed(error)
+    except MemoryError:
+        return _failed(out_of_memory())
+
+
+def _failed(error: TransformationError) -> Outcome:
+    return "error", (error.status, error.code, error.message)

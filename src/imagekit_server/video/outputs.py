@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from imagekit_server.imaging.errors import TransformationError, limit_exceeded
 from imagekit_server.video.plan import VideoPlan
 
 Outcome = tuple[str, Any]  # ("ok", data) or ("error", (status, code, message))
@@ -26,3 +27,11 @@ def output_container(plan: VideoPlan) -> str:
     if plan.format == "webm" or (plan.format is None and plan.video_codec == "vp9"):
         return "webm"
     return "mp4"
+
+
+def out_of_memory() -> TransformationError:
+    """A render past its process's memory cap (``IMAGEKIT_VIDEO_RENDER_MEMORY_BYTES``)."""
+    return limit_exceeded(
+        "the render needed more memory than a render process may use "
+        "(IMAGEKIT_VIDEO_RENDER_MEMORY_BYTES)"
+    )
