@@ -93,7 +93,10 @@ async def deliver_video(
         if is_gif and plan.format not in ("mp4", "webm"):
             return None
         if wanted.kind in STREAMING_KINDS:
-            return await respond_streaming(request, context, account, row, plan, wanted, signed)
+            signed_target = target.signed_part if signed else None
+            return await respond_streaming(
+                request, context, account, row, plan, wanted, signed_target
+            )
         return await _respond(request, context, account, row, plan, wanted, signed)
     except TransformationError as error:
         return _transformation_error(error)
