@@ -53,6 +53,13 @@ async def draw_overlays(
     if not any(pictures_of(step) for step in plan.steps):
         return ()
     width, height = await to_thread.run_sync(display_size, context, row)
+    return await overlays_for_size(context, account_id, plan, width, height)
+
+
+async def overlays_for_size(
+    context: ServerContext, account_id: str, plan: VideoPlan, width: int, height: int
+) -> tuple[Overlay, ...]:
+    """``draw_overlays`` for a source of that upright size (an upload not yet stored)."""
     sizes = step_sizes(plan.steps, width, height)
     overlays: list[Overlay] = []
     for step, (step_width, step_height) in zip(plan.steps, sizes, strict=True):
