@@ -22,6 +22,7 @@ from imagekit_server.storage import BlobNotFound
 from imagekit_server.video.geometry import pictures_of, step_sizes
 from imagekit_server.video.outputs import Overlay
 from imagekit_server.video.plan import VideoPlan
+from imagekit_server.video.sources import probed_size
 
 
 def _chain(text: str) -> Chain:
@@ -128,6 +129,8 @@ def display_size(context: ServerContext, row: FileRow) -> tuple[int, int]:
                 file_versions.c.blob_key == row.blob_key
             )
         ).first()
-    if found is None or not found.width or not found.height:
+    if found is None:  # an origin's copy (origins/cache.py): probed when it is rendered
+        return probed_size(context, row)
+    if not found.width or not found.height:
         raise processing_failed("the video's size is unknown; upload it again")
     return int(found.width), int(found.height)
