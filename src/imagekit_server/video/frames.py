@@ -10,6 +10,9 @@
    so only the reference frames the wanted one depends on are decoded; the wanted one is
    decoded in full, then the decoder is drained.
 3. Frame threading spreads the reference frames over the cores.
+
+Where packets carry no timestamps, or the decoder's frames do not carry their packets' (packed
+B-frames in AVI), every frame from the keyframe is decoded instead.
 """
 
 from __future__ import annotations
@@ -36,9 +39,23 @@ def frame_at(inp: Any, at_seconds: float, deadline: float) -> Any:
     packets = _packets_until(inp, video, target, deadline)
     if not packets:
         raise TransformationError(400, "EINVALIDTRANSFORMATION", "so- is past the video's end")
+    if all(packet.pts is not None for packet in packets):
+        found = _decode_wanted(video.codec_context, packets, target, deadline)
+        if found is not None:
+            return found
+    # Packets without timestamps, or frames whose timestamps are not their packets' (packed
+    # B-frames in AVI): every frame from the keyframe, by the decoder's own timestamps.
+    video.codec_context.flush_buffers()
+    video.codec_context.skip_frame = "DEFAULT"
+    inp.seek(max(target, 0), stream=video, backward=True)
+    return _decode_forward(inp, video, target, deadline)
+
+
+def _decode_wanted(context: Any, packets: list[Any], target: int, deadline: float) -> Any:
+    """Steps 1 and 2 of the module's docstring; None when no decoded frame carries the wanted
+    packet's timestamp."""
     shown_before = [packet.pts for packet in packets if packet.pts <= target]
     wanted = max(shown_before) if shown_before else min(packet.pts for packet in packets)
-    context = video.codec_context
     for packet in packets:
         context.skip_frame = "DEFAULT" if packet.pts == wanted else "NONREF"
         for frame in context.decode(packet):
@@ -51,7 +68,21 @@ def frame_at(inp: Any, at_seconds: float, deadline: float) -> Any:
     for frame in context.decode(None):
         if frame.pts == wanted:
             return frame
-    raise TransformationError(500, "UNIDENTIFIED", "the video frame could not be decoded")
+    return None
+
+
+def _decode_forward(inp: Any, video: Any, target: int, deadline: float) -> Any:
+    chosen = None
+    for frame in inp.decode(video):
+        moment = frame.pts if frame.pts is not None else frame.dts
+        if moment is not None and moment > target:
+            return chosen if chosen is not None else frame
+        chosen = frame
+        if time.monotonic() > deadline:
+            raise limit_exceeded("the thumbnail took too long to decode")
+    if chosen is None:
+        raise TransformationError(400, "EINVALIDTRANSFORMATION", "so- is past the video's end")
+    return chosen
 
 
 def _packets_until(inp: Any, video: Any, target: int, deadline: float) -> list[Any]:
@@ -60,12 +91,12 @@ def _packets_until(inp: Any, video: Any, target: int, deadline: float) -> list[A
     packets: list[Any] = []
     after = 0  # packets shown after the target, for streams without decoding timestamps
     for packet in inp.demux(video):
-        if packet.pts is None:
+        if packet.size == 0:
             continue  # the demuxer's final empty packet
         if packet.dts is not None and packet.dts > target and packets:
             break
         packets.append(packet)
-        if packet.pts > target:
+        if packet.pts is not None and packet.pts > target:
             after += 1
             if after > _MAX_REORDER:
                 break
