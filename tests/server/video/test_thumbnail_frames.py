@@ -78,3 +78,39 @@ def test_thumbnail_url_shows_the_requested_frame(live_server: LiveServer) -> Non
 
         picture = np.asarray(Image.open(io.BytesIO(response.content)).convert("RGB"))
         assert frame_number(picture) == number, at
+
+
+@pytest.mark.parametrize(
+    ("container", "codec", "options"),
+    [
+        ("avi", "libx264", {"x264-params": "scenecut=0"}),  # no presentation timestamps
+        ("matroska", "libx264", {"x264-params": "scenecut=0"}),
+        ("webm", "libvpx-vp9", {}),
+        ("avi", "mpeg4", {"bf": "2", "g": "300"}),
+    ],
+)
+def test_frame_at_in_other_containers(
+    tmp_path: Path, container: str, codec: str, options: dict[str, str]
+) -> None:
+    path = tmp_path / f"counter.{container}"
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format=container) as out:
+        stream = out.add_stream(codec, rate=25)
+        stream.width, stream.height, stream.pix_fmt = 320, 96, "yuv420p"
+        stream.options = options
+        for index in range(150):
+            picture = np.full((96, 320, 3), 128, np.uint8)
+            for bit in range(10):
+                picture[:, bit * 32 : (bit + 1) * 32] = 255 if index >> bit & 1 else 0
+            frame = av.VideoFrame.from_ndarray(picture, format="rgb24")
+            frame.pts = index
+            out.mux(stream.encode(frame))
+        out.mux(stream.encode())
+    path.write_bytes(buffer.getvalue())
+    shown = _shown(path)
+    for at in (0.0, 0.5, 2.03, 3.1, 4.99, 9.0):
+        before = [number for moment, number in shown if moment <= at + 1e-9]
+        expected = before[-1] if before else shown[0][1]
+        with av.open(str(path)) as inp:
+            frame = frame_at(inp, at, time.monotonic() + 60)
+            assert frame_number(frame.to_ndarray(format="rgb24")) == expected, at
