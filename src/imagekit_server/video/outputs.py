@@ -29,9 +29,12 @@ def output_container(plan: VideoPlan) -> str:
     return "mp4"
 
 
+OUT_OF_MEMORY = (
+    "the render needed more memory than a render process may use "
+    "(IMAGEKIT_VIDEO_RENDER_MEMORY_BYTES)"
+)
+
+
 def out_of_memory() -> TransformationError:
     """A render past its process's memory cap (``IMAGEKIT_VIDEO_RENDER_MEMORY_BYTES``)."""
-    return limit_exceeded(
-        "the render needed more memory than a render process may use "
-        "(IMAGEKIT_VIDEO_RENDER_MEMORY_BYTES)"
-    )
+    return limit_exceeded(OUT_OF_MEMORY)

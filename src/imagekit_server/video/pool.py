@@ -14,8 +14,9 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from imagekit_server.imaging.errors import LIMIT, TransformationError, processing_failed
+from imagekit_server.imaging.errors import TransformationError, processing_failed
 from imagekit_server.settings import Settings
+from imagekit_server.video.outputs import OUT_OF_MEMORY
 
 T = TypeVar("T")
 
@@ -70,12 +71,13 @@ async def run_in_render_process(settings: Settings, function: Callable[..., T], 
 
 
 def _failed_inside(result: object) -> bool:
-    """A job's ``("error", (status, code, message))`` other than a refusal of the request
-    (a 4xx other than a limit): where an allocation past the cap shows up."""
+    """A job's ``("error", (status, code, message))`` where an allocation past the cap shows
+    up: a 5xx, or the out-of-memory limit (not a refusal of the request, such as a size over
+    a limit, which would make new processes for nothing)."""
     if not (isinstance(result, tuple) and len(result) == 2 and result[0] == "error"):
         return False
-    status, code = result[1][0], result[1][1]
-    return bool(status >= 500 or code == LIMIT)
+    status, _, message = result[1]
+    return bool(status >= 500 or message == OUT_OF_MEMORY)
 
 
 def _retire(key: tuple[int, int], pool: concurrent.futures.ProcessPoolExecutor) -> None:
