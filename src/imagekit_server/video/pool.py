@@ -31,6 +31,9 @@ def _start_worker(memory_bytes: int) -> None:
     import imagekit_server.video.jobs  # noqa: F401  (loaded under no cap: imports only)
 
     if memory_bytes:
+        _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        if hard != resource.RLIM_INFINITY:  # a lower cap from outside stays (raising fails)
+            memory_bytes = min(memory_bytes, hard)
         resource.setrlimit(resource.RLIMIT_DATA, (memory_bytes, memory_bytes))
 
 
