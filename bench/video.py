@@ -145,6 +145,7 @@ class WorkerMemory:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--thumbnails-only", action="store_true", help="skip the transcode")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ik-video-bench-") as scratch:
         work = Path(scratch)
@@ -160,7 +161,9 @@ def main() -> None:
             server.upload(short.name, short.read_bytes())
             server.upload(long.name, long.read_bytes())
             server.upload(gop2.name, gop2.read_bytes())
-            run(server, data_dir, short, [long, gop2], args.rounds, work)
+            if not args.thumbnails_only:
+                run(server, data_dir, short, args.rounds, work)
+            thumbnails(server, data_dir, [long, gop2], args.rounds, work)
         finally:
             server.stop()
 
@@ -169,7 +172,6 @@ def run(
     server: ImagekitServer,
     data_dir: Path,
     short: Path,
-    longs: list[Path],
     rounds: int,
     work: Path,
 ) -> None:
@@ -187,20 +189,47 @@ def run(
     sampled_kb, hwm_kb = memory.stop()
     sizes = (len(response.content), (work / "ffmpeg-480.mp4").stat().st_size)
     report(ours, theirs, sampled_kb, hwm_kb, sizes)
+
+
+def ffmpeg_thumbnail(source: Path, output: Path) -> float:
+    """ffmpeg's exact seek (``-ss`` before ``-i``: keyframe, then decode to the time), one JPEG."""
+    began = time.perf_counter()
+    subprocess.run(
+        [
+            FFMPEG, "-hide_banner", "-loglevel", "error", "-y", "-ss", "30", "-i", str(source),
+            "-frames:v", "1", "-q:v", "3", str(output),
+        ],
+        check=True,
+    )  # fmt: skip
+    return time.perf_counter() - began
+
+
+def thumbnails(
+    server: ImagekitServer, data_dir: Path, longs: list[Path], rounds: int, work: Path
+) -> None:
+    """Rendered thumbnails at 30 s, interleaved with ffmpeg's own exact seek to the same frame."""
     for long in longs:
         thumbnail_url = f"{server.base_url}/demo/{long.name}/ik-thumbnail.jpg?tr=so-30"
+        purge(server, data_dir, long.name)
+        timed_get(thumbnail_url)  # warm-up: a render process and the file's pages
         cold: list[float] = []
+        theirs: list[float] = []
         for _ in range(rounds):
             purge(server, data_dir, long.name)
             elapsed, picture = timed_get(thumbnail_url)
             cold.append(elapsed)
+            theirs.append(ffmpeg_thumbnail(long, work / "ffmpeg-thumbnail.jpg"))
         hits = [timed_get(thumbnail_url)[0] for _ in range(rounds)]
+        ratios = [t / o for t, o in zip(theirs, cold, strict=True)]
         print(
             f"thumbnail at 30 s of {long.name} (1080p), rendered (ms): "
             f"{' '.join(f'{x * 1000:.0f}' for x in cold)}  median "
             f"{statistics.median(cold) * 1000:.0f}  (target < 300); "
             f"{len(picture.content):,} bytes; cache hit median "
-            f"{statistics.median(hits) * 1000:.1f} ms"
+            f"{statistics.median(hits) * 1000:.1f} ms\n"
+            f"  ffmpeg -ss 30 -frames:v 1 (ms): {' '.join(f'{x * 1000:.0f}' for x in theirs)}"
+            f"  median {statistics.median(theirs) * 1000:.0f}; ratio ffmpeg / server "
+            f"{' '.join(f'{r:.2f}' for r in ratios)}  median {statistics.median(ratios):.2f}"
         )
 
 

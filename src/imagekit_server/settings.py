@@ -211,6 +211,9 @@ class Settings:
     video_render_timeout_seconds: float = 600.0
     # Render processes per server process (each encode is single-process, multi-threaded).
     video_render_workers: int = 2
+    # Memory cap of each render process (RLIMIT_DATA: its heap and private mappings), in
+    # bytes; a render that needs more fails with a 400 ELIMIT. 0: no cap.
+    video_render_memory_bytes: int = 4 << 30
     # How long a request waits for a new rendition before answering as ImageKit does while it
     # is processing (302 to the original for videos, 202 for thumbnails and manifests).
     video_wait_seconds: float = 15.0
@@ -239,6 +242,7 @@ class Settings:
             or min(self.video_max_streams, self.video_render_workers) < 1
             or min(self.video_max_duration_seconds, self.video_probe_timeout_seconds) <= 0
             or (self.video_render_timeout_seconds <= 0 or self.video_wait_seconds < 0)
+            or self.video_render_memory_bytes < 0
         ):
             raise SettingsError("video limits must be positive (IMAGEKIT_VIDEO_*)")
         if not 1 <= self.default_quality <= 100:
@@ -366,6 +370,7 @@ class Settings:
         _read(env, values, "IMAGEKIT_VIDEO_PROBE_TIMEOUT", "video_probe_timeout_seconds", float)
         _read(env, values, "IMAGEKIT_VIDEO_RENDER_TIMEOUT", "video_render_timeout_seconds", float)
         _read(env, values, "IMAGEKIT_VIDEO_RENDER_WORKERS", "video_render_workers", int)
+        _read(env, values, "IMAGEKIT_VIDEO_RENDER_MEMORY_BYTES", "video_render_memory_bytes", int)
         _read(env, values, "IMAGEKIT_VIDEO_WAIT", "video_wait_seconds", float)
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]

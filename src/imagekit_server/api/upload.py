@@ -28,7 +28,7 @@ from imagekit_server.files.post_transformations import (
     parse_post_transformations,
     schedule_post_transformations,
 )
-from imagekit_server.files.pre_transformation import apply_pre_transformation
+from imagekit_server.files.pre_transformation import apply_upload_pre_transformation
 from imagekit_server.files.upload_checks import parse_upload_checks
 from imagekit_server.files.upload_form import parse_client_auth, parse_upload_options
 from imagekit_server.webhooks import upload_events
@@ -117,8 +117,8 @@ def _process(
     source = resolve_upload_file(spooled, context.settings, context.spool)
     if options.pre_transformation:
         try:
-            transformed = apply_pre_transformation(
-                options.pre_transformation, source, settings=context.settings, spool=context.spool
+            transformed = apply_upload_pre_transformation(
+                context, account.id, options.pre_transformation, source, options.file_name
             )
         except BadRequest as error:
             upload_events.pre_transform_failed(context, account.id, options, error.message)

@@ -10,7 +10,7 @@ pipeline and caches as a media library file.
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from starlette.requests import Request
 from starlette.types import ASGIApp
@@ -26,6 +26,7 @@ from imagekit_server.delivery.variant_response import (
     error_response,
     transformation_error_response,
 )
+from imagekit_server.delivery.video_source import answer_video
 from imagekit_server.imaging import TransformationError
 from imagekit_server.origins.fetching import OriginFailure
 from imagekit_server.origins.resolution import find_original
@@ -33,6 +34,7 @@ from imagekit_server.origins.rewriters import RewriteError, rewrite_target
 from imagekit_server.origins.routing import Route, route_table
 from imagekit_server.renditions.chain import Chain, parsed_chain
 from imagekit_server.renditions.file_lookup import FileRow, find_file
+from imagekit_server.video.requests import VideoRequest, video_request
 
 SIGNATURE_PARAMS = ("ik-s=", "ik-t=")
 _SCHEME = re.compile(r"(https?):/+", re.IGNORECASE)
@@ -112,6 +114,11 @@ async def _deliver(
     target: DeliveryTarget,
     signed: bool,
 ) -> ASGIApp:
+    wanted = video_request(target)  # a few string tests; None for images and originals
+    if wanted is not None:
+        answered = await _deliver_video(request, context, account, route, target, signed, wanted)
+        if answered is not None:
+            return answered
     chain: Chain | None = None
     if target.transformation is not None and target.transformation != "orig-true":
         parsed = parsed_chain(target.transformation)
@@ -141,6 +148,35 @@ async def _deliver(
         return _not_found(target)
     return await transformed_response(
         request, context, account.id, row, chain, target.query, signed, canonical
+    )
+
+
+async def _deliver_video(
+    request: Request,
+    context: ServerContext,
+    account: Account,
+    route: Route,
+    target: DeliveryTarget,
+    signed: bool,
+    wanted: VideoRequest,
+) -> ASGIApp | None:
+    """Video renditions, thumbnails and streaming of an origin's video, exactly as for a media
+    library video (docs/video.md); None when the origin has no such file or it is no video
+    (the image path answers)."""
+    try:
+        original = await find_original(
+            context, route.endpoint, route.origins, wanted.file_path, request.headers.get("host")
+        )
+    except OriginFailure as failure:
+        return _origin_error(failure)
+    if original is None:
+        return None
+    endpoint = context.settings.url_endpoint(account.id)
+    prefix = quote(route.endpoint.url_prefix, safe="/")
+    original_url = f"{endpoint}/{prefix}/{quote(wanted.file_path.lstrip('/'), safe='/:')}"
+    signature = SignatureStatus.VALID if signed else SignatureStatus.UNSIGNED
+    return await answer_video(
+        request, context, account, target, signature, wanted, original.file_row(), original_url
     )
 
 

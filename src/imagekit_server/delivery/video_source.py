@@ -62,6 +62,22 @@ async def deliver_video(
         if await find_file(context, account.id, target.file_path, version) is not None:
             return None  # a library file really named like ik-thumbnail.jpg
         return _error(404, f"ENOENT - {wanted.file_path} does not exist", "Not Found")
+    return await answer_video(request, context, account, target, signature, wanted, row)
+
+
+async def answer_video(
+    request: Request,
+    context: ServerContext,
+    account: Account,
+    target: DeliveryTarget,
+    signature: SignatureStatus,
+    wanted: VideoRequest,
+    row: FileRow,
+    original_url: str | None = None,
+) -> ASGIApp | None:
+    """The answer for ``row``, the file ``wanted`` names (from the media library or an
+    origin's copy, whose URL is ``original_url``); None: not a video after all (the image
+    path answers)."""
     is_gif = row.mime == "image/gif"
     if not (row.mime.startswith("video/") or (is_gif and wanted.kind == "video")):
         if wanted.file_path != target.file_path:
@@ -77,8 +93,11 @@ async def deliver_video(
         if is_gif and plan.format not in ("mp4", "webm"):
             return None
         if wanted.kind in STREAMING_KINDS:
-            return await respond_streaming(request, context, account, row, plan, wanted, signed)
-        return await _respond(request, context, account, row, plan, wanted, signed)
+            signed_target = target.signed_part if signed else None
+            return await respond_streaming(
+                request, context, account, row, plan, wanted, signed_target
+            )
+        return await _respond(request, context, account, row, plan, wanted, signed, original_url)
     except TransformationError as error:
         return _transformation_error(error)
 
@@ -108,6 +127,7 @@ async def _respond(
     plan: VideoPlan,
     wanted: VideoRequest,
     signed: bool,
+    original_url: str | None,
 ) -> ASGIApp:
     vary = None
     if plan.format == "auto":
@@ -126,7 +146,7 @@ async def _respond(
         wait=context.settings.video_wait_seconds,
     )
     if stored is None:
-        return _intermediate(context, account, row, wanted)
+        return _intermediate(context, account, row, wanted, original_url)
     derived_ledger(context).used(account.id, row.file_id, stored.blob)
     return blob_response(
         request, context.store, stored.key, stored.size, stored.content_type, stored.etag, row, vary
@@ -134,13 +154,17 @@ async def _respond(
 
 
 def _intermediate(
-    context: ServerContext, account: Account, row: FileRow, wanted: VideoRequest
+    context: ServerContext,
+    account: Account,
+    row: FileRow,
+    wanted: VideoRequest,
+    original_url: str | None,
 ) -> Response:
     """ImageKit while it is still processing: videos redirect to the original, thumbnails and
     manifests say they are being prepared."""
     if wanted.kind == "video" and not row.is_private:
         endpoint = context.settings.url_endpoint(account.id)
-        location = f"{endpoint}/{quote(wanted.file_path.lstrip('/'), safe='/')}"
+        location = original_url or f"{endpoint}/{quote(wanted.file_path.lstrip('/'), safe='/')}"
         return Response(
             status_code=302, headers={"Location": location, "Cache-Control": "no-store"}
         )

@@ -12,7 +12,8 @@ import av
 import numpy as np
 
 from imagekit_server.imaging.errors import TransformationError
-from imagekit_server.video.outputs import Outcome, RenderLimits, Slot
+from imagekit_server.video.frames import frame_at
+from imagekit_server.video.outputs import Outcome, RenderLimits, Slot, out_of_memory
 from imagekit_server.video.plan import VideoPlan
 from imagekit_server.video.render import render_video
 
@@ -27,47 +28,35 @@ def transcode_job(
     try:
         done = asdict(render_video(source, output, plan, limits, overlays))
     except TransformationError as error:
-        return "error", (error.status, error.code, error.message)
+        return _failed(error)
+    except MemoryError:
+        return _failed(out_of_memory())
     seconds = done["duration"]
     done["bit_rate"] = round(os.path.getsize(output) * 8 / seconds) if seconds > 0 else 0
     return "ok", done
 
 
 def thumbnail_job(source: str, plan: VideoPlan, max_seconds: float) -> Outcome:
-    """The frame shown at ``so-`` (or the last one before it) as a JPEG, upright: seeks to the
-    keyframe before it and decodes forward from there only."""
+    """The frame shown at ``so-`` (the last one when past the end) as a JPEG, upright, decoded
+    exactly and with as little work as that allows (``frames.frame_at``)."""
     try:
         return "ok", _thumbnail(source, plan, time.monotonic() + max_seconds)
     except TransformationError as error:
-        return "error", (error.status, error.code, error.message)
+        return _failed(error)
+    except MemoryError:  # also FFmpeg's ENOMEM: the process's cap (pool.py)
+        return _failed(out_of_memory())
     except (av.FFmpegError, ValueError, OSError) as error:
         return "error", (500, "UNIDENTIFIED", f"the video frame could not be decoded: {error}")
 
 
 def _thumbnail(source: str, plan: VideoPlan, deadline: float) -> bytes:
-    """Only reference frames are decoded on the way from the keyframe (a B-frame is never
-    needed to decode a later frame): about half the work, and the picture shown is at most
-    the few B-frames before ``at_seconds`` (docs/video.md)."""
     from PIL import Image
 
     with av.open(source, metadata_errors="ignore") as inp:
-        video = inp.streams.video[0]
-        video.thread_type = "AUTO"
-        video.codec_context.skip_frame = "NONREF"
+        if not inp.streams.video:
+            raise TransformationError(400, "EINVALIDTRANSFORMATION", "the file holds no video")
         duration = float(inp.duration / av.time_base) if inp.duration else 0.0
-        at_seconds = plan.start_seconds(duration)
-        if at_seconds > 0 and video.time_base is not None:
-            inp.seek(int(at_seconds / video.time_base), stream=video, backward=True)
-        chosen = None
-        for frame in inp.decode(video):
-            moment = frame.time or 0.0
-            if chosen is not None and moment > at_seconds + 1e-6:
-                break
-            chosen = frame
-            if moment >= at_seconds - 1e-6 or time.monotonic() > deadline:
-                break  # exactly there: no need to decode the next one
-        if chosen is None:
-            raise TransformationError(400, "EINVALIDTRANSFORMATION", "so- is past the video's end")
+        chosen = frame_at(inp, plan.start_seconds(duration), deadline)
         rotation = round(-chosen.rotation) % 360 // 90
         pixels = np.rot90(chosen.to_ndarray(format="rgb24"), k=-rotation)
     buffer = io.BytesIO()
@@ -89,4 +78,10 @@ def representation_job(
         done = render_video(source, output, plan, limits, overlays)
         return "ok", index_fragments(output, done.height, done.width).as_json()
     except TransformationError as error:
-        return "error", (error.status, error.code, error.message)
+        return _failed(error)
+    except MemoryError:
+        return _failed(out_of_memory())
+
+
+def _failed(error: TransformationError) -> Outcome:
+    return "error", (error.status, error.code, error.message)

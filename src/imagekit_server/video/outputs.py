@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from imagekit_server.imaging.errors import TransformationError, limit_exceeded
 from imagekit_server.video.layers import Placement, Timing
 from imagekit_server.video.plan import VideoPlan
 
@@ -53,3 +54,14 @@ def output_container(plan: VideoPlan) -> str:
     if plan.format == "webm" or (plan.format is None and plan.video_codec == "vp9"):
         return "webm"
     return "mp4"
+
+
+OUT_OF_MEMORY = (
+    "the render needed more memory than a render process may use "
+    "(IMAGEKIT_VIDEO_RENDER_MEMORY_BYTES)"
+)
+
+
+def out_of_memory() -> TransformationError:
+    """A render past its process's memory cap (``IMAGEKIT_VIDEO_RENDER_MEMORY_BYTES``)."""
+    return limit_exceeded(OUT_OF_MEMORY)

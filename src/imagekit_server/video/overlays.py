@@ -28,7 +28,7 @@ from imagekit_server.video.geometry import pictures_of, resolved_steps, step_siz
 from imagekit_server.video.layers import VideoLayer
 from imagekit_server.video.outputs import LayerVideo, Overlay, Slot
 from imagekit_server.video.plan import VideoPlan
-from imagekit_server.video.sources import source_path
+from imagekit_server.video.sources import probed_size, source_path
 from imagekit_server.video.subtitle_pictures import cue_pictures
 from imagekit_server.video.subtitles import MAX_BYTES, parse_cues
 
@@ -85,6 +85,18 @@ async def draw_overlays(
     if not any(pictures_of(step) for step in plan.steps):
         return ()
     width, height = await to_thread.run_sync(display_size, context, row)
+    return await overlays_for_size(context, account_id, plan, (width, height), scratch)
+
+
+async def overlays_for_size(
+    context: ServerContext,
+    account_id: str,
+    plan: VideoPlan,
+    size: tuple[int, int],
+    scratch: Path,
+) -> tuple[Slot, ...]:
+    """``draw_overlays`` for a source of that upright size (an upload not yet stored)."""
+    width, height = size
     sizes = step_sizes(plan.steps, width, height)
     slots: list[Slot] = []
     for step, (step_width, step_height) in zip(plan.steps, sizes, strict=True):
@@ -246,6 +258,8 @@ def display_size(context: ServerContext, row: FileRow) -> tuple[int, int]:
                 file_versions.c.blob_key == row.blob_key
             )
         ).first()
-    if found is None or not found.width or not found.height:
+    if found is None:  # an origin's copy (origins/cache.py): probed when it is rendered
+        return probed_size(context, row)
+    if not found.width or not found.height:
         raise processing_failed("the video's size is unknown; upload it again")
     return int(found.width), int(found.height)

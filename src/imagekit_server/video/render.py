@@ -25,7 +25,14 @@ from imagekit_server.imaging.errors import (
     processing_failed,
 )
 from imagekit_server.video.geometry import OVERLAY, Filter, chain_filters
-from imagekit_server.video.outputs import LayerVideo, Overlay, RenderLimits, Slot, output_container
+from imagekit_server.video.outputs import (
+    LayerVideo,
+    Overlay,
+    RenderLimits,
+    Slot,
+    out_of_memory,
+    output_container,
+)
 from imagekit_server.video.plan import VideoPlan
 
 X264_PRESET = "veryfast"
@@ -62,6 +69,8 @@ def render_video(
             return _transcode(inp, output, plan, limits, deadline, overlays)
     except TransformationError:
         raise
+    except MemoryError:  # also FFmpeg's ENOMEM: the render process's cap (pool.py)
+        raise out_of_memory() from None
     except (av.FFmpegError, ValueError, OSError) as error:
         raise processing_failed(f"the video could not be transcoded: {error}") from None
 

@@ -176,10 +176,9 @@ async def _render(
     from imagekit_server.video.jobs import thumbnail_job, transcode_job  # render processes only
 
     settings = context.settings
-    workers = settings.video_render_workers
     if wanted.kind == "thumbnail":
         outcome = await run_in_render_process(
-            workers, thumbnail_job, source, plan, settings.video_render_timeout_seconds
+            settings, thumbnail_job, source, plan, settings.video_render_timeout_seconds
         )
         if outcome[0] == "ok":
             data = await finish_thumbnail(context, outcome[1], plan.extra)
@@ -192,7 +191,7 @@ async def _render(
     )
     overlays = await draw_overlays(context, account.id, row, plan, Path(output).parent)
     return await run_in_render_process(
-        workers, transcode_job, source, output, plan, limits, overlays
+        settings, transcode_job, source, output, plan, limits, overlays
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import struct
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -98,18 +99,23 @@ def _keyframe_times(path: str) -> tuple[list[float], float]:
     return [t - first for t in times], total - first
 
 
-def hls_master(representations: list[Representation], query: str) -> str:
+Link = Callable[[str], str]
+"""A part's file name (``ik-abs-240.m3u8``) -> the URI the manifest writes for it: relative,
+with the request's query, and signed when the manifest's URL was (streaming_delivery.py)."""
+
+
+def hls_master(representations: list[Representation], link: Link) -> str:
     lines = ["#EXTM3U", "#EXT-X-VERSION:7", "#EXT-X-INDEPENDENT-SEGMENTS"]
     for item in representations:
         lines.append(
             f"#EXT-X-STREAM-INF:BANDWIDTH={item.bandwidth},RESOLUTION={item.width}x{item.height}"
         )
-        lines.append(f"ik-abs-{item.height}.m3u8{query}")
+        lines.append(link(f"ik-abs-{item.height}.m3u8"))
     return "\n".join(lines) + "\n"
 
 
-def hls_media(item: Representation, query: str) -> str:
-    uri = f"ik-abs-{item.height}.mp4{query}"
+def hls_media(item: Representation, link: Link) -> str:
+    uri = link(f"ik-abs-{item.height}.mp4")
     longest = max((seconds for _, _, seconds in item.segments), default=1.0)
     lines = [
         "#EXTM3U",
@@ -125,7 +131,7 @@ def hls_media(item: Representation, query: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def dash_manifest(representations: list[Representation], query: str, duration: float) -> str:
+def dash_manifest(representations: list[Representation], link: Link, duration: float) -> str:
     parts = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="static" '
@@ -135,7 +141,7 @@ def dash_manifest(representations: list[Representation], query: str, duration: f
         '<AdaptationSet mimeType="video/mp4" segmentAlignment="true" startWithSAP="1">',
     ]
     for item in representations:
-        base = escape(f"ik-abs-{item.height}.mp4{query}")
+        base = escape(link(f"ik-abs-{item.height}.mp4"))
         parts.append(
             f'<Representation id="{item.height}" bandwidth="{item.bandwidth}" '
             f'width="{item.width}" height="{item.height}">'

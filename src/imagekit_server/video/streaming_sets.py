@@ -125,7 +125,7 @@ async def _render_set(
         outcomes = await asyncio.gather(
             *(
                 run_in_render_process(
-                    settings.video_render_workers,
+                    settings,
                     representation_job,
                     str(source),
                     str(output),

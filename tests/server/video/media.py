@@ -162,3 +162,45 @@ def many_audio_streams(count: int) -> bytes:
         for stream in sounds:
             out.mux(stream.encode())
     return buffer.getvalue()
+
+
+COUNTER_BITS = 10  # frame numbers up to 1023
+
+
+def make_counter_video(
+    *, seconds: float, fps: int = 30, width: int = 320, height: int = 96
+) -> bytes:
+    """H.264 with libx264's defaults (a keyframe every 250 frames, B-frames, B-pyramid; no
+    scene-cut keyframes): each
+    frame draws its number in binary, one black or white block per bit (``frame_number``)."""
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="mp4") as out:
+        video = out.add_stream("libx264", rate=fps)
+        video.width, video.height, video.pix_fmt = width, height, "yuv420p"
+        video.options = {"x264-params": "scenecut=0"}  # every bit flip would be a scene cut
+        for index in range(round(seconds * fps)):
+            frame = av.VideoFrame.from_ndarray(_counter(width, height, index), format="rgb24")
+            frame.pts = index
+            out.mux(video.encode(frame))
+        out.mux(video.encode())
+    return buffer.getvalue()
+
+
+def _counter(width: int, height: int, index: int) -> np.ndarray:
+    image = np.full((height, width, 3), 128, np.uint8)
+    block = width // COUNTER_BITS
+    for bit in range(COUNTER_BITS):
+        image[:, bit * block : (bit + 1) * block] = 255 if index >> bit & 1 else 0
+    return image
+
+
+def frame_number(picture: np.ndarray) -> int:
+    """The number a ``make_counter_video`` frame shows (RGB, any scale)."""
+    height, width = picture.shape[:2]
+    block = width / COUNTER_BITS
+    number = 0
+    for bit in range(COUNTER_BITS):
+        x = int((bit + 0.5) * block)
+        if picture[height // 2, x].mean() > 128:
+            number |= 1 << bit
+    return number
