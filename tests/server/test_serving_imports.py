@@ -16,7 +16,7 @@ from imagekit_server.db.migration_process import MigrationFailed, upgrade_in_chi
 
 NOT_FOR_SERVING = ("alembic", "mako", "numpy", "boto3", "botocore", "psycopg", "hypothesis", "cv2")
 
-# What ``imagekit-server serve`` does before uvicorn takes over, on SQLite and local blobs.
+# What ``imagekit-server serve`` does before the HTTP server takes over, on SQLite and local blobs.
 SERVING_PROGRAM = """
 import json, sys
 from pathlib import Path
@@ -75,4 +75,4 @@ def test_the_command_line_parser_does_not_import_the_database_layer() -> None:
         [sys.executable, "-c", program], capture_output=True, timeout=60, check=True
     )
     imported = set(json.loads(result.stdout))
-    assert imported.isdisjoint({"sqlalchemy", "fastapi", "pyvips", "uvicorn", *NOT_FOR_SERVING})
+    assert imported.isdisjoint({"sqlalchemy", "fastapi", "pyvips", "granian", *NOT_FOR_SERVING})

@@ -145,32 +145,15 @@ def _serve_until_stopped(settings: Settings) -> int:
         context.close()
         return _serve_workers(settings)
     # Imported only here: a --workers supervisor never serves, so it does not load the app.
-    import uvicorn
-
     from imagekit_server.app import create_app
+    from imagekit_server.cli import http_server
     from imagekit_server.observability.logs import configure_logging
-    from imagekit_server.runtime import coalesced_writes
     from imagekit_server.runtime.memory_tuning import limit_malloc_arenas
 
     configure_logging(settings.log_level, settings.log_format)
     limit_malloc_arenas()
-    coalesced_writes.install()
     try:
-        uvicorn.run(
-            create_app(settings, context),
-            host=settings.host,
-            port=settings.port,
-            log_level="warning",
-            log_config=None,  # uvicorn's loggers go through ours (request ids, JSON)
-            timeout_graceful_shutdown=5,
-            loop="uvloop",
-            http="httptools",
-            access_log=False,
-            # Nothing reads the client address or scheme, and `x-server` names the server:
-            # both would only cost time on every request.
-            proxy_headers=False,
-            server_header=False,
-        )
+        http_server.serve(create_app(settings, context), settings.host, settings.port)
     finally:
         context.close()
     return 0
