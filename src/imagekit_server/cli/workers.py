@@ -26,23 +26,26 @@ STOP_TIMEOUT = 10.0
 
 def run_worker(settings: Settings) -> None:
     """One worker process: the app under granian on its own ``SO_REUSEPORT`` socket."""
-    from imagekit_server.app import create_app
-    from imagekit_server.cli import http_server
-    from imagekit_server.observability.logs import configure_logging
-
-    configure_logging(settings.log_level, settings.log_format)
-    limit_malloc_arenas()
-    if not settings.render_workers:
-        # One render thread per worker process unless configured: processes are what run
-        # renders in parallel, and N processes x cores threads would oversubscribe the CPU.
-        settings = settings.with_changes(render_workers=1)
     with stopping_on_signals():  # the app's lifespan cleans up; then exit, not die by signal
+        from imagekit_server.app import create_app
+        from imagekit_server.cli import http_server
+        from imagekit_server.observability.logs import configure_logging
+
+        configure_logging(settings.log_level, settings.log_format)
+        limit_malloc_arenas()
+        if not settings.render_workers:
+            # One render thread per worker process unless configured: processes are what run
+            # renders in parallel, and N processes x cores threads would oversubscribe the CPU.
+            settings = settings.with_changes(render_workers=1)
         http_server.serve(create_app(settings), settings.host, settings.port)
 
 
 def run_workers(settings: Settings) -> int:
     """Supervise ``settings.workers`` processes until SIGTERM/SIGINT."""
-    spawn = multiprocessing.get_context("spawn")
+    # Forked from a supervisor that has imported nothing heavy and runs no threads: no fresh
+    # interpreter to start per worker, and no multiprocessing resource tracker process (spawn
+    # starts one, 12 MB).
+    fork = multiprocessing.get_context("fork")
     stopping = False
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -50,7 +53,7 @@ def run_workers(settings: Settings) -> int:
         stopping = True
 
     def start() -> BaseProcess:
-        process = spawn.Process(target=run_worker, args=(settings,), name="imagekit-worker")
+        process = fork.Process(target=run_worker, args=(settings,), name="imagekit-worker")
         process.start()
         return process
 
