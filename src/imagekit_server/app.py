@@ -39,6 +39,7 @@ from imagekit_server.console import console_mount
 from imagekit_server.context import ServerContext, open_context, run_dir
 from imagekit_server.db.engine import refresh_statistics
 from imagekit_server.delivery.derived_budget import flush_derived_ledger
+from imagekit_server.delivery.derived_writes import drain_derived_writes
 from imagekit_server.delivery.endpoint import deliver
 from imagekit_server.delivery.fast_path import DeliveryFirstApp
 from imagekit_server.errors import (
@@ -103,6 +104,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
         try:
             yield
         finally:
+            await drain_derived_writes(app.state.context)  # noted before the last flush
             await stop_observing(observing)
             flusher.stop()
             app.state.job_runner.stop()
