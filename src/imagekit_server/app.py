@@ -50,6 +50,7 @@ from imagekit_server.jobs.runner import JobRunner
 from imagekit_server.observability.setup import add_observability, start_observing, stop_observing
 from imagekit_server.observability.usage import flush_bandwidth
 from imagekit_server.renditions.derived_budget import flush_derived_ledger
+from imagekit_server.renditions.derived_writes import drain_derived_writes
 from imagekit_server.runtime.leftovers import SWEEP_PERIOD, font_directory, sweep_directories
 from imagekit_server.runtime.memory_tuning import settle_garbage_collector
 from imagekit_server.runtime.periodic_flush import Flush, PeriodicFlusher
@@ -103,6 +104,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
         try:
             yield
         finally:
+            await drain_derived_writes(app.state.context)  # noted before the last flush
             await stop_observing(observing)
             flusher.stop()
             app.state.job_runner.stop()

@@ -136,7 +136,7 @@ class Settings:
     # How negotiation picks among the accepted formats: "preference" (AVIF > WebP > JPEG/PNG)
     # or "smallest" (encode each, keep the smallest: more CPU per render).
     format_strategy: str = "preference"
-    # Server processes for `imagekit-server serve` (uvicorn workers).
+    # Server processes for `imagekit-server serve` (cli/workers.py).
     workers: int = 1
     # --- Origins (URL endpoints reading from S3 buckets and web servers) ---
     # Time limit for one fetch from an origin, in seconds (connect and whole download).

@@ -9,14 +9,16 @@ import sys
 from pathlib import Path
 
 import pytest
+import requests
 
 from imagekit_server.db.engine import create_engine
 from imagekit_server.db.migrate import current_revision, head_revision
 from imagekit_server.db.migration_process import MigrationFailed, upgrade_in_child_process
+from tests.fixtures.live_server import StartServer
 
 NOT_FOR_SERVING = ("alembic", "mako", "numpy", "boto3", "botocore", "psycopg", "hypothesis", "cv2")
 
-# What ``imagekit-server serve`` does before uvicorn takes over, on SQLite and local blobs.
+# What ``imagekit-server serve`` does before the HTTP server takes over, on SQLite and local blobs.
 SERVING_PROGRAM = """
 import json, sys
 from pathlib import Path
@@ -75,4 +77,23 @@ def test_the_command_line_parser_does_not_import_the_database_layer() -> None:
         [sys.executable, "-c", program], capture_output=True, timeout=60, check=True
     )
     imported = set(json.loads(result.stdout))
-    assert imported.isdisjoint({"sqlalchemy", "fastapi", "pyvips", "uvicorn", *NOT_FOR_SERVING})
+    assert imported.isdisjoint({"sqlalchemy", "fastapi", "pyvips", "granian", *NOT_FOR_SERVING})
+
+
+def test_workers_supervisor_loads_neither_libvips_nor_the_database_layer(
+    live_server_factory: StartServer,
+) -> None:
+    """``serve --workers 2``: the start-up checks run in a short-lived child, so the supervisor
+    maps no libvips and no SQLAlchemy extension, and its only children are the two workers
+    (forked: no multiprocessing resource tracker), which do serve."""
+    server = live_server_factory(env={"IMAGEKIT_WORKERS": "2"})
+    assert server.process is not None
+    supervisor = server.process.pid
+    maps = Path(f"/proc/{supervisor}/maps").read_text()
+    assert "libvips" not in maps
+    assert "sqlalchemy" not in maps
+    children = Path(f"/proc/{supervisor}/task/{supervisor}/children").read_text().split()
+    assert len(children) == 2
+    for child in children:
+        assert "libvips" in Path(f"/proc/{child}/maps").read_text()
+    assert requests.get(f"{server.base_url}/healthz", timeout=10).status_code == 200

@@ -20,6 +20,7 @@ from imagekit_server.webhooks import commands as webhooks_commands
 
 if TYPE_CHECKING:
     from imagekit_server.accounts import Account
+    from imagekit_server.context import ServerContext
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -117,11 +118,15 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from imagekit_server.runtime.stop_signals import stopping_on_signals
 
     with stopping_on_signals():  # SIGTERM/SIGINT: clean up as after any other stop
+        if settings.workers > 1:
+            return _serve_workers(settings)
         return _serve_until_stopped(settings)
     return 0
 
 
-def _serve_until_stopped(settings: Settings) -> int:
+def _prepare_serving(settings: Settings) -> tuple[int, Settings, ServerContext | None]:
+    """Check libvips, migrate, open the context and say what is served: (exit code, settings
+    for the serving processes, the open context; None when the code is not 0)."""
     from imagekit_server.cli import served_address
     from imagekit_server.context import open_context
     from imagekit_server.libvips.requirements import LibvipsUnsupported, check_libvips
@@ -130,7 +135,7 @@ def _serve_until_stopped(settings: Settings) -> int:
         libvips = check_libvips()
     except LibvipsUnsupported as exc:
         print(f"imagekit-server: cannot serve: {exc}", file=sys.stderr, flush=True)
-        return 3
+        return 3, settings, None
     print(f"imagekit-server: {libvips.describe()}", flush=True)
     settings = _migrate_before_serving(settings)
     context = open_context(settings)
@@ -141,39 +146,32 @@ def _serve_until_stopped(settings: Settings) -> int:
     print(f"  public key:   {account.public_key}", flush=True)
     print(f"  URL endpoint: {settings.url_endpoint(account.id)}", flush=True)
     print("  private key:  run `imagekit-server keys` to show it", flush=True)
-    if settings.workers > 1:
-        context.close()
-        return _serve_workers(settings)
-    # Imported only here: a --workers supervisor never serves, so it does not load the app.
-    import uvicorn
+    return 0, settings, context
 
+
+def _serve_until_stopped(settings: Settings) -> int:
+    code, settings, context = _prepare_serving(settings)
+    if context is None:
+        return code
     from imagekit_server.app import create_app
+    from imagekit_server.cli import http_server
     from imagekit_server.observability.logs import configure_logging
-    from imagekit_server.runtime import coalesced_writes
     from imagekit_server.runtime.memory_tuning import limit_malloc_arenas
 
     configure_logging(settings.log_level, settings.log_format)
     limit_malloc_arenas()
-    coalesced_writes.install()
     try:
-        uvicorn.run(
-            create_app(settings, context),
-            host=settings.host,
-            port=settings.port,
-            log_level="warning",
-            log_config=None,  # uvicorn's loggers go through ours (request ids, JSON)
-            timeout_graceful_shutdown=5,
-            loop="uvloop",
-            http="httptools",
-            access_log=False,
-            # Nothing reads the client address or scheme, and `x-server` names the server:
-            # both would only cost time on every request.
-            proxy_headers=False,
-            server_header=False,
-        )
+        http_server.serve(create_app(settings, context), settings.host, settings.port)
     finally:
         context.close()
     return 0
+
+
+def _prepare_in_child(settings: Settings) -> None:
+    code, _, context = _prepare_serving(settings)
+    if context is not None:
+        context.close()
+    sys.exit(code)
 
 
 def _migrate_before_serving(settings: Settings) -> Settings:
@@ -190,12 +188,29 @@ def _migrate_before_serving(settings: Settings) -> Settings:
 
 def _serve_workers(settings: Settings) -> int:
     """N processes, each on its own SO_REUSEPORT socket (see cli/workers.py); their metrics meet
-    in PROMETHEUS_MULTIPROC_DIR (observability/metrics.py), set before any worker starts."""
+    in PROMETHEUS_MULTIPROC_DIR (observability/metrics.py), set before any worker starts.
+
+    The supervisor only forks and watches: the start-up checks, migrations and the account run
+    in a short-lived child, so it never imports libvips, SQLAlchemy or the app (about 50 MB it
+    would hold for the server's lifetime; bench/server_memory.py)."""
+    import multiprocessing
     import os
 
     from imagekit_server.cli.workers import run_workers
 
+    preparation = multiprocessing.get_context("fork").Process(
+        target=_prepare_in_child, args=(settings,), name="imagekit-prepare"
+    )
+    preparation.start()
+    preparation.join()
+    if preparation.exitcode:
+        return preparation.exitcode if preparation.exitcode > 0 else 1
+    if settings.migrate_on_start:
+        settings = settings.with_changes(migrate_on_start=False)  # the child migrated
     if settings.metrics:
+        # prometheus_client picks its multi-process mode when imported, and forked workers
+        # inherit the supervisor's import: the variable must be set before it.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(settings.data_dir / "metrics")
         from imagekit_server.observability.metrics import MULTIPROC_ENV, prepare_multiprocess_dir
 
         os.environ[MULTIPROC_ENV] = str(prepare_multiprocess_dir(settings.data_dir))

@@ -43,8 +43,9 @@ class BlobResponse:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         local: Path | None = self.store.local_path(self.key)
-        use_pathsend = (
+        use_pathsend = (  # never for HEAD: granian would send the file after the head
             self.whole
+            and not self.head_only
             and local is not None
             and "http.response.pathsend" in scope.get("extensions", {})
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from imagekit_server.context import ServerContext
 from imagekit_server.renditions.derived_ledger import derived_ledger
+from imagekit_server.renditions.derived_writes import DerivedWrites
 from imagekit_server.renditions.hot_cache import forget_cached_variants
 
 DERIVED_ROOT = "derived"
@@ -23,6 +24,7 @@ def derived_prefix(account_id: str, file_id: str) -> str:
 def purge_file_variants(context: ServerContext, account_id: str, file_id: str) -> int:
     """Delete the file's derived images (and this process's in-memory copies); returns how
     many blobs were removed."""
+    context.component(DerivedWrites, DerivedWrites).purged(file_id)  # no late write of it
     forget_cached_variants(context, file_id)
     derived_ledger(context).purged(account_id, file_id)
     return context.store.delete_prefix(derived_prefix(account_id, file_id))

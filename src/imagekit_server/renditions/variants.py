@@ -45,6 +45,7 @@ from imagekit_server.renditions.derived_cache import (
     variant_hash,
 )
 from imagekit_server.renditions.derived_ledger import derived_ledger
+from imagekit_server.renditions.derived_writes import DerivedWrites
 from imagekit_server.renditions.file_lookup import FileRow, find_file, load_file_row
 from imagekit_server.renditions.hot_cache import (
     BoundedMemo,
@@ -301,12 +302,8 @@ async def _produce(
     _count_render(context, started, ok=True)
     stored_name = ""
     if use_store:
-        size = await to_thread.run_sync(
-            save_derived, store, key, rendered.content_type, rendered.data
-        )
-        if size:
-            derived_ledger(context).saved(account_id, row.file_id, name, size)
-            stored_name = name
+        await _store_after_response(context, account_id, row.file_id, name, key, rendered)
+        stored_name = name  # a name never stored only costs a no-op in the ledger's flush
     etag = response_etag(name, rendered.content_type)
     return RenderedVariant(
         row.file_id,
@@ -316,6 +313,25 @@ async def _produce(
         rendered.width,
         stored_name=stored_name,
     )
+
+
+async def _store_after_response(
+    context: ServerContext, account_id: str, file_id: str, name: str, key: str, rendered: Rendered
+) -> None:
+    """The variant's derived-cache write, off the response path (renditions/derived_writes.py)."""
+    store = context.store
+    writes = context.component(DerivedWrites, DerivedWrites)
+    generation = writes.generation(file_id)
+
+    def save() -> int:
+        return save_derived(store, key, rendered.content_type, rendered.data)
+
+    async def write() -> None:
+        size = await to_thread.run_sync(writes.write_unless_purged, file_id, generation, save)
+        if size:
+            derived_ledger(context).saved(account_id, file_id, name, size)
+
+    await writes.submit(write)
 
 
 def _count_render(context: ServerContext, started: float, *, ok: bool) -> None:

@@ -1,10 +1,10 @@
 """SIGTERM and SIGINT stop a serving process through its normal clean-up.
 
-uvicorn handles both signals while it serves, shuts down gracefully, then restores the handlers
-it found and raises the signal again. With Python's defaults still in place that second SIGTERM
-kills the process on the spot, so the ``finally`` that releases its lease file and removes its
-temp files never runs. Under ``stopping_on_signals`` the re-raised signal (or one that arrives
-before or after serving) becomes ``StopRequested`` instead, which unwinds like any exception.
+While it serves, the HTTP server (cli/http_server.py) handles both signals and shuts down
+gracefully; before and after that, Python's defaults would kill the process on the spot, so the
+``finally`` that releases its lease file and removes its temp files would never run. Under
+``stopping_on_signals`` a signal that arrives outside serving becomes ``StopRequested`` instead,
+which unwinds like any exception.
 """
 
 from __future__ import annotations

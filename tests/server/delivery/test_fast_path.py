@@ -28,7 +28,7 @@ def context(tmp_path: Path) -> Iterator[ServerContext]:
 
 
 def _call(app: Any, method: str, path: str) -> tuple[int, dict[bytes, bytes], bytes]:
-    """One request through the ASGI interface, as uvicorn would make it."""
+    """One request through the ASGI interface, as the HTTP server (cli/http_server.py) makes it."""
     messages: list[dict[str, Any]] = []
 
     async def receive() -> dict[str, Any]:

@@ -14,6 +14,7 @@ import requests
 from imagekit_server.renditions.chain import Chain, parsed_chain
 from imagekit_server.renditions.named_lookup import expanded_chain
 from tests.fixtures.live_server import LiveServer, StartServer
+from tests.server.eventually import eventually
 from tests.server.media import decode, pixel, solid_image
 from tests.server.uploads import uploaded
 
@@ -102,7 +103,7 @@ def test_new_layer_version_renders_the_composite_anew(live_server: LiveServer) -
     centre, corner = _centre_and_corner(after)
     assert _near(centre, BLUE), "the layer file's new version must show at once"
     assert _near(corner, GREY) and after.headers["etag"] != first.headers["etag"]
-    assert len(files.derived_blobs()) == 2  # one blob per layer version
+    assert eventually(lambda: len(files.derived_blobs()) == 2)  # one blob per layer version
 
 
 def test_a_fresh_process_does_not_serve_the_old_layer_from_derived_blobs(
@@ -111,13 +112,13 @@ def test_a_fresh_process_does_not_serve_the_old_layer_from_derived_blobs(
     server = live_server_factory()
     files = Files(server)
     centre, _ = _centre_and_corner(_get(files.url()))
-    assert _near(centre, RED) and len(files.derived_blobs()) == 1
+    assert _near(centre, RED) and eventually(lambda: len(files.derived_blobs()) == 1)
     files.put_layer(BLUE)
     server.restart()  # no memory cache: only the derived blob of the red composite is left
     after = _get(files.url())
     centre, _ = _centre_and_corner(after)
     assert _near(centre, BLUE), "a derived blob of the old layer version was served"
-    assert "age" not in after.headers and len(files.derived_blobs()) == 2
+    assert "age" not in after.headers and eventually(lambda: len(files.derived_blobs()) == 2)
 
 
 def test_deleted_then_uploaded_layer_file(live_server: LiveServer) -> None:
@@ -159,7 +160,7 @@ def test_chains_without_layer_files_still_hit_the_caches(
     files = Files(live_server)
     first = _get(files.url(chain))
     assert first.status_code == 200 and "age" not in first.headers
-    blobs = files.derived_blobs()
+    blobs = eventually(files.derived_blobs)
     assert len(blobs) == 1
     second = _get(files.url(chain))
     assert "age" in second.headers and second.content == first.content

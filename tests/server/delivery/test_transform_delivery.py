@@ -12,6 +12,7 @@ import pyvips
 import requests
 
 from tests.fixtures.live_server import LiveServer
+from tests.server.eventually import eventually
 from tests.server.media import decode, pixel, two_colour_png
 from tests.server.uploads import uploaded
 
@@ -172,7 +173,7 @@ def test_derived_cache_renders_once(live_server: LiveServer) -> None:
     assert _derived_blobs(live_server, body["fileId"]) == []
     first = _get(url)
     assert first.status_code == 200 and "age" not in first.headers
-    blobs = _derived_blobs(live_server, body["fileId"])
+    blobs = eventually(lambda: _derived_blobs(live_server, body["fileId"]))
     assert len(blobs) == 1
     stamp = blobs[0].stat().st_mtime_ns
     second = _get(url)
@@ -196,7 +197,7 @@ def test_purge_removes_derived_blobs(live_server: LiveServer) -> None:
     body = uploaded(live_server, two_colour_png(60, 30), f"{secrets.token_hex(4)}.png")
     url = _path_url(live_server, "w-20", body["filePath"])
     assert _get(url).status_code == 200
-    assert _derived_blobs(live_server, body["fileId"])
+    assert eventually(lambda: _derived_blobs(live_server, body["fileId"]))
     purge = requests.post(
         f"{live_server.base_url}/v1/files/purge",
         json={"url": body["url"] + "*"},

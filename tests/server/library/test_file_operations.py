@@ -6,6 +6,7 @@ import pytest
 import requests
 
 from tests.fixtures.live_server import LiveServer
+from tests.server.eventually import eventually
 from tests.server.library.calls import call, details, new_image, ok
 from tests.server.media import pixel
 from tests.server.uploads import assert_error
@@ -158,7 +159,7 @@ def test_purge_deletes_the_files_derived_images(live_server: LiveServer) -> None
     file_id = new_image(live_server, "derived.png", folder="/purge-derived")["fileId"]
     resized = _fetch(live_server, "/tr:w-2/purge-derived/derived.png")
     assert resized.status_code == 200 and pixel(resized.content, 0, 0)[0] == 10
-    assert _derived_blobs(live_server, file_id) != []
+    assert eventually(lambda: _derived_blobs(live_server, file_id)) != []
     url = f"{live_server.url_endpoint}/purge-derived/derived.png"
     ok(call(live_server, "POST", "/v1/files/purge", {"url": url}), 201)
     assert _derived_blobs(live_server, file_id) == []
@@ -169,7 +170,7 @@ def test_purge_deletes_the_files_derived_images(live_server: LiveServer) -> None
 def test_deleting_a_file_deletes_its_derived_images(live_server: LiveServer) -> None:
     file_id = new_image(live_server, "gone.png", folder="/delete-derived")["fileId"]
     assert _fetch(live_server, "/tr:w-2/delete-derived/gone.png").status_code == 200
-    assert _derived_blobs(live_server, file_id) != []
+    assert eventually(lambda: _derived_blobs(live_server, file_id)) != []
     assert call(live_server, "DELETE", f"/v1/files/{file_id}").status_code == 204
     assert _derived_blobs(live_server, file_id) == []
 
