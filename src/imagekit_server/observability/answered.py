@@ -49,4 +49,4 @@ class Pending:
             return None
         self._items.clear()
         columns = [items[field::FIELDS] for field in range(FIELDS)]
-        return Answered(*columns, list(map(sub, columns[1], columns[0])))  # type: ignore[arg-type]
+        return Answered._make([*columns, list(map(sub, columns[1], columns[0]))])
