@@ -20,7 +20,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from itertools import chain, repeat
 from math import floor
-from operator import mod
+from operator import floordiv, mod
 from typing import TextIO
 
 from imagekit_server.observability.answered import Answered
@@ -98,12 +98,14 @@ class _Format:
                 % ms
                 for ms in range(1000)
             ]
-            self.duration = _Pieces(lambda us: b'", "duration_ms": %.3f, ' % (us / 1000))  # type: ignore[operator]
+            self.whole_ms = _Pieces(lambda ms: b'", "duration_ms": %d' % ms)  # type: ignore[str-bytes-safe]
+            self.fraction = [b".%03d, " % us for us in range(1000)]
             self.request = _Pieces(_json_request)  # type: ignore[arg-type]
         else:
             self.start = b""
             self.millis = [b".%03dZ INFO access [" % ms for ms in range(1000)]
-            self.duration = _Pieces(lambda us: b"] %.3fms " % (us / 1000))  # type: ignore[operator]
+            self.whole_ms = _Pieces(lambda ms: b"] %d" % ms)  # type: ignore[str-bytes-safe]
+            self.fraction = [b".%03dms " % us for us in range(1000)]
             self.request = _Pieces(_text_request)  # type: ignore[arg-type]
 
 
@@ -134,6 +136,8 @@ class AccessLog:
         millis = form.millis[turn:] + form.millis[:turn]
         scaled = map((1000.0).__mul__, answered.ended)
         monotonic_ms = list(map(floor, map(fraction.__add__, scaled)))
+        # Durations in microseconds, shown as whole milliseconds and a fraction: both looked up
+        micros = list(map(int, map((1_000_000.0).__mul__, answered.seconds)))
         pieces = [
             list(
                 map(
@@ -142,12 +146,8 @@ class AccessLog:
                 )
             ),
             answered.ids,
-            list(
-                map(
-                    form.duration.__getitem__,
-                    map(int, map((1_000_000.0).__mul__, answered.seconds)),
-                )
-            ),
+            list(map(form.whole_ms.__getitem__, map(floordiv, micros, repeat(1000)))),
+            list(map(form.fraction.__getitem__, map(mod, micros, repeat(1000)))),
             list(
                 map(
                     form.request.__getitem__,
