@@ -98,7 +98,15 @@ def child() -> None:
     if observer is not None and settings.metrics:
         observer.metrics = metrics_of(context)
     coalesced_writes.install()
-    config = uvicorn.Config(app, loop="none", http="httptools", log_config=None)
+    # As cli/workers.py runs a worker: no proxy headers, no server header.
+    config = uvicorn.Config(
+        app,
+        loop="none",
+        http="httptools",
+        log_config=None,
+        proxy_headers=False,
+        server_header=False,
+    )
     config.access_log = False
     config.load()
     state = ServerState()
