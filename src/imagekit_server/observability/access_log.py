@@ -20,8 +20,8 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from itertools import chain, repeat
 from math import floor
-from operator import floordiv, mod
-from typing import TextIO
+from operator import floordiv, itemgetter, mod
+from typing import Any, TextIO
 
 from imagekit_server.observability.answered import Answered
 from imagekit_server.observability.request_context import NO_VALUE
@@ -32,15 +32,15 @@ _UNPRINTABLE = re.compile(rb"[\x00-\x1f\x7f]")
 _MAX_CACHED = 4096  # values per piece table kept
 
 
-class _Pieces(dict[object, bytes]):
+class _Pieces(dict[Any, bytes]):
     """A piece of line by the value(s) it shows, made once: under load they repeat (the
     same hot URLs, sizes, durations). Emptied when full, so it follows what is hot now."""
 
-    def __init__(self, make: Callable[[object], bytes]) -> None:
+    def __init__(self, make: Callable[[Any], bytes]) -> None:
         super().__init__()
         self._make = make
 
-    def __missing__(self, value: object) -> bytes:
+    def __missing__(self, value: Any) -> bytes:
         piece = self._make(value)
         if len(self) >= _MAX_CACHED:
             self.clear()
@@ -48,8 +48,8 @@ class _Pieces(dict[object, bytes]):
         return piece
 
 
-# method, path, query, status, bytes, cache, account, client (the ASGI scope's)
-Request = tuple[str, bytes, bytes, int, int, str, str, tuple[str, int] | None]
+# method, path, query, status, bytes, cache, account, client address
+Request = tuple[str, bytes, bytes, int, int, str, str, str]
 
 
 def _json_text(value: object) -> bytes:
@@ -70,7 +70,7 @@ def _text_request(request: Request) -> bytes:
         sent,
         cache.encode(),
         account.encode(),
-        (client[0] if client else NO_VALUE).encode(),
+        client.encode(),
     )
 
 
@@ -82,7 +82,7 @@ def _json_request(request: Request) -> bytes:
         sent,
         _json_or_null(cache),
         _json_or_null(account),
-        _json_text(client[0] if client else NO_VALUE),
+        _json_text(client),
     )
 
 
@@ -98,15 +98,15 @@ class _Format:
                 % ms
                 for ms in range(1000)
             ]
-            self.whole_ms = _Pieces(lambda ms: b'", "duration_ms": %d' % ms)  # type: ignore[str-bytes-safe]
+            self.whole_ms = _Pieces(lambda ms: b'", "duration_ms": %d' % ms)
             self.fraction = [b".%03d, " % us for us in range(1000)]
-            self.request = _Pieces(_json_request)  # type: ignore[arg-type]
+            self.request = _Pieces(_json_request)
         else:
             self.start = b""
             self.millis = [b".%03dZ INFO access [" % ms for ms in range(1000)]
-            self.whole_ms = _Pieces(lambda ms: b"] %d" % ms)  # type: ignore[str-bytes-safe]
+            self.whole_ms = _Pieces(lambda ms: b"] %d" % ms)
             self.fraction = [b".%03dms " % us for us in range(1000)]
-            self.request = _Pieces(_text_request)  # type: ignore[arg-type]
+            self.request = _Pieces(_text_request)
 
 
 class AccessLog:
@@ -159,7 +159,7 @@ class AccessLog:
                         answered.sent,
                         answered.caches,
                         answered.accounts,
-                        answered.clients,
+                        _client_hosts(answered.clients),  # not ports: they change per connection
                         strict=True,
                     ),
                 )
@@ -183,6 +183,12 @@ def _by_second(monotonic_ms: Sequence[int], offset_ms: int) -> Iterator[tuple[in
         end = bisect_left(monotonic_ms, (second + 1) * 1000 - offset_ms, start + 1)
         yield start, end, second
         start = end
+
+
+def _client_hosts(clients: list[tuple[str, int] | None]) -> list[str]:
+    if None in clients:
+        return [client[0] if client else NO_VALUE for client in clients]
+    return list(map(itemgetter(0), clients))  # type: ignore[arg-type]
 
 
 def target(raw_path: bytes, query: bytes) -> str:
