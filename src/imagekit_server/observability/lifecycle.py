@@ -58,7 +58,10 @@ async def flush_forever(observer: Observer) -> None:
     try:
         while True:
             await asyncio.sleep(FLUSH_SECONDS)
-            observer.flush()
+            try:
+                observer.flush()
+            except Exception:  # a full disk or closed stderr must not end the flushing
+                logger.exception("writing the access log or metrics failed")
     finally:
         with suppress(Exception):
             observer.flush()
