@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from time import perf_counter
 
 from fastapi import FastAPI
 from starlette.requests import Request
@@ -23,7 +24,13 @@ from imagekit_server.context import ServerContext
 from imagekit_server.delivery.endpoint import deliver
 from imagekit_server.delivery.variant_response import error_response
 from imagekit_server.observability.observer import Observer, observed_send
-from imagekit_server.observability.request_context import current_request
+from imagekit_server.observability.request_context import (
+    NO_VALUE,
+    SCOPE_CACHE,
+    SCOPE_ID,
+    RequestRecord,
+    current_request,
+)
 from imagekit_server.observability.usage import bandwidth_counter
 
 logger = logging.getLogger(__name__)
@@ -82,7 +89,10 @@ async def _deliver(
 ) -> None:
     sent = 0
     start: Message | None = None
-    record = None if observer is None else observer.delivery_record(scope, account_id)
+    if observer is not None:
+        started = perf_counter()
+        request_id = scope[SCOPE_ID] = observer.ids.accept(scope["headers"])
+        id_header = (b"x-request-id", request_id)
 
     async def counting_send(message: Message) -> None:
         nonlocal sent, start
@@ -91,9 +101,8 @@ async def _deliver(
             sent += len(message.get("body", b""))
         elif kind == "http.response.start":
             start = message
-            if record is not None:
-                record.status = message["status"]
-                message["headers"] = [*message["headers"], record.id_header()]
+            if observer is not None:
+                message["headers"] = [*message["headers"], id_header]
         elif kind == "http.response.pathsend" and start is not None:
             # The server sends the whole file itself: count what the head declared.
             sent += _content_length(start.get("headers", ()))
@@ -105,7 +114,7 @@ async def _deliver(
     except Exception as error:
         # What Starlette's ServerErrorMiddleware would do for the API: log, answer 500 if
         # nothing was sent yet, else let the server drop the connection.
-        token = current_request.set(record) if record is not None else None
+        token = None if observer is None else current_request.set(RequestRecord(request_id))
         logger.exception("delivery failed for %s", scope["path"])
         if token is not None:
             current_request.reset(token)
@@ -113,15 +122,30 @@ async def _deliver(
             observer.count_failure(error)
         if start is not None:
             raise
-        await error_response(500, "EINTERNAL - internal error", "Internal Server Error")(
-            scope, receive, send
-        )
+        failed = error_response(500, "EINTERNAL - internal error", "Internal Server Error")
+        if observer is not None:
+            failed.headers.append(id_header)
+        await failed(scope, receive, send)  # not counted as delivered bytes
     finally:
         if sent:
             bandwidth_counter(context).add(account_id, sent)
-        if record is not None:
-            record.sent = sent
-            observer.delivered(scope, record)  # type: ignore[union-attr]
+        if observer is not None:
+            observer.answered(  # the fields of observability/answered.py, in its order
+                (
+                    started,
+                    perf_counter(),
+                    request_id,
+                    scope["method"],
+                    scope.get("raw_path") or scope["path"].encode(),
+                    scope["query_string"],
+                    500 if start is None else start["status"],
+                    sent,
+                    scope.get(SCOPE_CACHE, NO_VALUE),
+                    account_id,
+                    scope.get("client"),
+                    "delivery",
+                )
+            )
 
 
 def _content_length(headers: Iterable[tuple[bytes, bytes]]) -> int:

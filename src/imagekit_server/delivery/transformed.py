@@ -31,7 +31,8 @@ from imagekit_server.delivery.variant_response import (
 from imagekit_server.extensions.url_cutouts import StillProcessing
 from imagekit_server.imaging import ClientHints, TransformationError
 from imagekit_server.observability.request_context import (
-    SCOPE_KEY,
+    SCOPE_CACHE,
+    SCOPE_ID,
     RequestRecord,
     current_request,
 )
@@ -145,15 +146,17 @@ async def respond_with_variant(
     memory_key = variant_key(row, chain, variant, layers, remover_of(context, chain))
     cached = caches.rendered.get(memory_key)
     created_at: float | None = None
-    record: RequestRecord | None = request.scope.get(SCOPE_KEY)  # when observed
+    scope = request.scope
     if cached is None:
         guard = getattr(request.scope.get("app"), "guard", None)
         over = guard.render_wait(request.scope) if guard is not None else None
         if over is not None:
             raise Throttled(*over)
         name = variant_hash(*memory_key)
-        # In context while rendering: log lines carry the request id, and _produce notes a
-        # derived-blob hit in it.
+        # In context while rendering (when observed): log lines carry the request id, and
+        # _produce notes a derived-blob hit in it.
+        request_id: bytes | None = scope.get(SCOPE_ID)
+        record = None if request_id is None else RequestRecord(request_id)
         token = None
         if record is not None:
             record.cache = "render"
@@ -165,12 +168,12 @@ async def respond_with_variant(
         except StillProcessing:
             return intermediate_response()
         finally:
-            if token is not None:
+            if record is not None and token is not None:
                 current_request.reset(token)
+                scope[SCOPE_CACHE] = record.cache
         caches.rendered.put(memory_key, cached)
     else:
-        if record is not None:
-            record.cache = "memory"
+        scope[SCOPE_CACHE] = "memory"  # for the access log and metrics, when observed
         created_at = cached.created_at
         if cached.stored_name:  # keeps its blob from being evicted as unused
             derived_ledger(context).used(account_id, cached.file_id, cached.stored_name)

@@ -1,10 +1,13 @@
 """The access log: one line per request (method, path, status, bytes, duration, cache layer,
 account, client, request id), plain text or JSON like the other log lines.
 
-A request only appends a tuple; ``flush`` formats and writes the lines in one write, from the
-server's flush task a few times a second (and when many are waiting). Formatting and writing
-a line per request would cost the delivery hot path several percent of its throughput.
-Signed URLs' signatures and secret-looking query values are written as ``***``.
+Requests only leave their fields (observability/answered.py); ``write`` turns a batch into
+lines a few times a second, from the server's flush task. A line is joined from pieces that
+repeat (``] GET ``, `` 200 ``, ``637B ``, ``.250Z INFO access [``...), each made once and then
+looked up, column by column in C (``map``, ``zip``, ``bytes.join``): formatting a line per
+request, even with one ``%`` operation, cost more instructions than the rest of the access log
+and metrics together (bench/README.md, "Cost of the access log and metrics"). Signed URLs'
+signatures and secret-looking query values are written as ``***``, control characters as ``?``.
 """
 
 from __future__ import annotations
@@ -12,107 +15,180 @@ from __future__ import annotations
 import json
 import re
 import sys
-import threading
 import time
-from typing import TextIO
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Sequence
+from itertools import chain, repeat
+from math import floor
+from operator import floordiv, itemgetter, mod
+from typing import Any, TextIO
 
-from imagekit_server.observability.logs import utc_timestamp
+from imagekit_server.observability.answered import Answered
+from imagekit_server.observability.request_context import NO_VALUE
 
-# (time, request id, method, raw path, query, status, bytes, seconds, cache, account, client)
-Entry = tuple[float, bytes, str, bytes, bytes, int, int, float, str, str, str]
-
-FLUSH_AT = 512  # entries waiting before a request writes them itself
 SECRET_PARAMS = frozenset({b"ik-s", b"token", b"signature", b"password", b"private_key", b"key"})
 _CONTROL = {code: "?" for code in (*range(0x20), 0x7F)}
 _UNPRINTABLE = re.compile(rb"[\x00-\x1f\x7f]")
+_MAX_CACHED = 4096  # values per piece table kept
+
+
+class _Pieces(dict[Any, bytes]):
+    """A piece of line by the value(s) it shows, made once: under load they repeat (the
+    same hot URLs, sizes, durations). Emptied when full, so it follows what is hot now."""
+
+    def __init__(self, make: Callable[[Any], bytes]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, value: Any) -> bytes:
+        piece = self._make(value)
+        if len(self) >= _MAX_CACHED:
+            self.clear()
+        self[value] = piece
+        return piece
+
+
+# method, path, query, status, bytes, cache, account, client address
+Request = tuple[str, bytes, bytes, int, int, str, str, str]
+
+
+def _json_text(value: object) -> bytes:
+    return json.dumps(value).encode()
+
+
+def _json_or_null(value: str) -> bytes:
+    return b"null" if value == NO_VALUE else _json_text(value)
+
+
+def _text_request(request: Request) -> bytes:
+    method, path, query, status, sent, cache, account, client = request
+    shown = target(path, query).encode()
+    return b"%s %s %d %dB cache=%s account=%s client=%s\n" % (
+        method.encode(),
+        shown,
+        status,
+        sent,
+        cache.encode(),
+        account.encode(),
+        client.encode(),
+    )
+
+
+def _json_request(request: Request) -> bytes:
+    method, path, query, status, sent, cache, account, client = request
+    fields = json.dumps({"method": method, "path": target(path, query), "status": status})
+    return b'%s, "bytes": %d, "cache": %s, "account": %s, "client": %s}\n' % (
+        fields[1:-1].encode(),
+        sent,
+        _json_or_null(cache),
+        _json_or_null(account),
+        _json_text(client),
+    )
+
+
+class _Format:
+    """The pieces of one log format, in the order of a line: time (second, then
+    milliseconds), request id, duration, then what was asked and answered (and to whom)."""
+
+    def __init__(self, json_lines: bool) -> None:
+        if json_lines:
+            self.start = b'{"time": "'
+            self.millis = [
+                b'.%03dZ", "level": "info", "logger": "imagekit_server.access", "request_id": "'
+                % ms
+                for ms in range(1000)
+            ]
+            self.whole_ms = _Pieces(lambda ms: b'", "duration_ms": %d' % ms)
+            self.fraction = [b".%03d, " % us for us in range(1000)]
+            self.request = _Pieces(_json_request)
+        else:
+            self.start = b""
+            self.millis = [b".%03dZ INFO access [" % ms for ms in range(1000)]
+            self.whole_ms = _Pieces(lambda ms: b"] %d" % ms)
+            self.fraction = [b".%03dms " % us for us in range(1000)]
+            self.request = _Pieces(_text_request)
 
 
 class AccessLog:
     def __init__(self, log_format: str, stream: TextIO | None = None) -> None:
-        self._json = log_format == "json"
+        self._format = _Format(log_format == "json")
         self._stream = stream
-        self._entries: list[Entry] = []
-        self._lock = threading.Lock()  # flushes may come from the loop and from shutdown
 
-    def add(self, entry: Entry) -> None:
-        self._entries.append(entry)
-        if len(self._entries) >= FLUSH_AT:
-            self.flush()
+    def write(self, answered: Answered) -> None:
+        data = self.lines(answered)
+        stream = self._stream or sys.stderr
+        buffer = getattr(stream, "buffer", None)
+        if buffer is None:
+            stream.write(data.decode())
+        else:
+            stream.flush()  # what other log lines left in the text layer goes first
+            buffer.write(data)
+            buffer.flush()
 
-    def flush(self) -> None:
-        with self._lock:
-            entries, self._entries = self._entries, []
-            if not entries:
-                return
-            text = "".join(map(self._json_line, entries)) if self._json else _text_lines(entries)
-            stream = self._stream or sys.stderr
-            stream.write(text)
-            stream.flush()
+    def lines(self, answered: Answered) -> bytes:
+        form = self._format
+        # Wall-clock time = monotonic end time + offset. The milliseconds table is turned by
+        # the offset's milliseconds, so the monotonic milliseconds index it directly.
+        offset = (time.time() - time.perf_counter()) * 1000
+        offset_ms = int(offset // 1)
+        fraction = offset - offset_ms  # added before truncating: the milliseconds are exact
+        turn = offset_ms % 1000
+        millis = form.millis[turn:] + form.millis[:turn]
+        scaled = map((1000.0).__mul__, answered.ended)
+        monotonic_ms = list(map(floor, map(fraction.__add__, scaled)))
+        # Durations in microseconds, shown as whole milliseconds and a fraction: both looked up
+        micros = list(map(int, map((1_000_000.0).__mul__, answered.seconds)))
+        pieces = [
+            list(
+                map(
+                    millis.__getitem__,
+                    map(mod, monotonic_ms, repeat(1000)),
+                )
+            ),
+            answered.ids,
+            list(map(form.whole_ms.__getitem__, map(floordiv, micros, repeat(1000)))),
+            list(map(form.fraction.__getitem__, map(mod, micros, repeat(1000)))),
+            list(
+                map(
+                    form.request.__getitem__,
+                    zip(
+                        answered.methods,
+                        answered.paths,
+                        answered.queries,
+                        answered.statuses,
+                        answered.sent,
+                        answered.caches,
+                        answered.accounts,
+                        _client_hosts(answered.clients),  # not ports: they change per connection
+                        strict=True,
+                    ),
+                )
+            ),
+        ]
+        parts = []
+        for start, end, second in _by_second(monotonic_ms, offset_ms):
+            stamp = form.start + time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)).encode()
+            columns = [column[start:end] for column in pieces]
+            parts.append(b"".join(chain.from_iterable(zip(repeat(stamp), *columns))))
+        return b"".join(parts)
 
-    @staticmethod
-    def _json_line(entry: Entry) -> str:
-        at, request_id, method, path, query, status, sent, seconds, cache, account, client = entry
-        line = {
-            "time": utc_timestamp(at),
-            "level": "info",
-            "logger": "imagekit_server.access",
-            "request_id": request_id.decode("ascii"),
-            "method": method,
-            "path": target(path, query),
-            "status": status,
-            "bytes": sent,
-            "duration_ms": round(seconds * 1000, 2),
-            "cache": cache or None,
-            "account": account or None,
-            "client": client,
-        }
-        return json.dumps(line) + "\n"
+
+def _by_second(monotonic_ms: Sequence[int], offset_ms: int) -> Iterator[tuple[int, int, int]]:
+    """(start, end, second): the runs of entries within one wall-clock second (they are in
+    the order they were answered, so a batch of a quarter second has one or two runs). An
+    entry's wall-clock millisecond is its monotonic one plus ``offset_ms``."""
+    start = 0
+    while start < len(monotonic_ms):
+        second = (monotonic_ms[start] + offset_ms) // 1000
+        end = bisect_left(monotonic_ms, (second + 1) * 1000 - offset_ms, start + 1)
+        yield start, end, second
+        start = end
 
 
-_TEXT_LINE = "%s.%03dZ INFO access [%s] %s %s %d %dB %.1fms cache=%s account=%s client=%s\n"
-
-
-def _text_lines(entries: list[Entry]) -> str:
-    """One loop, one format operation per line and the timestamp text made once a second:
-    this runs for every request the server answers."""
-    lines: list[str] = []
-    append = lines.append
-    second, stamp = -1, ""
-    unprintable = _UNPRINTABLE.search
-    for (
-        at,
-        request_id,
-        method,
-        path,
-        query,
-        status,
-        sent,
-        seconds,
-        cache,
-        account,
-        client,
-    ) in entries:
-        whole = int(at)
-        if whole != second:
-            second, stamp = whole, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))
-        shown = target(path, query) if query or unprintable(path) else path.decode("latin-1")
-        append(
-            _TEXT_LINE
-            % (
-                stamp,
-                (at - whole) * 1000,
-                request_id.decode("ascii"),
-                method,
-                shown,
-                status,
-                sent,
-                seconds * 1000,
-                cache or "-",
-                account or "-",
-                client,
-            )
-        )
-    return "".join(lines)
+def _client_hosts(clients: list[tuple[str, int] | None]) -> list[str]:
+    if None in clients:
+        return [client[0] if client else NO_VALUE for client in clients]
+    return list(map(itemgetter(0), clients))  # type: ignore[arg-type]
 
 
 def target(raw_path: bytes, query: bytes) -> str:

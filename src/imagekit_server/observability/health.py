@@ -96,6 +96,9 @@ def _jobs_by_state(context: ServerContext) -> dict[str, int]:
 
 async def metrics_endpoint(request: Request) -> Response:
     context: ServerContext = request.app.state.context
+    observer = getattr(request.app, "observer", None)
+    if observer is not None:
+        observer.flush()  # this process's latest requests (on the loop, where they are kept)
     jobs = GaugeCollector(
         "imagekit_jobs",
         "Bulk jobs by state (database-wide).",

@@ -1,29 +1,34 @@
 """Prometheus metrics (prometheus-client), correct with ``serve --workers N``.
 
 Requests are counted on the delivery hot path, where even prometheus-client's locked
-increments (several per request) would cost percent of the throughput; so a request adds to
-plain in-process tallies, and ``flush`` moves them into prometheus-client's metrics (once a
-second from the server's flush task, and before every scrape). With ``--workers`` the
-supervisor points PROMETHEUS_MULTIPROC_DIR at ``<data dir>/metrics`` (emptied at start-up)
-and the process that answers ``/metrics`` sums every worker's files: another worker's counts
-show there within a second.
+increments (several per request, each a write to a memory-mapped file in multi-process mode)
+would cost percent of the throughput; so a request only leaves its fields
+(observability/answered.py) and ``count`` adds a whole batch to prometheus-client: a few
+increments per route and status, from the server's flush task four times a second and before
+every scrape. With ``--workers`` the supervisor points PROMETHEUS_MULTIPROC_DIR at
+``<data dir>/metrics`` (emptied at start-up) and the process that answers ``/metrics`` sums
+every worker's files: another worker's counts show there within a quarter second.
 
-Infrequent events (webhook deliveries, database and storage errors) go straight to
-prometheus-client, from any thread: ``webhook_delivered("success")`` is the hook for webhooks.
+Renders and infrequent events (webhook deliveries, database and storage errors) go straight
+to prometheus-client, from any thread: ``webhook_delivered("success")`` is the hook for
+webhooks.
 """
 
 from __future__ import annotations
 
 import os
-import threading
-from bisect import bisect_left
+from bisect import bisect_right
+from collections import Counter as Tally
 from collections.abc import Callable, Iterable
+from itertools import compress
 from pathlib import Path
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
+
+from imagekit_server.observability.answered import Answered
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 ROUTES = ("delivery", "upload", "api", "ops", "other")
@@ -36,18 +41,6 @@ _LOOKUPS = {
     "derived": (("memory", "miss"), ("derived", "hit")),
     "render": (("memory", "miss"), ("derived", "miss")),
 }
-
-
-class _Tally:
-    """One route's requests since the last flush (touched only on the event loop)."""
-
-    __slots__ = ("buckets", "bytes", "seconds", "statuses")
-
-    def __init__(self, bucket_count: int) -> None:
-        self.statuses: dict[int, int] = {}
-        self.buckets = [0] * bucket_count
-        self.seconds = 0.0
-        self.bytes = 0
 
 
 class Metrics:
@@ -92,30 +85,71 @@ class Metrics:
             ["backend"],
             registry=r,
         )
-        self._tallies = {route: _Tally(len(REQUEST_BUCKETS) + 1) for route in ROUTES}
-        self._cache: dict[str, int] = {}
-        self._renders: dict[str, int] = {}
-        self._render_buckets = [0] * (len(RENDER_BUCKETS) + 1)
-        self._render_seconds = 0.0
-        self._flush_lock = threading.Lock()
 
-    # --- the hot path: plain dict and list arithmetic ---
-    def request(self, route: str, status: int, seconds: float, sent: int, cache: str) -> None:
-        """One answered request; ``cache`` is the layer that answered a variant ("memory",
-        "derived"), "render" for a miss of both, or "" when no variant was asked for."""
-        tally = self._tallies[route]
-        tally.statuses[status] = tally.statuses.get(status, 0) + 1
-        tally.buckets[bisect_left(REQUEST_BUCKETS, seconds)] += 1
-        tally.seconds += seconds
-        tally.bytes += sent
-        if cache:
-            self._cache[cache] = self._cache.get(cache, 0) + 1
+    # --- a batch of answered requests, from the event loop ---
+    def count(self, answered: Answered) -> None:
+        """Adds a batch of answered requests: counts by route and status, latency, bytes,
+        cache lookups by layer, uploads. A batch of one route (delivery, under load) is
+        counted with a few C passes over its columns."""
+        routes = answered.routes
+        if routes.count(routes[0]) != len(routes):
+            self._count_mixed(answered)
+            return
+        route, statuses = routes[0], answered.statuses
+        if statuses.count(statuses[0]) == len(statuses):
+            by_status = {statuses[0]: len(statuses)}
+        else:
+            by_status = Tally(statuses)
+        for status, count in by_status.items():
+            self._count_status(route, status, count)
+        self._observe(route, sorted(answered.seconds), sum(answered.sent))
+        caches = answered.caches
+        for answered_by, lookups in _LOOKUPS.items():
+            count = caches.count(answered_by)
+            if count:
+                # memory is asked first, then the derived blobs, then a render happens
+                for layer, result in lookups:
+                    self.cache.labels(layer, result).inc(count)
+
+    def _count_mixed(self, answered: Answered) -> None:
+        routes = answered.routes
+        for (route, status), count in Tally(zip(routes, answered.statuses, strict=True)).items():
+            self._count_status(route, status, count)
+        for route in set(routes):
+            mine = [seen == route for seen in routes]
+            seconds = sorted(compress(answered.seconds, mine))
+            size = sum(compress(answered.sent, mine))
+            self._observe(route, seconds, size)
+        for answered_by, count in Tally(answered.caches).items():
+            for layer, result in _LOOKUPS.get(answered_by, ()):
+                self.cache.labels(layer, result).inc(count)
+
+    def _count_status(self, route: str, status: int, count: int) -> None:
+        self.requests.labels(route, str(status)).inc(count)
+        if route == "upload":
+            self.uploads.labels("success" if status < 400 else "error").inc(count)
+
+    def _observe(self, route: str, ordered: list[float], size: int) -> None:
+        """Adds a route's latencies (``ordered``: sorted) to its histogram as whole bucket
+        counts. prometheus-client has no public call for that, so this adds to the per-bucket
+        values its ``observe`` increments (stable since 0.4; the test of the exposition would
+        catch a change)."""
+        histogram = self.latency.labels(route)
+        below = 0
+        for index, bound in enumerate(REQUEST_BUCKETS):
+            up_to = bisect_right(ordered, bound, below)  # Prometheus buckets are "<= bound"
+            if up_to > below:
+                histogram._buckets[index].inc(up_to - below)
+                below = up_to
+        if len(ordered) > below:
+            histogram._buckets[len(REQUEST_BUCKETS)].inc(len(ordered) - below)
+        histogram._sum.inc(sum(ordered))
+        if size:
+            self.bytes_out.labels(route).inc(size)
 
     def rendered(self, seconds: float, ok: bool) -> None:
-        result = "ok" if ok else "error"
-        self._renders[result] = self._renders.get(result, 0) + 1
-        self._render_buckets[bisect_left(RENDER_BUCKETS, seconds)] += 1
-        self._render_seconds += seconds
+        self.renders.labels("ok" if ok else "error").inc()
+        self.render_time.observe(seconds)
 
     # --- rare events, any thread ---
     def webhook_delivered(self, result: str) -> None:
@@ -126,38 +160,10 @@ class Metrics:
         """A request failed on the database (``"database"``) or blob store (``"storage"``)."""
         self.backend_errors.labels(backend).inc()
 
-    # --- moving tallies into prometheus-client ---
-    def flush(self) -> None:
-        with self._flush_lock:
-            for route, tally in self._tallies.items():
-                if not tally.statuses:
-                    continue
-                statuses, tally.statuses = tally.statuses, {}
-                for status, count in statuses.items():
-                    self.requests.labels(route, str(status)).inc(count)
-                _add_to_histogram(self.latency.labels(route), tally.buckets, tally.seconds)
-                tally.buckets = [0] * len(tally.buckets)
-                tally.seconds = 0.0
-                if tally.bytes:
-                    self.bytes_out.labels(route).inc(tally.bytes)
-                    tally.bytes = 0
-            cache, self._cache = self._cache, {}
-            for answered_by, count in cache.items():
-                # memory is asked first, then the derived blobs, then a render happens
-                for layer, result in _LOOKUPS[answered_by]:
-                    self.cache.labels(layer, result).inc(count)
-            renders, self._renders = self._renders, {}
-            for result, count in renders.items():
-                self.renders.labels(result).inc(count)
-            if renders:
-                _add_to_histogram(self.render_time, self._render_buckets, self._render_seconds)
-                self._render_buckets = [0] * len(self._render_buckets)
-                self._render_seconds = 0.0
-
     def exposition(self, extra: Iterable[Collector] = ()) -> bytes:
         """The text format for a scrape: this process's metrics (or every worker's), then
-        ``extra`` collectors read now (gauges such as jobs by state)."""
-        self.flush()
+        ``extra`` collectors read now (gauges such as jobs by state). The caller counts
+        its process's pending requests first (``Observer.flush``, on the event loop)."""
         if os.environ.get(MULTIPROC_ENV):
             registry = CollectorRegistry()
             MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
@@ -167,16 +173,6 @@ class Metrics:
         for collector in extra:
             read_now.register(collector)
         return generate_latest(registry) + generate_latest(read_now)
-
-
-def _add_to_histogram(histogram: Histogram, buckets: list[int], seconds: float) -> None:
-    """Adds whole bucket counts at once. prometheus-client has no public call for that, so
-    this uses the per-bucket values its ``observe`` increments (stable since 0.4; the test
-    of the exposition would catch a change)."""
-    for index, count in enumerate(buckets):
-        if count:
-            histogram._buckets[index].inc(count)
-    histogram._sum.inc(seconds)
 
 
 class GaugeCollector(Collector):

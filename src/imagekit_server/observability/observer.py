@@ -1,23 +1,26 @@
 """Follows every HTTP request: gives it an id (``X-Request-Id`` on the response, and on every
-log line written for it), times it, counts it in the metrics and leaves its access-log entry.
+log line written for it), times it, and leaves its fields for the access log and the metrics,
+which ``flush`` hands them in batches (observability/answered.py).
 
 API requests run inside ``Observer.__call__`` (their record in a context variable, their
-response seen through ``observed_send``). Delivery requests, the hot path, get their record
-from ``delivery_record`` and report through ``delivered``, from the send wrapper the fast path
-has anyway (delivery/fast_path.py): no extra coroutine layer on a cache hit. Nothing is
-formatted per request (observability/__init__.py)."""
+response seen through ``observed_send``). Delivery requests, the hot path, get their id from
+``ids.accept`` and report through ``answered`` (the pending list's ``extend``) from the fast
+path (delivery/fast_path.py): no extra coroutine layer, no record object and no Python call of
+ours on a cache hit once the id is made.
+Nothing is formatted per request (observability/__init__.py)."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Awaitable, Callable, Iterable
+from time import perf_counter
 
 from starlette.types import Message, Receive, Scope, Send
 
 from imagekit_server.observability.access_log import AccessLog
+from imagekit_server.observability.answered import Pending
 from imagekit_server.observability.metrics import Metrics
 from imagekit_server.observability.request_context import (
-    SCOPE_KEY,
+    SCOPE_CACHE,
     RequestIds,
     RequestRecord,
     current_request,
@@ -42,11 +45,15 @@ class Observer:
         self.access_log = access_log
         self.metrics: Metrics | None = None  # attached when the app starts (its context's)
         self.ids = RequestIds()
+        self._pending = Pending()
+        # A delivery request's fields, in answered.py's order (delivery/fast_path.py): the
+        # list's own ``extend``, so a cache hit runs no Python frame of ours to report.
+        self.answered = self._pending.add
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send, app: ASGI) -> None:
         """Runs an API request (``app``) with its record in context; ``observed_send`` fills
         in its status and size."""
-        record = RequestRecord(self.ids.accept(_request_id_header(scope["headers"])))
+        record = RequestRecord(self.ids.accept(scope["headers"]))
         token = current_request.set(record)
         try:
             await app(scope, receive, send)
@@ -54,44 +61,34 @@ class Observer:
             self.count_failure(error)
             raise
         finally:
-            self._finish(scope, record, route_class(scope["path"]))
             current_request.reset(token)
-
-    def delivery_record(self, scope: Scope, account_id: str) -> RequestRecord:
-        """The record of a delivery request: kept in its scope, not in the context (a cache
-        hit logs nothing; transformed.py puts it in context for a render)."""
-        record = RequestRecord(self.ids.accept(_request_id_header(scope["headers"])))
-        record.account = account_id
-        scope[SCOPE_KEY] = record
-        return record
-
-    def delivered(self, scope: Scope, record: RequestRecord) -> None:
-        self._finish(scope, record, "delivery")
-
-    def _finish(self, scope: Scope, record: RequestRecord, route: str) -> None:
-        seconds = time.perf_counter() - record.started
-        if self.metrics is not None:
-            self.metrics.request(route, record.status, seconds, record.sent, record.cache)
-            if route == "upload":
-                result = "success" if record.status < 400 else "error"
-                self.metrics.uploads.labels(result).inc()
-        if self.access_log is not None:
-            client = scope.get("client")
-            self.access_log.add(
+            self._pending.add(
                 (
-                    time.time(),
+                    record.started,
+                    perf_counter(),
                     record.id_bytes,
                     scope["method"],
                     scope.get("raw_path") or scope["path"].encode(),
                     scope["query_string"],
                     record.status,
                     record.sent,
-                    seconds,
-                    record.cache,
+                    scope.get(SCOPE_CACHE, record.cache),
                     record.account,
-                    client[0] if client else "-",
+                    scope.get("client"),
+                    route_class(scope["path"]),
                 )
             )
+
+    def flush(self) -> None:
+        """Writes the access-log lines and counts the metrics of the requests answered since
+        the last flush. On the event loop: the flush task, a scrape, shutdown."""
+        answered = self._pending.drain()
+        if answered is None:
+            return
+        if self.access_log is not None:
+            self.access_log.write(answered)
+        if self.metrics is not None:
+            self.metrics.count(answered)
 
     def count_failure(self, error: BaseException) -> None:
         """A request that failed on the database or the blob store (metrics by backend)."""
@@ -135,13 +132,6 @@ def observed_send(record: RequestRecord, send: Send) -> Send:
         await send(message)
 
     return observing
-
-
-def _request_id_header(headers: Iterable[tuple[bytes, bytes]]) -> bytes | None:
-    for name, value in headers:
-        if name == b"x-request-id":  # ASGI servers give lower-case names
-            return value
-    return None
 
 
 def _content_length(headers: Iterable[tuple[bytes, bytes]]) -> int:

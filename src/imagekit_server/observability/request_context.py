@@ -1,17 +1,28 @@
-"""The record every request carries while it runs: its id, the account it acted for and the
-cache layer that answered it. Code anywhere in the request (threads included: anyio copies
-the context) reaches it through ``current_request``; the observer reads it when the response
-is done."""
+"""What a request carries while it runs: its id, the account it acted for and the cache layer
+that answered it.
+
+An API request's ``RequestRecord`` sits in a context variable, so code anywhere in it (threads
+included: anyio copies the context) reaches it through ``current_request``. A delivery request,
+the hot path, has no record: its id and cache layer ride in its ASGI scope (``SCOPE_ID``,
+``SCOPE_CACHE``), and a render puts a record in context only while it runs
+(delivery/transformed.py)."""
 
 from __future__ import annotations
 
 import os
 import re
 import time
+from collections.abc import Iterable
 from contextvars import ContextVar
+from itertools import count
 
 # A client's X-Request-Id is kept when it is this plain (UUIDs, trace ids); else a new one.
 _SANE_ID = re.compile(rb"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+_HEADER = b"x-request-id"  # ASGI servers give lower-case names
+
+SCOPE_ID = "imagekit.request_id"  # a delivery request's id (bytes) in its ASGI scope
+SCOPE_CACHE = "imagekit.cache"  # the layer that answered a variant: memory, derived, render
+NO_VALUE = "-"  # an access-log field (cache, account, client) that does not apply
 
 
 class RequestRecord:
@@ -22,8 +33,8 @@ class RequestRecord:
     def __init__(self, id_bytes: bytes) -> None:
         self.id_bytes = id_bytes  # bytes: it goes into a header on every response
         self.started = time.perf_counter()
-        self.account = ""
-        self.cache = ""  # "memory", "derived" (hits), "render" (miss), "" (not a variant)
+        self.account = NO_VALUE
+        self.cache = NO_VALUE  # "memory", "derived" (hits), "render" (miss)
         self.status = 500  # until a response starts
         self.sent = 0  # body bytes
 
@@ -32,7 +43,7 @@ class RequestRecord:
         return self.id_bytes.decode("ascii")
 
     def id_header(self) -> tuple[bytes, bytes]:
-        return (b"x-request-id", self.id_bytes)
+        return (_HEADER, self.id_bytes)
 
 
 current_request: ContextVar[RequestRecord | None] = ContextVar("current_request", default=None)
@@ -51,9 +62,6 @@ def note_cache(layer: str) -> None:
         record.cache = layer
 
 
-SCOPE_KEY = "imagekit.request"  # a delivery request's record in its ASGI scope
-
-
 def current_request_id() -> str:
     record = current_request.get()
     return record.request_id if record is not None else "-"
@@ -61,20 +69,23 @@ def current_request_id() -> str:
 
 class RequestIds:
     """Ids unique across processes and restarts without a random draw per request: a random
-    per-process prefix and a counter."""
+    per-process prefix and a counter (``3f9c0a1b2c4d-1a2b``)."""
 
-    __slots__ = ("_count", "_prefix")
+    __slots__ = ("_next", "_prefix")
 
     def __init__(self) -> None:
         self._prefix = os.urandom(6).hex().encode() + b"-"
-        self._count = 0
+        self._next = count(1).__next__
 
     def new(self) -> bytes:
-        self._count += 1
-        return self._prefix + b"%x" % self._count
+        return self._prefix + b"%x" % self._next()
 
-    def accept(self, offered: bytes | None) -> bytes:
-        """The client's id when sane (so it can follow a request through its proxies)."""
-        if offered and _SANE_ID.fullmatch(offered):
-            return offered
-        return self.new()
+    def accept(self, headers: Iterable[tuple[bytes, bytes]]) -> bytes:
+        """The client's X-Request-Id when sane (so it can follow a request through its
+        proxies), else a new id."""
+        for name, value in headers:
+            if name == _HEADER:
+                if _SANE_ID.fullmatch(value):
+                    return value
+                break
+        return self._prefix + b"%x" % self._next()

@@ -1,40 +1,52 @@
-"""Access-log lines: the fields in text and JSON, secrets and control characters masked."""
+"""Access-log lines: the fields in text and JSON, secrets and control characters masked, the
+time of each line, and the batch written as one."""
 
 from __future__ import annotations
 
 import io
 import json
+import time
+
+import pytest
 
 from imagekit_server.observability.access_log import AccessLog, target
+from imagekit_server.observability.answered import Answered, Pending
 
-ENTRY = (
-    1_796_392_166.25,
-    b"abc-1",
-    "GET",
-    b"/demo/tr:w-20/a.jpg",
-    b"ik-t=1800000000&ik-s=deadbeef&v=2",
-    200,
-    637,
-    0.0123,
-    "memory",
-    "demo",
-    "203.0.113.9",
-)
+# 2026-12-04T13:49:26.250Z as a perf_counter() value of this process
+WALL = 1_796_392_166.25
 
 
-def _written(log_format: str) -> str:
+def _answered(
+    *,
+    path: bytes = b"/demo/tr:w-20/a.jpg",
+    query: bytes = b"ik-t=1800000000&ik-s=deadbeef&v=2",
+    request_id: bytes = b"abc-1",
+    client: tuple[str, int] | None = ("203.0.113.9", 5000),
+    cache: str = "memory",
+    account: str = "demo",
+    at: float = WALL,
+) -> tuple[object, ...]:
+    # 0.4 ms in: the writer's own clock reading may differ from this one by microseconds
+    ended = at + 0.0004 - (time.time() - time.perf_counter())
+    return (ended - 0.0123, ended, request_id, "GET", path, query, 200, 637, cache, account,
+            client, "delivery")  # fmt: skip
+
+
+def _written(log_format: str, *entries: tuple[object, ...]) -> str:
+    pending = Pending()
+    for entry in entries or (_answered(),):
+        pending.add(entry)
+    answered = pending.drain()
+    assert isinstance(answered, Answered)
     stream = io.StringIO()
-    log = AccessLog(log_format, stream)
-    log.add(ENTRY)
-    assert stream.getvalue() == ""  # written in batches
-    log.flush()
+    AccessLog(log_format, stream).write(answered)
     return stream.getvalue()
 
 
 def test_text_lines() -> None:
     assert _written("text") == (
-        "2026-12-04T13:49:26.250Z INFO access [abc-1] GET "
-        "/demo/tr:w-20/a.jpg?ik-t=1800000000&ik-s=***&v=2 200 637B 12.3ms cache=memory "
+        "2026-12-04T13:49:26.250Z INFO access [abc-1] 12.300ms GET "
+        "/demo/tr:w-20/a.jpg?ik-t=1800000000&ik-s=***&v=2 200 637B cache=memory "
         "account=demo client=203.0.113.9\n"
     )
 
@@ -55,6 +67,52 @@ def test_json_lines() -> None:
         "account": "demo",
         "client": "203.0.113.9",
     }
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_a_batch_keeps_each_requests_fields_and_second(log_format: str) -> None:
+    entries = [
+        _answered(path=b"/demo/a.jpg", query=b"", request_id=b"r-1", at=WALL + 0.7),
+        _answered(path=b"/demo/b.jpg", query=b"KEY=k&keep=1", request_id=b"r-2", at=WALL + 0.74),
+        _answered(
+            path=b'/demo/"c".jpg',
+            query=b"",
+            cache="-",
+            account="-",
+            client=None,
+            request_id=b"r-3",
+            at=WALL + 1.5,
+        ),
+    ]
+    text = _written(log_format, *entries)
+    lines = text.splitlines()
+    assert len(lines) == 3
+    if log_format == "text":
+        assert lines[0].startswith("2026-12-04T13:49:26.950Z INFO access [r-1] 12.300ms GET ")
+        assert " [r-2] 12.300ms GET /demo/b.jpg?KEY=***&keep=1 200 " in lines[1]
+        assert lines[1].startswith("2026-12-04T13:49:26.990Z ")
+        assert lines[2].startswith("2026-12-04T13:49:27.750Z ")
+        assert lines[2].endswith(
+            '[r-3] 12.300ms GET /demo/"c".jpg 200 637B cache=- account=- client=-'
+        )
+    else:
+        parsed = [json.loads(line) for line in lines]
+        assert [line["request_id"] for line in parsed] == ["r-1", "r-2", "r-3"]
+        assert parsed[1]["path"] == "/demo/b.jpg?KEY=***&keep=1"
+        assert parsed[2]["path"] == '/demo/"c".jpg'
+        assert (parsed[2]["cache"], parsed[2]["account"], parsed[2]["client"]) == (None, None, "-")
+        assert parsed[2]["time"] == "2026-12-04T13:49:27.750Z"
+
+
+def test_a_control_character_in_one_target_masks_it_alone() -> None:
+    entries = [
+        _answered(path=b"/a\r\nInjected: 1", query=b"", request_id=b"r-1"),
+        _answered(path=b"/b", query=b"token=abc", request_id=b"r-2"),
+    ]
+    lines = _written("text", *entries).splitlines()
+    assert len(lines) == 2
+    assert " [r-1] 12.300ms GET /a??Injected: 1 200 " in lines[0]
+    assert " [r-2] 12.300ms GET /b?token=*** 200 " in lines[1]
 
 
 def test_secrets_and_control_characters_are_masked() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import requests
@@ -103,6 +104,53 @@ def test_metrics_add_up_across_workers(live_server_factory: StartServer) -> None
         samples = _samples(server)
         ops = samples[("imagekit_http_requests_total", (("route", "ops"), ("status", "200")))]
         assert ops >= requests_made
+
+
+def test_delivery_counts_from_every_worker_add_up_after_load(
+    live_server_factory: StartServer,
+) -> None:
+    """Concurrent clients on fresh connections (the kernel spreads them over both workers):
+    the scrape sums every worker's counts, exactly, requests and bytes alike."""
+    server = live_server_factory(env={"IMAGEKIT_WORKERS": "2"})
+    body = uploaded(server, solid_image(40, 40, (10, 200, 30)), "load.png")
+    url = f"{server.url_endpoint}/tr:w-20{body['filePath']}"
+    sizes: list[int] = []
+
+    def fetch(_: int) -> None:
+        with requests.Session() as session:
+            response = session.get(url, timeout=30)
+            assert response.status_code == 200 and response.headers["x-request-id"]
+            sizes.append(len(response.content))
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(fetch, range(120)))
+    time.sleep(FLUSHED)
+    files = list((server.data_dir / "metrics").glob("counter_*.db"))
+    assert len(files) == 2  # both workers counted requests
+    samples = _samples(server)
+    delivered = (("route", "delivery"), ("status", "200"))
+    assert samples[("imagekit_http_requests_total", delivered)] == 120
+    latency = (("route", "delivery"),)
+    assert samples[("imagekit_http_request_duration_seconds_count", latency)] == 120
+    assert samples[("imagekit_http_response_bytes_total", latency)] == sum(sizes)
+    lookups = sum(
+        value
+        for (name, labels), value in samples.items()
+        if name == "imagekit_delivery_cache_lookups_total" and ("layer", "memory") in labels
+    )
+    assert lookups == 120  # every request asked the memory cache first, in either worker
+
+
+def test_access_lines_are_written_when_the_server_stops(live_server_factory: StartServer) -> None:
+    """Lines wait a quarter second in memory: SIGTERM writes them before the server exits."""
+    server = live_server_factory()
+    ids = [
+        requests.get(f"{server.base_url}/healthz", timeout=10).headers["x-request-id"]
+        for _ in range(5)
+    ]
+    server.stop()
+    log = server.log()
+    assert all(f" access [{request_id}] " in log for request_id in ids)
 
 
 def test_observability_can_be_switched_off(live_server_factory: StartServer) -> None:

@@ -1,0 +1,190 @@
+"""What the access log and metrics cost a derived-cache hit, in CPU instructions counted by
+callgrind: exact and repeatable on a shared machine, where CPU time per request drifts by
+several percent between runs (bench/observability_overhead.py measures the real server).
+
+    .venv/bin/python bench/observability_instructions.py            # on and off, 2,000 hits
+    .venv/bin/python bench/observability_instructions.py --hits 4000 --variants on off log
+
+Each variant runs in its own process under ``valgrind --tool=callgrind``: the app (SQLite,
+local blobs) behind uvicorn's httptools protocol, as a worker runs it, on a stand-in
+transport; a 600x400 JPEG uploaded and its ``w-400,q-80`` variant warmed into the memory
+cache; then the hits, counted alone (collection is on only inside ``atexit``'s callbacks),
+with the access log and metrics flushed every 2,500 hits (the flush task's batch at ~10,000
+hits/s) and once at the end. Not counted: the kernel (socket calls), the same in both. Needs
+``valgrind``; each run takes a few minutes (start-up runs 50x slower under callgrind).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import atexit
+import base64
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+VARIANTS = {
+    "on": {},
+    "off": {"IMAGEKIT_ACCESS_LOG": "off", "IMAGEKIT_METRICS": "off"},
+    "log": {"IMAGEKIT_METRICS": "off"},
+    "metrics": {"IMAGEKIT_ACCESS_LOG": "off"},
+}
+KEY = "private_bench"
+FLUSH_EVERY = 2500
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hits", type=int, default=2000)
+    parser.add_argument("--variants", nargs="+", default=["on", "off"], choices=VARIANTS)
+    args = parser.parse_args()
+    counts = {}
+    for variant in args.variants:
+        command = [
+            "valgrind",
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            "--toggle-collect=*atexit_callfuncs*",
+            sys.executable,
+            __file__,
+            "--child",
+        ]
+        env = {**os.environ, "BENCH_VARIANT": variant, "BENCH_HITS": str(args.hits)}
+        env["PYTHONHASHSEED"] = "0"
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+        found = re.search(r"Collected : (\d+)", done.stderr)
+        assert found, done.stderr[-2000:]
+        counts[variant] = int(found.group(1)) / args.hits
+        print(f"{variant}: {counts[variant]:,.0f} instructions per hit", flush=True)
+    if "off" in counts:
+        for variant, count in counts.items():
+            if variant != "off":
+                print(f"{variant}/off: {count / counts['off']:.4f}")
+    return 0
+
+
+def child() -> None:
+    """The measured process: set up, then count the hits in an ``atexit`` callback."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+    import pyvips
+    import uvicorn
+    import uvloop
+    from urllib3 import encode_multipart_formdata
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+    from uvicorn.server import ServerState
+
+    from imagekit_server.app import create_app
+    from imagekit_server.context import open_context
+    from imagekit_server.observability.health import metrics_of
+    from imagekit_server.runtime import coalesced_writes
+    from imagekit_server.runtime.memory_tuning import settle_garbage_collector
+    from imagekit_server.settings import Settings
+
+    hits = int(os.environ["BENCH_HITS"])
+    workdir = Path(tempfile.mkdtemp(prefix="observability-instructions-"))
+    settings = Settings.from_env(
+        {"IMAGEKIT_PRIVATE_KEY": KEY, **VARIANTS[os.environ["BENCH_VARIANT"]]},
+        data_dir=workdir / "data",
+        imagekit_id="demo",
+    )
+    context = open_context(settings)
+    app = create_app(settings, context)
+    observer: Any = getattr(app, "observer", None)
+    if observer is not None and settings.metrics:
+        observer.metrics = metrics_of(context)
+    coalesced_writes.install()
+    # As cli/workers.py runs a worker: no proxy headers, no server header.
+    config = uvicorn.Config(
+        app,
+        loop="none",
+        http="httptools",
+        log_config=None,
+        proxy_headers=False,
+        server_header=False,
+    )
+    config.access_log = False
+    config.load()
+    state = ServerState()
+    sys.stderr = (workdir / "server.log").open("w")  # the access log's stream
+
+    class Transport(asyncio.Transport):
+        written = 0
+
+        def get_extra_info(self, name: str, default: Any = None) -> Any:
+            peers = {"peername": ("127.0.0.1", 50000), "sockname": ("127.0.0.1", 8080)}
+            return peers.get(name, default)
+
+        def write(self, data: Any) -> None:
+            Transport.written += len(data)
+
+        def is_closing(self) -> bool:
+            return False
+
+        def pause_reading(self) -> None:
+            pass
+
+        def resume_reading(self) -> None:
+            pass
+
+        def close(self) -> None:
+            pass
+
+    def request(method: str, path: str, headers: dict[str, str], body: bytes = b"") -> bytes:
+        lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1:8080"]
+        lines += [f"{name}: {value}" for name, value in headers.items()]
+        if body:
+            lines.append(f"Content-Length: {len(body)}")
+        return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+    hit = request("GET", "/demo/tr:w-400,q-80/photo.jpg", {})
+    loop = uvloop.new_event_loop()
+    asyncio.set_event_loop(loop)  # before the protocol, which takes the current loop
+    protocol = HttpToolsProtocol(config=config, server_state=state, app_state={})
+
+    async def one(data: bytes) -> None:
+        protocol.data_received(data)
+        await asyncio.gather(*list(state.tasks))
+
+    async def setup() -> None:
+        protocol.connection_made(Transport())
+        noise = pyvips.Image.gaussnoise(600, 400, sigma=40, mean=128).cast("uchar")
+        image = noise.bandjoin([noise, noise]).copy(interpretation="srgb")
+        fields: dict[str, Any] = {
+            "file": ("photo.jpg", image.jpegsave_buffer(Q=90)),
+            "fileName": "photo.jpg",
+            "useUniqueFileName": "false",
+        }
+        body, content_type = encode_multipart_formdata(fields)
+        auth = "Basic " + base64.b64encode(f"{KEY}:".encode()).decode()
+        headers = {"Content-Type": content_type, "Authorization": auth}
+        await one(request("POST", "/api/v1/files/upload", headers, body))
+        before = Transport.written
+        for _ in range(20):
+            await one(hit)
+        assert Transport.written - before > 20 * 10_000, "the hits did not return the image"
+
+    async def measured() -> None:
+        for number in range(1, hits + 1):
+            await one(hit)
+            if observer is not None and number % FLUSH_EVERY == 0:
+                observer.flush()
+        if observer is not None:
+            observer.flush()
+
+    loop.run_until_complete(setup())
+    if observer is not None:
+        observer.flush()
+    settle_garbage_collector()
+    atexit.register(lambda: loop.run_until_complete(measured()))
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--child"]:
+        child()
+    else:
+        raise SystemExit(main())
