@@ -29,7 +29,6 @@ from imagekit_server.video.layers import VideoLayer
 from imagekit_server.video.outputs import LayerVideo, Overlay, Slot
 from imagekit_server.video.plan import VideoPlan
 from imagekit_server.video.sources import probed_size, source_path
-from imagekit_server.video.subtitle_pictures import cue_pictures
 from imagekit_server.video.subtitles import MAX_BYTES, parse_cues
 
 
@@ -165,6 +164,8 @@ async def _subtitles(
         raise TransformationError(404, "ENOENT", f"layer file '{layer.path}' is missing") from None
     cues = parse_cues(data)
     assert layer.style is not None
+    # numpy only when a video has subtitles: serving processes do not load it otherwise.
+    from imagekit_server.video.subtitle_pictures import cue_pictures
     # Drawn in a few parts at once on the imaging threads (text rendering releases the GIL);
     # a text seen again stays in one part, so it is drawn once.
     parts = min(_CUE_PARTS, len(cues))
