@@ -166,6 +166,7 @@ async def _subtitles(
     assert layer.style is not None
     # numpy only when a video has subtitles: serving processes do not load it otherwise.
     from imagekit_server.video.subtitle_pictures import cue_pictures
+
     # Drawn in a few parts at once on the imaging threads (text rendering releases the GIL);
     # a text seen again stays in one part, so it is drawn once.
     parts = min(_CUE_PARTS, len(cues))
