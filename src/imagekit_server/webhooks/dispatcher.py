@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from imagekit_server.context import ServerContext
 from imagekit_server.fetch import DestinationRefused, FetchError, post_json
+from imagekit_server.observability.health import metrics_of
 from imagekit_server.settings import Settings
 from imagekit_server.webhooks import outbox
 from imagekit_server.webhooks.endpoints import get_endpoint, request_url_secret
@@ -124,6 +125,9 @@ class Dispatcher:
         retry_in = None
         if error is not None and retry and attempts < settings.webhook_max_attempts:
             retry_in = retry_delay(settings, attempts)
+        if settings.metrics:
+            result = "success" if error is None else "retry" if retry_in is not None else "failure"
+            metrics_of(self.context).webhook_delivered(result)
         if error is not None:
             log.warning(
                 "webhook %s (%s) to %s, attempt %d: %s%s",

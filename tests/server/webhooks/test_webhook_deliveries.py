@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import requests
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.fixtures.live_server import LiveServer, StartServer
 from tests.fixtures.recording_server import RecordingServer, Reply
@@ -122,6 +123,15 @@ def test_a_failed_delivery_is_retried_with_backoff(
     [delivery] = eventually(lambda: deliveries(server, status="delivered"))
     assert (delivery["attempts"], delivery["lastStatusCode"]) == (3, 200)
     assert delivery["url"] == f"{recording_server.base_url}/flaky"
+    # /metrics counts every attempt by its outcome.
+    metrics = requests.get(f"{server.base_url}/metrics", timeout=TIMEOUT).text
+    counted = {
+        sample.labels["result"]: sample.value
+        for family in text_string_to_metric_families(metrics)
+        for sample in family.samples
+        if sample.name == "imagekit_webhook_deliveries_total"
+    }
+    assert counted == {"retry": 2.0, "success": 1.0}
 
 
 def test_a_delivery_gives_up_after_the_last_attempt(
