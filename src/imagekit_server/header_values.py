@@ -1,6 +1,6 @@
 """Text that came from a request (or an origin) made safe for a response header.
 
-HTTP header values are printable ASCII here: uvicorn refuses a value holding a control
+HTTP header values are printable ASCII here: HTTP servers refuse a value holding a control
 character (``%00``, CR, LF, DEL in a decoded URL) and drops the connection with no answer, and
 a CR/LF that got through would split the response. Everything else is percent-escaped as its
 UTF-8 bytes, so ``a%0Ab.jpg`` reads back as it was written (docs/security-limits.md). Dates are

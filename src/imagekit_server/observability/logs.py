@@ -1,6 +1,6 @@
 """Process-wide logging: one handler on stderr, plain text or JSON lines, each line with the
-id of the request it was written for (``-`` outside requests). uvicorn's own loggers propagate
-to it (the server passes ``log_config=None``)."""
+id of the request it was written for (``-`` outside requests). the HTTP server's own loggers
+propagate to it (cli/http_server.py)."""
 
 from __future__ import annotations
 

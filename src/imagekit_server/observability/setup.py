@@ -52,6 +52,6 @@ async def stop_observing(task: asyncio.Task[None] | None) -> None:
 
 async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
     """A bug or a failed database/storage call: ImageKit's error shape, with the request id
-    the operator finds in the log next to the traceback (which uvicorn writes)."""
+    the operator finds in the log next to the traceback (logged with it)."""
     message = f"Internal server error (request id {current_request_id()})."
     return JSONResponse(ApiError(message).body(configured_help(request)), status_code=500)
