@@ -23,18 +23,23 @@ _OPERATORS: dict[str, Callable[[float, float], bool]] = {
 _VALUE = re.compile(r"([0-9]{1,12}(?:\.[0-9]{1,12})?)(?:-([0-9]{1,12}(?:\.[0-9]{1,12})?))?")
 
 
-def parse_condition(text: str) -> Condition:
+def parse_condition(
+    text: str, properties: frozenset[str] = PROPERTIES, explain: str = ""
+) -> Condition:
+    """``<prop>_<op>_<value>`` joined by ``_and_`` / ``_or_`` (``and`` binds tighter), over
+    ``properties`` (videos add their duration); ``explain`` follows the message of a malformed
+    comparison."""
     alternatives = tuple(
-        tuple(_comparison(part, text) for part in alternative.split("_and_"))
+        tuple(_comparison(part, text, properties, explain) for part in alternative.split("_and_"))
         for alternative in text.split("_or_")
     )
     return Condition(alternatives, text)
 
 
-def _comparison(text: str, whole: str) -> Comparison:
+def _comparison(text: str, whole: str, properties: frozenset[str], explain: str) -> Comparison:
     parts = text.split("_")
-    if len(parts) != 3 or parts[0] not in PROPERTIES or parts[1] not in _OPERATORS:
-        raise invalid(f"'if' has an invalid condition '{whole}'")
+    if len(parts) != 3 or parts[0] not in properties or parts[1] not in _OPERATORS:
+        raise invalid(f"'if' has an invalid condition '{whole}'{explain}")
     match = _VALUE.fullmatch(parts[2])
     if not match:
         raise invalid(f"'if' has an invalid value in '{whole}'")

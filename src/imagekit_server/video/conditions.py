@@ -6,43 +6,20 @@ decides the branches."""
 
 from __future__ import annotations
 
-import re
-
+from imagekit_server.imaging import conditions
 from imagekit_server.imaging.conditions import holds
-from imagekit_server.imaging.errors import invalid
-from imagekit_server.imaging.plan import Comparison, Condition
+from imagekit_server.imaging.plan import Condition
 
-PROPERTIES = frozenset({"w", "h", "ar", "iw", "ih", "iar", "idu"})
-OPERATORS = frozenset({"eq", "ne", "gt", "gte", "lt", "lte"})
-_VALUE = re.compile(r"([0-9]{1,12}(?:\.[0-9]{1,12})?)(?:-([0-9]{1,12}(?:\.[0-9]{1,12})?))?")
+PROPERTIES = conditions.PROPERTIES | {"idu"}
+
+__all__ = ["holds", "parse_condition"]
 
 
 def parse_condition(text: str) -> Condition:
-    """``<prop>_<op>_<value>`` joined by ``_and_`` / ``_or_`` (``and`` binds tighter)."""
-    alternatives = tuple(
-        tuple(_comparison(part, text) for part in alternative.split("_and_"))
-        for alternative in text.split("_or_")
+    """An image condition over the video's properties (``idu`` added)."""
+    return conditions.parse_condition(
+        text,
+        PROPERTIES,
+        f": a condition on a video is <property>_<operator>_<value> with a property among "
+        f"{', '.join(sorted(PROPERTIES))}",
     )
-    return Condition(alternatives, text)
-
-
-def _comparison(text: str, whole: str) -> Comparison:
-    parts = text.split("_")
-    if len(parts) != 3 or parts[0] not in PROPERTIES or parts[1] not in OPERATORS:
-        raise invalid(
-            f"if-{whole}: a condition on a video is <property>_<operator>_<value> with a "
-            f"property among {', '.join(sorted(PROPERTIES))}"
-        )
-    match = _VALUE.fullmatch(parts[2])
-    if not match:
-        raise invalid(f"if-{whole}: invalid value '{parts[2]}'")
-    value = float(match.group(1))
-    if match.group(2) is not None:
-        denominator = float(match.group(2))
-        if denominator == 0:
-            raise invalid(f"if-{whole}: divides by zero")
-        value /= denominator
-    return Comparison(parts[0], parts[1], value)
-
-
-__all__ = ["Condition", "holds", "parse_condition"]
