@@ -16,7 +16,10 @@ from imagekit_server.db.migrate import current_revision, head_revision
 from imagekit_server.db.migration_process import MigrationFailed, upgrade_in_child_process
 from tests.fixtures.live_server import StartServer
 
-NOT_FOR_SERVING = ("alembic", "mako", "numpy", "boto3", "botocore", "psycopg", "hypothesis", "cv2")
+NOT_FOR_SERVING = (
+    "alembic", "mako", "numpy", "boto3", "botocore", "psycopg", "hypothesis", "cv2", "imagekitio",
+    "requests",
+)  # fmt: skip
 
 # What ``imagekit-server serve`` does before the HTTP server takes over, on SQLite and local blobs.
 SERVING_PROGRAM = """

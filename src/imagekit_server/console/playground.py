@@ -3,6 +3,7 @@ signed URL and SDK call that make it."""
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from dataclasses import dataclass
@@ -15,13 +16,20 @@ from imagekit_server.console.links import delivery_target
 from imagekit_server.console.pages import api_for, console_view, render
 from imagekit_server.console.session import Session
 from imagekit_server.delivery.signing import sign_target
-from imagekitio.constants.supported_transform import SUPPORTED_TRANS
 
 MAX_STEPS = 10
 SIGNED_URL_SECONDS = 3600
 # A step is parameters joined by commas; each parameter is a code and a value (``w-300``).
 _PARAMETER = re.compile(r"[a-z][a-z0-9]*(-[^,:/?#\s]*)?", re.IGNORECASE)
-SDK_KEYS = {code: key for key, code in SUPPORTED_TRANS.items() if code not in ("raw",)}
+
+
+@functools.cache
+def _sdk_names() -> tuple[dict[str, str], dict[str, str]]:
+    """The SDK's transformation names (name -> code) and, inverted, its keys by code. Loaded on
+    first use: importing the SDK loads ``requests``, which no serving process needs otherwise."""
+    from imagekitio.constants.supported_transform import SUPPORTED_TRANS
+
+    return SUPPORTED_TRANS, {code: key for key, code in SUPPORTED_TRANS.items() if code != "raw"}
 
 
 @dataclass(frozen=True)
@@ -49,16 +57,17 @@ def parse_chain(raw_steps: list[str]) -> Chain:
 
 def sdk_call(file_path: str, chain: Chain, *, signed: bool) -> str:
     """The SDK's ``imagekit.url(...)`` call for the chain (unknown codes go through ``raw``)."""
+    supported, sdk_keys = _sdk_names()
     steps = []
     for step in chain.steps:
         options: dict[str, str] = {}
         raw: list[str] = []
         for parameter in step.split(","):
             code, _, value = parameter.partition("-")
-            key = SDK_KEYS.get(code)
+            key = sdk_keys.get(code)
             if key is not None and value:
                 options[key] = value
-            elif parameter.startswith("e-") and f"effect_{parameter[2:]}" in SUPPORTED_TRANS:
+            elif parameter.startswith("e-") and f"effect_{parameter[2:]}" in supported:
                 options[f"effect_{parameter[2:]}"] = "-"
             else:
                 raw.append(parameter)
