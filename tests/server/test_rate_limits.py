@@ -3,12 +3,15 @@ renders, and the bounded render queue (503 with Retry-After instead of a growing
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.queues
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
 from imagekit_server.abuse.rate_limits import MAX_BUCKETS, RateLimit
+from imagekit_server.abuse.shared_buckets import SharedBuckets
 from tests.fixtures.live_server import StartServer
 from tests.server.media import solid_image
 from tests.server.uploads import upload, uploaded
@@ -121,3 +124,51 @@ def test_renders_beyond_the_queue_bound_are_shed_with_503(
     shed = next(response for response in responses if response.status_code == 503)
     assert shed.headers["retry-after"] == "2"
     assert shed.headers["ik-error"].startswith("EOVERLOADED")
+
+
+def _take_in_child(buckets: SharedBuckets, queue: multiprocessing.queues.Queue[float]) -> None:
+    queue.put(buckets.take("client", 3, 1.0, 1000.0))
+
+
+def test_shared_buckets_are_one_bucket_across_forked_processes() -> None:
+    buckets = SharedBuckets(slots=64)
+    assert [buckets.take("client", 3, 1.0, 1000.0) for _ in range(2)] == [0.0, 0.0]
+    fork = multiprocessing.get_context("fork")
+    queue = fork.Queue()
+    child = fork.Process(target=_take_in_child, args=(buckets, queue))
+    child.start()
+    child.join(30)
+    assert queue.get(timeout=5) == 0.0  # the child took the third token of the same bucket
+    assert buckets.take("client", 3, 1.0, 1000.0) == pytest.approx(1.0)  # none left here
+    assert buckets.take("client", 3, 1.0, 1001.0) == 0.0  # refilled one per second
+    assert buckets.take("another", 3, 1.0, 1001.0) == 0.0
+
+
+def test_a_full_probe_takes_over_the_longest_idle_slot() -> None:
+    buckets = SharedBuckets(slots=1)  # every client probes the same single slot
+    assert buckets.take("a", 1, 1.0, 1000.0) == 0.0
+    assert buckets.take("b", 1, 1.0, 1001.0) == 0.0  # "a" is forgotten, never "b" refused
+    assert buckets.take("b", 1, 1.0, 1001.0) > 0
+
+
+def test_the_limit_holds_for_the_whole_server_with_several_workers(
+    live_server_factory: StartServer,
+) -> None:
+    """``serve --workers 2``: the kernel spreads new connections over both workers, yet a
+    client gets one burst from the server, not one per worker."""
+    server = live_server_factory(env={"IMAGEKIT_WORKERS": "2", "IMAGEKIT_RATE_LIMIT_API": "24"})
+
+    def files(_: int) -> int:  # a new connection each time
+        return requests.get(f"{server.base_url}/v1/files", auth=server.auth, timeout=10).status_code
+
+    with ThreadPoolExecutor(6) as pool:
+        statuses = list(pool.map(files, range(30)))
+    assert set(statuses) == {200, 429}
+    # A burst of 6 (24 per minute / 4), plus at most a token or two refilled meanwhile;
+    # per-worker buckets would allow about 12.
+    assert 6 <= statuses.count(200) <= 8, statuses
+    workers = {
+        requests.get(f"{server.base_url}/healthz", timeout=10).headers["x-request-id"].split("-")[0]
+        for _ in range(20)
+    }
+    assert len(workers) == 2  # both workers answered requests

@@ -12,7 +12,7 @@ import json
 
 from starlette.types import Receive, Scope, Send
 
-from imagekit_server.abuse.rate_limits import RateLimit, retry_after_seconds
+from imagekit_server.abuse.rate_limits import RateLimit, retry_after_seconds, shared_buckets
 from imagekit_server.imaging import TransformationError
 from imagekit_server.settings import Settings
 
@@ -30,9 +30,9 @@ class Guard:
     def __init__(self, settings: Settings) -> None:
         self.help = settings.error_help
         self.forwarded_for = settings.trust_forwarded_for
-        self.uploads = _limit(settings.rate_limit_uploads)
-        self.api = _limit(settings.rate_limit_api)
-        self.renders = _limit(settings.rate_limit_renders)
+        self.uploads = _limit("uploads", settings.rate_limit_uploads)
+        self.api = _limit("api", settings.rate_limit_api)
+        self.renders = _limit("renders", settings.rate_limit_renders)
 
     def client_address(self, scope: Scope) -> str:
         if self.forwarded_for:
@@ -102,8 +102,10 @@ def math_ceil_ms(seconds: float) -> int:
     return max(1, int(seconds * 1000 + 0.999))
 
 
-def _limit(per_minute: float) -> RateLimit | None:
-    return RateLimit(per_minute) if per_minute > 0 else None
+def _limit(name: str, per_minute: float) -> RateLimit | None:
+    if per_minute <= 0:
+        return None
+    return RateLimit(per_minute, shared=shared_buckets(name))
 
 
 def _basic_user(scope: Scope) -> str:

@@ -1,11 +1,12 @@
 """Token buckets per client, in process memory.
 
 Each limit is a rate per minute with a burst of a quarter of it (at least 1): a client may
-send ``burst`` requests at once, then one every ``60 / rate`` seconds. With ``serve --workers
-N`` every process keeps its own buckets and the kernel spreads connections over them, so a
-client gets up to N times the rate: divide the setting by N for a server-wide figure.
-Idle buckets (full again) are dropped when the table grows, so hostile clients cycling
-addresses cannot grow it without bound.
+send ``burst`` requests at once, then one every ``60 / rate`` seconds. One process keeps its
+buckets in a dict; idle buckets (full again) are dropped when it grows, so hostile clients
+cycling addresses cannot grow it without bound. Under ``serve --workers N`` the supervisor
+calls ``share_between_processes`` before it forks, and every worker's limits then use the same
+buckets in shared memory (shared_buckets.py): the rate holds for the whole server. Several
+servers behind a load balancer each apply it.
 """
 
 from __future__ import annotations
@@ -14,13 +15,34 @@ import math
 import time
 from collections.abc import Callable
 
+from imagekit_server.abuse.shared_buckets import SharedBuckets
+
 MAX_BUCKETS = 50_000  # clients tracked per limit before idle ones are dropped
+LIMITS = ("uploads", "api", "renders")
+_shared: dict[str, SharedBuckets] = {}
+
+
+def share_between_processes() -> None:
+    """Make every limit's buckets shared memory, inherited by the processes forked next."""
+    for name in LIMITS:
+        _shared.setdefault(name, SharedBuckets())
+
+
+def shared_buckets(name: str) -> SharedBuckets | None:
+    """The shared buckets of limit ``name`` in a forked worker, else None (one process)."""
+    return _shared.get(name)
 
 
 class RateLimit:
     """``allow(client)`` -> 0 when a request may proceed, else seconds to wait."""
 
-    def __init__(self, per_minute: float, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        per_minute: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        shared: SharedBuckets | None = None,
+    ) -> None:
         if per_minute <= 0:
             raise ValueError("a rate limit must be positive")
         self.per_minute = per_minute
@@ -28,9 +50,12 @@ class RateLimit:
         self._per_second = per_minute / 60.0
         self._clock = clock
         self._buckets: dict[str, tuple[float, float]] = {}  # client -> (tokens, updated at)
+        self._shared = shared
 
     def allow(self, client: str) -> float:
         now = self._clock()
+        if self._shared is not None:
+            return self._shared.take(client, self.burst, self._per_second, now)
         tokens, updated = self._buckets.get(client, (self.burst, now))
         tokens = min(self.burst, tokens + (now - updated) * self._per_second)
         if tokens >= 1.0:

@@ -17,6 +17,7 @@ import time
 from multiprocessing.process import BaseProcess
 from types import FrameType
 
+from imagekit_server.abuse.rate_limits import share_between_processes
 from imagekit_server.runtime.memory_tuning import limit_malloc_arenas
 from imagekit_server.runtime.stop_signals import stopping_on_signals
 from imagekit_server.settings import Settings
@@ -57,6 +58,7 @@ def run_workers(settings: Settings) -> int:
         process.start()
         return process
 
+    share_between_processes()  # rate limits hold for the whole server, not per worker
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     workers = [start() for _ in range(settings.workers)]
     try:
