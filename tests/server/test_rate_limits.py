@@ -3,8 +3,10 @@ renders, and the bounded render queue (503 with Retry-After instead of a growing
 
 from __future__ import annotations
 
+import fcntl
 import multiprocessing
 import multiprocessing.queues
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -172,3 +174,18 @@ def test_the_limit_holds_for_the_whole_server_with_several_workers(
         for _ in range(20)
     }
     assert len(workers) == 2  # both workers answered requests
+
+
+def _die_holding_the_lock(buckets: SharedBuckets) -> None:
+    fcntl.lockf(buckets._lock_descriptor, fcntl.LOCK_EX)
+    os._exit(0)  # killed at the worst moment: the kernel drops its lock
+
+
+def test_a_worker_dying_inside_the_lock_does_not_stop_the_others() -> None:
+    buckets = SharedBuckets(slots=64)
+    child = multiprocessing.get_context("fork").Process(
+        target=_die_holding_the_lock, args=(buckets,)
+    )
+    child.start()
+    child.join(30)
+    assert buckets.take("client", 3, 1.0, 1000.0) == 0.0

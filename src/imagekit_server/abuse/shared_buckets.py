@@ -5,16 +5,23 @@ worker sees and updates the same buckets and a client gets the configured rate f
 server, not N times it. A bucket lives in a slot chosen by a 64-bit hash of the client, with a
 short linear probe; when every slot of the probe holds another client, the one updated longest
 ago is taken over (that client starts again with a full bucket: lenient, never stricter).
-One lock per table: it is held for a few microseconds, and only requests that a limit covers
-(uploads, management calls, uncached renders) take it.
+One lock per table, held for a few microseconds, and only by requests that a limit covers
+(uploads, management calls, uncached renders). It is a POSIX record lock on an unlinked file
+the workers inherit, so the kernel releases it when a process dies holding it (a semaphore
+would stay taken and stop every worker), with a thread lock in front (record locks are per
+process).
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import mmap
-import multiprocessing
+import os
 import struct
+import tempfile
+import threading
+import weakref
 
 SLOTS = 16_384  # clients tracked per limit (393 KiB of shared memory)
 PROBE = 8  # slots tried per client
@@ -27,16 +34,24 @@ class SharedBuckets:
     def __init__(self, slots: int = SLOTS) -> None:
         self._slots = slots
         self._memory = mmap.mmap(-1, slots * _SLOT.size)  # MAP_SHARED: forks share it
-        self._lock = multiprocessing.get_context("fork").Lock()
+        self._lock_descriptor = _unlinked_file()
+        weakref.finalize(self, os.close, self._lock_descriptor)
+        self._thread_lock = threading.Lock()
 
     def take(self, client: str, burst: float, per_second: float, now: float) -> float:
         """Take a token for ``client``: 0 when one was there, else seconds until one is."""
         key = _hash(client)
-        with self._lock:
-            offset, tokens, updated = self._find(key, burst, now)
-            tokens = min(burst, tokens + (now - updated) * per_second)
-            wait = 0.0 if tokens >= 1.0 else (1.0 - tokens) / per_second
-            _SLOT.pack_into(self._memory, offset, key, tokens - 1.0 if wait == 0.0 else tokens, now)
+        descriptor = self._lock_descriptor
+        with self._thread_lock:
+            fcntl.lockf(descriptor, fcntl.LOCK_EX)
+            try:
+                offset, tokens, updated = self._find(key, burst, now)
+                tokens = min(burst, tokens + (now - updated) * per_second)
+                wait = 0.0 if tokens >= 1.0 else (1.0 - tokens) / per_second
+                left = tokens - 1.0 if wait == 0.0 else tokens
+                _SLOT.pack_into(self._memory, offset, key, left, now)
+            finally:
+                fcntl.lockf(descriptor, fcntl.LOCK_UN)
         return wait
 
     def _find(self, key: int, burst: float, now: float) -> tuple[int, float, float]:
@@ -53,6 +68,13 @@ class SharedBuckets:
             if updated < oldest_time:
                 oldest_offset, oldest_time = offset, updated
         return oldest_offset, burst, now
+
+
+def _unlinked_file() -> int:
+    """A descriptor of an empty file no other program can open (the lock's target)."""
+    descriptor, path = tempfile.mkstemp(prefix="ik-rate-limit-")
+    os.unlink(path)
+    return descriptor
 
 
 def _hash(client: str) -> int:
