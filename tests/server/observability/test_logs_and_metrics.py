@@ -33,6 +33,21 @@ def _samples(server: LiveServer) -> dict[tuple[str, tuple[tuple[str, str], ...]]
     }
 
 
+def _until_every_worker_answered(server: LiveServer, workers: int) -> None:
+    """The server answers as soon as its first worker listens; the others may still be starting
+    (one CI run saw 120 connections all go to the first). Health checks on fresh connections
+    until each worker has written its own metrics files."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with requests.Session() as session:
+            assert session.get(f"{server.base_url}/healthz", timeout=10).status_code == 200
+        pids = {path.stem.rsplit("_", 1)[-1] for path in (server.data_dir / "metrics").glob("*.db")}
+        if len(pids) == workers:
+            return
+        time.sleep(0.05)
+    raise TimeoutError(f"not every one of {workers} workers answered within 30 s")
+
+
 def test_json_logs_carry_request_ids_and_one_access_line_per_request(
     live_server_factory: StartServer,
 ) -> None:
@@ -93,6 +108,7 @@ def test_metrics_count_requests_renders_cache_layers_and_uploads(
 
 def test_metrics_add_up_across_workers(live_server_factory: StartServer) -> None:
     server = live_server_factory(env={"IMAGEKIT_WORKERS": "2"})
+    _until_every_worker_answered(server, 2)
     requests_made = 40
     for _ in range(requests_made):  # new connections: the kernel spreads them over workers
         with requests.Session() as session:
@@ -112,6 +128,7 @@ def test_delivery_counts_from_every_worker_add_up_after_load(
     """Concurrent clients on fresh connections (the kernel spreads them over both workers):
     the scrape sums every worker's counts, exactly, requests and bytes alike."""
     server = live_server_factory(env={"IMAGEKIT_WORKERS": "2"})
+    _until_every_worker_answered(server, 2)
     body = uploaded(server, solid_image(40, 40, (10, 200, 30)), "load.png")
     url = f"{server.url_endpoint}/tr:w-20{body['filePath']}"
     sizes: list[int] = []
