@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import secrets
+import time
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
@@ -14,8 +15,9 @@ import numpy as np
 import requests
 from PIL import Image
 
-from tests.fixtures.live_server import LiveServer
+from tests.fixtures.live_server import LiveServer, StartServer
 from tests.server.origins.conftest import (
+    ORIGIN_ENV,
     TIMEOUT,
     create_endpoint,
     create_origin,
@@ -139,3 +141,50 @@ def test_web_proxy_video(origin_server: LiveServer, folder: WebFolder) -> None:
     thumbnail = _get(origin_server, f"{prefix}/{folder.base_url}/{relative}/ik-thumbnail.jpg")
     assert thumbnail.status_code == 200, thumbnail.headers.get("ik-error")
     assert Image.open(io.BytesIO(thumbnail.content)).size == (320, 240)
+
+
+def test_origin_video_redirects_while_processing_and_purge_renders_afresh(
+    live_server_factory: StartServer, folder: WebFolder
+) -> None:
+    """With no wait for renditions, the first request is ImageKit's 302 to the original on the
+    same origin endpoint; once ready the rendition is served. A purge of the original's URL
+    drops its renditions too: the changed file at the origin is rendered again."""
+    server = live_server_factory(env={**ORIGIN_ENV, "IMAGEKIT_VIDEO_WAIT": "0"})
+    relative = f"pending/{secrets.token_hex(4)}.mp4"
+    write_file(folder.root, relative, make_video(width=320, height=240, seconds=2))
+    prefix = _web_endpoint(server, folder)
+    url = f"{server.url_endpoint}/{prefix}/tr:w-96/{relative}"
+
+    first = requests.get(url, timeout=TIMEOUT, allow_redirects=False)
+    assert first.status_code == 302, first.headers.get("ik-error")
+    assert first.headers["location"] == f"{server.url_endpoint}/{prefix}/{relative}"
+    assert first.headers["cache-control"] == "no-store"
+    assert requests.get(first.headers["location"], timeout=TIMEOUT).status_code == 200
+    assert _dimensions(_eventually_ok(url)) == (96, 72)
+
+    write_file(folder.root, relative, make_video(width=320, height=160, seconds=2))
+    assert _dimensions(_eventually_ok(url)) == (96, 72)  # still the cached rendition
+    purge = requests.post(
+        f"{server.base_url}/v1/files/purge",
+        json={"url": f"{server.url_endpoint}/{prefix}/{relative}"},
+        auth=server.auth,
+        timeout=TIMEOUT,
+    )
+    assert purge.status_code == 201, purge.text
+    assert _dimensions(_eventually_ok(url)) == (96, 48)
+
+
+def _eventually_ok(url: str) -> bytes:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        response = requests.get(url, timeout=TIMEOUT, allow_redirects=False)
+        if response.status_code == 200:
+            return response.content
+        assert response.status_code == 302, response.headers.get("ik-error")
+        time.sleep(0.1)
+    raise AssertionError(f"{url} never became ready")
+
+
+def _dimensions(video: bytes) -> tuple[int, int]:
+    measured = measure(video)
+    return measured.width, measured.height
