@@ -3,6 +3,8 @@ serving process never loads PyAV, numpy or the codecs; render processes do)."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +13,19 @@ from imagekit_server.video.layers import Placement, Timing
 from imagekit_server.video.plan import VideoPlan
 
 Outcome = tuple[str, Any]  # ("ok", data) or ("error", (status, code, message))
+
+
+async def finished_within(work: Awaitable[Outcome], wait: float | None) -> bool:
+    """Whether ``work`` (a render shared by every request for it) finished within ``wait``
+    seconds; it goes on either way. A failed render raises its ``TransformationError``."""
+    try:
+        outcome = await asyncio.wait_for(asyncio.shield(work), timeout=wait)
+    except asyncio.TimeoutError:
+        return False
+    if outcome[0] == "error":
+        status, code, message = outcome[1]
+        raise TransformationError(status, code, message)
+    return True
 
 
 @dataclass(frozen=True)

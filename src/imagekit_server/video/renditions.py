@@ -10,7 +10,6 @@ intermediate response while the render goes on.
 
 from __future__ import annotations
 
-import asyncio
 import tempfile
 import time
 from dataclasses import dataclass, replace
@@ -30,7 +29,12 @@ from imagekit_server.runtime.single_flight import SingleFlight
 from imagekit_server.storage import BlobNotFound
 from imagekit_server.video.events import send_video_event, video_event
 from imagekit_server.video.leases import claim_or_wait, release
-from imagekit_server.video.outputs import Outcome, RenderLimits, output_container
+from imagekit_server.video.outputs import (
+    Outcome,
+    RenderLimits,
+    finished_within,
+    output_container,
+)
 from imagekit_server.video.overlays import decided, draw_overlays, layer_versions
 from imagekit_server.video.plan import VideoPlan
 from imagekit_server.video.pool import run_in_render_process
@@ -79,13 +83,8 @@ async def ensure_rendition(
     found = await to_thread.run_sync(context.store.stat, key)
     if found is None:
         work = _inflight.start(key, lambda: _produce(url, context, account, row, plan, wanted, key))
-        try:
-            outcome = await asyncio.wait_for(asyncio.shield(work), timeout=wait)
-        except asyncio.TimeoutError:
+        if not await finished_within(work, wait):
             return None
-        if outcome[0] == "error":
-            status, code, message = outcome[1]
-            raise TransformationError(status, code, message)
         found = await to_thread.run_sync(context.store.stat, key)
         if found is None:
             raise TransformationError(500, "UNIDENTIFIED", "the rendition was not stored")

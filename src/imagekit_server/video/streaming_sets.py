@@ -15,14 +15,14 @@ from anyio import to_thread
 
 from imagekit_server.accounts import Account
 from imagekit_server.context import ServerContext
-from imagekit_server.imaging.errors import TransformationError, invalid
+from imagekit_server.imaging.errors import invalid
 from imagekit_server.renditions.derived_cache import derived_key, variant_hash
 from imagekit_server.renditions.derived_ledger import derived_ledger
 from imagekit_server.renditions.file_lookup import FileRow
 from imagekit_server.runtime.single_flight import SingleFlight
 from imagekit_server.storage import BlobNotFound
 from imagekit_server.video.leases import claim_or_wait, release
-from imagekit_server.video.outputs import Outcome, RenderLimits
+from imagekit_server.video.outputs import Outcome, RenderLimits, finished_within
 from imagekit_server.video.overlays import decided, display_size, draw_overlays, layer_versions
 from imagekit_server.video.plan import Geometry, VideoPlan
 from imagekit_server.video.pool import run_in_render_process
@@ -59,13 +59,8 @@ async def ensure_set(
         work = _inflight.start(
             index_key, lambda: _produce(context, account, row, plan, name, index_key)
         )
-        try:
-            outcome = await asyncio.wait_for(asyncio.shield(work), timeout=wait)
-        except asyncio.TimeoutError:
+        if not await finished_within(work, wait):
             return None
-        if outcome[0] == "error":
-            status, code, message = outcome[1]
-            raise TransformationError(status, code, message)
         index = await _load_index(context, index_key)
         if index is None:
             return None
