@@ -97,7 +97,7 @@ def _rewrite(data: bytes) -> bytes | None:
             scan = _scan_header(data[body:position], components, body - 4)
             scan.end = position = _scan_end(data, position)
             scans.append(scan)
-    if not components or not all(bit == 0 for component in components.values() for bit in component.bits):
+    if not components or any(bit != 0 for c in components.values() for bit in c.bits):
         raise _Unsupported  # incomplete: the full decode would smooth
     return _assemble(data[:end], components, tables, scans)
 
