@@ -76,12 +76,15 @@ def _decode_pruned(data: bytes, picture: Any, scaled: tuple[int, int]) -> Any | 
     pruned = dc_only_stream(data)
     if pruned is None:
         return None
-    with Image.open(io.BytesIO(pruned), formats=("JPEG",)) as pixels:
-        pixels.draft(picture.mode, scaled)
-        if pixels.size != picture.size:
-            return None
-        pixels.load()
-        return _decoded(pixels, picture)
+    try:
+        with Image.open(io.BytesIO(pruned), formats=("JPEG",)) as pixels:
+            pixels.draft(picture.mode, scaled)
+            if pixels.size != picture.size:
+                return None
+            pixels.load()
+            return _decoded(pixels, picture)
+    except _ERRORS:
+        return None  # the original decode then says what is wrong with the file
 
 
 def _decoded(pixels: Any, picture: Any) -> Any:
