@@ -15,9 +15,11 @@ import pytest
 import pyvips
 from PIL import Image
 
-from imagekit_server.imaging import jpeg_decode
+from imagekit_server.imaging import Limits, jpeg_decode, parse_transformation, render
+from imagekit_server.imaging.geometry import Resize
 from imagekit_server.imaging.jpeg_decode import decode_scaled
 from imagekit_server.imaging.jpeg_scans import dc_only_stream
+from imagekit_server.imaging.loading import draft_shrink, inspect_source
 
 PHOTOS = Path(__file__).resolve().parents[3] / "bench/.data/extracted/usr/share/backgrounds"
 
@@ -218,3 +220,16 @@ def test_the_benchmark_photo_is_baseline_and_its_progressive_copy_is_exact() -> 
         out = io.BytesIO()
         picture.save(out, "JPEG", quality=90, progressive=True)
     _assert_same_pixels_at_eighth(out.getvalue())
+
+
+@pytest.mark.parametrize("chain", ["w-100", "w-100,h-60,c-maintain_ratio,q-80", "w-90,md-true"])
+def test_a_render_of_a_progressive_source_is_byte_identical(
+    chain: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _pillow(subsampling=2, size=(960, 640), exif=Image.Exif().tobytes())
+    assert dc_only_stream(data) is not None
+    assert draft_shrink(inspect_source(data, Limits()), Resize(100, 67)) == 8
+    pruned = render(data, parse_transformation(chain), accept=None, limits=Limits())
+    monkeypatch.setattr(jpeg_decode, "_PRUNE_SCANS", False)
+    full = render(data, parse_transformation(chain), accept=None, limits=Limits())
+    assert pruned.data == full.data
