@@ -28,6 +28,7 @@ original as it is.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 SOI, EOI, SOF2, SOS, DQT, DNL = 0xD8, 0xD9, 0xC2, 0xDA, 0xDB, 0xDC
@@ -35,8 +36,13 @@ SOI, EOI, SOF2, SOS, DQT, DNL = 0xD8, 0xD9, 0xC2, 0xDA, 0xDB, 0xDC
 _OTHER_FRAMES = frozenset({0xC0, 0xC1, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
 _SEGMENT_MARKERS = [0xC0 <= m <= 0xFE and not 0xD0 <= m <= 0xD7 for m in range(256)]
 # Inside entropy-coded data 0xFF is followed by a stuffed zero or a restart marker; anything
-# else (a fill 0xFF included) starts the marker that ends the scan.
-_IN_SCAN = frozenset({0x00, *range(0xD0, 0xD8)})
+# else (a fill 0xFF included) starts the marker that ends the scan. A regular expression runs
+# in C whatever the data (a find loop in Python would spend seconds on a file of FF 00 pairs).
+_SCAN_END = re.compile(rb"\xff[^\x00\xd0-\xd7]")
+_NOT_FILL = re.compile(rb"[^\xff]")
+# More segments than any encoder writes (tens): declined, so a file of tiny segments cannot
+# keep this loop busy.
+MAX_SEGMENTS = 1000
 
 
 @dataclass
@@ -76,7 +82,7 @@ def _rewrite(data: bytes) -> bytes | None:
     tables: list[tuple[int, int]] = []  # (offset, end) of each DQT segment's body
     scans: list[_Scan] = []
     position = 2
-    while True:
+    for _ in range(MAX_SEGMENTS):
         marker, position = _marker(data, position)
         if marker == EOI:
             end = position
@@ -97,30 +103,29 @@ def _rewrite(data: bytes) -> bytes | None:
             scan = _scan_header(data[body:position], components, body - 4)
             scan.end = position = _scan_end(data, position)
             scans.append(scan)
+    else:
+        raise _Unsupported  # more segments than an encoder writes
     if not components or any(bit != 0 for c in components.values() for bit in c.bits):
         raise _Unsupported  # incomplete: the full decode would smooth
     return _assemble(data[:end], components, tables, scans)
 
 
 def _scan_end(data: bytes, position: int) -> int:
-    """The offset of the marker after the entropy-coded data starting at ``position``
-    (bytes.find runs at memory speed; a stuffed 0xFF every few hundred bytes is the loop)."""
-    while True:
-        position = data.find(b"\xff", position)
-        if position < 0 or position + 1 >= len(data):
-            raise _Unsupported  # truncated
-        if data[position + 1] not in _IN_SCAN:
-            return position
-        position += 2
+    """The offset of the marker after the entropy-coded data starting at ``position``."""
+    match = _SCAN_END.search(data, position)
+    if match is None:
+        raise _Unsupported  # truncated
+    return match.start()
 
 
 def _marker(data: bytes, position: int) -> tuple[int, int]:
     """The marker at ``position`` (after any fill bytes) and the offset just past it."""
     if data[position] != 0xFF:
         raise _Unsupported
-    while data[position] == 0xFF:
-        position += 1
-    return data[position], position + 1
+    code = _NOT_FILL.search(data, position)
+    if code is None:
+        raise _Unsupported
+    return data[code.start()], code.start() + 1
 
 
 def _frame(body: bytes) -> dict[int, _Component]:

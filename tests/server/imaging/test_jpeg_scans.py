@@ -179,6 +179,23 @@ def test_random_corruption_never_raises() -> None:
     assert dc_only_stream(b"\xff\xd8" + b"\xff" * 10_000) is None
 
 
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        pytest.param(b"\xff\xd8" + b"\xff" * 20_000_000, id="fill-bytes"),
+        pytest.param(b"\xff\xd8" + b"\xff\xfe\x00\x02" * 5_000_000, id="tiny-segments"),
+        pytest.param(
+            lambda: _pillow(subsampling=0)[:-2] + b"\xff\x00" * 10_000_000, id="stuffed-bytes"
+        ),
+    ],
+)
+def test_large_hostile_files_decline(hostile: Any) -> None:
+    # Shapes that would keep a byte-at-a-time Python loop busy for seconds (the rewrite
+    # searches with regular expressions and caps the segments; about 0.1 s each here).
+    data = hostile() if callable(hostile) else hostile
+    assert dc_only_stream(data) is None
+
+
 @pytest.mark.parametrize("subsampling", [0, 2])
 def test_decode_scaled_gives_the_same_image_with_and_without(
     subsampling: int, monkeypatch: pytest.MonkeyPatch
