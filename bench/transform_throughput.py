@@ -36,7 +36,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.transform.load import LoadResult, PeakMemory, tree_cpu_seconds, wrk
-from bench.transform.photos import photos
+from bench.transform.photos import photos, progressive_photos
 from bench.transform.servers import BareStarlette, ImagekitServer, Nginx, ThumborServer
 
 CORES = os.cpu_count() or 1
@@ -295,8 +295,15 @@ def main() -> int:
         help="JPEG 4:4:4 from our server and the limit (IMAGEKIT_CHROMA_SUBSAMPLING=false, as "
         "ImageKit encodes); by default both write 4:2:0, as thumbor does",
     )
+    parser.add_argument(
+        "--progressive",
+        action="store_true",
+        help="progressive re-encodings of the photos (labels 20MPp, 2.3MPp) instead; "
+        "implies --skip-hits",
+    )
     args = parser.parse_args()
-    images = photos()
+    args.skip_hits = args.skip_hits or args.progressive
+    images = progressive_photos() if args.progressive else photos()
     with tempfile.TemporaryDirectory(prefix="ik-bench-") as temp:
         workdir = Path(temp)
         rounds = uncached(workdir, images, args)

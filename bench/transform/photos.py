@@ -23,3 +23,20 @@ def photos() -> dict[str, Path]:
         for package in sorted(DATA.glob("*.deb")):
             subprocess.run(["dpkg", "-x", str(package), str(extracted)], check=True)
     return {name: extracted / path for name, path in PHOTOS.items()}
+
+
+def progressive_photos() -> dict[str, Path]:
+    """The same photographs re-encoded as progressive JPEGs (Pillow's libjpeg-turbo, Q 90,
+    4:2:0, its default scan script): both Debian files are baseline, while many photos on the
+    web are progressive, whose 1/8-scale decode the server prunes (imaging/jpeg_scans.py)."""
+    from PIL import Image
+
+    copies = {}
+    for name, path in photos().items():
+        copy = DATA / "progressive" / f"{path.stem}-progressive.jpg"
+        if not copy.exists():
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            with Image.open(path) as picture:
+                picture.save(copy, quality=90, progressive=True, exif=picture.info.get("exif", b""))
+        copies[f"{name}p"] = copy
+    return copies

@@ -14,7 +14,9 @@ import io
 from typing import Any
 
 import pyvips
-from PIL import Image
+from PIL import Image, features
+
+from imagekit_server.imaging.jpeg_scans import dc_only_stream
 
 # Our own limits (``Limits.max_source_pixels``) are checked from the header before any
 # decode, so Pillow's process-wide bomb check would only refuse what we already allowed.
@@ -27,6 +29,9 @@ MAX_DECODED_PIXELS = 4_000_000
 _MODES = {"RGB": (3, "srgb"), "L": (1, "b-w")}
 _ORIENTATION_TAG = 0x0112
 _ERRORS = (OSError, ValueError, SyntaxError, Image.DecompressionBombError)
+# The scan pruning at 1/8 (jpeg_scans.py) follows libjpeg-turbo's choice of IDCT sizes; IJG's
+# libjpeg 7+ chooses differently.
+_PRUNE_SCANS = bool(features.check_feature("libjpeg_turbo"))
 
 
 def jpeg_header(data: bytes) -> tuple[int, int, int] | None:
@@ -53,16 +58,43 @@ def decode_scaled(data: bytes, shrink: int) -> Any | None:
             scaled = (max(1, picture.width // shrink), max(1, picture.height // shrink))
             if scaled[0] * scaled[1] > MAX_DECODED_PIXELS:
                 return None
+            eighth = (-(-picture.width // 8), -(-picture.height // 8))
             picture.draft(picture.mode, scaled)
+            if picture.size == eighth and _PRUNE_SCANS:
+                pruned = _decode_pruned(data, picture, scaled)
+                if pruned is not None:
+                    return pruned
             picture.load()
-            bands, interpretation = _MODES[picture.mode]
-            image = pyvips.Image.new_from_memory(
-                picture.tobytes(), picture.width, picture.height, bands, "uchar"
-            ).copy(interpretation=interpretation)
-            _attach_metadata(image, picture)
-            return image
+            return _decoded(picture, picture)
     except _ERRORS:
         return None
+
+
+def _decode_pruned(data: bytes, picture: Any, scaled: tuple[int, int]) -> Any | None:
+    """The 1/8-scale decode of a progressive JPEG without the scans it does not read (the same
+    pixels; jpeg_scans.py), or None where that does not apply."""
+    pruned = dc_only_stream(data)
+    if pruned is None:
+        return None
+    try:
+        with Image.open(io.BytesIO(pruned), formats=("JPEG",)) as pixels:
+            pixels.draft(picture.mode, scaled)
+            if pixels.size != picture.size:
+                return None
+            pixels.load()
+            return _decoded(pixels, picture)
+    except _ERRORS:
+        return None  # the original decode then says what is wrong with the file
+
+
+def _decoded(pixels: Any, picture: Any) -> Any:
+    """``pixels`` (a loaded Pillow image) as a pyvips image with ``picture``'s metadata."""
+    bands, interpretation = _MODES[pixels.mode]
+    image = pyvips.Image.new_from_memory(
+        pixels.tobytes(), pixels.width, pixels.height, bands, "uchar"
+    ).copy(interpretation=interpretation)
+    _attach_metadata(image, picture)
+    return image
 
 
 def _orientation(picture: Any) -> int:
