@@ -104,6 +104,16 @@ def test_symlink_out_of_root_is_refused(local: LocalBlobStore, tmp_path: Path) -
     assert not (outside / "planted.txt").exists()
 
 
+def test_symlinked_blob_out_of_root_is_refused(local: LocalBlobStore, tmp_path: Path) -> None:
+    # The link is the key's last component, below a real folder.
+    (tmp_path / "secret.txt").write_bytes(b"secret")
+    local.put_bytes("real/a.bin", b"a")
+    (local.root / "real" / "leak.bin").symlink_to(tmp_path / "secret.txt")
+    with pytest.raises(InvalidBlobKey):
+        local.get_bytes("real/leak.bin")
+    assert local.get_bytes("real/a.bin") == b"a"
+
+
 def test_symlink_inside_root_is_followed(local: LocalBlobStore) -> None:
     local.put_bytes("real/a.bin", b"a")
     (local.root / "alias").symlink_to(local.root / "real")
