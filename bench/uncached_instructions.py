@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import ctypes
 import os
 import re
 import subprocess
@@ -112,17 +113,16 @@ def _annotate(path: Path, lines: int) -> None:
 def child() -> None:
     """The measured process: set-up uninstrumented, then each phase counted alone."""
     sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
-    import ctypes
 
     import pyvips
     import uvicorn
     import uvloop
+    from bench.transform.photos import photos
+    from bench.transform.pyvips_limit import render_once
     from urllib3 import encode_multipart_formdata
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
     from uvicorn.server import ServerState
 
-    from bench.transform.photos import photos
-    from bench.transform.pyvips_limit import render_once
     from imagekit_server.app import create_app
     from imagekit_server.context import open_context
     from imagekit_server.observability.health import metrics_of
