@@ -31,17 +31,19 @@ import argparse
 import asyncio
 import base64
 import ctypes
+import gc
 import os
 import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "private_bench"
-PHASES = ("limit", "cache-off", "cache-on")
+PHASES = ("limit", "cache-off", "cache-on", "off-parsed", "hit")
 HELPER = r"""
 #include <valgrind/callgrind.h>
 void start(void) { CALLGRIND_START_INSTRUMENTATION; CALLGRIND_ZERO_STATS; }
@@ -81,10 +83,13 @@ def main() -> int:
             return 1
         print(done.stdout.strip())
         counts = _dumps(out)
+        limit = counts["limit"][0] / args.renders
         for phase in PHASES:
             per_image = counts[phase][0] / args.renders
-            ratio = per_image / (counts["limit"][0] / args.renders)
-            print(f"{image} {phase}: {per_image:,.0f} instructions per image ({ratio:.4f} x limit)")
+            print(
+                f"{image} {phase}: {per_image:,.0f} instructions per request"
+                f" ({per_image / limit:.4f} x limit, {per_image - limit:+,.0f})"
+            )
         for phase in PHASES[: 3 if args.annotate else 0]:
             _annotate(counts[phase][1], args.annotate)
     return 0
@@ -233,8 +238,9 @@ def child() -> None:
             await self.one(request("GET", f"/demo/tr:w-400,q-{quality}/photo.jpg", {}))
             assert self.transport.written - before > 5_000, "the render did not return an image"
 
-        async def phase(self) -> None:
-            parsed_chain.clear()  # every phase parses its chains, as a new URL does
+        async def phase(self, parse: bool = True) -> None:
+            if parse:
+                parsed_chain.clear()  # every phase parses its chains, as a new URL does
             for quality in qualities:
                 await self.render(quality)
             flush_derived_ledger(self.context)
@@ -254,13 +260,23 @@ def child() -> None:
     assert len(sizes) == 1
     settle_garbage_collector()
 
-    helper.start()
-    for quality in qualities:
-        render_once(source, True, quality)
-    helper.dump(b"limit")
-    for name, server in servers.items():
-        loop.run_until_complete(server.phase())
+    def measure(name: str, phase: Callable[[], object]) -> None:
+        # Each phase starts from an empty young generation, so where the collector runs
+        # depends on the phase alone (it moved counts by ~0.3 M between builds otherwise).
+        gc.collect()
+        helper.dump(b"between")  # not a phase: zeroes the counters
+        phase()
         helper.dump(name.encode())
+
+    helper.start()
+    measure("limit", lambda: [render_once(source, True, quality) for quality in qualities])
+    for name, server in servers.items():
+        measure(name, lambda server=server: loop.run_until_complete(server.phase()))
+    # For the attribution: the same renders with their chains already parsed, and the
+    # cache-on server's variants again (memory hits: HTTP, routing, lookups, response).
+    off, on = servers["cache-off"], servers["cache-on"]
+    measure("off-parsed", lambda: loop.run_until_complete(off.phase(parse=False)))
+    measure("hit", lambda: loop.run_until_complete(on.phase(parse=False)))
     print(f"{os.environ['BENCH_IMAGE']}: {source.stat().st_size:,} bytes source")
 
 
