@@ -4,25 +4,31 @@ where CPU time per image drifts by more than the few percent looked for.
 
     .venv/bin/python bench/uncached_instructions.py                 # 2.3 MP photo and 2 MP
     .venv/bin/python bench/uncached_instructions.py --renders 20 --images photo --annotate 25
+    BENCH_VALGRIND=--separate-threads=yes .venv/bin/python bench/uncached_instructions.py
+        # then each phase's count is the main thread's alone (the event loop)
 
 One process under ``valgrind --tool=callgrind --instr-atstart=no`` per image: set-up runs
-uninstrumented; then, per phase, instrumentation on, counters zeroed, the phase, a dump
-(callgrind client requests through a small C helper compiled here; needs ``valgrind`` and
-``cc``). Phases, on the same source bytes and the same outputs:
+uninstrumented; then per phase a collection, a dump that zeroes the counters, the phase, a
+dump (callgrind client requests through a small C helper compiled here; needs ``valgrind``
+and ``cc``). Phases, on the same source bytes and the same outputs:
 
 - ``limit``: ``bench/transform/pyvips_limit.py``'s ``render_once`` (the server's own
   ``jpeg_header``, ``decode_scaled``, ``thumbnail_image`` and ``encode_jpeg``, the source read
-  from a file) for ``w-400,q-80`` .. ``q-8x``;
+  from a file) for ``w-400,q-80`` .. ``q-(79 + renders)``;
 - ``cache-off``: the same URLs ``/demo/tr:w-400,q-8x/photo.jpg`` through the app
   (``IMAGEKIT_DERIVED_CACHE=false``), behind uvicorn's httptools protocol on a stand-in
-  transport as in bench/observability_instructions.py, the render on the render pool's thread;
+  transport as in bench/observability_instructions.py, the render on the render pool's thread,
+  each chain parsed afresh;
 - ``cache-on``: the same through an app with the derived cache (default settings): the store
-  lookup that misses, the write after the response (drained per request) and one ledger flush.
+  lookup that misses, the write after the response (drained per request) and one ledger flush;
+- ``off-parsed``: the cache-off renders again with their chains already parsed;
+- ``hit``: the cache-on URLs again, answered from the memory cache.
 
 Each app answered one other URL of the same file first (file row memoised, pool started), as a
-worker that has served the file before. Not counted: the kernel (file reads, ``fsync``, socket
-calls). Prints instructions per image and the ratio to the limit; ``--annotate N`` prints the
-N costliest functions of each phase, inclusive (``callgrind_annotate``).
+worker that has served the file before; lookups stay memoised for the run. Not counted: the
+kernel (file reads, ``fsync``, socket calls). Prints instructions per request, the ratio to the
+limit and the difference; ``--annotate N`` prints the N costliest functions of the first three
+phases, inclusive (``callgrind_annotate``); ``--keep DIR`` keeps the dumps.
 """
 
 from __future__ import annotations
@@ -58,6 +64,8 @@ def main() -> int:
     parser.add_argument("--annotate", type=int, default=0, help="functions shown per phase")
     parser.add_argument("--keep", type=Path, help="a folder to keep the callgrind dumps in")
     args = parser.parse_args()
+    if not 1 <= args.renders <= 20:
+        parser.error("--renders: 1 to 20 (q-80 .. q-99)")
     work = Path(tempfile.mkdtemp(prefix="uncached-instructions-"))
     helper = work / "callgrind_helper.so"
     (work / "helper.c").write_text(HELPER)
