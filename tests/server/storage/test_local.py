@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from imagekit_server.renditions.derived_cache import load_derived, save_derived
 from imagekit_server.storage import BlobNotFound, InvalidBlobKey, LocalBlobStore
+from imagekit_server.storage import local as local_module
 
 
 @pytest.fixture
@@ -216,8 +218,6 @@ def test_puts_race_folder_pruning_by_deletes(local: LocalBlobStore) -> None:
 
 
 def _record_directory_syncs(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    from imagekit_server.storage import local as local_module
-
     synced: list[Path] = []
     real = local_module._fsync_dir
 
@@ -240,8 +240,6 @@ def test_put_bytes_syncs_the_new_folders_and_the_rename(
 def test_a_cache_blob_is_written_whole_without_directory_syncs(
     local: LocalBlobStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from imagekit_server.storage import local as local_module
-
     synced = _record_directory_syncs(monkeypatch)
     sealed: list[int] = []
     real_seal = local_module._seal
@@ -257,8 +255,6 @@ def test_a_cache_blob_is_written_whole_without_directory_syncs(
 def test_derived_images_are_stored_as_cache_blobs(
     local: LocalBlobStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from imagekit_server.renditions.derived_cache import load_derived, save_derived
-
     synced = _record_directory_syncs(monkeypatch)
     size = save_derived(local, "derived/acc/file/name", "image/jpeg", b"jpeg bytes")
     assert size == len("image/jpeg\njpeg bytes")
