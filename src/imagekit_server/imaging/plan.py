@@ -111,13 +111,14 @@ class OutputOptions:
     colour_profile: bool | None = None
 
     def merged(self, later: OutputOptions) -> OutputOptions:
-        values = {
-            f.name: getattr(later, f.name)
-            if getattr(later, f.name) is not None
-            else getattr(self, f.name)
-            for f in fields(self)
-        }
+        values = {}
+        for name in _OUTPUT_FIELDS:  # not dataclasses.fields(): called per step of each parse
+            value = getattr(later, name)
+            values[name] = getattr(self, name) if value is None else value
         return OutputOptions(**values)
+
+
+_OUTPUT_FIELDS = tuple(f.name for f in fields(OutputOptions))
 
 
 @dataclass(frozen=True)

@@ -53,8 +53,11 @@ def derived_blob_size(content_type: str, data: bytes) -> int:
 
 def save_derived(store: BlobStore, key: str, content_type: str, data: bytes) -> int:
     """Store a variant; returns the bytes stored (0: not stored)."""
+    # A store may offer a cheaper write for blobs that can be made again (LocalBlobStore skips
+    # the folder fsyncs); a derived blob lost in a crash is only rendered again.
+    put = getattr(store, "put_cache_bytes", store.put_bytes)
     try:
-        store.put_bytes(key, content_type.encode("ascii") + b"\n" + data)
+        put(key, content_type.encode("ascii") + b"\n" + data)
     except InvalidBlobKey:  # an account id outside the key alphabet: serve it uncached
         return 0
     return derived_blob_size(content_type, data)

@@ -194,6 +194,9 @@ class BoundedMemo(Generic[K, V]):
         self._entries[key] = value
         return value
 
+    def clear(self) -> None:
+        self._entries.clear()
+
 
 _FLAG = "imagekit_delivery_tables_written"
 

@@ -66,7 +66,11 @@ class BlobStore(Protocol):
         (the caller removes it)."""
 
     def put_bytes(self, key: str, data: bytes) -> None:
-        """Store ``data`` under ``key``, replacing any previous blob atomically."""
+        """Store ``data`` under ``key``, replacing any previous blob atomically.
+
+        Optional: ``put_cache_bytes(key, data)``, the same for a blob the server can make again
+        (derived images), which may then be lost in a crash but never torn; the derived cache
+        uses it where a backend has it (``LocalBlobStore`` skips its folder fsyncs)."""
 
     def copy(self, source_key: str, target_key: str) -> None:
         """Store the blob at ``source_key`` under ``target_key`` too, replacing any blob there

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from imagekit_server.renditions.derived_cache import load_derived, save_derived
 from imagekit_server.storage import BlobNotFound, BlobStore, InvalidBlobKey
 
 
@@ -465,3 +466,12 @@ def test_big_file_streams_with_bounded_memory(store: BlobStore, tmp_path: Path) 
     with open(source, "rb") as file:
         file.seek(BIG_SIZE - 10)
         assert tail == file.read()
+
+
+def test_a_derived_image_round_trips_whichever_write_the_store_offers(store: BlobStore) -> None:
+    # LocalBlobStore takes put_cache_bytes, S3 (without one) put_bytes.
+    key = "derived/acc/file/0123abcd"
+    assert save_derived(store, key, "image/webp", b"RIFF....WEBP") == len("image/webp\n") + 12
+    assert load_derived(store, key) == ("image/webp", b"RIFF....WEBP")
+    save_derived(store, key, "image/jpeg", b"\xff\xd8 replaced")
+    assert load_derived(store, key) == ("image/jpeg", b"\xff\xd8 replaced")

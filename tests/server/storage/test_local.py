@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from imagekit_server.renditions.derived_cache import load_derived, save_derived
 from imagekit_server.storage import BlobNotFound, InvalidBlobKey, LocalBlobStore
+from imagekit_server.storage import local as local_module
 
 
 @pytest.fixture
@@ -102,6 +104,16 @@ def test_symlink_out_of_root_is_refused(local: LocalBlobStore, tmp_path: Path) -
     with pytest.raises(InvalidBlobKey):
         local.put_bytes("link/planted.txt", b"x")
     assert not (outside / "planted.txt").exists()
+
+
+def test_symlinked_blob_out_of_root_is_refused(local: LocalBlobStore, tmp_path: Path) -> None:
+    # The link is the key's last component, below a real folder.
+    (tmp_path / "secret.txt").write_bytes(b"secret")
+    local.put_bytes("real/a.bin", b"a")
+    (local.root / "real" / "leak.bin").symlink_to(tmp_path / "secret.txt")
+    with pytest.raises(InvalidBlobKey):
+        local.get_bytes("real/leak.bin")
+    assert local.get_bytes("real/a.bin") == b"a"
 
 
 def test_symlink_inside_root_is_followed(local: LocalBlobStore) -> None:
@@ -203,3 +215,48 @@ def test_puts_race_folder_pruning_by_deletes(local: LocalBlobStore) -> None:
     assert not errors
     local.put_bytes("hot/dir/0.bin", b"last")
     assert local.get_bytes("hot/dir/0.bin") == b"last"
+
+
+def _record_directory_syncs(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    synced: list[Path] = []
+    real = local_module._fsync_dir
+
+    def record(directory: Path) -> None:
+        synced.append(directory)
+        real(directory)
+
+    monkeypatch.setattr(local_module, "_fsync_dir", record)
+    return synced
+
+
+def test_put_bytes_syncs_the_new_folders_and_the_rename(
+    local: LocalBlobStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced = _record_directory_syncs(monkeypatch)
+    local.put_bytes("a/b/c.bin", b"1")
+    assert synced == [local.root, local.root / "a", local.root / "a" / "b"]
+
+
+def test_a_cache_blob_is_written_whole_without_directory_syncs(
+    local: LocalBlobStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced = _record_directory_syncs(monkeypatch)
+    sealed: list[int] = []
+    real_seal = local_module._seal
+    monkeypatch.setattr(local_module, "_seal", lambda file: (sealed.append(1), real_seal(file)))
+    local.put_cache_bytes("d/e/f.bin", b"cached")
+    local.put_cache_bytes("d/e/f.bin", b"again")
+    assert synced == []
+    assert sealed == [1, 1]  # the contents still reach the disk before the rename
+    assert local.get_bytes("d/e/f.bin") == b"again"
+    assert list(local.temp_dir.iterdir()) == []
+
+
+def test_derived_images_are_stored_as_cache_blobs(
+    local: LocalBlobStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced = _record_directory_syncs(monkeypatch)
+    size = save_derived(local, "derived/acc/file/name", "image/jpeg", b"jpeg bytes")
+    assert size == len("image/jpeg\njpeg bytes")
+    assert load_derived(local, "derived/acc/file/name") == ("image/jpeg", b"jpeg bytes")
+    assert synced == []
