@@ -12,6 +12,7 @@ cache; then the hits, counted alone (collection is on only inside ``atexit``'s c
 with the access log and metrics flushed every 2,500 hits (the flush task's batch at ~10,000
 hits/s) and once at the end. Not counted: the kernel (socket calls), the same in both. Needs
 ``valgrind``; each run takes a few minutes (start-up runs 50x slower under callgrind).
+``BENCH_NO_FLUSH=1`` in the environment leaves out the flushes: the hot path alone.
 """
 
 from __future__ import annotations
@@ -81,11 +82,11 @@ def child() -> None:
     from imagekit_server.app import create_app
     from imagekit_server.context import open_context
     from imagekit_server.observability.health import metrics_of
-    from imagekit_server.runtime import coalesced_writes
     from imagekit_server.runtime.memory_tuning import settle_garbage_collector
     from imagekit_server.settings import Settings
 
     hits = int(os.environ["BENCH_HITS"])
+    flushes = not os.environ.get("BENCH_NO_FLUSH")  # to count the hot path alone
     workdir = Path(tempfile.mkdtemp(prefix="observability-instructions-"))
     settings = Settings.from_env(
         {"IMAGEKIT_PRIVATE_KEY": KEY, **VARIANTS[os.environ["BENCH_VARIANT"]]},
@@ -97,7 +98,6 @@ def child() -> None:
     observer: Any = getattr(app, "observer", None)
     if observer is not None and settings.metrics:
         observer.metrics = metrics_of(context)
-    coalesced_writes.install()
     # As cli/workers.py runs a worker: no proxy headers, no server header.
     config = uvicorn.Config(
         app,
@@ -171,9 +171,9 @@ def child() -> None:
     async def measured() -> None:
         for number in range(1, hits + 1):
             await one(hit)
-            if observer is not None and number % FLUSH_EVERY == 0:
+            if observer is not None and number % FLUSH_EVERY == 0 and flushes:
                 observer.flush()
-        if observer is not None:
+        if observer is not None and flushes:
             observer.flush()
 
     loop.run_until_complete(setup())

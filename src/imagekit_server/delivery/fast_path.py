@@ -23,6 +23,7 @@ from imagekit_server.accounts import is_valid_account_id
 from imagekit_server.context import ServerContext
 from imagekit_server.delivery.endpoint import deliver
 from imagekit_server.delivery.variant_response import error_response
+from imagekit_server.observability.answered import asked, asked_slowly
 from imagekit_server.observability.observer import Observer, observed_send
 from imagekit_server.observability.request_context import (
     NO_VALUE,
@@ -130,22 +131,17 @@ async def _deliver(
         if sent:
             bandwidth_counter(context).add(account_id, sent)
         if observer is not None:
-            observer.answered(  # the fields of observability/answered.py, in its order
-                (
-                    started,
-                    perf_counter(),
-                    request_id,
-                    scope["method"],
-                    scope.get("raw_path") or scope["path"].encode(),
-                    scope["query_string"],
-                    500 if start is None else start["status"],
-                    sent,
-                    scope.get(SCOPE_CACHE, NO_VALUE),
-                    account_id,
-                    scope.get("client"),
-                    "delivery",
-                )
-            )
+            ended = perf_counter()
+            status = 500 if start is None else start["status"]
+            cache = scope.get(SCOPE_CACHE, NO_VALUE)
+            try:
+                what = asked(scope)
+            except KeyError:
+                what = asked_slowly(scope)
+            request = (what, status, sent, cache, account_id)
+            # the fields of observability/answered.py, in its order
+            millis = (ended - started) * 1000.0
+            observer.answered((ended, request_id, millis, request, status, sent, cache, "delivery"))
 
 
 def _content_length(headers: Iterable[tuple[bytes, bytes]]) -> int:

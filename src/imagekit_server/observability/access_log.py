@@ -1,13 +1,17 @@
-"""The access log: one line per request (method, path, status, bytes, duration, cache layer,
-account, client, request id), plain text or JSON like the other log lines.
+"""The access log: one line per request (time, request id, duration, method, path, status,
+bytes, cache layer, account, client), plain text or JSON like the other log lines.
 
 Requests only leave their fields (observability/answered.py); ``write`` turns a batch into
-lines a few times a second, from the server's flush task. A line is joined from pieces that
-repeat (``] GET ``, `` 200 ``, ``637B ``, ``.250Z INFO access [``...), each made once and then
-looked up, column by column in C (``map``, ``zip``, ``bytes.join``): formatting a line per
-request, even with one ``%`` operation, cost more instructions than the rest of the access log
-and metrics together (bench/README.md, "Cost of the access log and metrics"). Signed URLs'
-signatures and secret-looking query values are written as ``***``, control characters as ``?``.
+lines a few times a second, from the server's flush task, in a few C calls per batch: a line
+is four pieces joined, ``b"".join`` over the whole batch. The time is the wall-clock second
+the request was answered in (as nginx's and Apache's access logs have it; the duration
+carries the precision), made once per second of the batch. The durations are formatted in
+one ``%`` call for the batch. The rest of a line (method, target, status, size, cache,
+account, client) repeats under load, so it is made once and looked up: formatting each line,
+even with one ``%`` operation, cost more instructions than the rest of the access log and
+metrics together (bench/README.md, "Cost of the access log and metrics"). Signed URLs'
+signatures and secret-looking query values are written as ``***``, control characters as
+``?``.
 """
 
 from __future__ import annotations
@@ -18,12 +22,10 @@ import sys
 import time
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
-from itertools import chain, repeat
 from math import floor
-from operator import floordiv, itemgetter, mod
 from typing import Any, TextIO
 
-from imagekit_server.observability.answered import Answered
+from imagekit_server.observability.answered import Answered, Request
 from imagekit_server.observability.request_context import NO_VALUE
 
 SECRET_PARAMS = frozenset({b"ik-s", b"token", b"signature", b"password", b"private_key", b"key"})
@@ -48,10 +50,6 @@ class _Pieces(dict[Any, bytes]):
         return piece
 
 
-# method, path, query, status, bytes, cache, account, client address
-Request = tuple[str, bytes, bytes, int, int, str, str, str]
-
-
 def _json_text(value: object) -> bytes:
     return json.dumps(value).encode()
 
@@ -60,8 +58,12 @@ def _json_or_null(value: str) -> bytes:
     return b"null" if value == NO_VALUE else _json_text(value)
 
 
+def _host(client: tuple[str, int | str] | None) -> str:
+    return client[0] if client else NO_VALUE  # not the port: it changes per connection
+
+
 def _text_request(request: Request) -> bytes:
-    method, path, query, status, sent, cache, account, client = request
+    (method, path, query, client), status, sent, cache, account = request
     shown = target(path, query).encode()
     return b"%s %s %d %dB cache=%s account=%s client=%s\n" % (
         method.encode(),
@@ -70,42 +72,38 @@ def _text_request(request: Request) -> bytes:
         sent,
         cache.encode(),
         account.encode(),
-        client.encode(),
+        _host(client).encode(),
     )
 
 
 def _json_request(request: Request) -> bytes:
-    method, path, query, status, sent, cache, account, client = request
+    (method, path, query, client), status, sent, cache, account = request
     fields = json.dumps({"method": method, "path": target(path, query), "status": status})
     return b'%s, "bytes": %d, "cache": %s, "account": %s, "client": %s}\n' % (
         fields[1:-1].encode(),
         sent,
         _json_or_null(cache),
         _json_or_null(account),
-        _json_text(client),
+        _json_text(_host(client)),
     )
 
 
 class _Format:
-    """The pieces of one log format, in the order of a line: time (second, then
-    milliseconds), request id, duration, then what was asked and answered (and to whom)."""
+    """The pieces of one log format, in the order of a line: the second (``%s``: its ISO
+    text) up to the request id, the duration (``%.3f``: milliseconds) after it, then what
+    was asked and answered (and to whom)."""
 
     def __init__(self, json_lines: bool) -> None:
         if json_lines:
-            self.start = b'{"time": "'
-            self.millis = [
-                b'.%03dZ", "level": "info", "logger": "imagekit_server.access", "request_id": "'
-                % ms
-                for ms in range(1000)
-            ]
-            self.whole_ms = _Pieces(lambda ms: b'", "duration_ms": %d' % ms)
-            self.fraction = [b".%03d, " % us for us in range(1000)]
+            self.stamp = (
+                b'{"time": "%sZ", "level": "info", "logger": "imagekit_server.access", '
+                b'"request_id": "'
+            )
+            self.duration = b'", "duration_ms": %.3f, '
             self.request = _Pieces(_json_request)
         else:
-            self.start = b""
-            self.millis = [b".%03dZ INFO access [" % ms for ms in range(1000)]
-            self.whole_ms = _Pieces(lambda ms: b"] %d" % ms)
-            self.fraction = [b".%03dms " % us for us in range(1000)]
+            self.stamp = b"%sZ INFO access ["
+            self.duration = b"] %.3fms "
             self.request = _Pieces(_text_request)
 
 
@@ -127,68 +125,32 @@ class AccessLog:
 
     def lines(self, answered: Answered) -> bytes:
         form = self._format
-        # Wall-clock time = monotonic end time + offset. The milliseconds table is turned by
-        # the offset's milliseconds, so the monotonic milliseconds index it directly.
-        offset = (time.time() - time.perf_counter()) * 1000
-        offset_ms = int(offset // 1)
-        fraction = offset - offset_ms  # added before truncating: the milliseconds are exact
-        turn = offset_ms % 1000
-        millis = form.millis[turn:] + form.millis[:turn]
-        scaled = map((1000.0).__mul__, answered.ended)
-        monotonic_ms = list(map(floor, map(fraction.__add__, scaled)))
-        # Durations in microseconds, shown as whole milliseconds and a fraction: both looked up
-        micros = list(map(int, map((1_000_000.0).__mul__, answered.seconds)))
-        pieces = [
-            list(
-                map(
-                    millis.__getitem__,
-                    map(mod, monotonic_ms, repeat(1000)),
-                )
-            ),
-            answered.ids,
-            list(map(form.whole_ms.__getitem__, map(floordiv, micros, repeat(1000)))),
-            list(map(form.fraction.__getitem__, map(mod, micros, repeat(1000)))),
-            list(
-                map(
-                    form.request.__getitem__,
-                    zip(
-                        answered.methods,
-                        answered.paths,
-                        answered.queries,
-                        answered.statuses,
-                        answered.sent,
-                        answered.caches,
-                        answered.accounts,
-                        _client_hosts(answered.clients),  # not ports: they change per connection
-                        strict=True,
-                    ),
-                )
-            ),
-        ]
-        parts = []
-        for start, end, second in _by_second(monotonic_ms, offset_ms):
-            stamp = form.start + time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)).encode()
-            columns = [column[start:end] for column in pieces]
-            parts.append(b"".join(chain.from_iterable(zip(repeat(stamp), *columns))))
+        parts: list[bytes] = [b""] * (4 * len(answered.ids))  # four pieces a line
+        parts[1::4] = answered.ids
+        parts[2::4] = _each(form.duration, answered.millis)
+        parts[3::4] = map(form.request.__getitem__, answered.requests)
+        offset = time.time() - time.perf_counter()  # wall-clock time = monotonic + offset
+        for start, end, second in _by_second(answered.ended, offset):
+            stamp = form.stamp % time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)).encode()
+            parts[4 * start : 4 * end : 4] = [stamp] * (end - start)
         return b"".join(parts)
 
 
-def _by_second(monotonic_ms: Sequence[int], offset_ms: int) -> Iterator[tuple[int, int, int]]:
-    """(start, end, second): the runs of entries within one wall-clock second (they are in
-    the order they were answered, so a batch of a quarter second has one or two runs). An
-    entry's wall-clock millisecond is its monotonic one plus ``offset_ms``."""
+def _each(piece: bytes, values: list[float]) -> list[bytes]:
+    """``piece % value`` for each value, in one formatting call (pieces joined by NUL)."""
+    joined = (piece + b"\0") * (len(values) - 1) + piece
+    return (joined % tuple(values)).split(b"\0")
+
+
+def _by_second(ended: Sequence[float], offset: float) -> Iterator[tuple[int, int, int]]:
+    """(start, end, second): the runs of entries answered within one wall-clock second (they
+    are in the order they were answered, so a batch of a quarter second has one or two)."""
     start = 0
-    while start < len(monotonic_ms):
-        second = (monotonic_ms[start] + offset_ms) // 1000
-        end = bisect_left(monotonic_ms, (second + 1) * 1000 - offset_ms, start + 1)
+    while start < len(ended):
+        second = floor(ended[start] + offset)
+        end = bisect_left(ended, second + 1 - offset, start + 1)
         yield start, end, second
         start = end
-
-
-def _client_hosts(clients: list[tuple[str, int] | None]) -> list[str]:
-    if None in clients:
-        return [client[0] if client else NO_VALUE for client in clients]
-    return list(map(itemgetter(0), clients))  # type: ignore[arg-type]
 
 
 def target(raw_path: bytes, query: bytes) -> str:

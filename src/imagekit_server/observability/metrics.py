@@ -33,6 +33,7 @@ from imagekit_server.observability.answered import Answered
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 ROUTES = ("delivery", "upload", "api", "ops", "other")
 REQUEST_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+REQUEST_BUCKETS_MS = tuple(bound * 1000 for bound in REQUEST_BUCKETS)  # durations come in ms
 RENDER_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 
@@ -102,7 +103,7 @@ class Metrics:
             by_status = Tally(statuses)
         for status, count in by_status.items():
             self._count_status(route, status, count)
-        self._observe(route, sorted(answered.seconds), sum(answered.sent))
+        self._observe(route, sorted(answered.millis), sum(answered.sent))
         caches = answered.caches
         for answered_by, lookups in _LOOKUPS.items():
             count = caches.count(answered_by)
@@ -117,9 +118,9 @@ class Metrics:
             self._count_status(route, status, count)
         for route in set(routes):
             mine = [seen == route for seen in routes]
-            seconds = sorted(compress(answered.seconds, mine))
+            millis = sorted(compress(answered.millis, mine))
             size = sum(compress(answered.sent, mine))
-            self._observe(route, seconds, size)
+            self._observe(route, millis, size)
         for answered_by, count in Tally(answered.caches).items():
             for layer, result in _LOOKUPS.get(answered_by, ()):
                 self.cache.labels(layer, result).inc(count)
@@ -130,20 +131,20 @@ class Metrics:
             self.uploads.labels("success" if status < 400 else "error").inc(count)
 
     def _observe(self, route: str, ordered: list[float], size: int) -> None:
-        """Adds a route's latencies (``ordered``: sorted) to its histogram as whole bucket
+        """Adds a route's latencies (``ordered``: sorted, in ms) to its histogram as whole bucket
         counts. prometheus-client has no public call for that, so this adds to the per-bucket
         values its ``observe`` increments (stable since 0.4; the test of the exposition would
         catch a change)."""
         histogram = self.latency.labels(route)
         below = 0
-        for index, bound in enumerate(REQUEST_BUCKETS):
+        for index, bound in enumerate(REQUEST_BUCKETS_MS):
             up_to = bisect_right(ordered, bound, below)  # Prometheus buckets are "<= bound"
             if up_to > below:
                 histogram._buckets[index].inc(up_to - below)
                 below = up_to
         if len(ordered) > below:
             histogram._buckets[len(REQUEST_BUCKETS)].inc(len(ordered) - below)
-        histogram._sum.inc(sum(ordered))
+        histogram._sum.inc(sum(ordered) / 1000)
         if size:
             self.bytes_out.labels(route).inc(size)
 

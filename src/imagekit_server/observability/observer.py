@@ -17,7 +17,7 @@ from time import perf_counter
 from starlette.types import Message, Receive, Scope, Send
 
 from imagekit_server.observability.access_log import AccessLog
-from imagekit_server.observability.answered import Pending
+from imagekit_server.observability.answered import Pending, asked_slowly
 from imagekit_server.observability.metrics import Metrics
 from imagekit_server.observability.request_context import (
     SCOPE_CACHE,
@@ -62,22 +62,13 @@ class Observer:
             raise
         finally:
             current_request.reset(token)
-            self._pending.add(
-                (
-                    record.started,
-                    perf_counter(),
-                    record.id_bytes,
-                    scope["method"],
-                    scope.get("raw_path") or scope["path"].encode(),
-                    scope["query_string"],
-                    record.status,
-                    record.sent,
-                    scope.get(SCOPE_CACHE, record.cache),
-                    record.account,
-                    scope.get("client"),
-                    route_class(scope["path"]),
-                )
-            )
+            ended = perf_counter()
+            status, sent = record.status, record.sent
+            cache = scope.get(SCOPE_CACHE, record.cache)
+            request = (asked_slowly(scope), status, sent, cache, record.account)
+            millis = (ended - record.started) * 1000.0
+            route = route_class(scope["path"])
+            self._pending.add((ended, record.id_bytes, millis, request, status, sent, cache, route))
 
     def flush(self) -> None:
         """Writes the access-log lines and counts the metrics of the requests answered since

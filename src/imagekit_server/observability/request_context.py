@@ -12,9 +12,9 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
-from itertools import count
+from itertools import chain, count
 
 # A client's X-Request-Id is kept when it is this plain (UUIDs, trace ids); else a new one.
 _SANE_ID = re.compile(rb"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
@@ -69,16 +69,19 @@ def current_request_id() -> str:
 
 class RequestIds:
     """Ids unique across processes and restarts without a random draw per request: a random
-    per-process prefix and a counter (``3f9c0a1b2c4d-1a2b``)."""
+    per-process prefix and a counter in hex (``3f9c0a1b2c4d-1a2b``). They are made 4,096 at a
+    time (the counter's last three hex digits come from a table), so taking one is a single
+    C call."""
 
-    __slots__ = ("_next", "_prefix")
+    __slots__ = ("_prefix", "new")
 
     def __init__(self) -> None:
         self._prefix = os.urandom(6).hex().encode() + b"-"
-        self._next = count(1).__next__
+        self.new = chain.from_iterable(self._blocks()).__next__
 
-    def new(self) -> bytes:
-        return self._prefix + b"%x" % self._next()
+    def _blocks(self) -> Iterator[list[bytes]]:
+        for high in count():
+            yield list(map((self._prefix + b"%x" % high).__add__, _LOW_DIGITS))
 
     def accept(self, headers: Iterable[tuple[bytes, bytes]]) -> bytes:
         """The client's X-Request-Id when sane (so it can follow a request through its
@@ -88,4 +91,7 @@ class RequestIds:
                 if _SANE_ID.fullmatch(value):
                     return value
                 break
-        return self._prefix + b"%x" % self._next()
+        return self.new()
+
+
+_LOW_DIGITS = [b"%03x" % low for low in range(4096)]
