@@ -71,10 +71,12 @@ def main() -> int:
 
 def child() -> None:
     """The measured process: set up, then count the hits in an ``atexit`` callback."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+    root = Path(__file__).resolve().parent.parent
+    sys.path[:0] = [str(root / "src"), str(root)]
     import pyvips
     import uvicorn
     import uvloop
+    from bench.stand_in_http import CountingTransport, raw_request
     from urllib3 import encode_multipart_formdata
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
     from uvicorn.server import ServerState
@@ -112,38 +114,10 @@ def child() -> None:
     state = ServerState()
     sys.stderr = (workdir / "server.log").open("w")  # the access log's stream
 
-    class Transport(asyncio.Transport):
-        written = 0
-
-        def get_extra_info(self, name: str, default: Any = None) -> Any:
-            peers = {"peername": ("127.0.0.1", 50000), "sockname": ("127.0.0.1", 8080)}
-            return peers.get(name, default)
-
-        def write(self, data: Any) -> None:
-            Transport.written += len(data)
-
-        def is_closing(self) -> bool:
-            return False
-
-        def pause_reading(self) -> None:
-            pass
-
-        def resume_reading(self) -> None:
-            pass
-
-        def close(self) -> None:
-            pass
-
-    def request(method: str, path: str, headers: dict[str, str], body: bytes = b"") -> bytes:
-        lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1:8080"]
-        lines += [f"{name}: {value}" for name, value in headers.items()]
-        if body:
-            lines.append(f"Content-Length: {len(body)}")
-        return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
-
-    hit = request("GET", "/demo/tr:w-400,q-80/photo.jpg", {})
+    hit = raw_request("GET", "/demo/tr:w-400,q-80/photo.jpg", {})
     loop = uvloop.new_event_loop()
     asyncio.set_event_loop(loop)  # before the protocol, which takes the current loop
+    transport = CountingTransport()
     protocol = HttpToolsProtocol(config=config, server_state=state, app_state={})
 
     async def one(data: bytes) -> None:
@@ -151,7 +125,7 @@ def child() -> None:
         await asyncio.gather(*list(state.tasks))
 
     async def setup() -> None:
-        protocol.connection_made(Transport())
+        protocol.connection_made(transport)
         noise = pyvips.Image.gaussnoise(600, 400, sigma=40, mean=128).cast("uchar")
         image = noise.bandjoin([noise, noise]).copy(interpretation="srgb")
         fields: dict[str, Any] = {
@@ -162,11 +136,11 @@ def child() -> None:
         body, content_type = encode_multipart_formdata(fields)
         auth = "Basic " + base64.b64encode(f"{KEY}:".encode()).decode()
         headers = {"Content-Type": content_type, "Authorization": auth}
-        await one(request("POST", "/api/v1/files/upload", headers, body))
-        before = Transport.written
+        await one(raw_request("POST", "/api/v1/files/upload", headers, body))
+        before = transport.written
         for _ in range(20):
             await one(hit)
-        assert Transport.written - before > 20 * 10_000, "the hits did not return the image"
+        assert transport.written - before > 20 * 10_000, "the hits did not return the image"
 
     async def measured() -> None:
         for number in range(1, hits + 1):

@@ -130,6 +130,7 @@ def child() -> None:
     import pyvips
     import uvicorn
     import uvloop
+    from bench.stand_in_http import CountingTransport, raw_request
     from bench.transform.photos import photos
     from bench.transform.pyvips_limit import render_once
     from urllib3 import encode_multipart_formdata
@@ -161,37 +162,6 @@ def child() -> None:
     loop = uvloop.new_event_loop()
     asyncio.set_event_loop(loop)
 
-    def request(method: str, path: str, headers: dict[str, str], body: bytes = b"") -> bytes:
-        lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1:8080"]
-        lines += [f"{name}: {value}" for name, value in headers.items()]
-        if body:
-            lines.append(f"Content-Length: {len(body)}")
-        return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
-
-    class Transport(asyncio.Transport):
-        def __init__(self) -> None:
-            super().__init__()
-            self.written = 0
-
-        def get_extra_info(self, name: str, default: Any = None) -> Any:
-            peers = {"peername": ("127.0.0.1", 50000), "sockname": ("127.0.0.1", 8080)}
-            return peers.get(name, default)
-
-        def write(self, data: Any) -> None:
-            self.written += len(data)
-
-        def is_closing(self) -> bool:
-            return False
-
-        def pause_reading(self) -> None:
-            pass
-
-        def resume_reading(self) -> None:
-            pass
-
-        def close(self) -> None:
-            pass
-
     class Server:
         """One app (its own data folder) behind uvicorn's httptools protocol, as a worker."""
 
@@ -221,7 +191,7 @@ def child() -> None:
             config.load()
             self.state = ServerState()
             self.protocol = HttpToolsProtocol(config=config, server_state=self.state, app_state={})
-            self.transport = Transport()
+            self.transport = CountingTransport()
             self.protocol.connection_made(self.transport)
 
         async def one(self, data: bytes) -> None:
@@ -238,12 +208,12 @@ def child() -> None:
             body, content_type = encode_multipart_formdata(fields)
             auth = "Basic " + base64.b64encode(f"{KEY}:".encode()).decode()
             headers = {"Content-Type": content_type, "Authorization": auth}
-            await self.one(request("POST", "/api/v1/files/upload", headers, body))
+            await self.one(raw_request("POST", "/api/v1/files/upload", headers, body))
             await self.render(79)  # the file row memoised, the render pool started
 
         async def render(self, quality: int) -> None:
             before = self.transport.written
-            await self.one(request("GET", f"/demo/tr:w-400,q-{quality}/photo.jpg", {}))
+            await self.one(raw_request("GET", f"/demo/tr:w-400,q-{quality}/photo.jpg", {}))
             assert self.transport.written - before > 5_000, "the render did not return an image"
 
         async def phase(self, parse: bool = True) -> None:
