@@ -74,12 +74,9 @@ def child() -> None:
     root = Path(__file__).resolve().parent.parent
     sys.path[:0] = [str(root / "src"), str(root)]
     import pyvips
-    import uvicorn
     import uvloop
-    from bench.stand_in_http import CountingTransport, raw_request
+    from bench.stand_in_http import CountingTransport, raw_request, worker_protocol
     from urllib3 import encode_multipart_formdata
-    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
-    from uvicorn.server import ServerState
 
     from imagekit_server.app import create_app
     from imagekit_server.context import open_context
@@ -100,25 +97,13 @@ def child() -> None:
     observer: Any = getattr(app, "observer", None)
     if observer is not None and settings.metrics:
         observer.metrics = metrics_of(context)
-    # As cli/workers.py runs a worker: no proxy headers, no server header.
-    config = uvicorn.Config(
-        app,
-        loop="none",
-        http="httptools",
-        log_config=None,
-        proxy_headers=False,
-        server_header=False,
-    )
-    config.access_log = False
-    config.load()
-    state = ServerState()
     sys.stderr = (workdir / "server.log").open("w")  # the access log's stream
 
     hit = raw_request("GET", "/demo/tr:w-400,q-80/photo.jpg", {})
     loop = uvloop.new_event_loop()
     asyncio.set_event_loop(loop)  # before the protocol, which takes the current loop
     transport = CountingTransport()
-    protocol = HttpToolsProtocol(config=config, server_state=state, app_state={})
+    protocol, state = worker_protocol(app)  # as cli/workers.py runs a worker
 
     async def one(data: bytes) -> None:
         protocol.data_received(data)

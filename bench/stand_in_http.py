@@ -42,3 +42,25 @@ def raw_request(method: str, path: str, headers: dict[str, str], body: bytes = b
     if body:
         lines.append(f"Content-Length: {len(body)}")
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def worker_protocol(app: Any) -> tuple[Any, Any]:
+    """uvicorn's httptools protocol for ``app`` and its server state, configured as a worker
+    serves (no proxy headers, no server header, no uvicorn access log). Call it once the event
+    loop is set: the protocol takes the current loop."""
+    import uvicorn
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+    from uvicorn.server import ServerState
+
+    config = uvicorn.Config(
+        app,
+        loop="none",
+        http="httptools",
+        log_config=None,
+        proxy_headers=False,
+        server_header=False,
+    )
+    config.access_log = False
+    config.load()
+    state = ServerState()
+    return HttpToolsProtocol(config=config, server_state=state, app_state={}), state

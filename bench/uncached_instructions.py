@@ -128,14 +128,11 @@ def child() -> None:
     sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
     import pyvips
-    import uvicorn
     import uvloop
-    from bench.stand_in_http import CountingTransport, raw_request
+    from bench.stand_in_http import CountingTransport, raw_request, worker_protocol
     from bench.transform.photos import photos
     from bench.transform.pyvips_limit import render_once
     from urllib3 import encode_multipart_formdata
-    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
-    from uvicorn.server import ServerState
 
     from imagekit_server.app import create_app
     from imagekit_server.context import open_context
@@ -179,18 +176,7 @@ def child() -> None:
             if observer is not None and settings.metrics:
                 observer.metrics = metrics_of(self.context)
             self.observer = observer
-            config = uvicorn.Config(
-                self.app,
-                loop="none",
-                http="httptools",
-                log_config=None,
-                proxy_headers=False,
-                server_header=False,
-            )
-            config.access_log = False
-            config.load()
-            self.state = ServerState()
-            self.protocol = HttpToolsProtocol(config=config, server_state=self.state, app_state={})
+            self.protocol, self.state = worker_protocol(self.app)
             self.transport = CountingTransport()
             self.protocol.connection_made(self.transport)
 
