@@ -11,12 +11,14 @@ account, client) repeats under load, so it is made once and looked up: formattin
 even with one ``%`` operation, cost more instructions than the rest of the access log and
 metrics together (bench/README.md, "Cost of the access log and metrics"). Signed URLs'
 signatures and secret-looking query values are written as ``***``, control characters as
-``?``.
+``?``. Lines the stream refuses (a full disk, a closed pipe) are kept, up to
+``MAX_UNWRITTEN`` bytes, and written first at the next flush.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import time
@@ -32,6 +34,7 @@ SECRET_PARAMS = frozenset({b"ik-s", b"token", b"signature", b"password", b"priva
 _CONTROL = {code: "?" for code in (*range(0x20), 0x7F)}
 _UNPRINTABLE = re.compile(rb"[\x00-\x1f\x7f]")
 _MAX_CACHED = 4096  # values per piece table kept
+MAX_UNWRITTEN = 8 << 20  # bytes of lines kept while the stream refuses them (newest kept)
 
 
 class _Pieces(dict[Any, bytes]):
@@ -111,17 +114,29 @@ class AccessLog:
     def __init__(self, log_format: str, stream: TextIO | None = None) -> None:
         self._format = _Format(log_format == "json")
         self._stream = stream
+        self._unwritten = b""
 
     def write(self, answered: Answered) -> None:
-        data = self.lines(answered)
+        """The batch's lines, after any the stream refused before. Written to the stream's
+        file descriptor, so a failure leaves exactly the bytes not written (a buffered
+        writer would keep some of them itself and write them twice); its ``OSError`` is
+        raised for the caller to log, and those bytes wait for the next call."""
+        data = self._unwritten + self.lines(answered)
+        self._unwritten = b""
         stream = self._stream or sys.stderr
-        buffer = getattr(stream, "buffer", None)
-        if buffer is None:
+        try:
+            descriptor = stream.fileno()
+        except (AttributeError, OSError, ValueError):  # an in-memory stream
             stream.write(data.decode())
-        else:
-            stream.flush()  # what other log lines left in the text layer goes first
-            buffer.write(data)
-            buffer.flush()
+            return
+        stream.flush()  # what other log lines left in the text layer goes first
+        left = memoryview(data)
+        try:
+            while left:
+                left = left[os.write(descriptor, left) :]
+        except OSError:
+            self._unwritten = _newest_lines(bytes(left), MAX_UNWRITTEN)
+            raise
 
     def lines(self, answered: Answered) -> bytes:
         form = self._format
@@ -134,6 +149,15 @@ class AccessLog:
             stamp = form.stamp % time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)).encode()
             parts[4 * start : 4 * end : 4] = [stamp] * (end - start)
         return b"".join(parts)
+
+
+def _newest_lines(data: bytes, limit: int) -> bytes:
+    """``data`` (the bytes not written, maybe the rest of a line begun), or past ``limit``
+    bytes its last whole lines that fit."""
+    if len(data) <= limit:
+        return data
+    kept = data[-limit:]
+    return kept[kept.find(b"\n") + 1 :]
 
 
 def _each(piece: bytes, values: list[float]) -> list[bytes]:

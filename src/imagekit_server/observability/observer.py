@@ -76,10 +76,12 @@ class Observer:
         answered = self._pending.drain()
         if answered is None:
             return
-        if self.access_log is not None:
-            self.access_log.write(answered)
-        if self.metrics is not None:
-            self.metrics.count(answered)
+        try:
+            if self.access_log is not None:
+                self.access_log.write(answered)
+        finally:  # a log the disk refuses must not lose the batch's metrics too
+            if self.metrics is not None:
+                self.metrics.count(answered)
 
     def count_failure(self, error: BaseException) -> None:
         """A request that failed on the database or the blob store (metrics by backend)."""

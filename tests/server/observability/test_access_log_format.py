@@ -3,12 +3,16 @@ time of each line, and the batch written as one."""
 
 from __future__ import annotations
 
+import errno
 import io
 import json
+import os
 import time
+from pathlib import Path
 
 import pytest
 
+from imagekit_server.observability import access_log
 from imagekit_server.observability.access_log import AccessLog, target
 from imagekit_server.observability.answered import Answered, Pending
 
@@ -121,3 +125,53 @@ def test_secrets_and_control_characters_are_masked() -> None:
         target(b"/x", b"token=abc&KEY=k&keep=1&signature")
         == "/x?token=***&KEY=***&keep=1&signature"
     )
+
+
+def _batch(*request_ids: bytes) -> Answered:
+    pending = Pending()
+    for request_id in request_ids:
+        pending.add(_answered(request_id=request_id))
+    answered = pending.drain()
+    assert answered is not None
+    return answered
+
+
+def test_lines_a_full_disk_refuses_are_written_first_once_it_has_room(tmp_path: Path) -> None:
+    """The log's descriptor is pointed at /dev/full (every write: ENOSPC), then back at the
+    file: nothing is lost or written twice, and the order holds."""
+    log_path = tmp_path / "access.log"
+    with log_path.open("w") as stream, open("/dev/full", "wb") as full:
+        log = AccessLog("text", stream)
+        log.write(_batch(b"r-1"))
+        saved = os.dup(stream.fileno())
+        os.dup2(full.fileno(), stream.fileno())
+        with pytest.raises(OSError) as refused:
+            log.write(_batch(b"r-2", b"r-3"))
+        assert refused.value.errno == errno.ENOSPC
+        os.dup2(saved, stream.fileno())
+        os.close(saved)
+        log.write(_batch(b"r-4"))
+    ids = [line.split("[")[1].split("]")[0] for line in log_path.read_text().splitlines()]
+    assert ids == ["r-1", "r-2", "r-3", "r-4"]
+
+
+def test_refused_lines_are_kept_up_to_a_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the bound the newest whole lines are kept: the log does not grow without end while
+    the disk is full."""
+    line_length = len(_written("text", _answered(request_id=b"r-00")))
+    monkeypatch.setattr(access_log, "MAX_UNWRITTEN", 3 * line_length + 5)
+    log_path = tmp_path / "access.log"
+    with log_path.open("w") as stream, open("/dev/full", "wb") as full:
+        log = AccessLog("text", stream)
+        saved = os.dup(stream.fileno())
+        os.dup2(full.fileno(), stream.fileno())
+        for block in ("a", "b"):
+            with pytest.raises(OSError):
+                log.write(_batch(*(f"r-{block}{number}".encode() for number in range(4))))
+        os.dup2(saved, stream.fileno())
+        os.close(saved)
+        log.write(_batch(b"r-c0"))
+    ids = [line.split("[")[1].split("]")[0] for line in log_path.read_text().splitlines()]
+    assert ids == ["r-b1", "r-b2", "r-b3", "r-c0"]
