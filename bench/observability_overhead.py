@@ -93,11 +93,19 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--skip-uncached", action="store_true")
+    parser.add_argument(
+        "--on-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting of the 'on' server, e.g. IMAGEKIT_METRICS=off for the access log alone",
+    )
     args = parser.parse_args()
+    on_env = dict(item.split("=", 1) for item in args.on_env)
     data = photo()
     with tempfile.TemporaryDirectory(prefix="observability-bench-") as workdir:
         hits = {
-            "on": ImagekitServer(Path(workdir), 2, 1, cache=True),
+            "on": ImagekitServer(Path(workdir), 2, 1, cache=True, extra_env=on_env),
             "off": ImagekitServer(Path(workdir), 2, 1, cache=True, extra_env=OFF),
         }
         try:
