@@ -1,6 +1,8 @@
 """What the access log and metrics cost a derived-cache hit, in CPU instructions counted by
 callgrind: exact and repeatable on a shared machine, where CPU time per request drifts by
-several percent between runs (bench/observability_overhead.py measures the real server).
+several percent between runs (bench/observability_overhead.py measures the real server, and
+bench/hit_instructions.py counts it under granian). "off" keeps request ids, as the server
+does with both off.
 
     .venv/bin/python bench/observability_instructions.py            # on and off, 2,000 hits
     .venv/bin/python bench/observability_instructions.py --hits 4000 --variants on off log

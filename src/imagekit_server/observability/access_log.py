@@ -22,9 +22,11 @@ import os
 import re
 import sys
 import time
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
+from itertools import chain, repeat
 from math import floor
+from operator import mul
 from typing import Any, TextIO
 
 from imagekit_server.observability.answered import Answered, Request
@@ -61,12 +63,8 @@ def _json_or_null(value: str) -> bytes:
     return b"null" if value == NO_VALUE else _json_text(value)
 
 
-def _host(client: tuple[str, int | str] | None) -> str:
-    return client[0] if client else NO_VALUE  # not the port: it changes per connection
-
-
 def _text_request(request: Request) -> bytes:
-    (method, path, query, client), status, sent, cache, account = request
+    method, path, query, host, status, sent, cache, account = request
     shown = target(path, query).encode()
     return b"%s %s %d %dB cache=%s account=%s client=%s\n" % (
         method.encode(),
@@ -75,20 +73,25 @@ def _text_request(request: Request) -> bytes:
         sent,
         cache.encode(),
         account.encode(),
-        _host(client).encode(),
+        host.encode(),
     )
 
 
 def _json_request(request: Request) -> bytes:
-    (method, path, query, client), status, sent, cache, account = request
+    method, path, query, host, status, sent, cache, account = request
     fields = json.dumps({"method": method, "path": target(path, query), "status": status})
     return b'%s, "bytes": %d, "cache": %s, "account": %s, "client": %s}\n' % (
         fields[1:-1].encode(),
         sent,
         _json_or_null(cache),
         _json_or_null(account),
-        _json_text(_host(client)),
+        _json_text(host),
     )
+
+
+# Durations below this many microseconds (cache hits, most API calls) are written from a
+# table made once: formatting a float costs more than the rest of a line's pieces.
+_TABULATED_MICROS = 5000
 
 
 class _Format:
@@ -108,6 +111,18 @@ class _Format:
             self.stamp = b"%sZ INFO access ["
             self.duration = b"] %.3fms "
             self.request = _Pieces(_text_request)
+        # made now (a few ms), not in the first batch, which would wait for it
+        self._durations = _each(self.duration, [n / 1000 for n in range(_TABULATED_MICROS)])
+
+    def durations(self, seconds: list[float]) -> list[bytes]:
+        """The duration pieces of ``seconds``, to the microsecond."""
+        micros = list(map(round, map(mul, seconds, repeat(1e6))))
+        table = self._durations
+        if max(micros) < _TABULATED_MICROS:
+            return list(map(table.__getitem__, micros))
+        return [
+            table[n] if 0 <= n < _TABULATED_MICROS else self.duration % (n / 1000) for n in micros
+        ]
 
 
 class AccessLog:
@@ -116,12 +131,13 @@ class AccessLog:
         self._stream = stream
         self._unwritten = b""
 
-    def write(self, answered: Answered) -> None:
-        """The batch's lines, after any the stream refused before. Written to the stream's
-        file descriptor, so a failure leaves exactly the bytes not written (a buffered
-        writer would keep some of them itself and write them twice); its ``OSError`` is
-        raised for the caller to log, and those bytes wait for the next call."""
-        data = self._unwritten + self.lines(answered)
+    def write(self, *batches: Answered) -> None:
+        """The batches' lines in the order they were answered, after any the stream refused
+        before. Written to the stream's file descriptor, so a failure leaves exactly the
+        bytes not written (a buffered writer would keep some of them itself and write them
+        twice); its ``OSError`` is raised for the caller to log, and those bytes wait for
+        the next call."""
+        data = self._unwritten + self.lines(*batches)
         self._unwritten = b""
         stream = self._stream or sys.stderr
         try:
@@ -138,17 +154,49 @@ class AccessLog:
             self._unwritten = _newest_lines(bytes(left), MAX_UNWRITTEN)
             raise
 
-    def lines(self, answered: Answered) -> bytes:
+    def lines(self, *batches: Answered) -> bytes:
+        """The lines of one batch, or of several merged by the time each request ended."""
+        parts, ended = self._parts(batches[0]), batches[0].ended
+        for batch in batches[1:]:
+            parts, ended = _merged(parts, ended, self._parts(batch), batch.ended)
+        return b"".join(parts)
+
+    def _parts(self, answered: Answered) -> list[bytes]:
+        """Four pieces a line: time stamp, id, duration, the rest."""
         form = self._format
-        parts: list[bytes] = [b""] * (4 * len(answered.ids))  # four pieces a line
+        parts: list[bytes] = [b""] * (4 * len(answered.ids))
         parts[1::4] = answered.ids
-        parts[2::4] = _each(form.duration, answered.millis)
+        parts[2::4] = form.durations(answered.taken)
         parts[3::4] = map(form.request.__getitem__, answered.requests)
         offset = time.time() - time.perf_counter()  # wall-clock time = monotonic + offset
         for start, end, second in _by_second(answered.ended, offset):
             stamp = form.stamp % time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)).encode()
             parts[4 * start : 4 * end : 4] = [stamp] * (end - start)
-        return b"".join(parts)
+        return parts
+
+
+# Up to this many lines of a second batch are put into the first one by one (a few API
+# calls or health checks beside the delivery requests: a C ``memmove`` each); more are
+# merged by sorting.
+_INSERTED_ONE_BY_ONE = 32
+
+
+def _merged(
+    parts: list[bytes], ended: list[float], more: list[bytes], more_ended: list[float]
+) -> tuple[list[bytes], list[float]]:
+    """Two batches' line pieces (four a line, each batch in time order) in time order."""
+    if len(more_ended) <= _INSERTED_ONE_BY_ONE:
+        parts, ended = parts[:], ended[:]
+        for index in range(len(more_ended)):
+            at = bisect_right(ended, more_ended[index])
+            parts[4 * at : 4 * at] = more[4 * index : 4 * index + 4]
+            ended.insert(at, more_ended[index])
+        return parts, ended
+    every = parts + more
+    times = ended + more_ended
+    order = sorted(range(len(times)), key=times.__getitem__)
+    merged = list(chain.from_iterable(every[4 * line : 4 * line + 4] for line in order))
+    return merged, [times[line] for line in order]
 
 
 def _newest_lines(data: bytes, limit: int) -> bytes:

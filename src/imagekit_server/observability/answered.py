@@ -8,29 +8,38 @@ throughput (bench/README.md, "Cost of the access log and metrics")."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from operator import itemgetter
+from operator import itemgetter, sub
 from typing import Any, NamedTuple
 
 from starlette.types import Scope
 
-# What was asked, from the ASGI scope: method, raw path, raw query, client (host, port).
-Asked = tuple[str, bytes, bytes, "tuple[str, int | str] | None"]
-# What the access line shows of a request besides its time, id and duration: what was asked,
-# status, body bytes, cache layer, account. One tuple, so the access log looks its text up in
-# one step (it repeats under load).
-Request = tuple[Asked, int, int, str, str]
+from imagekit_server.observability.request_context import NO_VALUE
+
+# What was asked, from the ASGI scope: raw path, raw query, client (host, port). ASGI allows a
+# None client: taking its host then raises TypeError, and ``asked_slowly`` runs.
+Asked = tuple[bytes, bytes, tuple[str, int | str]]
+# What the access line shows of a request besides its time, id and duration: method, raw
+# path, raw query, client host, status, body bytes, cache layer, account. One flat tuple, so
+# the access log looks its text up in one step (it repeats under load); flat and made of
+# objects that live on (the connection's host, the account's id) where possible, because
+# hashing and comparing fresh objects is most of that step's cost.
+Request = tuple[str, bytes, bytes, str, int, int, str, str]
 
 # ``asked(scope)`` in one C call; raises KeyError where the server leaves out the optional
-# ``raw_path`` or ``client`` (granian and uvicorn give both): then ``asked_slowly``.
-asked: Callable[[Scope], Asked] = itemgetter("method", "raw_path", "query_string", "client")
+# ``raw_path`` or ``client`` (granian and uvicorn give both): then ``asked_slowly``. The
+# method is not in it: the delivery path has its lasting copy (delivery/fast_path.py).
+asked: Callable[[Scope], Asked] = itemgetter("raw_path", "query_string", "client")
 
 
-def asked_slowly(scope: Scope) -> Asked:
+def asked_slowly(scope: Scope) -> tuple[str, bytes, bytes, str]:
+    """Method, raw path, raw query and client host ("-" when the server gives none)."""
     raw_path: Any = scope.get("raw_path") or scope["path"].encode()
-    return (scope["method"], raw_path, scope["query_string"], scope.get("client"))
+    client = scope.get("client")
+    host = client[0] if client else NO_VALUE
+    return (scope["method"], raw_path, scope["query_string"], host)
 
 
-# The order of a request's fields in ``Pending`` (and of the columns below).
+# The order of a request's fields in ``Pending`` (the first columns of ``Answered``).
 FIELDS = 8
 
 
@@ -38,19 +47,22 @@ class Answered(NamedTuple):
     """Columns: entry ``i`` of each list is request ``i``, in the order they were answered."""
 
     ended: list[float]  # time.perf_counter() when it was answered
+    started: list[float]  # time.perf_counter() when it came in
     ids: list[bytes]  # request ids
-    millis: list[float]  # time to answer, in milliseconds
     requests: list[Request]
     statuses: list[int]  # (also in ``requests``: the metrics count these columns)
     sent: list[int]  # body bytes
     caches: list[str]  # the cache layer that answered a variant, or "-"
     routes: list[str]  # route class (observability/observer.py)
+    taken: list[float]  # seconds to answer (``ended - started``, subtracted in C here)
 
 
 class Pending:
     """The flat list requests extend, ``FIELDS`` items each, in ``Answered``'s order:
     ``add`` is the list's own ``extend`` (no Python frame per request). Only the event loop
-    touches it (requests finish there, and the flush task drains it)."""
+    touches it (requests finish there, and the flush task drains it). The observer keeps
+    delivery requests apart from the rest, so the metrics count the hot path's batch as
+    one route in a few C passes (observability/metrics.py)."""
 
     __slots__ = ("_items", "add")
 
@@ -63,4 +75,5 @@ class Pending:
         if not items:
             return None
         self._items.clear()
-        return Answered._make([items[field::FIELDS] for field in range(FIELDS)])
+        columns: list[Any] = [items[field::FIELDS] for field in range(FIELDS)]
+        return Answered._make([*columns, list(map(sub, columns[0], columns[1]))])

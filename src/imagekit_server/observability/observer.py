@@ -1,12 +1,13 @@
 """Follows every HTTP request: gives it an id (``X-Request-Id`` on the response, and on every
-log line written for it), times it, and leaves its fields for the access log and the metrics,
-which ``flush`` hands them in batches (observability/answered.py).
+log line written for it, whatever else is on), times it, and leaves its fields for the access
+log and the metrics, which ``flush`` hands them in batches (observability/answered.py).
 
 API requests run inside ``Observer.__call__`` (their record in a context variable, their
 response seen through ``observed_send``). Delivery requests, the hot path, get their id from
-``ids.accept`` and report through ``answered`` (the pending list's ``extend``) from the fast
-path (delivery/fast_path.py): no extra coroutine layer, no record object and no Python call of
-ours on a cache hit once the id is made.
+``ids.accept`` and report through ``answered`` (their own pending list's ``extend``) from the
+fast path (delivery/fast_path.py): no extra coroutine layer, no record object and no Python
+call of ours on a cache hit once the id is made. Kept apart from the rest, a batch of delivery
+requests is one route for the metrics; the access log merges the two by time.
 Nothing is formatted per request (observability/__init__.py)."""
 
 from __future__ import annotations
@@ -41,14 +42,19 @@ def route_class(path: str) -> str:
 
 
 class Observer:
-    def __init__(self, access_log: AccessLog | None) -> None:
+    """Request ids always; the fields of answered requests only when ``records`` (an access
+    log or metrics to feed)."""
+
+    def __init__(self, access_log: AccessLog | None, *, records: bool = True) -> None:
         self.access_log = access_log
+        self.records = records
         self.metrics: Metrics | None = None  # attached when the app starts (its context's)
         self.ids = RequestIds()
-        self._pending = Pending()
+        self._delivered = Pending()  # delivery requests (the hot path)
+        self._other = Pending()  # the API, health checks, metrics scrapes
         # A delivery request's fields, in answered.py's order (delivery/fast_path.py): the
         # list's own ``extend``, so a cache hit runs no Python frame of ours to report.
-        self.answered = self._pending.add
+        self.answered = self._delivered.add
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send, app: ASGI) -> None:
         """Runs an API request (``app``) with its record in context; ``observed_send`` fills
@@ -62,26 +68,31 @@ class Observer:
             raise
         finally:
             current_request.reset(token)
-            ended = perf_counter()
-            status, sent = record.status, record.sent
-            cache = scope.get(SCOPE_CACHE, record.cache)
-            request = (asked_slowly(scope), status, sent, cache, record.account)
-            millis = (ended - record.started) * 1000.0
-            route = route_class(scope["path"])
-            self._pending.add((ended, record.id_bytes, millis, request, status, sent, cache, route))
+            if self.records:
+                self._record(scope, record)
+
+    def _record(self, scope: Scope, record: RequestRecord) -> None:
+        ended = perf_counter()
+        status, sent = record.status, record.sent
+        cache = scope.get(SCOPE_CACHE, record.cache)
+        request = (*asked_slowly(scope), status, sent, cache, record.account)
+        route = route_class(scope["path"])
+        fields = (ended, record.started, record.id_bytes, request, status, sent, cache, route)
+        self._other.add(fields)
 
     def flush(self) -> None:
         """Writes the access-log lines and counts the metrics of the requests answered since
         the last flush. On the event loop: the flush task, a scrape, shutdown."""
-        answered = self._pending.drain()
-        if answered is None:
+        batches = [batch for batch in (self._delivered.drain(), self._other.drain()) if batch]
+        if not batches:
             return
         try:
             if self.access_log is not None:
-                self.access_log.write(answered)
+                self.access_log.write(*batches)
         finally:  # a log the disk refuses must not lose the batch's metrics too
             if self.metrics is not None:
-                self.metrics.count(answered)
+                for batch in batches:
+                    self.metrics.count(batch)
 
     def count_failure(self, error: BaseException) -> None:
         """A request that failed on the database or the blob store (metrics by backend)."""

@@ -27,15 +27,15 @@ def add_observability(app: FastAPI, settings: Settings) -> None:
         app.router.routes.append(Route("/metrics", metrics_endpoint, methods=["GET"]))
     app.add_exception_handler(Exception, _internal_error)
     writes_access_log = settings.access_log and settings.log_level in {"debug", "info"}
-    if writes_access_log or settings.metrics:
-        access_log = AccessLog(settings.log_format) if writes_access_log else None
-        app.observer = Observer(access_log)  # type: ignore[attr-defined]
+    access_log = AccessLog(settings.log_format) if writes_access_log else None
+    # Request ids are on whatever else is: every response and log line carries one.
+    app.observer = Observer(access_log, records=writes_access_log or settings.metrics)  # type: ignore[attr-defined]
 
 
 def start_observing(app: FastAPI, context: ServerContext) -> asyncio.Task[None] | None:
     log_startup(context.settings)
     observer: Observer | None = getattr(app, "observer", None)
-    if observer is None:
+    if observer is None or not observer.records:
         return None
     if context.settings.metrics:
         observer.metrics = metrics_of(context)

@@ -25,15 +25,15 @@ def _answered(
     path: bytes = b"/demo/tr:w-20/a.jpg",
     query: bytes = b"ik-t=1800000000&ik-s=deadbeef&v=2",
     request_id: bytes = b"abc-1",
-    client: tuple[str, int] | None = ("203.0.113.9", 5000),
+    host: str = "203.0.113.9",
     cache: str = "memory",
     account: str = "demo",
     at: float = WALL,
 ) -> tuple[object, ...]:
     # 0.4 ms in: the writer's own clock reading may differ from this one by microseconds
     ended = at + 0.0004 - (time.time() - time.perf_counter())
-    request = (("GET", path, query, client), 200, 637, cache, account)
-    return (ended, request_id, 12.3, request, 200, 637, cache, "delivery")
+    request = ("GET", path, query, host, 200, 637, cache, account)
+    return (ended, ended - 0.0123, request_id, request, 200, 637, cache, "delivery")
 
 
 def _written(log_format: str, *entries: tuple[object, ...]) -> str:
@@ -83,7 +83,7 @@ def test_a_batch_keeps_each_requests_fields_and_second(log_format: str) -> None:
             query=b"",
             cache="-",
             account="-",
-            client=None,
+            host="-",
             request_id=b"r-3",
             at=WALL + 1.5,
         ),
@@ -127,13 +127,35 @@ def test_secrets_and_control_characters_are_masked() -> None:
     )
 
 
-def _batch(*request_ids: bytes) -> Answered:
+def _batch(*request_ids: bytes, at: float = WALL, step: float = 0.0) -> Answered:
     pending = Pending()
-    for request_id in request_ids:
-        pending.add(_answered(request_id=request_id))
+    for number, request_id in enumerate(request_ids):
+        pending.add(_answered(request_id=request_id, at=at + number * step))
     answered = pending.drain()
     assert answered is not None
     return answered
+
+
+@pytest.mark.parametrize("others", [2, 40])  # put in one by one, and merged by sorting
+def test_two_batches_are_written_in_the_order_their_requests_ended(others: int) -> None:
+    """Delivery requests and the rest are kept apart until written: their lines interleave
+    by time, across the second boundary too."""
+    delivered = _batch(*(b"d-%d" % n for n in range(50)), at=WALL + 0.5, step=0.02)
+    other = _batch(*(b"o-%d" % n for n in range(others)), at=WALL + 0.51, step=0.9 / others)
+    stream = io.StringIO()
+    AccessLog("text", stream).write(delivered, other)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 50 + others
+    ids = [line.split("[")[1].split("]")[0] for line in lines]
+    assert sorted(ids) == sorted([f"d-{n}" for n in range(50)] + [f"o-{n}" for n in range(others)])
+    ended = {
+        **dict(zip((i.decode() for i in delivered.ids), delivered.ended, strict=True)),
+        **dict(zip((i.decode() for i in other.ids), other.ended, strict=True)),
+    }
+    times = [ended[request_id] for request_id in ids]
+    assert times == sorted(times)
+    seconds = [line[:20] for line in lines]
+    assert seconds == sorted(seconds) and len(set(seconds)) == 2
 
 
 def test_lines_a_full_disk_refuses_are_written_first_once_it_has_room(tmp_path: Path) -> None:
@@ -175,3 +197,20 @@ def test_refused_lines_are_kept_up_to_a_bound(
         log.write(_batch(b"r-c0"))
     ids = [line.split("[")[1].split("]")[0] for line in log_path.read_text().splitlines()]
     assert ids == ["r-b1", "r-b2", "r-b3", "r-c0"]
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_durations_are_written_to_the_microsecond_short_and_long(log_format: str) -> None:
+    """Short durations come from a table, long ones are formatted: the same text either way."""
+    taken = [0.0, 0.000065, 0.0049994, 0.004999, 0.005, 0.0123456, 2.5]
+    entries = []
+    for number, seconds in enumerate(taken):
+        ended, _, *rest = _answered(request_id=b"r-%d" % number)
+        entries.append((ended, ended - seconds, *rest))
+    for batch in (entries, entries[:4]):  # with and without a long one in the batch
+        lines = _written(log_format, *batch).splitlines()
+        if log_format == "text":
+            shown = [line.split("] ")[1].split(" ")[0] for line in lines]
+        else:
+            shown = [f"{json.loads(line)['duration_ms']:.3f}ms" for line in lines]
+        assert shown == [f"{seconds * 1000:.3f}ms" for seconds in taken[: len(batch)]]

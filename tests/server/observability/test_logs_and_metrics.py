@@ -170,10 +170,19 @@ def test_access_lines_are_written_when_the_server_stops(live_server_factory: Sta
     assert all(f" access [{request_id}] " in log for request_id in ids)
 
 
-def test_observability_can_be_switched_off(live_server_factory: StartServer) -> None:
+def test_access_log_and_metrics_can_be_switched_off_request_ids_stay(
+    live_server_factory: StartServer,
+) -> None:
     server = live_server_factory(env={"IMAGEKIT_ACCESS_LOG": "off", "IMAGEKIT_METRICS": "off"})
     response = requests.get(f"{server.base_url}/healthz", timeout=10)
-    assert "x-request-id" not in response.headers
+    assert response.headers["x-request-id"]
+    body = uploaded(server, solid_image(20, 20, (0, 0, 0)), "ids.png")
+    delivered = requests.get(f"{server.url_endpoint}/tr:w-10{body['filePath']}", timeout=10)
+    assert delivered.status_code == 200
+    kept = requests.get(
+        f"{server.url_endpoint}{body['filePath']}", headers={"X-Request-Id": "trace-7"}, timeout=10
+    )
+    assert delivered.headers["x-request-id"] and kept.headers["x-request-id"] == "trace-7"
     assert requests.get(f"{server.base_url}/metrics", timeout=10).status_code == 404
     time.sleep(FLUSHED)
     assert " access [" not in server.log()
