@@ -38,16 +38,10 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.observability_instructions import KEY, VARIANTS
 from bench.observability_overhead import CHAIN, photo
 from bench.transform.servers import free_port
 
-VARIANTS = {
-    "on": {},
-    "off": {"IMAGEKIT_ACCESS_LOG": "off", "IMAGEKIT_METRICS": "off"},
-    "log": {"IMAGEKIT_METRICS": "off"},
-    "metrics": {"IMAGEKIT_ACCESS_LOG": "off"},
-}
-KEY = "private_bench"
 # The server's CLI with the flush interval of the measured process set from the environment.
 SERVE = (
     "import os, sys; import imagekit_server.observability.lifecycle as lifecycle; "
