@@ -39,7 +39,7 @@ def asked_slowly(scope: Scope) -> tuple[str, bytes, bytes, str]:
     return (scope["method"], raw_path, scope["query_string"], host)
 
 
-# The order of a request's fields in ``Pending`` (the first columns of ``Answered``).
+# A request's fields in ``Pending``: ended, started, then ``Answered``'s from ``ids`` on.
 FIELDS = 8
 
 
@@ -47,7 +47,6 @@ class Answered(NamedTuple):
     """Columns: entry ``i`` of each list is request ``i``, in the order they were answered."""
 
     ended: list[float]  # time.perf_counter() when it was answered
-    started: list[float]  # time.perf_counter() when it came in
     ids: list[bytes]  # request ids
     requests: list[Request]
     statuses: list[int]  # (also in ``requests``: the metrics count these columns)
@@ -75,5 +74,5 @@ class Pending:
         if not items:
             return None
         self._items.clear()
-        columns: list[Any] = [items[field::FIELDS] for field in range(FIELDS)]
-        return Answered._make([*columns, list(map(sub, columns[0], columns[1]))])
+        ended, started, *rest = [items[field::FIELDS] for field in range(FIELDS)]
+        return Answered._make([ended, *rest, list(map(sub, ended, started))])
