@@ -164,7 +164,7 @@ async def _subtitles(
         raise TransformationError(404, "ENOENT", f"layer file '{layer.path}' is missing") from None
     cues = parse_cues(data)
     assert layer.style is not None
-    # numpy only when a video has subtitles: serving processes do not load it otherwise.
+    # loaded only when a video has subtitles (the text-layer code it draws with is large).
     from imagekit_server.video.subtitle_pictures import cue_pictures
 
     # Drawn in a few parts at once on the imaging threads (text rendering releases the GIL);

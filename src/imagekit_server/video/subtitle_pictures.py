@@ -8,10 +8,10 @@ bottom centre during the cue (render.py). Runs on the imaging threads of the ser
 
 from __future__ import annotations
 
+from math import isqrt
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyvips
 
 from imagekit_server.imaging.expressions import Expression
@@ -40,11 +40,10 @@ def cue_pictures(
     overlays = []
     for cue in cues:
         if cue.text not in drawn:
-            pixels = _cue(cue.text, style, size, outline, width, load_font, font_directory)
-            box_height, box_width = pixels.shape[:2]
-            x = max(0, (width - box_width) // 2)
-            y = max(0, height - margin - box_height)
-            drawn[cue.text] = (_png(pixels), x, y)
+            picture = _cue(cue.text, style, size, outline, width, load_font, font_directory)
+            x = max(0, (width - picture.width) // 2)
+            y = max(0, height - margin - picture.height)
+            drawn[cue.text] = (_png(picture), x, y)
         png, x, y = drawn[cue.text]
         overlays.append(Overlay(png, x, y, cue=(cue.start, cue.end)))
     return tuple(overlays)
@@ -58,8 +57,9 @@ def _cue(
     width: int,
     load_font: FontLoader | None,
     font_directory: Path | None,
-) -> np.ndarray:
-    """The cue's box as RGBA pixels: background, shadow, outline, then the text."""
+) -> Any:
+    """The cue's box as an RGBA image: background, shadow, outline, then the text, laid
+    "over" one another by libvips (8-bit, in C: a tenth of the time of float arrays)."""
     text_style = TextStyle(
         size=Expression.literal(size),
         family=style.family,
@@ -70,69 +70,55 @@ def _cue(
     layer = Layer("text", text, (), text=text_style)
     limit = Expression.literal(max(1, round(width * 0.9)))
     names = {"bw": float(width), "bh": float(size), "bar": 1.0}
-    image = render_text(layer, limit, None, names, load_font, font_directory)
-    ink = _array(image)
+    ink = render_text(layer, limit, None, names, load_font, font_directory).cast("uchar")
     thickness, outline_colour = outline
     shift = style.shadow[1] if style.shadow else 0
-    pad = max(2, round(size * 0.15))
-    border = thickness + pad
-    box = np.zeros((ink.shape[0] + 2 * border + shift, ink.shape[1] + 2 * border + shift, 4))
-    if style.background is not None:
-        _fill(box, style.background, np.ones(box.shape[:2]))
-    alpha = np.zeros(box.shape[:2])
-    alpha[border : border + ink.shape[0], border : border + ink.shape[1]] = ink[..., 3] / 255
+    border = thickness + max(2, round(size * 0.15))
+    box_width = ink.width + 2 * border + shift
+    box_height = ink.height + 2 * border + shift
+    alpha = ink[3].embed(border, border, box_width, box_height)
     grown = _grow(alpha, thickness)
+    layers = []
+    if style.background is not None:
+        layers.append(_solid(style.background, pyvips.Image.black(box_width, box_height) + 255))
     if style.shadow is not None and shift:
-        shadow = np.zeros_like(grown)
-        shadow[shift:, shift:] = grown[:-shift, :-shift]
-        _fill(box, style.shadow[0], shadow)
+        shadow = grown.embed(shift, shift, box_width, box_height)
+        layers.append(_solid(style.shadow[0], shadow))
     if thickness:
-        _fill(box, outline_colour, grown)
-    glyphs = np.zeros_like(box)
-    glyphs[border : border + ink.shape[0], border : border + ink.shape[1]] = ink
-    _over(box, glyphs[..., :3], glyphs[..., 3] / 255)
-    return np.clip(box, 0, 255).astype(np.uint8)
+        layers.append(_solid(outline_colour, grown))
+    layers.append(ink.embed(border, border, box_width, box_height))
+    if len(layers) == 1:
+        return layers[0]
+    return layers[0].composite(layers[1:], ["over"] * (len(layers) - 1)).cast("uchar")
 
 
-def _array(image: Any) -> np.ndarray:
-    data = image.cast("uchar").write_to_memory()
-    return np.ndarray(
-        buffer=data, dtype=np.uint8, shape=(image.height, image.width, image.bands)
-    ).astype(np.float64)
+def _grow(alpha: Any, radius: int) -> Any:
+    """The alpha dilated by a disc of ``radius`` pixels (the outline's extent): the points
+    with dx² + dy² <= r² + r, as the union of the rectangles |dx| <= w(dy), |y| <= dy (w
+    shrinks as dy grows): the maximum of one libvips rank filter (a rectangle's maximum) per
+    rectangle."""
+    if radius <= 0:
+        return alpha
+    padded = alpha.embed(radius, radius, alpha.width + 2 * radius, alpha.height + 2 * radius)
+    grown = None
+    for dy in range(radius + 1):
+        half = isqrt(radius * radius + radius - dy * dy)
+        rectangle = padded.rank(2 * half + 1, 1, 2 * half) if half else padded
+        if dy:
+            rectangle = rectangle.rank(1, 2 * dy + 1, 2 * dy)
+        grown = rectangle if grown is None else grown.maxpair(rectangle)
+    assert grown is not None
+    return grown.crop(radius, radius, alpha.width, alpha.height)
 
 
-def _grow(alpha: np.ndarray, radius: int) -> np.ndarray:
-    """The alpha dilated by a disc of ``radius`` pixels (the outline's extent)."""
-    grown = alpha.copy()
-    height, width = alpha.shape
-    for dy in range(-radius, radius + 1):
-        for dx in range(-radius, radius + 1):
-            if (dx or dy) and dx * dx + dy * dy <= radius * radius + radius:
-                shifted = np.zeros_like(alpha)
-                shifted[max(0, dy) : height + min(0, dy), max(0, dx) : width + min(0, dx)] = alpha[
-                    max(0, -dy) : height - max(0, dy), max(0, -dx) : width - max(0, dx)
-                ]
-                np.maximum(grown, shifted, out=grown)
-    return grown
+def _solid(colour: Any, coverage: Any) -> Any:
+    """``colour`` with its own alpha where ``coverage`` (0..255) says."""
+    plane = coverage.new_from_image([colour.red, colour.green, colour.blue])
+    return plane.bandjoin((coverage * (colour.alpha / 255)).cast("uchar")).copy(
+        interpretation="srgb"
+    )
 
 
-def _fill(box: np.ndarray, colour: Any, coverage: np.ndarray) -> None:
-    """Paint ``colour`` over ``box`` where ``coverage`` (0..1) says, with its own alpha."""
-    rgb = np.array([colour.red, colour.green, colour.blue], np.float64)
-    _over(box, np.broadcast_to(rgb, (*box.shape[:2], 3)), coverage * colour.alpha / 255)
-
-
-def _over(box: np.ndarray, rgb: np.ndarray, alpha: np.ndarray) -> None:
-    """Porter-Duff "over" of un-premultiplied ``rgb``/``alpha`` onto ``box`` (RGBA 0..255)."""
-    below = box[..., 3] / 255
-    out = alpha + below * (1 - alpha)
-    safe = np.where(out > 0, out, 1)
-    for band in range(3):
-        box[..., band] = (rgb[..., band] * alpha + box[..., band] * below * (1 - alpha)) / safe
-    box[..., 3] = out * 255
-
-
-def _png(pixels: np.ndarray) -> bytes:
-    image = pyvips.Image.new_from_array(np.ascontiguousarray(pixels)).copy(interpretation="srgb")
-    data: bytes = image.pngsave_buffer(compression=1)
+def _png(image: Any) -> bytes:
+    data: bytes = image.copy(interpretation="srgb").pngsave_buffer(compression=1)
     return data
