@@ -94,3 +94,14 @@ def test_batches_with_spread_latencies_routes_statuses_and_layers(seed: int) -> 
     delivery_only = [entry for entry in entries if entry[0] == "delivery"]
     assert _counted(entries) == _expected(entries)
     assert _counted(delivery_only) == _expected(delivery_only)
+
+
+def test_a_batch_of_hits_with_a_few_slower_requests() -> None:
+    """Under load most of a batch is in the first bucket and a few are not (a GC pause, a
+    render): one slow request sends the batch down the sorting path."""
+    entries = [("delivery", 200, 5_193, "memory", 0.00002 + n * 1e-7) for n in range(500)]
+    entries[17] = ("delivery", 200, 5_193, "memory", 0.0005)  # on the first bound: in it
+    entries[230] = ("delivery", 200, 5_193, "memory", 0.0031)
+    entries[231] = ("delivery", 200, 5_193, "render", 0.08)
+    entries[499] = ("delivery", 200, 5_193, "memory", 7.5)  # past the last bound
+    assert _counted(entries) == _expected(entries)
