@@ -29,7 +29,7 @@ from imagekit_server.video.layers import VideoLayer
 from imagekit_server.video.outputs import LayerVideo, Overlay, Slot
 from imagekit_server.video.plan import VideoPlan
 from imagekit_server.video.sources import probed_size, source_path
-from imagekit_server.video.subtitles import MAX_BYTES, parse_cues
+from imagekit_server.video.subtitles import MAX_BYTES, cues_within, parse_cues
 
 
 def _chain(text: str) -> Chain:
@@ -84,7 +84,10 @@ async def draw_overlays(
     if not any(pictures_of(step) for step in plan.steps):
         return ()
     width, height = await to_thread.run_sync(display_size, context, row)
-    return await overlays_for_size(context, account_id, plan, (width, height), scratch)
+    window = None
+    if _has_subtitles(plan):
+        window = trim_window(plan, await to_thread.run_sync(_probed_duration, context, row))
+    return await overlays_for_size(context, account_id, plan, (width, height), scratch, window)
 
 
 async def overlays_for_size(
@@ -93,8 +96,11 @@ async def overlays_for_size(
     plan: VideoPlan,
     size: tuple[int, int],
     scratch: Path,
+    window: tuple[float, float] | None = None,
 ) -> tuple[Slot, ...]:
-    """``draw_overlays`` for a source of that upright size (an upload not yet stored)."""
+    """``draw_overlays`` for a source of that upright size (an upload not yet stored).
+    ``window``: the source seconds the render keeps (so/eo/du), when known: subtitle cues
+    outside it are not drawn."""
     width, height = size
     sizes = step_sizes(plan.steps, width, height)
     slots: list[Slot] = []
@@ -109,9 +115,8 @@ async def overlays_for_size(
                 slots.append((await _video(context, account_id, layer, scratch, len(slots)),))
                 continue
             if layer.kind == "subtitles":
-                slots.append(
-                    await _subtitles(context, account_id, layer, (step_width, step_height))
-                )
+                frame = (step_width, step_height)
+                slots.append(await _subtitles(context, account_id, layer, frame, window))
                 continue
             picture = await run_in_pool(
                 _draw, context, account_id, layer.chain, step_width, step_height
@@ -145,9 +150,14 @@ _CUE_PARTS = 4
 
 
 async def _subtitles(
-    context: ServerContext, account_id: str, layer: VideoLayer[VideoPlan], frame: tuple[int, int]
+    context: ServerContext,
+    account_id: str,
+    layer: VideoLayer[VideoPlan],
+    frame: tuple[int, int],
+    window: tuple[float, float] | None,
 ) -> Slot:
-    """The cues of the layer's file, drawn; the layer's lso/leo/ldu limit them further."""
+    """The cues of the layer's file that can show in ``window`` (source seconds), drawn;
+    the layer's lso/leo/ldu limit them further."""
     found = await find_file(context, account_id, layer.path)
     if found is None:
         raise TransformationError(404, "ENOENT", f"layer file '{layer.path}' not found")
@@ -162,7 +172,7 @@ async def _subtitles(
         data = await to_thread.run_sync(context.store.get_bytes, found.blob_key)
     except BlobNotFound:
         raise TransformationError(404, "ENOENT", f"layer file '{layer.path}' is missing") from None
-    cues = parse_cues(data)
+    cues = cues_within(parse_cues(data), layer_span(layer, window))
     assert layer.style is not None
     # loaded only when a video has subtitles (the text-layer code it draws with is large).
     from imagekit_server.video.subtitle_pictures import cue_pictures
@@ -186,6 +196,44 @@ async def _subtitles(
     )
     pictures = [iter(part) for part in drawn]
     return tuple(replace(next(pictures[owner]), timing=layer.timing) for owner in owners)
+
+
+def trim_window(plan: VideoPlan, duration: float | None) -> tuple[float, float] | None:
+    """The source seconds ``plan`` keeps (so/eo/du) for a video of ``duration``; None when the
+    duration is unknown or the trim leaves nothing (the render says so)."""
+    if not duration or duration == float("inf"):
+        return None
+    try:
+        return plan.window(duration)
+    except TransformationError:
+        return None
+
+
+def layer_span(
+    layer: VideoLayer[VideoPlan], window: tuple[float, float] | None
+) -> tuple[float, float] | None:
+    """The source seconds a layer shows in: ``window`` narrowed by its lso/leo/ldu (output
+    seconds, from the window's start)."""
+    if window is None:
+        return None
+    start, end = window
+    shown = layer.timing.window(end - start)
+    if shown is None:
+        return window
+    return start + shown[0], min(end, start + shown[1])
+
+
+def _has_subtitles(plan: VideoPlan) -> bool:
+    return any(layer.kind == "subtitles" for step in plan.steps for layer in step.layers)
+
+
+def _probed_duration(context: ServerContext, row: FileRow) -> float | None:
+    """The duration the library probed on upload (None for an origin's copy)."""
+    with read_transaction(context.engine) as conn:
+        found: Any = conn.execute(
+            sa.select(file_versions.c.duration).where(file_versions.c.blob_key == row.blob_key)
+        ).first()
+    return float(found.duration) if found is not None and found.duration else None
 
 
 def corner_picture(width: int, height: int, radius: float, colour: Colour) -> bytes:

@@ -15,7 +15,7 @@ from anyio import from_thread
 from imagekit_server.context import ServerContext
 from imagekit_server.imaging.errors import TransformationError
 from imagekit_server.video.outputs import Outcome, RenderLimits
-from imagekit_server.video.overlays import overlays_for_size
+from imagekit_server.video.overlays import overlays_for_size, trim_window
 from imagekit_server.video.plan import VideoPlan, parse_video_plan
 from imagekit_server.video.pool import run_in_render_process
 from imagekit_server.video.probe import VideoFacts, probe_video
@@ -86,7 +86,10 @@ async def _transcode(
     # The layers' files are copied here when the store is not on local disk.
     with tempfile.TemporaryDirectory(prefix="ik-pre-", dir=target.parent) as scratch:
         try:
-            overlays = await overlays_for_size(context, account_id, plan, size, Path(scratch))
+            window = trim_window(plan, facts.duration)
+            overlays = await overlays_for_size(
+                context, account_id, plan, size, Path(scratch), window
+            )
         except TransformationError as error:
             return "error", (error.status, error.code, error.message)
         return await run_in_render_process(

@@ -130,3 +130,18 @@ def _seconds(parts: tuple[str | None, ...]) -> float:
         raise invalid("the subtitle file has an invalid timestamp")
     whole = int(hours or 0) * 3600 + int(minutes or 0) * 60 + int(seconds or 0)
     return whole + int((fraction or "0").ljust(3, "0")) / 1000
+
+
+# Seconds of cues kept either side of the rendered span: the span is reckoned from the
+# library's probed duration, the render's own (the container's) may differ a little.
+SPAN_MARGIN = 1.0
+
+
+def cues_within(cues: tuple[Cue, ...], span: tuple[float, float] | None) -> tuple[Cue, ...]:
+    """The cues that can show during ``span`` (source seconds ``[from, to)``, or None: the
+    whole video), with ``SPAN_MARGIN`` to spare; only these are drawn (a trimmed render of a
+    film with 2,000 cues would otherwise draw them all)."""
+    if span is None:
+        return cues
+    low, high = span[0] - SPAN_MARGIN, span[1] + SPAN_MARGIN
+    return tuple(cue for cue in cues if cue.end > low and cue.start < high)

@@ -1,5 +1,6 @@
 """The SRT/WebVTT parser and the cue band, without a server: timestamps in both notations,
-line endings and encodings, markup dropped, bounds; overlapping cues stacked upwards."""
+line endings and encodings, markup dropped, bounds; overlapping cues stacked upwards; only
+the cues of a trimmed render's span drawn."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ import pytest
 
 from imagekit_server.imaging.errors import TransformationError
 from imagekit_server.video.outputs import RenderLimits
+from imagekit_server.video.overlays import layer_span, trim_window
 from imagekit_server.video.plan import parse_video_plan
 from imagekit_server.video.render import render_video
 from imagekit_server.video.subtitle_pictures import cue_pictures
-from imagekit_server.video.subtitles import Cue, parse_cues, subtitle_style
+from imagekit_server.video.subtitles import Cue, cues_within, parse_cues, subtitle_style
 from tests.server.video.media import make_video
 
 
@@ -93,3 +95,28 @@ def test_overlapping_cues_are_stacked(tmp_path: Path) -> None:
     assert len(one) and len(two)
     assert two.min() < one.min() - 5  # the second cue sits above the first
     assert abs(int(two.max()) - int(one.max())) <= 1  # the first stays at the bottom
+
+
+def test_only_the_cues_of_the_rendered_span_are_drawn() -> None:
+    """A trimmed render draws the cues it can show (with a second to spare either side of
+    the span reckoned from the probed duration), not the whole file's."""
+    cues = tuple(Cue(float(n), n + 0.5, f"cue {n}") for n in range(100))
+    plan = parse_video_plan("so-40,du-10,l-subtitles,i-film.srt,lso-2,ldu-3,l-end")
+    window = trim_window(plan, 100.0)
+    assert window == (40.0, 50.0)
+    layer = plan.steps[0].layers[0]
+    span = layer_span(layer, window)
+    assert span == (42.0, 45.0)  # lso/ldu count from the output's start
+    drawn = cues_within(cues, span)
+    assert [cue.start for cue in drawn] == [41.0, 42.0, 43.0, 44.0, 45.0]
+    assert cues_within(cues, None) == cues
+    whole = parse_video_plan("l-subtitles,i-film.srt,l-end")
+    assert layer_span(whole.steps[0].layers[0], trim_window(whole, 100.0)) == (0.0, 100.0)
+
+
+def test_no_span_when_the_duration_is_unknown_or_the_trim_leaves_nothing() -> None:
+    plan = parse_video_plan("so-40,l-subtitles,i-film.srt,l-end")
+    assert trim_window(plan, None) is None
+    assert trim_window(plan, float("inf")) is None
+    assert trim_window(plan, 30.0) is None  # the render refuses it with its own message
+    assert layer_span(plan.steps[0].layers[0], None) is None

@@ -101,6 +101,20 @@ def test_webvtt_and_trim_moves_cues(live_server: LiveServer, base: dict[str, obj
             assert shown == expected, moment
 
 
+def test_trim_and_layer_timing_keep_the_cues_they_show(
+    live_server: LiveServer, base: dict[str, object]
+) -> None:
+    """Only the cues of the rendered span are drawn: here the second (2.0-2.6 s of the
+    source), shown from the layer's lso-0.2 to its end at 0.7 s of the output."""
+    plain = decoded(live_server, "so-1.9,du-0.9,w-160")
+    burnt = decoded(live_server, "so-1.9,du-0.9,l-subtitles,i-talk.srt,lso-0.2,l-end")
+    assert plain[-1][0] < 0.9
+    for moment, shown in shown_at(plain, burnt):
+        expected = within(moment, (0.2, 0.7))
+        if expected is not None:
+            assert shown == expected, moment
+
+
 def test_styling(live_server: LiveServer, base: dict[str, object]) -> None:
     """Green text, a yellow box, a larger font: the cue's band holds those colours (the base
     is only red and blue there), and the larger font covers more of it."""
