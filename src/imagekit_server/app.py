@@ -111,6 +111,9 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
             webhook_dispatcher.stop()
             extension_workers(app.state.context).stop()
             shutdown_video_pools()
+            guard = getattr(app, "guard", None)  # rate limits' Redis connections
+            if guard is not None:
+                await guard.aclose()
             if owned:
                 app.state.context.close()
 

@@ -197,6 +197,10 @@ class Settings:
     render_queue_limit: int = 256
     # Take the client address from the last X-Forwarded-For entry (behind your own proxy).
     trust_forwarded_for: bool = False
+    # A Redis (redis://, rediss://, unix://) the rate limits of every server naming it share;
+    # "": each server applies them alone. Its keys start with the prefix.
+    redis_url: str = ""
+    redis_prefix: str = "imagekit:"
     # --- Video (docs/video.md) ---
     # Longest video accepted on upload and transformed, in seconds.
     video_max_duration_seconds: float = 3600.0
@@ -257,6 +261,8 @@ class Settings:
             self.render_queue_limit <= 0
         ):
             raise SettingsError("rate limits must be >= 0 and IMAGEKIT_RENDER_QUEUE positive")
+        if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
+            raise SettingsError("IMAGEKIT_REDIS_URL must be a redis://, rediss:// or unix:// URL")
         if self.log_level not in {"debug", "info", "warning", "error"}:
             raise SettingsError("IMAGEKIT_LOG_LEVEL must be debug, info, warning or error")
         if self.log_format not in {"text", "json"}:
@@ -363,6 +369,8 @@ class Settings:
         _read(env, values, "IMAGEKIT_RATE_LIMIT_RENDERS", "rate_limit_renders", float)
         _read(env, values, "IMAGEKIT_RENDER_QUEUE", "render_queue_limit", int)
         _read(env, values, "IMAGEKIT_TRUST_FORWARDED_FOR", "trust_forwarded_for", _parse_bool)
+        _read(env, values, "IMAGEKIT_REDIS_URL", "redis_url", str.strip)
+        _read(env, values, "IMAGEKIT_REDIS_PREFIX", "redis_prefix", str)
         _read(env, values, "IMAGEKIT_VIDEO_MAX_DURATION", "video_max_duration_seconds", float)
         _read(env, values, "IMAGEKIT_VIDEO_MAX_DIMENSION", "video_max_dimension", int)
         _read(env, values, "IMAGEKIT_VIDEO_MAX_OUTPUT_DIMENSION", "video_max_output_dimension", int)

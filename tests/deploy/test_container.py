@@ -100,13 +100,14 @@ def test_dockerignore_keeps_the_build_context_small() -> None:
 
 def test_compose_has_the_scale_out_services() -> None:
     services = compose()["services"]
-    assert set(services) == {"postgres", "minio", "minio-setup", "imagekit", "nginx"}
+    assert set(services) == {"postgres", "minio", "minio-setup", "redis", "imagekit", "nginx"}
     server = services["imagekit"]
     assert server["build"] == {"context": "..", "dockerfile": "deploy/Dockerfile"}
     assert (DEPLOY / server["build"]["context"] / server["build"]["dockerfile"]).is_file()
     assert str(server["deploy"]["replicas"]).startswith("${IMAGEKIT_REPLICAS:-")
     assert server["depends_on"] == {
         "postgres": {"condition": "service_healthy"},
+        "redis": {"condition": "service_healthy"},
         "minio-setup": {"condition": "service_completed_successfully"},
     }
     assert services["nginx"]["depends_on"] == {"imagekit": {"condition": "service_healthy"}}
@@ -139,6 +140,7 @@ def test_compose_server_environment_is_read_by_the_settings() -> None:
     settings = Settings.from_env(resolved)
     assert (settings.host, settings.port, settings.workers) == ("0.0.0.0", 8000, 2)
     assert settings.public_url == "http://localhost:8080"
+    assert settings.redis_url == "redis://redis:6379/0"  # the replicas share their rate limits
     setup = " ".join(compose()["services"]["minio-setup"]["entrypoint"])
     assert "store/imagekit" in setup  # the bucket IMAGEKIT_STORAGE names
 

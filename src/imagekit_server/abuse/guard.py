@@ -2,7 +2,8 @@
 parses a body), uncached renders from the delivery path. A client is limited by address and,
 when it sends one, by API key (HTTP Basic user name); either running dry answers 429 with
 ``Retry-After`` and ImageKit's rate-limit headers (milliseconds), in ImageKit's JSON error
-shape for the API."""
+shape for the API. With ``IMAGEKIT_REDIS_URL`` the buckets are the deployment's, in Redis
+(rate_limits.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import json
 from starlette.types import Receive, Scope, Send
 
 from imagekit_server.abuse.rate_limits import RateLimit, retry_after_seconds, shared_buckets
+from imagekit_server.abuse.redis_buckets import RedisBuckets
 from imagekit_server.imaging import TransformationError
 from imagekit_server.settings import Settings
 
@@ -30,9 +32,9 @@ class Guard:
     def __init__(self, settings: Settings) -> None:
         self.help = settings.error_help
         self.forwarded_for = settings.trust_forwarded_for
-        self.uploads = _limit("uploads", settings.rate_limit_uploads)
-        self.api = _limit("api", settings.rate_limit_api)
-        self.renders = _limit("renders", settings.rate_limit_renders)
+        self.uploads = _limit("uploads", settings.rate_limit_uploads, settings)
+        self.api = _limit("api", settings.rate_limit_api, settings)
+        self.renders = _limit("renders", settings.rate_limit_renders, settings)
 
     def client_address(self, scope: Scope) -> str:
         if self.forwarded_for:
@@ -43,7 +45,7 @@ class Guard:
         client = scope.get("client")
         return str(client[0]) if client else "-"
 
-    def api_wait(self, scope: Scope) -> tuple[float, RateLimit] | None:
+    async def api_wait(self, scope: Scope) -> tuple[float, RateLimit] | None:
         """Seconds an upload or API request must wait (and the limit it hit), or None."""
         path: str = scope["path"]
         if path.startswith(UPLOAD_PATHS):
@@ -54,17 +56,23 @@ class Guard:
             return None
         if limit is None:
             return None
-        wait = limit.allow("ip:" + self.client_address(scope))
+        wait = await limit.wait("ip:" + self.client_address(scope))
         key = _basic_user(scope)
         if not wait and key:
-            wait = limit.allow("key:" + key)
+            wait = await limit.wait("key:" + key)
         return (wait, limit) if wait else None
 
-    def render_wait(self, scope: Scope) -> tuple[float, RateLimit] | None:
+    async def render_wait(self, scope: Scope) -> tuple[float, RateLimit] | None:
         if self.renders is None:
             return None
-        wait = self.renders.allow("ip:" + self.client_address(scope))
+        wait = await self.renders.wait("ip:" + self.client_address(scope))
         return (wait, self.renders) if wait else None
+
+    async def aclose(self) -> None:
+        """Close what the limits hold open (Redis connections), when the app stops."""
+        for limit in (self.uploads, self.api, self.renders):
+            if limit is not None:
+                await limit.aclose()
 
     async def refuse(self, wait: float, limit: RateLimit, send: Send, receive: Receive) -> None:
         body = json.dumps(
@@ -102,10 +110,13 @@ def math_ceil_ms(seconds: float) -> int:
     return max(1, int(seconds * 1000 + 0.999))
 
 
-def _limit(name: str, per_minute: float) -> RateLimit | None:
+def _limit(name: str, per_minute: float, settings: Settings) -> RateLimit | None:
     if per_minute <= 0:
         return None
-    return RateLimit(per_minute, shared=shared_buckets(name))
+    redis = None
+    if settings.redis_url:
+        redis = RedisBuckets(settings.redis_url, settings.redis_prefix, name)
+    return RateLimit(per_minute, shared=shared_buckets(name), redis=redis)
 
 
 def _basic_user(scope: Scope) -> str:

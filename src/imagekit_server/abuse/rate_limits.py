@@ -5,8 +5,10 @@ send ``burst`` requests at once, then one every ``60 / rate`` seconds. One proce
 buckets in a dict; idle buckets (full again) are dropped when it grows, so hostile clients
 cycling addresses cannot grow it without bound. Under ``serve --workers N`` the supervisor
 calls ``share_between_processes`` before it forks, and every worker's limits then use the same
-buckets in shared memory (shared_buckets.py): the rate holds for the whole server. Several
-servers behind a load balancer each apply it.
+buckets in shared memory (shared_buckets.py): the rate holds for the whole server. Servers
+that name the same Redis (``IMAGEKIT_REDIS_URL``) share their buckets there
+(redis_buckets.py), so the rate holds for the whole deployment; while Redis is unreachable each
+server falls back to its own buckets.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import math
 import time
 from collections.abc import Callable
 
+from imagekit_server.abuse.redis_buckets import RedisBuckets, RedisUnavailable
 from imagekit_server.abuse.shared_buckets import SharedBuckets
 
 MAX_BUCKETS = 50_000  # clients tracked per limit before idle ones are dropped
@@ -34,7 +37,7 @@ def shared_buckets(name: str) -> SharedBuckets | None:
 
 
 class RateLimit:
-    """``allow(client)`` -> 0 when a request may proceed, else seconds to wait."""
+    """``await wait(client)`` -> 0 when a request may proceed, else seconds to wait."""
 
     def __init__(
         self,
@@ -42,6 +45,7 @@ class RateLimit:
         *,
         clock: Callable[[], float] = time.monotonic,
         shared: SharedBuckets | None = None,
+        redis: RedisBuckets | None = None,
     ) -> None:
         if per_minute <= 0:
             raise ValueError("a rate limit must be positive")
@@ -51,8 +55,24 @@ class RateLimit:
         self._clock = clock
         self._buckets: dict[str, tuple[float, float]] = {}  # client -> (tokens, updated at)
         self._shared = shared
+        self._redis = redis
+
+    async def wait(self, client: str) -> float:
+        """The deployment's buckets in Redis when there is one and it answers, else
+        ``allow``'s."""
+        if self._redis is not None and self._redis.available:
+            try:
+                return await self._redis.take(client, self.burst, self._per_second)
+            except RedisUnavailable:
+                pass
+        return self.allow(client)
+
+    async def aclose(self) -> None:
+        if self._redis is not None:
+            await self._redis.aclose()
 
     def allow(self, client: str) -> float:
+        """This server's buckets (its process's, or shared by its workers)."""
         now = self._clock()
         if self._shared is not None:
             return self._shared.take(client, self.burst, self._per_second, now)

@@ -76,7 +76,7 @@ class DeliveryFirstApp(FastAPI):
             send = observed_send(record, send)
         guard = self.guard
         if guard is not None and scope["type"] == "http":
-            over = guard.api_wait(scope)
+            over = await guard.api_wait(scope)
             if over is not None:
                 await guard.refuse(*over, send, receive)
                 return

@@ -149,7 +149,7 @@ async def respond_with_variant(
     scope = request.scope
     if cached is None:
         guard = getattr(request.scope.get("app"), "guard", None)
-        over = guard.render_wait(request.scope) if guard is not None else None
+        over = await guard.render_wait(request.scope) if guard is not None else None
         if over is not None:
             raise Throttled(*over)
         name = variant_hash(*memory_key)

@@ -38,9 +38,10 @@ def without_secrets(url: str) -> str:
 def log_startup(settings: Settings) -> None:
     from imagekit_server.libvips.requirements import libvips_info
 
+    shared = f"; rate limits shared in {without_secrets(settings.redis_url)}"
     logger.info(
         "imagekit-server %s starting: %s; listening on http://%s:%s; data dir %s; "
-        "database %s; storage %s",
+        "database %s; storage %s%s",
         server_version(),
         libvips_info().describe(),
         settings.host,
@@ -48,6 +49,7 @@ def log_startup(settings: Settings) -> None:
         settings.data_dir.resolve(),
         without_secrets(settings.database_url),
         without_secrets(settings.storage_url),
+        shared if settings.redis_url else "",
         extra={"event": "startup"},
     )
 
