@@ -117,3 +117,50 @@ def test_servers_behind_one_load_balancer_share_the_limit(
     assert int(refused.headers["retry-after"]) >= 7
     assert refused.headers["x-ratelimit-limit"] == "2"
     assert "rate limits shared in redis://127.0.0.1:6379/0" in servers[0].log()
+
+
+async def _forward(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    try:
+        while data := await reader.read(65536):
+            writer.write(data)
+            await writer.drain()
+    except ConnectionError:
+        pass
+    finally:
+        writer.close()
+
+
+async def _relay(client: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
+    """One connection through to the Redis at 127.0.0.1:6379."""
+    server_reader, server_writer = await asyncio.open_connection("127.0.0.1", 6379)
+    await asyncio.gather(_forward(client, server_writer), _forward(server_reader, client_writer))
+
+
+def test_the_limits_are_shared_again_once_redis_answers(
+    prefix: str, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Redis unreachable (nothing listens where the URL points), then reachable (a relay to
+    the real one starts there): after ``RETRY_SECONDS`` the shared bucket is used again."""
+    monkeypatch.setattr(redis_buckets, "RETRY_SECONDS", 0.2)
+    port = free_port()
+
+    async def scenario() -> tuple[float, float, float]:
+        limit = _limit(prefix, per_minute=4, url=f"redis://127.0.0.1:{port}/0")  # bursts of 1
+        other = _limit(prefix, per_minute=4)  # another server, straight to Redis
+        alone = await limit.wait("ip:203.0.113.9")  # Redis down: this server's own bucket
+        relay = await asyncio.start_server(_relay, "127.0.0.1", port)
+        await asyncio.sleep(0.3)
+        shared = await limit.wait("ip:203.0.113.9")  # Redis again: the shared bucket's token
+        after = await other.wait("ip:203.0.113.9")  # which the other server now lacks
+        await limit.aclose()
+        await other.aclose()
+        relay.close()
+        return alone, shared, after
+
+    with caplog.at_level(logging.WARNING, logger=redis_buckets.__name__):
+        alone, shared, after = asyncio.run(scenario())
+    assert (alone, shared) == (0.0, 0.0)
+    assert after > 10  # one token every 15 s, taken through the relay
+    messages = [record.message for record in caplog.records]
+    assert any("did not answer" in message for message in messages)
+    assert any("answers again" in message for message in messages)

@@ -60,6 +60,7 @@ class RedisBuckets:
         self._script: Any = None  # the Lua script, callable, once connected
         self._errors: tuple[type[BaseException], ...] = ()
         self._down_until = 0.0
+        self._failed = False  # since the last answer
 
     @property
     def available(self) -> bool:
@@ -77,14 +78,20 @@ class RedisBuckets:
                 keys=[self._prefix + digest.hexdigest()], args=[burst, per_second]
             )
         except self._errors as error:
+            was_up = self.available  # requests in flight when it went down: one warning
             self._down_until = time.monotonic() + RETRY_SECONDS
-            logger.warning(
-                "rate limits: Redis did not answer (%s); this server applies them alone "
-                "for the next %g s",
-                error,
-                RETRY_SECONDS,
-            )
+            self._failed = True
+            if was_up:
+                logger.warning(
+                    "rate limits: Redis did not answer (%s); this server applies them alone "
+                    "for the next %g s",
+                    error,
+                    RETRY_SECONDS,
+                )
             raise RedisUnavailable(str(error)) from error
+        if self._failed:
+            self._failed = False
+            logger.warning("rate limits: Redis answers again; they are shared again")
         return float(answer)
 
     def _connect(self) -> None:
