@@ -91,7 +91,7 @@ class RedisBuckets:
             raise RedisUnavailable(str(error)) from error
         if self._failed:
             self._failed = False
-            logger.warning("rate limits: Redis answers again; they are shared again")
+            logger.info("rate limits: Redis answers again; they are shared again")
         return float(answer)
 
     def _connect(self) -> None:
