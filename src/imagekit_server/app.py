@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -47,6 +48,7 @@ from imagekit_server.errors import (
 )
 from imagekit_server.extensions.workers import extension_workers
 from imagekit_server.jobs.runner import JobRunner
+from imagekit_server.observability.health import metrics_of
 from imagekit_server.observability.setup import add_observability, start_observing, stop_observing
 from imagekit_server.observability.usage import flush_bandwidth
 from imagekit_server.renditions.derived_budget import flush_derived_ledger
@@ -100,6 +102,9 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
         )
         flusher.start()
         observing = start_observing(app, app.state.context)
+        guard = getattr(app, "guard", None)  # rate limits, when any is set
+        if guard is not None and settings.metrics:
+            guard.report_failures(partial(metrics_of(app.state.context).backend_error, "redis"))
         settle_garbage_collector()
         try:
             yield
@@ -111,8 +116,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
             webhook_dispatcher.stop()
             extension_workers(app.state.context).stop()
             shutdown_video_pools()
-            guard = getattr(app, "guard", None)  # rate limits' Redis connections
-            if guard is not None:
+            if guard is not None:  # its Redis connections
                 await guard.aclose()
             if owned:
                 app.state.context.close()

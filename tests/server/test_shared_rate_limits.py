@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import secrets
 from collections.abc import Iterator
 
@@ -164,3 +165,23 @@ def test_the_limits_are_shared_again_once_redis_answers(
     messages = [record.message for record in caplog.records]
     assert any("did not answer" in message for message in messages)
     assert any("answers again" in message for message in messages)
+
+
+def test_a_server_whose_redis_is_down_still_limits_and_counts_the_failures(
+    live_server_factory: StartServer,
+) -> None:
+    server = live_server_factory(
+        env={
+            "IMAGEKIT_RATE_LIMIT_API": "8",
+            "IMAGEKIT_REDIS_URL": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens
+        }
+    )
+    statuses = [
+        requests.get(f"{server.base_url}/v1/files", auth=server.auth, timeout=10).status_code
+        for _ in range(3)
+    ]
+    assert statuses == [200, 200, 429]  # this server's own bucket
+    metrics = requests.get(f"{server.base_url}/metrics", timeout=10).text
+    counted = re.search(r'^imagekit_backend_errors_total\{backend="redis"\} (\S+)$', metrics, re.M)
+    assert counted is not None and float(counted.group(1)) >= 1
+    assert "Redis did not answer" in server.log()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
 
 from starlette.types import Receive, Scope, Send
 
@@ -67,6 +68,12 @@ class Guard:
             return None
         wait = await self.renders.wait("ip:" + self.client_address(scope))
         return (wait, self.renders) if wait else None
+
+    def report_failures(self, on_failure: Callable[[], None]) -> None:
+        """Call ``on_failure`` each time the shared store (Redis) fails a check."""
+        for limit in (self.uploads, self.api, self.renders):
+            if limit is not None:
+                limit.report_failures(on_failure)
 
     async def aclose(self) -> None:
         """Close what the limits hold open (Redis connections), when the app stops."""

@@ -67,6 +67,11 @@ class RateLimit:
                 pass
         return self.allow(client)
 
+    def report_failures(self, on_failure: Callable[[], None]) -> None:
+        """Call ``on_failure`` each time Redis fails a check."""
+        if self._redis is not None:
+            self._redis.on_failure = on_failure
+
     async def aclose(self) -> None:
         if self._redis is not None:
             await self._redis.aclose()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ class RedisBuckets:
     to that process's event loop); connects on first use."""
 
     def __init__(self, url: str, prefix: str, limit: str) -> None:
+        self.on_failure: Callable[[], None] | None = None  # e.g. a metric's increment
         self._url = url
         self._prefix = f"{prefix}rate:{limit}:"
         self._client: Any = None
@@ -81,6 +83,8 @@ class RedisBuckets:
             was_up = self.available  # requests in flight when it went down: one warning
             self._down_until = time.monotonic() + RETRY_SECONDS
             self._failed = True
+            if self.on_failure is not None:
+                self.on_failure()
             if was_up:
                 logger.warning(
                     "rate limits: Redis did not answer (%s); this server applies them alone "
