@@ -1,14 +1,17 @@
 """Rate limits shared by several servers through Redis (``IMAGEKIT_REDIS_URL``), on the Redis
-server at 127.0.0.1:6379: one bucket for the whole deployment, keys that expire and do not
-name the client, and each server's own buckets while Redis cannot be reached."""
+server at 127.0.0.1:6379 (``IMAGEKIT_TEST_REDIS_URL`` names another): one bucket for the whole
+deployment, keys that expire and do not name the client, and each server's own buckets while
+Redis cannot be reached."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import secrets
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 import redis
@@ -21,7 +24,7 @@ from imagekit_server.observability.lifecycle import without_secrets
 from imagekit_server.settings import Settings, SettingsError
 from tests.fixtures.live_server import StartServer, free_port
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
+REDIS_URL = os.environ.get("IMAGEKIT_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 @pytest.fixture
@@ -117,7 +120,14 @@ def test_servers_behind_one_load_balancer_share_the_limit(
     refused = statuses[2]
     assert int(refused.headers["retry-after"]) >= 7
     assert refused.headers["x-ratelimit-limit"] == "2"
-    assert "rate limits shared in redis://127.0.0.1:6379/0" in servers[0].log()
+    assert f"rate limits shared in {without_secrets(REDIS_URL)}" in servers[0].log()
+
+
+def _at_port(url: str, port: int) -> str:
+    """``url`` pointed at 127.0.0.1:``port``, its user and password kept."""
+    parts = urlsplit(url)
+    user, at, _ = parts.netloc.rpartition("@")
+    return parts._replace(netloc=f"{user}{at}127.0.0.1:{port}").geturl()
 
 
 async def _forward(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -132,8 +142,9 @@ async def _forward(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -
 
 
 async def _relay(client: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
-    """One connection through to the Redis at 127.0.0.1:6379."""
-    server_reader, server_writer = await asyncio.open_connection("127.0.0.1", 6379)
+    """One connection through to the test's Redis."""
+    target = urlsplit(REDIS_URL)
+    server_reader, server_writer = await asyncio.open_connection(target.hostname, target.port)
     await asyncio.gather(_forward(client, server_writer), _forward(server_reader, client_writer))
 
 
@@ -146,7 +157,8 @@ def test_the_limits_are_shared_again_once_redis_answers(
     port = free_port()
 
     async def scenario() -> tuple[float, float, float]:
-        limit = _limit(prefix, per_minute=4, url=f"redis://127.0.0.1:{port}/0")  # bursts of 1
+        through_relay = _at_port(REDIS_URL, port)
+        limit = _limit(prefix, per_minute=4, url=through_relay)  # bursts of 1
         other = _limit(prefix, per_minute=4)  # another server, straight to Redis
         alone = await limit.wait("ip:203.0.113.9")  # Redis down: this server's own bucket
         relay = await asyncio.start_server(_relay, "127.0.0.1", port)
