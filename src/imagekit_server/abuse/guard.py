@@ -71,15 +71,16 @@ class Guard:
 
     def report_failures(self, on_failure: Callable[[], None]) -> None:
         """Call ``on_failure`` each time the shared store (Redis) fails a check."""
-        for limit in (self.uploads, self.api, self.renders):
-            if limit is not None:
-                limit.report_failures(on_failure)
+        for limit in self._limits():
+            limit.report_failures(on_failure)
 
     async def aclose(self) -> None:
         """Close what the limits hold open (Redis connections), when the app stops."""
-        for limit in (self.uploads, self.api, self.renders):
-            if limit is not None:
-                await limit.aclose()
+        for limit in self._limits():
+            await limit.aclose()
+
+    def _limits(self) -> list[RateLimit]:
+        return [limit for limit in (self.uploads, self.api, self.renders) if limit is not None]
 
     async def refuse(self, wait: float, limit: RateLimit, send: Send, receive: Receive) -> None:
         body = json.dumps(

@@ -83,10 +83,8 @@ async def draw_overlays(
     layer files are copied under ``scratch`` when the store is not on local disk."""
     if not any(pictures_of(step) for step in plan.steps):
         return ()
-    width, height = await to_thread.run_sync(display_size, context, row)
-    window = None
-    if _has_subtitles(plan):
-        window = trim_window(plan, await to_thread.run_sync(_probed_duration, context, row))
+    width, height, duration = await to_thread.run_sync(_probed, context, row)
+    window = trim_window(plan, duration) if _has_subtitles(plan) else None
     return await overlays_for_size(context, account_id, plan, (width, height), scratch, window)
 
 
@@ -227,15 +225,6 @@ def _has_subtitles(plan: VideoPlan) -> bool:
     return any(layer.kind == "subtitles" for step in plan.steps for layer in step.layers)
 
 
-def _probed_duration(context: ServerContext, row: FileRow) -> float | None:
-    """The duration the library probed on upload (None for an origin's copy)."""
-    with read_transaction(context.engine) as conn:
-        found: Any = conn.execute(
-            sa.select(file_versions.c.duration).where(file_versions.c.blob_key == row.blob_key)
-        ).first()
-    return float(found.duration) if found is not None and found.duration else None
-
-
 def corner_picture(width: int, height: int, radius: float, colour: Colour) -> bytes:
     """An RGBA PNG: ``colour`` outside a rounded rectangle of the frame's size (``radius`` -1:
     a half of the shorter side), transparent inside; antialiased over one pixel."""
@@ -302,14 +291,22 @@ def _facts(context: ServerContext, row: FileRow) -> tuple[int, int, float]:
 
 def display_size(context: ServerContext, row: FileRow) -> tuple[int, int]:
     """The upright size probed on upload."""
+    width, height, _ = _probed(context, row)
+    return width, height
+
+
+def _probed(context: ServerContext, row: FileRow) -> tuple[int, int, float | None]:
+    """The upright size and the duration probed on upload (an origin's copy: its size probed
+    now, its duration unknown)."""
+    columns = file_versions.c
     with read_transaction(context.engine) as conn:
         found: Any = conn.execute(
-            sa.select(file_versions.c.width, file_versions.c.height).where(
-                file_versions.c.blob_key == row.blob_key
+            sa.select(columns.width, columns.height, columns.duration).where(
+                columns.blob_key == row.blob_key
             )
         ).first()
     if found is None:  # an origin's copy (origins/cache.py): probed when it is rendered
-        return probed_size(context, row)
+        return (*probed_size(context, row), None)
     if not found.width or not found.height:
         raise processing_failed("the video's size is unknown; upload it again")
-    return int(found.width), int(found.height)
+    return int(found.width), int(found.height), float(found.duration or 0) or None
