@@ -13,7 +13,7 @@ from imagekit_server.accounts import Account
 from imagekit_server.api.dependencies import current_account, server_context
 from imagekit_server.api.json_body import json_value
 from imagekit_server.context import ServerContext
-from imagekit_server.db.engine import read_transaction, write_transaction
+from imagekit_server.db.engine import library_transaction, read_transaction
 from imagekit_server.errors import BadRequest, NotFound
 from imagekit_server.files import records
 from imagekit_server.files.listing import (
@@ -110,7 +110,7 @@ async def delete_file(
 def delete_file_ids(context: ServerContext, account: Account, file_ids: list[str]) -> list[str]:
     """Delete the files if all exist (returns []); otherwise delete nothing and return the ids
     that were not found. Blobs go after the commit, guarded by removal intents."""
-    with write_transaction(context.engine) as conn:
+    with library_transaction(context.engine, account.id) as conn:
         found = {
             row.id for file_id in file_ids if (row := records.find_by_id(conn, account.id, file_id))
         }

@@ -100,6 +100,29 @@ def write_transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
             yield conn
 
 
+# The first key of the advisory locks ``library_transaction`` takes on PostgreSQL ("IK"); the
+# second is the account id's hash, so accounts whose hashes collide merely share a queue.
+LIBRARY_LOCK_SPACE = 0x494B
+
+
+@contextmanager
+def library_transaction(engine: sa.Engine, account_id: str) -> Iterator[sa.Connection]:
+    """A write transaction that changes an account's library: its files, versions, folders
+    and their attributes. SQLite runs one write transaction at a time anyway; on PostgreSQL
+    these take a transaction-scoped advisory lock on the account first, so they too run one
+    at a time per account. Without it two requests could both find a path free and then
+    collide taking it (a unique-key violation: a 500), and two transactions locking the
+    same files in different orders (deleting a folder while moving a file out of it) could
+    wait on each other (a deadlock). Reads, and other accounts, are not held up."""
+    with write_transaction(engine) as conn:
+        if not is_sqlite(engine):
+            conn.execute(
+                sa.text("SELECT pg_advisory_xact_lock(:space, hashtext(:account))"),
+                {"space": LIBRARY_LOCK_SPACE, "account": account_id},
+            )
+        yield conn
+
+
 def refresh_statistics(engine: sa.Engine) -> None:
     """Give SQLite's query planner current table statistics (PostgreSQL's autovacuum keeps
     its own). Without them SQLite guesses, and e.g. walks `files` in size order testing
@@ -113,5 +136,12 @@ def refresh_statistics(engine: sa.Engine) -> None:
 
 @contextmanager
 def read_transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
-    with engine.connect() as conn, conn.begin():
-        yield conn
+    """A transaction that only reads, from one snapshot of the database: SQLite's reads see
+    one (WAL); PostgreSQL's default (READ COMMITTED) lets each statement see what committed
+    since the one before (a file found, then its current version gone), so reads there run
+    at REPEATABLE READ, which never fails a transaction that does not write."""
+    with engine.connect() as conn:
+        if not is_sqlite(engine):
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            yield conn

@@ -18,11 +18,18 @@ from imagekit_server.db.tables import file_versions, files
 from imagekit_server.files import records
 from imagekit_server.files.naming import join_path
 from imagekit_server.library import file_copies
+from imagekit_server.library.subtree import files_under
 
 
 def relocated(path: str, source: str, destination: str) -> str:
     """``path`` (``source`` or below it) re-rooted at ``destination``."""
+    assert is_within(path, source), (path, source)
     return destination + path[len(source) :]
+
+
+def is_within(path: str, folder: str) -> bool:
+    """Whether ``path`` is ``folder`` or below it."""
+    return path == folder or path.startswith(folder + "/")
 
 
 def move_batch(
@@ -39,9 +46,9 @@ def move_batch(
     (their destination file would exceed the version limit)."""
     rows = conn.execute(
         sa.select(files)
-        .where(files.c.account_id == account_id, files.c.id.in_(file_ids))
+        .where(files.c.account_id == account_id, files.c.id.in_(file_ids), files_under(source))
         .with_for_update()
-    ).all()
+    ).all()  # not those moved out of the folder since the batch was listed
     targets = {
         row.id: join_path(relocated(row.folder_path, source, destination), row.name) for row in rows
     }

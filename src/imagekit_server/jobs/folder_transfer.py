@@ -20,15 +20,15 @@ import sqlalchemy as sa
 
 from imagekit_server.context import ServerContext
 from imagekit_server.custom_metadata.values import field_types, load_schemas
-from imagekit_server.db.engine import read_transaction, write_transaction
+from imagekit_server.db.engine import library_transaction, read_transaction, write_transaction
 from imagekit_server.db.tables import files, folders
 from imagekit_server.files import records
 from imagekit_server.files.naming import join_path
 from imagekit_server.jobs import queue
-from imagekit_server.jobs.folder_moves import move_batch, relocated
+from imagekit_server.jobs.folder_moves import is_within, move_batch, relocated
 from imagekit_server.jobs.queue import Job
 from imagekit_server.library import file_copies
-from imagekit_server.library.blob_copies import copy_blobs
+from imagekit_server.library.blob_copies import copy_read
 from imagekit_server.library.purge import purge_path_prefix, record_request
 from imagekit_server.library.subtree import files_under, folders_under
 from imagekit_server.runtime import blobs
@@ -97,7 +97,7 @@ def _next_progress(
 def _move_batch(
     context: ServerContext, job: Job, owner: str, file_ids: Sequence[str], progress: dict[str, Any]
 ) -> dict[str, Any]:
-    with write_transaction(context.engine) as conn:
+    with library_transaction(context.engine, job.account_id) as conn:
         skipped = move_batch(
             conn,
             account_id=job.account_id,
@@ -112,18 +112,31 @@ def _move_batch(
     return progress
 
 
+# The files of a copy batch still there, and each one's versions to copy (by file id).
+_CopyBatch = tuple[list[Any], dict[str, list[file_copies.VersionCopy]]]
+
+
 def _copy_batch(
     context: ServerContext, job: Job, owner: str, file_ids: Sequence[str], progress: dict[str, Any]
 ) -> dict[str, Any]:
     include = bool(job.params.get("includeVersions"))
-    with read_transaction(context.engine) as conn:
-        found = [records.find_by_id(conn, job.account_id, file_id) for file_id in file_ids]
-        rows = [row for row in found if row is not None]
-        chains = {
-            row.id: file_copies.version_chain(conn, row, all_versions=include) for row in rows
-        }
-    keys = [item.content.blob_key for chain in chains.values() for item in chain]
-    new_keys = copy_blobs(context, job.account_id, keys)
+    source = job.params["source"]
+
+    def read() -> _CopyBatch:
+        """The batch's files still there, and what to copy of each."""
+        with read_transaction(context.engine) as conn:
+            found = [records.find_by_id(conn, job.account_id, file_id) for file_id in file_ids]
+            # not those deleted or moved out of the folder since the batch was listed
+            rows = [row for row in found if row is not None and is_within(row.folder_path, source)]
+            chains = {
+                row.id: file_copies.version_chain(conn, row, all_versions=include) for row in rows
+            }
+        return rows, chains
+
+    def keys_of(batch: _CopyBatch) -> list[str]:
+        return [key for chain in batch[1].values() for key in file_copies.blob_keys(chain)]
+
+    (rows, chains), new_keys = copy_read(context, job.account_id, read, keys_of)
     try:
         return _place_copies(context, job, owner, rows, chains, new_keys, file_ids, progress)
     except BaseException:
@@ -144,7 +157,7 @@ def _place_copies(
     source, destination = job.params["source"], job.params["destination"]
     unused: list[str] = []
     skipped = 0
-    with write_transaction(context.engine) as conn:
+    with library_transaction(context.engine, job.account_id) as conn:
         types = field_types(load_schemas(conn, job.account_id))
         now = datetime.now(timezone.utc)
         for row in rows:
@@ -183,8 +196,12 @@ def _finish(context: ServerContext, job: Job, owner: str, progress: dict[str, An
         purge_path_prefix(context, job.account_id, destination + "/")
         endpoint = context.settings.url_endpoint(job.account_id)
         result["purgeRequestId"] = record_request(context, job.account_id, f"{endpoint}{source}/*")
-    with write_transaction(context.engine) as conn:
+    with library_transaction(context.engine, job.account_id) as conn:
         now = datetime.now(timezone.utc)
+        if job.params["mode"] == "move":
+            moved, left = _move_stragglers(conn, job, now)
+            result["filesTransferred"] += moved
+            result["filesSkipped"] = left
         paths = conn.execute(
             sa.select(folders.c.path).where(
                 folders.c.account_id == job.account_id, folders_under(source)
@@ -192,10 +209,53 @@ def _finish(context: ServerContext, job: Job, owner: str, progress: dict[str, An
         ).scalars()
         for path in [source, *paths]:
             records.ensure_folders(conn, job.account_id, relocated(path, source, destination), now)
-        if job.params["mode"] == "move" and not progress.get("skipped"):
-            conn.execute(
-                folders.delete().where(
-                    folders.c.account_id == job.account_id, folders_under(source)
-                )
-            )
+        if job.params["mode"] == "move":
+            _delete_emptied_folders(conn, job.account_id, source)
         queue.complete(conn, job.id, owner, result)
+
+
+def _move_stragglers(conn: sa.Connection, job: Job, now: datetime) -> tuple[int, int]:
+    """Move the files still in the source folder: those put there while the job ran (the
+    cursor walks file ids, and new ids fall anywhere) and those the batches had to leave
+    (which stay again). Runs in the finishing transaction, which holds the account's
+    library lock, so none can arrive after it. Returns (moved, left behind)."""
+    file_ids = list(
+        conn.execute(
+            sa.select(files.c.id).where(
+                files.c.account_id == job.account_id, files_under(job.params["source"])
+            )
+        ).scalars()
+    )
+    if not file_ids:
+        return 0, 0
+    left = move_batch(
+        conn,
+        account_id=job.account_id,
+        file_ids=file_ids,
+        source=job.params["source"],
+        destination=job.params["destination"],
+        field_types=field_types(load_schemas(conn, job.account_id)),
+        now=now,
+    )
+    return len(file_ids) - left, left
+
+
+def _delete_emptied_folders(conn: sa.Connection, account_id: str, source: str) -> None:
+    """Delete the moved folder's rows, but for the folders (and their parents) that still
+    hold a file the move had to leave behind."""
+    kept: set[str] = set()
+    remaining = conn.execute(
+        sa.select(files.c.folder_path).where(files.c.account_id == account_id, files_under(source))
+    ).scalars()
+    for folder in set(remaining):
+        while folder != source and folder.startswith(source + "/"):
+            kept.add(folder)
+            folder = folder.rsplit("/", 1)[0]
+        kept.add(source)
+    conn.execute(
+        folders.delete().where(
+            folders.c.account_id == account_id,
+            folders_under(source),
+            folders.c.path.not_in(sorted(kept)),
+        )
+    )

@@ -17,11 +17,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from imagekit_server.context import ServerContext
 from imagekit_server.db.tables import file_versions, files
 from imagekit_server.files import records
 from imagekit_server.files.naming import join_path
-from imagekit_server.library.blob_copies import copy_blobs
 from imagekit_server.library.file_state import attributes_of, lock_file, lock_file_by_path
 
 CONTENT_FIELDS = (
@@ -188,8 +186,6 @@ def move_file_row(
     return str(file_row.id)
 
 
-def copy_blobs_for(
-    context: ServerContext, account_id: str, chain: Sequence[VersionCopy]
-) -> dict[str, str]:
-    """Fresh blobs for every version of the chain (see ``blob_copies``)."""
-    return copy_blobs(context, account_id, [item.content.blob_key for item in chain])
+def blob_keys(chain: Sequence[VersionCopy]) -> list[str]:
+    """The blobs of the chain's versions (``blob_copies`` copies them)."""
+    return [item.content.blob_key for item in chain]

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 from imagekit_server.context import ServerContext
 from imagekit_server.custom_metadata.values import field_types, load_schemas
-from imagekit_server.db.engine import read_transaction, write_transaction
+from imagekit_server.db.engine import library_transaction, read_transaction
 from imagekit_server.errors import ApiError, BadRequest, Conflict, NotFound
 from imagekit_server.files import records
 from imagekit_server.files.naming import join_path
 from imagekit_server.library import file_copies
+from imagekit_server.library.blob_copies import copy_read
 from imagekit_server.library.file_state import lock_file_by_path
 from imagekit_server.runtime import blobs
 from imagekit_server.webhooks import events as webhook_events
@@ -43,16 +45,20 @@ def _same_folder() -> ApiError:
 
 
 def copy_file(context: ServerContext, account_id: str, transfer: Transfer) -> None:
-    with read_transaction(context.engine) as conn:
-        row = records.find_by_path(conn, account_id, transfer.source_path)
-        if row is None:
-            raise _source_missing()
-        if row.folder_path == transfer.destination_folder:
-            raise _same_folder()
-        chain = file_copies.version_chain(conn, row, all_versions=transfer.include_versions)
-    new_keys = file_copies.copy_blobs_for(context, account_id, chain)
+    def read() -> tuple[Any, list[file_copies.VersionCopy]]:
+        with read_transaction(context.engine) as conn:
+            row = records.find_by_path(conn, account_id, transfer.source_path)
+            if row is None:
+                raise _source_missing()
+            if row.folder_path == transfer.destination_folder:
+                raise _same_folder()
+            return row, file_copies.version_chain(conn, row, all_versions=transfer.include_versions)
+
+    (row, chain), new_keys = copy_read(
+        context, account_id, read, lambda found: file_copies.blob_keys(found[1])
+    )
     try:
-        with write_transaction(context.engine) as conn:
+        with library_transaction(context.engine, account_id) as conn:
             target = join_path(transfer.destination_folder, row.name)
             if not file_copies.fits_at(conn, account_id, target, len(chain)):
                 raise _version_limit()
@@ -74,7 +80,7 @@ def copy_file(context: ServerContext, account_id: str, transfer: Transfer) -> No
 
 
 def move_file(context: ServerContext, account_id: str, transfer: Transfer) -> None:
-    with write_transaction(context.engine) as conn:
+    with library_transaction(context.engine, account_id) as conn:
         row = lock_file_by_path(conn, account_id, transfer.source_path)
         if row is None:
             raise _source_missing()
@@ -95,7 +101,7 @@ def move_file(context: ServerContext, account_id: str, transfer: Transfer) -> No
 
 def rename_file(context: ServerContext, account_id: str, file_path: str, new_name: str) -> str:
     """Rename a file and all its versions; returns the old file path (for purging)."""
-    with write_transaction(context.engine) as conn:
+    with library_transaction(context.engine, account_id) as conn:
         row = lock_file_by_path(conn, account_id, file_path)
         if row is None:
             raise NotFound("No file found with filePath.", reason="FILE_MISSING")

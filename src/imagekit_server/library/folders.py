@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 
 from imagekit_server.context import ServerContext
-from imagekit_server.db.engine import write_transaction
+from imagekit_server.db.engine import library_transaction
 from imagekit_server.db.tables import files, folders
 from imagekit_server.errors import ApiError, BadRequest, NotFound
 from imagekit_server.files import records
@@ -54,14 +54,14 @@ def too_many_objects() -> ApiError:
 
 
 def create_folder(context: ServerContext, account_id: str, folder: str) -> None:
-    with write_transaction(context.engine) as conn:
+    with library_transaction(context.engine, account_id) as conn:
         records.ensure_folders(conn, account_id, folder, datetime.now(timezone.utc))
 
 
 def delete_folder(context: ServerContext, account_id: str, folder: str) -> None:
     """Delete the folder, its subfolders and their files (rows in one transaction; blobs,
     derived images included, after commit, guarded by removal intents)."""
-    with write_transaction(context.engine) as conn:
+    with library_transaction(context.engine, account_id) as conn:
         if not folder_exists(conn, account_id, folder):
             raise NotFound("No folder found with folderPath.", reason="FOLDER_NOT_FOUND")
         if count_nested(conn, account_id, folder) > MAX_NESTED_OBJECTS:

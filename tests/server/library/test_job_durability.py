@@ -29,6 +29,16 @@ def _paths_under(server: LiveServer, folder: str) -> list[str]:
             return paths
 
 
+def _last_in_id_order(server: LiveServer, folder: str) -> str:
+    """The path of the file with the greatest id in ``folder`` (a job's cursor walks ids)."""
+    last: dict[str, Any] = {"fileId": ""}
+    skip = 0
+    while page := ok(call(server, "GET", "/v1/files", path=folder, limit="1000", skip=str(skip))):
+        last = max([last, *page], key=lambda item: str(item["fileId"]))
+        skip += len(page)
+    return str(last["filePath"])
+
+
 def _wait_until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -118,3 +128,37 @@ def test_ten_thousand_file_move_keeps_the_api_responsive(
     assert max(latencies) < 2.0, latencies
     assert len(_paths_under(server, "/huge/dst/src")) == count
     assert _paths_under(server, "/huge/src") == []
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgres"])
+def test_a_move_takes_files_added_while_it_runs_and_not_those_taken_out(
+    live_server_factory: StartServer, database: str
+) -> None:
+    """The job walks file ids: a file uploaded into the folder meanwhile may get an id the
+    cursor has passed, and a file moved out meanwhile may still be in a batch listed before.
+    The first goes along (the job's last step moves what is left); the second stays where it
+    was put, and the moved folder leaves nothing behind."""
+    server = live_server_factory(database=database)
+    template = new_image(server, "template.png", folder="/tpl")["fileId"]
+    count = 6000
+    insert_files(server, template, "/busy/src", count)
+    body = {"sourceFolderPath": "/busy/src", "destinationPath": "/busy/dst"}
+    job_id = ok(call(server, "POST", "/v1/bulkJobs/moveFolder", body))["jobId"]
+    _wait_until(lambda: _moved_count(server, job_id) > 0)
+    taken_out = _last_in_id_order(server, "/busy/src")  # the job would move it last
+    late = [new_image(server, f"late{index}.png", folder="/busy/src") for index in range(3)]
+    out = {"sourceFilePath": taken_out, "destinationPath": "/busy/out"}
+    ok(call(server, "POST", "/v1/files/move", out), 204)
+    running = ok(call(server, "GET", f"/v1/bulkJobs/{job_id}"))["status"]
+    assert running == "Pending", "the job finished before the test could change the folder"
+    assert wait_for_job(server, job_id, timeout=120)["status"] == "Completed"
+
+    moved = _paths_under(server, "/busy/dst/src")
+    assert sorted(f"/busy/dst/src/{file['name']}" for file in late) == sorted(
+        path for path in moved if "/late" in path
+    )
+    assert len(moved) == count - 1 + len(late) and taken_out not in moved
+    assert _paths_under(server, "/busy/out") == [taken_out.replace("/busy/src", "/busy/out")]
+    assert _paths_under(server, "/busy/src") == []
+    listed = ok(call(server, "GET", "/v1/files", type="folder", path="/busy"))
+    assert sorted(item["folderPath"] for item in listed) == ["/busy/dst", "/busy/out"]
