@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 
 from imagekit_server.db.engine import create_engine, read_transaction, write_transaction
-from imagekit_server.db.tables import bulk_jobs
+from imagekit_server.db.tables import bulk_jobs, files
 from imagekit_server.files import records
 from imagekit_server.library.file_copies import content_of
 from tests.fixtures.live_server import LiveServer
@@ -50,5 +50,22 @@ def job_progress(server: LiveServer, job_id: str) -> dict[str, object]:
                 sa.select(bulk_jobs.c.progress).where(bulk_jobs.c.id == job_id)
             ).scalar_one()
         return dict(progress or {})
+    finally:
+        engine.dispose()
+
+
+def last_file_by_id(server: LiveServer, folder: str) -> str:
+    """The path of the file with the greatest id directly in ``folder``: the one a folder
+    job's cursor, which walks file ids, reaches last."""
+    engine = create_engine(database_url(server))
+    try:
+        with read_transaction(engine) as conn:
+            path: str = conn.execute(
+                sa.select(files.c.file_path)
+                .where(files.c.account_id == server.imagekit_id, files.c.folder_path == folder)
+                .order_by(files.c.id.desc())
+                .limit(1)
+            ).scalar_one()
+        return path
     finally:
         engine.dispose()

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.fixtures.live_server import LiveServer, StartServer
-from tests.server.library.bulk_records import insert_files, job_progress
+from tests.server.library.bulk_records import insert_files, job_progress, last_file_by_id
 from tests.server.library.calls import call, new_image, ok
 from tests.server.library.jobs_polling import wait_for_job
 
@@ -27,16 +27,6 @@ def _paths_under(server: LiveServer, folder: str) -> list[str]:
         paths += [item["filePath"] for item in page]
         if len(page) < 1000:
             return paths
-
-
-def _last_in_id_order(server: LiveServer, folder: str) -> str:
-    """The path of the file with the greatest id in ``folder`` (a job's cursor walks ids)."""
-    last: dict[str, Any] = {"fileId": ""}
-    skip = 0
-    while page := ok(call(server, "GET", "/v1/files", path=folder, limit="1000", skip=str(skip))):
-        last = max([last, *page], key=lambda item: str(item["fileId"]))
-        skip += len(page)
-    return str(last["filePath"])
 
 
 def _wait_until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
@@ -145,7 +135,7 @@ def test_a_move_takes_files_added_while_it_runs_and_not_those_taken_out(
     body = {"sourceFolderPath": "/busy/src", "destinationPath": "/busy/dst"}
     job_id = ok(call(server, "POST", "/v1/bulkJobs/moveFolder", body))["jobId"]
     _wait_until(lambda: _moved_count(server, job_id) > 0)
-    taken_out = _last_in_id_order(server, "/busy/src")  # the job would move it last
+    taken_out = last_file_by_id(server, "/busy/src")  # the job would move it last
     late = [new_image(server, f"late{index}.png", folder="/busy/src") for index in range(3)]
     out = {"sourceFilePath": taken_out, "destinationPath": "/busy/out"}
     ok(call(server, "POST", "/v1/files/move", out), 204)
