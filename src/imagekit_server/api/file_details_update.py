@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from imagekit_server.accounts import Account
 from imagekit_server.api.dependencies import current_account, server_context
 from imagekit_server.api.json_body import checked_file_id, json_object
-from imagekit_server.db.engine import library_transaction
+from imagekit_server.db.engine import file_transaction
 from imagekit_server.extensions.apply import apply_extensions, requested_extensions
 from imagekit_server.files.objects import file_object
 from imagekit_server.library.details_update import apply_update, parse_update
@@ -35,7 +35,7 @@ async def update_file_details(
     def apply() -> dict[str, Any]:
         # Extensions are validated before anything changes; removeAITags runs before them.
         extensions = requested_extensions(context, account.id, body.get("extensions"))
-        with library_transaction(context.engine, account.id) as conn:
+        with file_transaction(context.engine, account.id) as conn:
             row = apply_update(conn, account.id, file_id, update)
             webhook_events.file_changed(conn, context.settings, account.id, [row])
         if not extensions:

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from imagekit_server.accounts import Account
 from imagekit_server.api.dependencies import current_account, server_context
 from imagekit_server.api.json_body import file_id_list, json_object, string_list
-from imagekit_server.db.engine import library_transaction
+from imagekit_server.db.engine import file_transaction
 from imagekit_server.errors import NotFound
 from imagekit_server.files.records import Attributes
 from imagekit_server.library.bulk_tags import AttributesChange, change_files
@@ -59,7 +59,7 @@ async def _run(request: Request, account: Account, action: str) -> JSONResponse:
     context = server_context(request)
 
     def apply() -> list[str]:
-        with library_transaction(context.engine, account.id) as conn:
+        with file_transaction(context.engine, account.id) as conn:
             missing = change_files(conn, account.id, file_ids, change)
             webhook_events.files_changed(conn, context.settings, account.id, file_ids, missing)
             return missing

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from imagekit_server.accounts import Account
 from imagekit_server.api.dependencies import current_account, server_context
 from imagekit_server.api.json_body import checked_file_id
-from imagekit_server.db.engine import library_transaction, read_transaction
+from imagekit_server.db.engine import file_transaction, read_transaction
 from imagekit_server.errors import BadRequest
 from imagekit_server.files import records
 from imagekit_server.files.objects import file_object, version_object
@@ -78,7 +78,7 @@ async def delete_version(
     context = server_context(request)
 
     def delete() -> None:
-        with library_transaction(context.engine, account.id) as conn:
+        with file_transaction(context.engine, account.id) as conn:
             unused = versions.delete_version(conn, account.id, file_id, version_id)
             webhook_events.version_deleted(conn, account.id, file_id, version_id)
         blobs.discard(context.engine, context.store, unused)
@@ -96,7 +96,7 @@ async def restore_version(
     context = server_context(request)
 
     def restore() -> dict[str, Any]:
-        with library_transaction(context.engine, account.id) as conn:
+        with file_transaction(context.engine, account.id) as conn:
             row = versions.restore_version(conn, account.id, file_id, version_id)
             webhook_events.file_changed(conn, context.settings, account.id, [row])
         return file_object(row, context.settings.url_endpoint(account.id))

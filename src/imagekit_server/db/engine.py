@@ -100,24 +100,43 @@ def write_transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
             yield conn
 
 
-# The first key of the advisory locks ``library_transaction`` takes on PostgreSQL ("IK"); the
-# second is the account id's hash, so accounts whose hashes collide merely share a queue.
+# The first key of the advisory locks taken on PostgreSQL by ``library_transaction`` and
+# ``file_transaction`` ("IK"); the second is the account id's hash, so accounts whose hashes
+# collide merely share a queue.
 LIBRARY_LOCK_SPACE = 0x494B
 
 
 @contextmanager
 def library_transaction(engine: sa.Engine, account_id: str) -> Iterator[sa.Connection]:
-    """A write transaction that changes an account's library: its files, versions, folders
-    and their attributes. SQLite runs one write transaction at a time anyway; on PostgreSQL
-    these take a transaction-scoped advisory lock on the account first, so they too run one
-    at a time per account. Without it two requests could both find a path free and then
-    collide taking it (a unique-key violation: a 500), and two transactions locking the
-    same files in different orders (deleting a folder while moving a file out of it) could
-    wait on each other (a deadlock). Reads, and other accounts, are not held up."""
+    """A write transaction that changes the shape of an account's library: which paths hold
+    which files (copies, moves, renames, deletions, folders and folder jobs). SQLite runs
+    one write transaction at a time anyway; on PostgreSQL these take the account's advisory
+    lock exclusively first, so they run alone among the account's library writes. Without it
+    two requests could both find a path free and then collide taking it (a unique-key
+    violation: a 500), and two transactions locking the same files in different orders
+    (deleting a folder while moving a file out of it) could wait on each other (a deadlock).
+    Reads, and other accounts, are not held up."""
+    with _account_locked(engine, account_id, "pg_advisory_xact_lock") as conn:
+        yield conn
+
+
+@contextmanager
+def file_transaction(engine: sa.Engine, account_id: str) -> Iterator[sa.Connection]:
+    """A write transaction that changes files where they are: uploads (a new file or a new
+    version at one path), a file's versions, tags, details and extension results. These lock
+    the rows of the files they change (several in id order) and take the account's lock in
+    shared mode on PostgreSQL: they run side by side, and wait only while a
+    ``library_transaction`` runs."""
+    with _account_locked(engine, account_id, "pg_advisory_xact_lock_shared") as conn:
+        yield conn
+
+
+@contextmanager
+def _account_locked(engine: sa.Engine, account_id: str, function: str) -> Iterator[sa.Connection]:
     with write_transaction(engine) as conn:
         if not is_sqlite(engine):
             conn.execute(
-                sa.text("SELECT pg_advisory_xact_lock(:space, hashtext(:account))"),
+                sa.text(f"SELECT {function}(:space, hashtext(:account))"),
                 {"space": LIBRARY_LOCK_SPACE, "account": account_id},
             )
         yield conn

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from imagekit_server.context import ServerContext
-from imagekit_server.db.engine import library_transaction, read_transaction, write_transaction
+from imagekit_server.db.engine import file_transaction, read_transaction, write_transaction
 from imagekit_server.extensions import saved as saved_extensions
 from imagekit_server.extensions.events import failure_event, send_extension_event, success_event
 from imagekit_server.extensions.jobs import JOB_TYPE, job_params
@@ -103,7 +103,7 @@ def _image_loader(context: ServerContext, row: Any, source: Path | None) -> Call
 def _run_inline(context: ServerContext, row: Any, request: ExtensionRequest, image: bytes) -> Any:
     if request.name == "ai-auto-description":
         text = providers(context).describer().describe(image)
-        with library_transaction(context.engine, row.account_id) as conn:
+        with file_transaction(context.engine, row.account_id) as conn:
             return save_description(conn, row.account_id, row.id, text)
     config = request.config
     labels = (
@@ -113,7 +113,7 @@ def _run_inline(context: ServerContext, row: Any, request: ExtensionRequest, ima
             image, max_labels=int(config["maxTags"]), min_confidence=float(config["minConfidence"])
         )
     )
-    with library_transaction(context.engine, row.account_id) as conn:
+    with file_transaction(context.engine, row.account_id) as conn:
         return save_tags(conn, row.account_id, row.id, request.name, labels)
 
 

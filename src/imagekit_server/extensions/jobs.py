@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from imagekit_server.context import ServerContext
-from imagekit_server.db.engine import library_transaction, read_transaction, write_transaction
+from imagekit_server.db.engine import file_transaction, read_transaction, write_transaction
 from imagekit_server.extensions.events import failure_event, send_extension_event, success_event
 from imagekit_server.extensions.providers import BackgroundOptions, ProviderError
 from imagekit_server.extensions.registry import providers
@@ -99,7 +99,7 @@ def _apply(context: ServerContext, job: Job, owner: str, image: bytes) -> dict[s
         cutout = providers(context).remover().remove_background(image, background_options(config))
         content = stage_cutout(context, account_id, cutout)
         try:
-            with library_transaction(context.engine, account_id) as conn:
+            with file_transaction(context.engine, account_id) as conn:
                 row = save_cutout(conn, account_id, file_id, params["versionId"], content)
                 progress = _done(context, extension, file_id, row)
                 queue.record_progress(conn, job.id, owner, progress, lease)
@@ -111,7 +111,7 @@ def _apply(context: ServerContext, job: Job, owner: str, image: bytes) -> dict[s
         return progress
     if extension == "ai-auto-description":
         text = providers(context).describer().describe(image)
-        with library_transaction(context.engine, account_id) as conn:
+        with file_transaction(context.engine, account_id) as conn:
             row = save_description(conn, account_id, file_id, text)
             progress = _done(context, extension, file_id, row)
             queue.record_progress(conn, job.id, owner, progress, lease)
@@ -123,7 +123,7 @@ def _apply(context: ServerContext, job: Job, owner: str, image: bytes) -> dict[s
             image, max_labels=int(config["maxTags"]), min_confidence=float(config["minConfidence"])
         )
     )
-    with library_transaction(context.engine, account_id) as conn:
+    with file_transaction(context.engine, account_id) as conn:
         row = save_tags(conn, account_id, file_id, extension, labels)
         progress = _done(context, extension, file_id, row)
         queue.record_progress(conn, job.id, owner, progress, lease)

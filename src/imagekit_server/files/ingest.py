@@ -21,7 +21,7 @@ from imagekit_server.custom_metadata.values import (
     validate_values,
     with_defaults,
 )
-from imagekit_server.db.engine import library_transaction, read_transaction
+from imagekit_server.db.engine import file_transaction, read_transaction
 from imagekit_server.errors import BadRequest
 from imagekit_server.files import records
 from imagekit_server.files.media_facts import read_media_facts
@@ -113,7 +113,7 @@ def _commit(
     for attempt in range(_COMMIT_ATTEMPTS):
         final_name = with_unique_suffix(name) if options.use_unique_file_name else name
         try:
-            with library_transaction(context.engine, account.id) as conn:
+            with file_transaction(context.engine, account.id) as conn:
                 file_id = _write_records(
                     conn, account, options, folder, final_name, content, schemas
                 )

@@ -1,6 +1,6 @@
 """Conflicting library calls at the same time, on one server (SQLite) and on two servers sharing
 one PostgreSQL database and one blob store (the scale-out shape): threads upload over, copy,
-move, rename and delete the same few files and folders, restore and delete versions, and copy,
+move, rename, tag and delete the same few files and folders, restore and delete versions, and copy,
 move and rename folders, in a seeded random order. Whatever order the server picks, the result
 must be a library that holds together:
 
@@ -75,7 +75,7 @@ class Caller:
         operations: list[Callable[[], requests.Response | None]] = [
             self.upload, self.upload, self.copy_file, self.move_file, self.rename_file,
             self.delete_file, self.restore_version, self.delete_version, self.delete_folder,
-            self.folder_job,
+            self.folder_job, self.tag_files,
         ]  # fmt: skip
         for _ in range(CALLS_PER_THREAD):
             operation = self.rng.choice(operations)
@@ -126,6 +126,14 @@ class Caller:
         return (
             None if found is None else call(self.server, "DELETE", f"/v1/files/{found['fileId']}")
         )
+
+    def tag_files(self) -> requests.Response | None:
+        listed = _files(self.server)
+        if not listed:
+            return None
+        chosen = self.rng.sample(listed, min(len(listed), self.rng.randint(1, 5)))
+        body = {"fileIds": [item["fileId"] for item in chosen], "tags": [f"t{self.rng.random()}"]}
+        return call(self.server, "POST", "/v1/files/addTags", body)
 
     def _version(self) -> dict[str, Any] | None:
         found = self._file()
