@@ -98,15 +98,7 @@ def _move_batch(
     context: ServerContext, job: Job, owner: str, file_ids: Sequence[str], progress: dict[str, Any]
 ) -> dict[str, Any]:
     with library_transaction(context.engine, job.account_id) as conn:
-        skipped = move_batch(
-            conn,
-            account_id=job.account_id,
-            file_ids=file_ids,
-            source=job.params["source"],
-            destination=job.params["destination"],
-            field_types=field_types(load_schemas(conn, job.account_id)),
-            now=datetime.now(timezone.utc),
-        )
+        skipped = _move_files(conn, job, file_ids, datetime.now(timezone.utc))
         progress = _next_progress(progress, file_ids, skipped)
         queue.record_progress(conn, job.id, owner, progress, context.settings.job_lease_seconds)
     return progress
@@ -228,7 +220,13 @@ def _move_stragglers(conn: sa.Connection, job: Job, now: datetime) -> tuple[int,
     )
     if not file_ids:
         return 0, 0
-    left = move_batch(
+    left = _move_files(conn, job, file_ids, now)
+    return len(file_ids) - left, left
+
+
+def _move_files(conn: sa.Connection, job: Job, file_ids: Sequence[str], now: datetime) -> int:
+    """Move the files into the job's destination; returns how many had to stay."""
+    return move_batch(
         conn,
         account_id=job.account_id,
         file_ids=file_ids,
@@ -237,7 +235,6 @@ def _move_stragglers(conn: sa.Connection, job: Job, now: datetime) -> tuple[int,
         field_types=field_types(load_schemas(conn, job.account_id)),
         now=now,
     )
-    return len(file_ids) - left, left
 
 
 def _delete_emptied_folders(conn: sa.Connection, account_id: str, source: str) -> None:

@@ -36,6 +36,17 @@ def _wait_until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
         time.sleep(0.02)
 
 
+def _moving(server: LiveServer, root: str, count: int) -> str:
+    """A job moving ``count`` files from ``root/src`` into ``root/dst``, once it has moved
+    some: its id."""
+    template = new_image(server, "template.png", folder="/tpl")["fileId"]
+    insert_files(server, template, f"{root}/src", count)
+    body = {"sourceFolderPath": f"{root}/src", "destinationPath": f"{root}/dst"}
+    job_id: str = ok(call(server, "POST", "/v1/bulkJobs/moveFolder", body))["jobId"]
+    _wait_until(lambda: _moved_count(server, job_id) > 0)
+    return job_id
+
+
 def _moved_count(server: LiveServer, job_id: str) -> int:
     done: Any = job_progress(server, job_id).get("done", 0)
     return int(done)
@@ -46,12 +57,8 @@ def test_a_killed_job_resumes_after_restart(
     live_server_factory: StartServer, database: str
 ) -> None:
     server = live_server_factory(database=database, env=FAST_LEASE)
-    template = new_image(server, "template.png", folder="/tpl")["fileId"]
     count = 3000
-    insert_files(server, template, "/big/src", count)
-    body = {"sourceFolderPath": "/big/src", "destinationPath": "/big/dst"}
-    job_id = ok(call(server, "POST", "/v1/bulkJobs/moveFolder", body))["jobId"]
-    _wait_until(lambda: _moved_count(server, job_id) > 0)
+    job_id = _moving(server, "/big", count)
     server.kill()
     interrupted_at = _moved_count(server, job_id)
     assert 0 < interrupted_at < count
@@ -129,12 +136,8 @@ def test_a_move_takes_files_added_while_it_runs_and_not_those_taken_out(
     The first goes along (the job's last step moves what is left); the second stays where it
     was put, and the moved folder leaves nothing behind."""
     server = live_server_factory(database=database)
-    template = new_image(server, "template.png", folder="/tpl")["fileId"]
     count = 6000
-    insert_files(server, template, "/busy/src", count)
-    body = {"sourceFolderPath": "/busy/src", "destinationPath": "/busy/dst"}
-    job_id = ok(call(server, "POST", "/v1/bulkJobs/moveFolder", body))["jobId"]
-    _wait_until(lambda: _moved_count(server, job_id) > 0)
+    job_id = _moving(server, "/busy", count)
     taken_out = last_file_by_id(server, "/busy/src")  # the job would move it last
     late = [new_image(server, f"late{index}.png", folder="/busy/src") for index in range(3)]
     out = {"sourceFilePath": taken_out, "destinationPath": "/busy/out"}

@@ -135,27 +135,25 @@ class Caller:
         body = {"fileIds": [item["fileId"] for item in chosen], "tags": [f"t{self.rng.random()}"]}
         return call(self.server, "POST", "/v1/files/addTags", body)
 
-    def _version(self) -> dict[str, Any] | None:
+    def _version_route(self) -> str | None:
+        """``/v1/files/<id>/versions/<version id>`` of a random version of a random file."""
         found = self._file()
         if found is None:
             return None
         response = call(self.server, "GET", f"/v1/files/{found['fileId']}/versions")
         versions = response.json() if response.status_code == 200 else []
-        return self.rng.choice(versions) if versions else None
+        if not versions:
+            return None
+        version = self.rng.choice(versions)
+        return f"/v1/files/{version['fileId']}/versions/{version['versionInfo']['id']}"
 
     def restore_version(self) -> requests.Response | None:
-        version = self._version()
-        if version is None:
-            return None
-        route = f"/v1/files/{version['fileId']}/versions/{version['versionInfo']['id']}/restore"
-        return call(self.server, "PUT", route)
+        route = self._version_route()
+        return None if route is None else call(self.server, "PUT", f"{route}/restore")
 
     def delete_version(self) -> requests.Response | None:
-        version = self._version()
-        if version is None:
-            return None
-        route = f"/v1/files/{version['fileId']}/versions/{version['versionInfo']['id']}"
-        return call(self.server, "DELETE", route)
+        route = self._version_route()
+        return None if route is None else call(self.server, "DELETE", route)
 
     def delete_folder(self) -> requests.Response | None:
         if self.rng.random() < 0.7:  # emptying the library often leaves little to race on
