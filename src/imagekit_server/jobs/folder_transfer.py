@@ -245,7 +245,7 @@ def _delete_emptied_folders(conn: sa.Connection, account_id: str, source: str) -
         sa.select(files.c.folder_path).where(files.c.account_id == account_id, files_under(source))
     ).scalars()
     for folder in set(remaining):
-        while folder != source and folder.startswith(source + "/"):
+        while folder != source and is_within(folder, source):
             kept.add(folder)
             folder = folder.rsplit("/", 1)[0]
         kept.add(source)
