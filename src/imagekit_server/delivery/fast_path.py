@@ -139,16 +139,27 @@ async def _deliver(
             bandwidth_counter(context).add(account_id, sent)
         if answered is not None:
             ended = perf_counter()
-            status = 500 if start is None else start["status"]
-            cache = scope.get(SCOPE_CACHE, NO_VALUE)
             try:
                 raw_path, query, client = asked(scope)
                 host = client[0]
             except (KeyError, TypeError):  # no raw_path or no client in the scope
                 _, raw_path, query, host = asked_slowly(scope)
-            request = (method, raw_path, query, host, status, sent, cache, account_id)
-            # the fields of observability/answered.py, in its order
-            answered((ended, started, request_id, request, status, sent, cache, "delivery"))
+            # the fields of observability/answered.py, in its order, flat
+            answered(
+                (
+                    ended,
+                    started,
+                    request_id,
+                    method,
+                    raw_path,
+                    query,
+                    host,
+                    500 if start is None else start["status"],
+                    sent,
+                    scope.get(SCOPE_CACHE, NO_VALUE),
+                    account_id,
+                )
+            )
 
 
 def _content_length(headers: Iterable[tuple[bytes, bytes]]) -> int:

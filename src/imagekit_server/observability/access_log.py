@@ -167,7 +167,7 @@ class AccessLog:
         parts: list[bytes] = [b""] * (4 * len(answered.ids))
         parts[1::4] = answered.ids
         parts[2::4] = form.durations(answered.taken)
-        parts[3::4] = map(form.request.__getitem__, answered.requests)
+        parts[3::4] = map(form.request.__getitem__, answered.requests())
         offset = time.time() - time.perf_counter()  # wall-clock time = monotonic + offset
         for start, end, second in _by_second(answered.ended, offset):
             stamp = form.stamp % time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)).encode()

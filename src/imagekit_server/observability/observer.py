@@ -50,7 +50,7 @@ class Observer:
         self.records = records
         self.metrics: Metrics | None = None  # attached when the app starts (its context's)
         self.ids = RequestIds()
-        self._delivered = Pending()  # delivery requests (the hot path)
+        self._delivered = Pending("delivery")  # delivery requests (the hot path)
         self._other = Pending()  # the API, health checks, metrics scrapes
         # A delivery request's fields, in answered.py's order (delivery/fast_path.py): the
         # list's own ``extend``, so a cache hit runs no Python frame of ours to report.
@@ -73,12 +73,11 @@ class Observer:
 
     def _record(self, scope: Scope, record: RequestRecord) -> None:
         ended = perf_counter()
-        status, sent = record.status, record.sent
         cache = scope.get(SCOPE_CACHE, record.cache)
-        request = (*asked_slowly(scope), status, sent, cache, record.account)
         route = route_class(scope["path"])
-        fields = (ended, record.started, record.id_bytes, request, status, sent, cache, route)
-        self._other.add(fields)
+        started, status, sent, account = record.started, record.status, record.sent, record.account
+        self._other.add((ended, started, record.id_bytes, *asked_slowly(scope)))
+        self._other.add((status, sent, cache, account, route))
 
     def flush(self) -> None:
         """Writes the access-log lines and counts the metrics of the requests answered since

@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable
-from datetime import date, datetime, timezone
+from datetime import date
+from time import time
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,10 +27,14 @@ log = logging.getLogger("imagekit_server.observability.usage")
 
 
 class BandwidthCounter:
-    """Bytes per (account, day) not yet written to the database. Thread-safe."""
+    """Bytes per (account, day) not yet written to the database. Thread-safe.
+
+    ``add`` runs on every delivered response, so it keys the day as the number of whole days
+    since the epoch (UTC), one clock read and a division: ``datetime.now(timezone.utc).date()``
+    cost a microsecond, some 3 % of a cache hit."""
 
     def __init__(self) -> None:
-        self._counts: dict[tuple[str, date], int] = {}
+        self._counts: dict[tuple[str, float], int] = {}  # (account, days since the epoch)
         self._lock = threading.Lock()
         # Held from drain to commit: a reader that flushes first (the usage API) must wait for
         # counts the background flush has drained but not yet committed, or it misses them.
@@ -38,19 +43,26 @@ class BandwidthCounter:
     def add(self, account_id: str, size: int, day: date | None = None) -> None:
         if size <= 0:
             return
-        key = (account_id, day or datetime.now(timezone.utc).date())
+        key = (account_id, time() // _DAY if day is None else day.toordinal() - _EPOCH_ORDINAL)
         with self._lock:
             self._counts[key] = self._counts.get(key, 0) + size
 
     def drain(self) -> dict[tuple[str, date], int]:
         with self._lock:
             counts, self._counts = self._counts, {}
-        return counts
+        return {
+            (account_id, date.fromordinal(_EPOCH_ORDINAL + int(days))): size
+            for (account_id, days), size in counts.items()
+        }
 
     def restore(self, counts: dict[tuple[str, date], int]) -> None:
         """Put back counts a failed flush could not write."""
         for (account_id, day), size in counts.items():
             self.add(account_id, size, day)
+
+
+_DAY = 86400.0  # seconds; POSIX time has no leap seconds, so days since the epoch divide evenly
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
 def bandwidth_counter(context: ServerContext) -> BandwidthCounter:

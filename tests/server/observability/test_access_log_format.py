@@ -33,7 +33,7 @@ def _answered(
     # 0.4 ms in: the writer's own clock reading may differ from this one by microseconds
     ended = at + 0.0004 - (time.time() - time.perf_counter())
     request = ("GET", path, query, host, 200, 637, cache, account)
-    return (ended, ended - 0.0123, request_id, request, 200, 637, cache, "delivery")
+    return (ended, ended - 0.0123, request_id, *request, "delivery")
 
 
 def _written(log_format: str, *entries: tuple[object, ...]) -> str:

@@ -20,7 +20,7 @@ def _counted(entries: list[Entry]) -> dict[tuple[str, tuple[tuple[str, str], ...
     pending = Pending()
     for route, status, sent, cache, seconds in entries:
         request = ("GET", b"/demo/a.jpg", b"", "127.0.0.1", status, sent, cache, "demo")
-        pending.add((100.0 + seconds, 100.0, b"id", request, status, sent, cache, route))
+        pending.add((100.0 + seconds, 100.0, b"id", *request, route))
     answered = pending.drain()
     assert answered is not None
     metrics.count(answered)

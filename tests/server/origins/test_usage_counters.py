@@ -5,12 +5,13 @@ the day boundaries of the range are start-inclusive, end-exclusive."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
 
 from imagekit_server.context import ServerContext, open_context
+from imagekit_server.observability import usage
 from imagekit_server.observability.usage import (
     BandwidthCounter,
     bandwidth_bytes,
@@ -56,6 +57,20 @@ def test_restored_counts_add_to_new_ones() -> None:
     counter.restore(drained)
     counter.add("a", 1, date(2031, 1, 1))
     assert counter.drain() == {("a", date(2031, 1, 1)): 6}
+
+
+@pytest.mark.parametrize(
+    "moment", ["2031-05-01T00:00:00", "2031-05-01T23:59:59.999", "2031-12-31T12:00:00"]
+)
+def test_bytes_delivered_now_count_for_the_utc_day(
+    monkeypatch: pytest.MonkeyPatch, moment: str
+) -> None:
+    """The hot path keys the day from the clock without a datetime: the same UTC date."""
+    instant = datetime.fromisoformat(moment).replace(tzinfo=timezone.utc)
+    monkeypatch.setattr(usage, "time", instant.timestamp)
+    counter = BandwidthCounter()
+    counter.add("a", 5)
+    assert counter.drain() == {("a", instant.date()): 5}
 
 
 def test_a_reader_that_flushes_sees_counts_a_background_flush_is_writing(
