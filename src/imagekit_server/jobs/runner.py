@@ -3,7 +3,9 @@
 Jobs are claimed through the queue's leases, so with several processes each job runs in one
 of them at a time; ``wake`` makes a just-submitted job start without waiting for the next
 poll. On shutdown the current job stops between batches and its lease is released, so a
-restarted (or another) process resumes it straight away.
+restarted (or another) process resumes it straight away. A job that fails stays leased for
+``retry_delay`` (1 s, doubling with each failure in a row, up to a lease), then resumes from
+its last committed batch; meanwhile the runner goes on with the other jobs.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from imagekit_server.jobs.queue import Job, LeaseLost
 
 log = logging.getLogger("imagekit_server.jobs")
 POLL_SECONDS = 1.0
+FIRST_RETRY_SECONDS = 1.0
+_FAILURES_KEPT = 1000  # job ids whose failures in a row a runner remembers
 FOLDER_JOB_TYPES = frozenset({"COPY_FOLDER", "MOVE_FOLDER", "RENAME_FOLDER"})
 
 #: Runs a claimed job from its cursor: True when completed, False when stopped early.
@@ -42,6 +46,7 @@ class JobRunner:
         self.work = work
         self._stopping = threading.Event()
         self._wake = threading.Event()
+        self._failures: dict[str, int] = {}  # job id: failures in a row in this runner
         self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
 
     def start(self) -> None:
@@ -81,10 +86,12 @@ class JobRunner:
         )
         renewer.start()
         try:
-            self._work(job)
+            retry_in = self._work(job)
         finally:
             heartbeat.set()
             renewer.join()
+        if retry_in is not None:  # once the renewer is done, or it could extend the lease
+            self._hold(job.id, retry_in)
 
     def _renew_lease(self, job_id: str, done: threading.Event) -> None:
         """Keep the lease while a batch runs longer than the lease itself."""
@@ -96,18 +103,39 @@ class JobRunner:
             except Exception:
                 log.exception("could not renew the lease of bulk job %s", job_id)
 
-    def _work(self, job: Job) -> None:
+    def _work(self, job: Job) -> float | None:
+        """Runs ``job`` from its cursor; when it failed, the seconds before it is retried."""
         try:
             if job.type not in self.job_types:
                 raise ValueError(f"unknown job type {job.type!r}")
             finished = self.work(self.context, job, self.owner, should_stop=self._stopping.is_set)
         except LeaseLost:
             log.warning("bulk job %s was taken over by another process", job.id)
-            return
+            return None
         except Exception:
-            # The lease runs out and the job is retried from its last committed batch.
-            log.exception("bulk job %s failed; it will be retried", job.id)
-            self._stopping.wait(self.context.settings.job_lease_seconds)
-            return
+            if len(self._failures) >= _FAILURES_KEPT:
+                self._failures.clear()
+            failures = self._failures[job.id] = self._failures.get(job.id, 0) + 1
+            delay = retry_delay(failures, self.context.settings.job_lease_seconds)
+            log.exception(
+                "bulk job %s failed (%d in a row); retried in %g s", job.id, failures, delay
+            )
+            return delay
+        self._failures.pop(job.id, None)
         if not finished:
             queue.release(self.context.engine, job.id, self.owner)
+        return None
+
+    def _hold(self, job_id: str, seconds: float) -> None:
+        """Keeps a failed job leased for ``seconds``: no runner claims it before then, and this
+        one goes on with the other jobs."""
+        try:
+            queue.renew(self.context.engine, job_id, self.owner, seconds)
+        except Exception:  # the database is down too: the lease runs out as it was
+            log.exception("could not schedule the retry of bulk job %s", job_id)
+
+
+def retry_delay(failures: int, lease_seconds: float) -> float:
+    """Seconds before a job that failed ``failures`` times in a row runs again: 1, 2, 4, ...
+    up to a lease (what a job whose process died waits)."""
+    return min(lease_seconds, FIRST_RETRY_SECONDS * (1 << min(failures - 1, 32)))
