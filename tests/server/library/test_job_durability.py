@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -71,8 +72,12 @@ def test_a_killed_job_resumes_after_restart(
     assert _paths_under(server, "/big/src") == []
 
 
-def test_two_processes_run_each_job_once(live_server_factory: StartServer) -> None:
-    first = live_server_factory(database="postgres", env=FAST_LEASE)
+def test_two_processes_run_each_job_once(live_server_factory: StartServer, tmp_path: Path) -> None:
+    # one database and one blob store, as processes behind a load balancer share them: a
+    # process that cannot read the other's blobs fails each job it claims until the other
+    # claims it
+    shared = {**FAST_LEASE, "IMAGEKIT_STORAGE": str(tmp_path / "blobs")}
+    first = live_server_factory(database="postgres", env=shared)
     second = LiveServer(first.data_dir.parent / f"{first.data_dir.name}-b", dict(first.env))
     second.data_dir.mkdir()
     second.public_key, second.private_key = first.public_key, first.private_key
