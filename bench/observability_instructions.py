@@ -6,6 +6,7 @@ does with both off.
 
     .venv/bin/python bench/observability_instructions.py            # on and off, 2,000 hits
     .venv/bin/python bench/observability_instructions.py --hits 4000 --variants on off log
+    .venv/bin/python bench/observability_instructions.py --src /tmp/before --src .  # A/B
 
 Each variant runs in its own process under ``valgrind --tool=callgrind``: the app (SQLite,
 local blobs) behind uvicorn's httptools protocol, as a worker runs it, on a stand-in
@@ -45,36 +46,51 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hits", type=int, default=2000)
     parser.add_argument("--variants", nargs="+", default=["on", "off"], choices=VARIANTS)
+    parser.add_argument(
+        "--src",
+        action="append",
+        type=Path,
+        help="a source tree to count (repeat to compare, e.g. a git worktree of an earlier "
+        "commit); default: this checkout",
+    )
     args = parser.parse_args()
-    counts = {}
-    for variant in args.variants:
-        command = [
-            "valgrind",
-            "--tool=callgrind",
-            "--callgrind-out-file=/dev/null",
-            "--toggle-collect=*atexit_callfuncs*",
-            sys.executable,
-            __file__,
-            "--child",
-        ]
-        env = {**os.environ, "BENCH_VARIANT": variant, "BENCH_HITS": str(args.hits)}
-        env["PYTHONHASHSEED"] = "0"
-        done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
-        found = re.search(r"Collected : (\d+)", done.stderr)
-        assert found, done.stderr[-2000:]
-        counts[variant] = int(found.group(1)) / args.hits
-        print(f"{variant}: {counts[variant]:,.0f} instructions per hit", flush=True)
-    if "off" in counts:
+    for tree in args.src or [Path(__file__).resolve().parent.parent]:
+        counts = {variant: _count(tree, variant, args.hits) for variant in args.variants}
         for variant, count in counts.items():
-            if variant != "off":
-                print(f"{variant}/off: {count / counts['off']:.4f}")
+            print(f"{tree}: {variant}: {count:,.0f} instructions per hit", flush=True)
+        if "off" in counts:
+            for variant, count in counts.items():
+                if variant != "off":
+                    extra = count - counts["off"]
+                    ratio = count / counts["off"]
+                    print(f"{tree}: {variant}/off: {ratio:.4f} (+{extra:,.0f} a hit)")
     return 0
+
+
+def _count(tree: Path, variant: str, hits: int) -> float:
+    """Instructions per hit of ``tree``'s server code, ``variant``'s settings."""
+    command = [
+        "valgrind",
+        "--tool=callgrind",
+        "--callgrind-out-file=/dev/null",
+        "--toggle-collect=*atexit_callfuncs*",
+        sys.executable,
+        __file__,
+        "--child",
+    ]
+    env = {**os.environ, "BENCH_VARIANT": variant, "BENCH_HITS": str(hits)}
+    env["BENCH_SRC"] = str(tree.resolve())
+    env["PYTHONHASHSEED"] = "0"
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    assert found, done.stderr[-2000:]
+    return int(found.group(1)) / hits
 
 
 def child() -> None:
     """The measured process: set up, then count the hits in an ``atexit`` callback."""
     root = Path(__file__).resolve().parent.parent
-    sys.path[:0] = [str(root / "src"), str(root)]
+    sys.path[:0] = [str(Path(os.environ["BENCH_SRC"]) / "src"), str(root)]
     import pyvips
     import uvloop
     from bench.stand_in_http import CountingTransport, raw_request, worker_protocol

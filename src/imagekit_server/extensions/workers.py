@@ -1,6 +1,7 @@
 """The extension job runners of one process: ``IMAGEKIT_EXTENSION_WORKERS`` threads, each a
 ``JobRunner`` claiming EXTENSION jobs only (folder jobs keep their own runner), so slow
-providers never hold up folder moves and the concurrency of extension work is bounded."""
+providers never hold up folder moves and the concurrency of extension work is bounded. A job
+that raised is retried a lease later (its attempts are counted: extensions/jobs.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ class ExtensionWorkers:
                 job_types=frozenset({JOB_TYPE}),
                 work=run_extension_job,
                 name=f"extension-jobs-{index}",
+                # a job gives up after a few attempts (extensions/jobs.py): a lease apart, so
+                # that budget outlasts a short outage of the database or blob store
+                first_retry_seconds=context.settings.job_lease_seconds,
             )
             for index in range(context.settings.extension_workers)
         ]

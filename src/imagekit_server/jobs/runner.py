@@ -4,8 +4,9 @@ Jobs are claimed through the queue's leases, so with several processes each job 
 of them at a time; ``wake`` makes a just-submitted job start without waiting for the next
 poll. On shutdown the current job stops between batches and its lease is released, so a
 restarted (or another) process resumes it straight away. A job that fails stays leased for
-``retry_delay`` (1 s, doubling with each failure in a row, up to a lease), then resumes from
-its last committed batch; meanwhile the runner goes on with the other jobs.
+``retry_delay`` (1 s, doubling with each failure in a row, up to a lease; a lease each time
+for runners whose jobs count their attempts), then resumes from its last committed batch;
+meanwhile the runner goes on with the other jobs.
 """
 
 from __future__ import annotations
@@ -38,12 +39,14 @@ class JobRunner:
         job_types: frozenset[str] = FOLDER_JOB_TYPES,
         work: JobWork = run_folder_transfer,
         name: str = "bulk-jobs",
+        first_retry_seconds: float = FIRST_RETRY_SECONDS,
     ) -> None:
         self.context = context
         self.owner = f"{context.lease.token}-{name}-{threading.get_native_id()}"
         self.poll_seconds = poll_seconds
         self.job_types = job_types
         self.work = work
+        self.first_retry_seconds = first_retry_seconds
         self._stopping = threading.Event()
         self._wake = threading.Event()
         self._failures: dict[str, int] = {}  # job id: failures in a row in this runner
@@ -116,7 +119,8 @@ class JobRunner:
             if len(self._failures) >= _FAILURES_KEPT:
                 self._failures.clear()
             failures = self._failures[job.id] = self._failures.get(job.id, 0) + 1
-            delay = retry_delay(failures, self.context.settings.job_lease_seconds)
+            lease = self.context.settings.job_lease_seconds
+            delay = retry_delay(failures, lease, self.first_retry_seconds)
             log.exception(
                 "bulk job %s failed (%d in a row); retried in %g s", job.id, failures, delay
             )
@@ -135,7 +139,7 @@ class JobRunner:
             log.exception("could not schedule the retry of bulk job %s", job_id)
 
 
-def retry_delay(failures: int, lease_seconds: float) -> float:
-    """Seconds before a job that failed ``failures`` times in a row runs again: 1, 2, 4, ...
-    up to a lease (what a job whose process died waits)."""
-    return min(lease_seconds, FIRST_RETRY_SECONDS * (1 << min(failures - 1, 32)))
+def retry_delay(failures: int, lease_seconds: float, first: float = FIRST_RETRY_SECONDS) -> float:
+    """Seconds before a job that failed ``failures`` times in a row runs again: ``first``,
+    twice that, ... up to a lease (what a job whose process died waits)."""
+    return min(lease_seconds, first * (1 << min(failures - 1, 32)))

@@ -87,3 +87,4 @@ def test_a_failing_job_neither_blocks_the_queue_nor_waits_a_lease(context: Serve
 def test_the_delay_doubles_up_to_a_lease() -> None:
     assert [retry_delay(failures, 30.0) for failures in range(1, 8)] == [1, 2, 4, 8, 16, 30, 30]
     assert retry_delay(3, 2.5) == 2.5
+    assert [retry_delay(failures, 30.0, first=30.0) for failures in (1, 2, 9)] == [30, 30, 30]
