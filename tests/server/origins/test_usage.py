@@ -56,14 +56,16 @@ def test_usage_reports_delivered_bytes_and_storage(
     for url in (
         f"{origin_server.url_endpoint}{file['filePath']}",
         f"{origin_server.url_endpoint}/tr:w-10{file['filePath']}",
+        f"{origin_server.url_endpoint}/tr:w-10{file['filePath']}",  # from the memory cache
         f"{origin_server.url_endpoint}/{prefix}/{relative}",
         f"{origin_server.url_endpoint}/{prefix}/tr:w-20/{relative}",
     ):
         response = requests.get(url, timeout=TIMEOUT)
         assert response.status_code == 200
         delivered += len(response.content)
-    head = requests.head(f"{origin_server.url_endpoint}{file['filePath']}", timeout=TIMEOUT)
-    assert head.status_code == 200  # headers only: no bytes delivered
+    for path in (file["filePath"], f"/tr:w-10{file['filePath']}"):
+        head = requests.head(f"{origin_server.url_endpoint}{path}", timeout=TIMEOUT)
+        assert head.status_code == 200  # headers only: no bytes delivered
 
     after = _usage(origin_server, *window)
     assert after["bandwidthBytes"] - before["bandwidthBytes"] == delivered
