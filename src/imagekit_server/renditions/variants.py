@@ -103,9 +103,13 @@ class Variant:
 
     @property
     def name(self) -> str:
-        hints = self.hints or ClientHints()
-        name = f"{self.accept}|{hints.width}|{hints.dpr}"
-        if self.defaults != IMAGEKIT_DEFAULTS:
+        hints = self.hints
+        if hints is None:
+            name = f"{self.accept}|None|None"
+        else:
+            name = f"{self.accept}|{hints.width}|{hints.dpr}"
+        # (an identity test first: the dataclass's own == is Python code, run on every hit)
+        if self.defaults is not IMAGEKIT_DEFAULTS and self.defaults != IMAGEKIT_DEFAULTS:
             # Changed output settings name new variants; ImageKit's defaults keep the names
             # (and the cached blobs) variants had before these settings existed.
             out = self.defaults
