@@ -49,9 +49,11 @@ def not_found(detail: str) -> Response:
     return error_response(404, f"ENOENT - {detail}", "Not Found")
 
 
-async def deliver(request: Request) -> ASGIApp:
+async def deliver(request: Request, account: Account | None = None) -> ASGIApp:
+    """The answer to a delivery request; ``account`` when the caller has looked it up."""
     context: ServerContext = request.app.state.context
-    account = context.accounts.by_id(request.path_params["account_id"])
+    if account is None:
+        account = context.accounts.by_id(request.path_params["account_id"])
     if account is None:
         return not_found("unknown account")
     routed = await deliver_from_origins(request, context, account)

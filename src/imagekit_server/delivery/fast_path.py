@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.types import Message, Receive, Scope, Send
 
 from imagekit_server.abuse.guard import Guard
-from imagekit_server.accounts import is_valid_account_id
+from imagekit_server.accounts import Account, is_valid_account_id
 from imagekit_server.context import ServerContext
 from imagekit_server.delivery.endpoint import deliver
 from imagekit_server.delivery.variant_response import BytesResponse, error_response
@@ -61,8 +61,7 @@ class DeliveryFirstApp(FastAPI):
             ):
                 scope["app"] = self
                 scope["path_params"] = {"account_id": account_id, "path": rest}
-                # the account's own id: a lasting object the access log hashes cheaply
-                await _deliver(context, account.id, method, scope, receive, send, self.observer)
+                await _deliver(context, account, method, scope, receive, send, self.observer)
                 return
         observer = self.observer
         if observer is not None and scope["type"] == "http":
@@ -85,13 +84,14 @@ class DeliveryFirstApp(FastAPI):
 
 async def _deliver(
     context: ServerContext,
-    account_id: str,
+    account: Account,
     method: str,
     scope: Scope,
     receive: Receive,
     send: Send,
     observer: Observer | None,
 ) -> None:
+    account_id = account.id  # the account's own id: a lasting object the log hashes cheaply
     sent = 0
     status: int | None = None  # once the response has started
     start: Message | None = None
@@ -119,7 +119,7 @@ async def _deliver(
         await send(message)
 
     try:
-        response = await deliver(Request(scope, receive))
+        response = await deliver(Request(scope, receive), account)
         if type(response) is BytesResponse:
             # A body in hand (cache hits, errors): its size is known, so it goes to the
             # server's own send, without a wrapper's coroutine for each of its two messages.

@@ -38,12 +38,16 @@ class _RouteTables:
 
 
 def _memo(context: ServerContext) -> TtlMemo[str, RouteTable]:
-    def make() -> _RouteTables:
-        memo = TtlMemo[str, RouteTable](context.settings.delivery_lookup_ttl_seconds)
-        invalidate_on_writes(context.engine, ("origins", "url_endpoints"), memo.clear)
-        return _RouteTables(memo)
+    tables = context.existing_component(_RouteTables)  # no loader made on every request
+    if tables is None:
+        tables = context.component(_RouteTables, functools.partial(_route_tables, context))
+    return tables.memo
 
-    return context.component(_RouteTables, make).memo
+
+def _route_tables(context: ServerContext) -> _RouteTables:
+    memo = TtlMemo[str, RouteTable](context.settings.delivery_lookup_ttl_seconds)
+    invalidate_on_writes(context.engine, ("origins", "url_endpoints"), memo.clear)
+    return _RouteTables(memo)
 
 
 def load_routes(context: ServerContext, account_id: str) -> RouteTable:
@@ -60,6 +64,8 @@ def load_routes(context: ServerContext, account_id: str) -> RouteTable:
 
 async def route_table(context: ServerContext, account_id: str) -> RouteTable:
     """The account's URL endpoints with origins by URL prefix (memoised; usually empty)."""
-    return await _memo(context).get_or_load(
-        account_id, functools.partial(load_routes, context, account_id)
-    )
+    memo = _memo(context)
+    found, table = memo.get(account_id)
+    if found and table is not None:  # fresh: no loader or coroutine made
+        return table
+    return await memo.get_or_load(account_id, functools.partial(load_routes, context, account_id))

@@ -115,8 +115,12 @@ async def find_file(
     context: ServerContext, account_id: str, file_path: str, version_id: str = ""
 ) -> FileRow | None:
     """The memoised lookup: no thread hop while the memo holds the path."""
-    row: FileRow | None = await delivery_caches(context).rows.get_or_load(
-        (account_id, file_path, version_id),
-        functools.partial(load_file_row, context, account_id, file_path, version_id),
+    key = (account_id, file_path, version_id)
+    memo = delivery_caches(context).rows
+    found, row = memo.get(key)
+    if found:  # fresh: no loader or coroutine made (the common case, on every hit)
+        return row
+    loaded: FileRow | None = await memo.get_or_load(
+        key, functools.partial(load_file_row, context, account_id, file_path, version_id)
     )
-    return row
+    return loaded

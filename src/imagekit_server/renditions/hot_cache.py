@@ -270,7 +270,10 @@ class DeliveryCaches:
 
 def delivery_caches(context: ServerContext) -> DeliveryCaches:
     """The context's caches, created (and kept on it) on first use."""
-    return context.component(DeliveryCaches, lambda: _make_caches(context))
+    caches = context.existing_component(DeliveryCaches)  # no closure made on every request
+    if caches is None:
+        caches = context.component(DeliveryCaches, lambda: _make_caches(context))
+    return caches
 
 
 def _make_caches(context: ServerContext) -> DeliveryCaches:
