@@ -124,7 +124,7 @@ async def _deliver(
             # A body in hand (cache hits, errors): its size is known, so it goes to the
             # server's own send, without a wrapper's coroutine for each of its two messages.
             if observer is not None:
-                response.headers.append(id_header)  # a list made for this response
+                response.headers = [*response.headers, id_header]  # its own list untouched
             status = response.status
             await response(scope, receive, send)
             sent = 0 if response.head_only else len(response.body)
