@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d'
 UV_COMPILE := pip compile pyproject.toml --extra server --extra async --extra dev --universal \
 	--python-version 3.11 --generate-hashes --quiet --no-header
 
-.PHONY: install install-browser lock lock-check run keys test test-fast lint typecheck format bench clean fuzz
+.PHONY: install install-browser lock lock-check run keys test test-fast lint typecheck format bench bench-tools clean fuzz
 
 # Fails with the command to run when pyproject.toml's dependencies changed without `make lock`.
 lock-check:
@@ -62,7 +62,14 @@ fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -o timeout=0 tests/server/fuzz \
 		tests/server/imaging/test_fuzz.py
 
-bench: $(STAMP)
+# What the benchmarks drive besides Python: wrk (load), nginx (the static reference and the
+# shipped front), valgrind (instruction counts). Debian packages, installed when root.
+BENCH_TOOLS = wrk nginx valgrind
+bench-tools:
+	@missing=""; for tool in $(BENCH_TOOLS); do PATH="$$PATH:/usr/sbin" command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	test -z "$$missing" || { test "$$(id -u)" = 0 && apt-get update -qq && apt-get install -y -qq $$missing; } || echo "missing:$$missing (benchmarks that use them will fail)"
+
+bench: $(STAMP) bench-tools
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
