@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, TypeVarTuple, Unpack
 
 import sqlalchemy as sa
 
@@ -22,6 +22,7 @@ from imagekit_server.storage import BlobStore, LocalBlobStore, open_store
 log = logging.getLogger("imagekit_server")
 
 T = TypeVar("T")
+Args = TypeVarTuple("Args")
 
 
 @dataclass
@@ -39,12 +40,14 @@ class ServerContext:
     # never deliver (fsck, keys, migrate) do not build them.
     _components: dict[type, object] = field(default_factory=dict, repr=False)
 
-    def component(self, kind: type[T], make: Callable[[], T]) -> T:
+    def component(self, kind: type[T], make: Callable[[Unpack[Args]], T], *args: Unpack[Args]) -> T:
         """This context's instance of ``kind`` (a cache, counter or runner of some module),
-        made by ``make`` on first use; it lives and dies with the context, never in a global."""
+        made by ``make(*args)`` on first use; it lives and dies with the context,
+        never in a global. Arguments rather than a closure: the hot path asks on every
+        request and should not make a function object each time."""
         found = self._components.get(kind)
         if found is None:
-            found = self._components.setdefault(kind, make())
+            found = self._components.setdefault(kind, make(*args))
         assert isinstance(found, kind)
         return found
 

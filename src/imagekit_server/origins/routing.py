@@ -38,10 +38,7 @@ class _RouteTables:
 
 
 def _memo(context: ServerContext) -> TtlMemo[str, RouteTable]:
-    tables = context.existing_component(_RouteTables)  # no loader made on every request
-    if tables is None:
-        tables = context.component(_RouteTables, functools.partial(_route_tables, context))
-    return tables.memo
+    return context.component(_RouteTables, _route_tables, context).memo
 
 
 def _route_tables(context: ServerContext) -> _RouteTables:

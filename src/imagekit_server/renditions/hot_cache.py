@@ -270,10 +270,7 @@ class DeliveryCaches:
 
 def delivery_caches(context: ServerContext) -> DeliveryCaches:
     """The context's caches, created (and kept on it) on first use."""
-    caches = context.existing_component(DeliveryCaches)  # no closure made on every request
-    if caches is None:
-        caches = context.component(DeliveryCaches, lambda: _make_caches(context))
-    return caches
+    return context.component(DeliveryCaches, _make_caches, context)
 
 
 def _make_caches(context: ServerContext) -> DeliveryCaches:

@@ -104,10 +104,8 @@ class Variant:
     @property
     def name(self) -> str:
         hints = self.hints
-        if hints is None:
-            name = f"{self.accept}|None|None"
-        else:
-            name = f"{self.accept}|{hints.width}|{hints.dpr}"
+        width, dpr = (None, None) if hints is None else (hints.width, hints.dpr)
+        name = f"{self.accept}|{width}|{dpr}"
         # (an identity test first: the dataclass's own == is Python code, run on every hit)
         if self.defaults is not IMAGEKIT_DEFAULTS and self.defaults != IMAGEKIT_DEFAULTS:
             # Changed output settings name new variants; ImageKit's defaults keep the names
