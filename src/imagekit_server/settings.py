@@ -170,6 +170,9 @@ class Settings:
     onnx_classifier_path: Path | None = None
     onnx_classifier_labels: Path | None = None
     onnx_segmentation_path: Path | None = None
+    # A YOLO detector in ONNX form (Ultralytics' YOLOv8/YOLO11 export) for `fo-<object>`
+    # (imaging/objects.py); without it, object focus answers 400.
+    object_model_path: Path | None = None
     # Background extension jobs each process runs at once (threads), and the time limit of
     # one call to a remote provider, in seconds.
     extension_workers: int = 2
@@ -356,6 +359,7 @@ class Settings:
         _read(env, values, "IMAGEKIT_ONNX_CLASSIFIER", "onnx_classifier_path", Path)
         _read(env, values, "IMAGEKIT_ONNX_CLASSIFIER_LABELS", "onnx_classifier_labels", Path)
         _read(env, values, "IMAGEKIT_ONNX_SEGMENTATION", "onnx_segmentation_path", Path)
+        _read(env, values, "IMAGEKIT_OBJECT_MODEL", "object_model_path", Path)
         _read(env, values, "IMAGEKIT_EXTENSION_WORKERS", "extension_workers", int)
         _read(env, values, "IMAGEKIT_EXTENSION_TIMEOUT", "extension_timeout_seconds", float)
         _read(env, values, "IMAGEKIT_AI_RENDER_WAIT", "ai_render_wait_seconds", float)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from imagekit_server.imaging.errors import invalid
 from imagekit_server.imaging.expressions import Expression, round_half_up
 from imagekit_server.imaging.plan import Step
+from imagekit_server.imaging.values import ANCHORS
 
 
 @dataclass(frozen=True)
@@ -89,14 +90,28 @@ def focus_offset(
     return anchor_offset(focus, image_width - width, image_height - height)
 
 
-def uses_faces(step: Step, width: int | None, height: int | None) -> bool:
-    """Whether planning ``step`` at ``width`` x ``height`` needs the face box of its input.
+_NOT_OBJECTS = ANCHORS | {"auto", "custom", "face"}
 
-    `fo-face` matters where a crop window is placed: maintain_ratio and extract with both sides
-    (§3.5); explicit extract coordinates win over it.
+
+def is_object_focus(focus: str | None) -> bool:
+    """Whether a `fo` value names objects (`fo-car`, `fo-person_dog`): the parser lets only
+    anchors, auto, custom, face and such names through."""
+    return focus is not None and focus not in _NOT_OBJECTS
+
+
+def uses_faces(step: Step, width: int | None, height: int | None) -> bool:
+    """Whether planning ``step`` at ``width`` x ``height`` needs the subject box of its input:
+    the faces for `fo-face`, the named objects for `fo-<object>`.
+
+    They matter where a crop window is placed: maintain_ratio and extract with both sides
+    (§3.5); explicit extract coordinates win over them. Objects with fewer sides are the
+    "tight crop": the box around them, scaled to the side given.
     """
-    if step.focus != "face" or width is None or height is None:
+    objects = is_object_focus(step.focus)
+    if step.focus != "face" and not objects:
         return False
+    if width is None or height is None:
+        return objects
     mode = step.crop_mode or step.crop or "maintain_ratio"
     coordinates = (step.x, step.y, step.xc, step.yc)
     return mode in _FACE_MODES and (mode != "extract" or coordinates == (None,) * 4)
@@ -114,15 +129,19 @@ def plan_geometry(
 ) -> list[Operation]:
     """Operations turning a ``source_width`` x ``source_height`` image into the request.
 
-    ``face`` is the detected face box when ``uses_faces``; without one `fo-face` falls back to
-    the attention smart crop (§3.5).
+    ``face`` is the detected face (or object) box when ``uses_faces``; without one `fo-face`
+    and `fo-<object>` fall back to the attention smart crop (§3.5).
     """
-    if width is None and height is None:
-        return []
     if uses_faces(step, width, height):
         if face is not None and width is not None and height is not None:
             return _face_crop(step, face, source_width, source_height, width, height)
+        if face is not None:
+            return _tight_crop(face, width, height, source_width, source_height)
         step = replace(step, focus="auto")
+    elif is_object_focus(step.focus):
+        step = replace(step, focus=None)  # no crop window to place (`laptop` is no anchor)
+    if width is None and height is None:
+        return []
     mode = step.crop_mode or step.crop or "maintain_ratio"
     if mode in {"extract", "pad_extract", "pad_extract_no_shrink"}:
         target_width = width if width is not None else source_width
@@ -226,6 +245,18 @@ def _face_crop(
     else:
         output, natural = (width, height), (width / cover, height / cover)
     window = face_window(face, source_width, source_height, natural, step.zoom or 1.0)
+    return _window_to_size(window, output, source_width, source_height)
+
+
+def _tight_crop(
+    box: FaceBox, width: int | None, height: int | None, source_width: int, source_height: int
+) -> list[Operation]:
+    """`fo-<object>` without both sides: the objects' box, scaled to the side given."""
+    window = Crop(*box)
+    if width is None and height is None:
+        return [window]
+    scale = width / box[2] if width is not None else (height or 1) / box[3]
+    output = (width or _scaled(box[2], scale), height or _scaled(box[3], scale))
     return _window_to_size(window, output, source_width, source_height)
 
 

@@ -32,6 +32,8 @@ class Limits:
     # Where text layers' custom fonts are written for fontconfig; the server's is under its data
     # dir. None: custom fonts are refused (nothing is ever written to a shared temp dir).
     font_directory: Path | None = None
+    # The YOLO ONNX model `fo-<object>` detects with (objects.py); None: object focus refused.
+    object_model: Path | None = None
 
     def check_output_size(self, width: int, height: int) -> None:
         """Refuse an image of ``width`` x ``height`` before it is allocated."""

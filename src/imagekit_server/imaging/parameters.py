@@ -34,6 +34,8 @@ CROP_MODES = frozenset(
     {"pad_resize", "pad_resize_no_enlarge", "extract", "pad_extract", "pad_extract_no_shrink"}
 )
 FORMATS = frozenset({"auto", "jpg", "jpeg", "png", "webp", "avif", "gif", "orig"})
+# `fo-car`, `fo-traffic_light`, `fo-person_dog`: lower-case words joined by "_"
+_OBJECT_NAMES = re.compile(r"[a-z]{1,32}(?:_[a-z]{1,32}){0,7}")
 
 
 @dataclass(frozen=True)
@@ -119,8 +121,8 @@ def _focus(value: str | None, context: ParseContext) -> Fields:
     text = require(value, "fo")
     if text in ANCHORS or text in {"auto", "custom", "face"}:
         return {"focus": text}
-    if text.replace("_", "").isalpha():
-        raise unsupported(f"fo-{text} (object detection) is not supported by this server")
+    if _OBJECT_NAMES.fullmatch(text):
+        return {"focus": text}  # objects: the detection model's classes decide (objects.py)
     raise invalid(f"'fo' has an invalid focus '{text}'")
 
 

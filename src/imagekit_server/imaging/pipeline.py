@@ -20,6 +20,7 @@ from imagekit_server.imaging.geometry import (
     Operation,
     Pad,
     Resize,
+    is_object_focus,
     plan_geometry,
     uses_faces,
 )
@@ -103,7 +104,8 @@ def is_single_pass(nodes: tuple[StepNode, ...]) -> bool:
         return False
     step = nodes[0]
     changed = {name for name in _STEP_FIELD_NAMES if getattr(step, name) != getattr(_EMPTY, name)}
-    return changed <= _GEOMETRY_FIELDS and step.focus not in {"auto", "face"}
+    subject = step.focus in {"auto", "face"} or is_object_focus(step.focus)
+    return changed <= _GEOMETRY_FIELDS and not subject
 
 
 def run_chain(nodes: tuple[StepNode, ...], context: ChainContext, image: Any = None) -> Any:
@@ -142,12 +144,13 @@ Picture = Callable[[], Any]  # the step input's pixels, possibly a smaller copy,
 def _geometry(
     step: Step, width: int, height: int, context: ChainContext, picture: Picture | None = None
 ) -> list[Operation]:
-    """Plan the step's resize/crop; `fo-face` looks for faces in ``picture``."""
+    """Plan the step's resize/crop; `fo-face` and `fo-<object>` look for their subject in
+    ``picture``."""
     variables = context.variables(width, height)
     target_width, target_height = requested_size(step, width, height, variables, context.hints)
     face = None
     if picture is not None and uses_faces(step, target_width, target_height):
-        face = _detect_face(picture, (width, height), context)
+        face = _detect_subject(step.focus, picture, (width, height), context)
     operations = plan_geometry(
         step, width, height, target_width, target_height, variables, context.focus_point, face
     )
@@ -155,17 +158,27 @@ def _geometry(
     return operations
 
 
-def _detect_face(picture: Picture, frame: tuple[int, int], context: ChainContext) -> FaceBox | None:
-    from imagekit_server.imaging.faces import detect_faces  # imports cv2: only when asked
-
+def _detect_subject(
+    focus: str | None, picture: Picture, frame: tuple[int, int], context: ChainContext
+) -> FaceBox | None:
     context.check_deadline()
-    face = detect_faces(picture(), context.watch, frame)
-    context.check_deadline()  # the cascade itself cannot be interrupted
-    return face
+    if focus == "face":
+        from imagekit_server.imaging.faces import detect_faces  # imports cv2: only when asked
+
+        found = detect_faces(picture(), context.watch, frame)
+    else:
+        from imagekit_server.imaging.objects import detect_objects  # imports onnxruntime
+
+        assert focus is not None
+        model = context.limits.object_model
+        found = detect_objects(picture(), focus, model, context.watch, frame)
+    context.check_deadline()  # the cascade or the model itself cannot be interrupted
+    return found
 
 
 def _source_picture(step: Step, context: ChainContext) -> Picture:
-    """The first step's input for face detection, decoded small when the format allows."""
+    """The first step's input for face or object detection, decoded small when the format
+    allows."""
 
     def picture() -> Any:
         if step.density is None and context.info.format not in {"svg", "pdf"}:

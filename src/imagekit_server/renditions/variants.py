@@ -86,6 +86,7 @@ def render_limits(settings: Settings) -> Limits:
         max_svg_elements=settings.max_svg_elements,
         allow_pdf=settings.allow_pdf_sources,
         font_directory=font_directory(settings),
+        object_model=settings.object_model_path,
     )
 
 

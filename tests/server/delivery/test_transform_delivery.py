@@ -106,7 +106,7 @@ def test_orig_true_sends_the_stored_bytes(live_server: LiveServer, stored: dict[
         ("w-100,oi-logo.png", None),
         ("n-does_not_exist", "EINVALIDTRANSFORMATION"),
         ("w-20000,h-20000,c-force", "ELIMIT"),
-        ("w-100,h-100,fo-car", "EUNSUPPORTED"),  # no object detector; fo-face works
+        ("w-100,h-100,fo-car", "EUNSUPPORTED"),  # no object model (IMAGEKIT_OBJECT_MODEL)
     ],
 )
 def test_invalid_chains_answer_400_with_ik_error(

@@ -238,9 +238,3 @@ def test_output_sizes(canvas_png: bytes, text: str, size: tuple[int, int]) -> No
 def test_faces_in_a_later_step_are_found_in_that_steps_input(canvas_png: bytes) -> None:
     image = decode(run(canvas_png, "w-600:w-100,h-100,cm-extract,fo-face,f-png"))
     assert magenta_fraction(image) < 0.5  # the 600x200 step input, cut around the face
-
-
-def test_object_focus_is_still_unsupported() -> None:
-    with pytest.raises(Exception) as raised:
-        parse_transformation("w-100,h-100,fo-car")
-    assert getattr(raised.value, "code", None) == "EUNSUPPORTED"

@@ -95,7 +95,6 @@ def test_invalid_values_name_the_parameter(text: str, named: str | None) -> None
         "du-5",
         "l-video,i-a.mp4,l-end",
         "e-changebg-prompt-beach",
-        "fo-car",
         "pg-2-4",
     ],
 )
@@ -183,12 +182,12 @@ def test_layers_nested_too_deep() -> None:
 
 
 def test_unsupported_parameters_can_be_ignored_and_listed() -> None:
-    text = "w-100,e-genvar:fo-car,h-50:l-video,i-a.mp4,l-end,l-image,i-b.png,e-upscale,l-end"
+    text = "w-100,e-genvar:e-retouch,h-50:l-video,i-a.mp4,l-end,l-image,i-b.png,e-upscale,l-end"
     plan = parse_transformation(text, ignore_unsupported=True)
-    assert plan.ignored == ("e-genvar", "fo", "l-video", "e-upscale")
+    assert plan.ignored == ("e-genvar", "e-retouch", "l-video", "e-upscale")
     first, second = plan.steps[0], plan.steps[1]
     assert isinstance(first, Step) and first.width is not None
-    assert isinstance(second, Step) and second.height is not None and second.focus is None
+    assert isinstance(second, Step) and second.height is not None
     with pytest.raises(TransformationError):  # invalid values still fail
         parse_transformation("w-abc,e-genvar", ignore_unsupported=True)
 
