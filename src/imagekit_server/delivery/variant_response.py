@@ -93,6 +93,36 @@ def attachment_header(query: Mapping[str, str], file_name: str) -> tuple[bytes, 
     return (b"content-disposition", value.encode("ascii"))
 
 
+# A variant's headers but Age, by what they are made of (its body's length included): a cache
+# hit answers the same variant again and again, and making them anew took a fifth of the
+# time of a hit's own code.
+_HeadKey = tuple[str, str, str, str | None, tuple[tuple[bytes, bytes], ...], int]
+_heads: dict[_HeadKey, Headers] = {}
+_MAX_HEADS = 4096
+_LENGTH = b"content-length"
+# Request headers that can make the answer a 304 or a part of the body.
+_CONDITIONAL = frozenset({"if-none-match", "if-modified-since", "range", "if-range"})
+
+
+def _head(key: _HeadKey) -> Headers:
+    content_type, etag, last_modified, vary, extra, size = key
+    head: Headers = [
+        (b"content-type", content_type.encode("latin-1")),
+        (b"etag", etag.encode("latin-1")),
+        (b"last-modified", last_modified.encode("latin-1")),
+        *_STATIC_HEADERS,
+        *security_headers(content_type),
+        *extra,
+    ]
+    if vary:
+        head.append((b"vary", vary.encode("latin-1")))
+    head.append((_LENGTH, b"%d" % size))  # last: a partial answer replaces it
+    if len(_heads) >= _MAX_HEADS:
+        _heads.clear()  # the hot variants come back at once
+    _heads[key] = head
+    return head
+
+
 def variant_response(
     request_headers: Mapping[str, str],
     *,
@@ -107,18 +137,16 @@ def variant_response(
     extra: tuple[tuple[bytes, bytes], ...] = (),
 ) -> BytesResponse:
     """The 200/206/304/416 answer for ``body``. ``created_at`` (a cache hit) adds ``Age``."""
-    headers: Headers = [
-        (b"content-type", content_type.encode("latin-1")),
-        (b"etag", etag.encode("latin-1")),
-        (b"last-modified", last_modified.encode("latin-1")),
-        *_STATIC_HEADERS,
-        *security_headers(content_type),
-        *extra,
-    ]
-    if vary:
-        headers.append((b"vary", vary.encode("latin-1")))
-    if created_at is not None:
-        headers.append((b"age", str(max(0, int(time.time() - created_at))).encode()))
+    size = len(body)
+    key = (content_type, etag, last_modified, vary, extra, size)
+    head = _heads.get(key) or _head(key)
+    if created_at is None:
+        headers = head[:]
+    else:
+        age = int(time.time() - created_at)
+        headers = [*head, (b"age", b"%d" % age if age > 0 else b"0")]
+    if _CONDITIONAL.isdisjoint(request_headers):  # most requests: neither kind
+        return BytesResponse(200, headers, body, method == "HEAD")
     if is_not_modified(
         request_headers.get("if-none-match"),
         request_headers.get("if-modified-since"),
@@ -128,7 +156,6 @@ def variant_response(
         kept = [(name, value) for name, value in headers if name in _NOT_MODIFIED_KEEP]
         return BytesResponse(304, kept, b"", True)
     head_only = method == "HEAD"
-    size = len(body)
     try:
         byte_range = requested_range(
             request_headers.get("range"), request_headers.get("if-range"), etag, size
@@ -136,16 +163,16 @@ def variant_response(
     except Unsatisfiable:
         unsatisfiable = [
             (b"content-range", f"bytes */{size}".encode()),
-            (b"content-length", b"0"),
+            (_LENGTH, b"0"),
             *ERROR_HEADERS,
         ]
         return BytesResponse(416, unsatisfiable, b"", True)
     if byte_range is None:
-        headers.append((b"content-length", str(size).encode()))
         return BytesResponse(200, headers, body, head_only)
     part = body[byte_range.start : byte_range.end]
+    headers = [header for header in headers if header[0] != _LENGTH]
     headers.append(
         (b"content-range", f"bytes {byte_range.start}-{byte_range.end - 1}/{size}".encode())
     )
-    headers.append((b"content-length", str(len(part)).encode()))
+    headers.append((_LENGTH, b"%d" % len(part)))
     return BytesResponse(206, headers, part, head_only)
