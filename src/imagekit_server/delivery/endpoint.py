@@ -49,9 +49,12 @@ def not_found(detail: str) -> Response:
     return error_response(404, f"ENOENT - {detail}", "Not Found")
 
 
-async def deliver(request: Request, account: Account | None = None) -> ASGIApp:
-    """The answer to a delivery request; ``account`` when the caller has looked it up."""
-    context: ServerContext = request.app.state.context
+async def deliver(
+    request: Request, account: Account | None = None, context: ServerContext | None = None
+) -> ASGIApp:
+    """The answer to a delivery request; ``account`` and ``context`` when the caller has them."""
+    if context is None:
+        context = request.app.state.context
     if account is None:
         account = context.accounts.by_id(request.path_params["account_id"])
     if account is None:

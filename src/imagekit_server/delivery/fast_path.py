@@ -48,11 +48,14 @@ class DeliveryFirstApp(FastAPI):
 
     observer: Observer | None = None
     guard: Guard | None = None  # rate limits (abuse/guard.py), when any is set
+    # ``state.context`` while the app runs (app.py), as a plain attribute: reading Starlette's
+    # State costs ~1.5 us, for it raises and catches an AttributeError before looking.
+    serving_context: ServerContext | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and (method := DELIVERY_METHODS.get(scope["method"])):
             account_id, separator, rest = scope["path"][1:].partition("/")
-            context: ServerContext | None = getattr(self.state, "context", None)
+            context = self.serving_context
             if (
                 separator
                 and is_valid_account_id(account_id)  # API paths skip the account lookup
@@ -119,7 +122,7 @@ async def _deliver(
         await send(message)
 
     try:
-        response = await deliver(Request(scope, receive), account)
+        response = await deliver(Request(scope, receive), account, context)
         if type(response) is BytesResponse:
             # A body in hand (cache hits, errors): its size is known, so it goes to the
             # server's own send, without a wrapper's coroutine for each of its two messages.

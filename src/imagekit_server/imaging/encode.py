@@ -31,6 +31,11 @@ class OutputDefaults:
     format_strategy: str = "preference"
 
 
+# ImageKit's own defaults, one object: an account whose settings equal them is given this one
+# (renditions/hot_cache.py), so a cache hit tells them apart by identity, not by dataclass ==.
+IMAGEKIT_DEFAULTS = OutputDefaults()
+
+
 def _keep(options: OutputOptions) -> str:
     if options.metadata:
         return "all"

@@ -27,12 +27,13 @@ from anyio import to_thread
 from sqlalchemy import event
 from sqlalchemy.sql.dml import UpdateBase
 
-from imagekit_server.imaging.encode import OutputDefaults
+from imagekit_server.imaging.encode import IMAGEKIT_DEFAULTS, OutputDefaults
 from imagekit_server.imaging.pool import render_executor
 from imagekit_server.runtime.single_flight import SingleFlight
 
 if TYPE_CHECKING:
     from imagekit_server.context import ServerContext
+    from imagekit_server.settings import Settings
 
 K = TypeVar("K")
 # (source version etag, normalised transformation, negotiated variant)
@@ -247,7 +248,7 @@ class DeliveryCaches:
     ) -> None:
         self.derived_cache = derived_cache
         # The encoder defaults every variant of this process is rendered with (settings).
-        self.output = output or OutputDefaults()
+        self.output = output or IMAGEKIT_DEFAULTS
         self.rendered = RenderedCache(memory_bytes if derived_cache else 0)
         self.rows: TtlMemo[tuple[str, str, str], Any] = TtlMemo(lookup_ttl_seconds)
         self.named: TtlMemo[tuple[str, str], str | None] = TtlMemo(lookup_ttl_seconds)
@@ -279,19 +280,25 @@ def _make_caches(context: ServerContext) -> DeliveryCaches:
         memory_bytes=settings.memory_cache_bytes,
         lookup_ttl_seconds=settings.delivery_lookup_ttl_seconds,
         derived_cache=settings.derived_cache,
-        output=OutputDefaults(
-            quality=settings.default_quality,
-            auto_avif=settings.auto_avif,
-            chroma_subsampling=settings.chroma_subsampling,
-            progressive_jpeg=settings.progressive_jpeg,
-            avif_effort=settings.avif_effort,
-            format_strategy=settings.format_strategy,
-        ),
+        output=output_defaults(settings),
     )
     caches.watch(context.engine)
     # Size the shared render pool before its first use (0: one thread per core).
     render_executor(settings.render_workers or None)
     return caches
+
+
+def output_defaults(settings: Settings) -> OutputDefaults:
+    """The account-level output settings; ImageKit's defaults themselves when equal to them."""
+    output = OutputDefaults(
+        quality=settings.default_quality,
+        auto_avif=settings.auto_avif,
+        chroma_subsampling=settings.chroma_subsampling,
+        progressive_jpeg=settings.progressive_jpeg,
+        avif_effort=settings.avif_effort,
+        format_strategy=settings.format_strategy,
+    )
+    return IMAGEKIT_DEFAULTS if output == IMAGEKIT_DEFAULTS else output
 
 
 def forget_cached_variants(context: ServerContext, file_id: str) -> None:

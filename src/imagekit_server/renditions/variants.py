@@ -32,6 +32,7 @@ from imagekit_server.imaging import (
     render,
     run_in_pool,
 )
+from imagekit_server.imaging.encode import IMAGEKIT_DEFAULTS
 from imagekit_server.imaging.workload import check_structure, measure
 from imagekit_server.observability.health import metrics_of
 from imagekit_server.observability.request_context import note_cache
@@ -90,9 +91,6 @@ def render_limits(settings: Settings) -> Limits:
     )
 
 
-IMAGEKIT_DEFAULTS = OutputDefaults()
-
-
 @dataclass(frozen=True)
 class Variant:
     """What besides the source and the chain decides the output bytes."""
@@ -107,8 +105,8 @@ class Variant:
         hints = self.hints
         width, dpr = (None, None) if hints is None else (hints.width, hints.dpr)
         name = f"{self.accept}|{width}|{dpr}"
-        # (an identity test first: the dataclass's own == is Python code, run on every hit)
-        if self.defaults is not IMAGEKIT_DEFAULTS and self.defaults != IMAGEKIT_DEFAULTS:
+        # (an identity test: settings equal to ImageKit's defaults are that very object)
+        if self.defaults is not IMAGEKIT_DEFAULTS:
             # Changed output settings name new variants; ImageKit's defaults keep the names
             # (and the cached blobs) variants had before these settings existed.
             out = self.defaults

@@ -87,7 +87,7 @@ def test_a_bug_in_delivery_is_a_logged_500(
 ) -> None:
     app = create_app(context.settings, context)
 
-    async def broken(request: Any, account: Any = None) -> Any:
+    async def broken(request: Any, account: Any = None, context: Any = None) -> Any:
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(fast_path, "deliver", broken)
