@@ -116,7 +116,8 @@ class _Format:
 
     def durations(self, seconds: list[float]) -> list[bytes]:
         """The duration pieces of ``seconds``, to the microsecond."""
-        micros = list(map(round, map(mul, seconds, repeat(1e6))))
+        # float.__round__, not round: round looks the method up and binds it for every value
+        micros = list(map(float.__round__, map(mul, seconds, repeat(1e6))))
         table = self._durations
         if max(micros) < _TABULATED_MICROS:
             return list(map(table.__getitem__, micros))
