@@ -26,8 +26,10 @@ from imagekit_server.delivery.video_serving import blob_response
 from imagekit_server.delivery.video_streaming import respond_streaming
 from imagekit_server.imaging.errors import TransformationError
 from imagekit_server.library import named_transformations
+from imagekit_server.observability.request_context import SCOPE_ID
 from imagekit_server.renditions.derived_ledger import derived_ledger
 from imagekit_server.renditions.file_lookup import FileRow, find_file
+from imagekit_server.video.events import Trigger
 from imagekit_server.video.plan import VideoPlan, named_in, parse_video_plan
 from imagekit_server.video.renditions import ensure_rendition, resolved_format, with_format
 from imagekit_server.video.requests import VideoRequest
@@ -144,6 +146,7 @@ async def _respond(
         signed=signed,
         url=str(request.url),
         wait=context.settings.video_wait_seconds,
+        trigger=_trigger(request),
     )
     if stored is None:
         return _intermediate(context, account, row, wanted, original_url)
@@ -173,3 +176,11 @@ def _intermediate(
         status_code=202,
         headers={"Cache-Control": "no-store", "Retry-After": "5"},
     )
+
+
+def _trigger(request: Request) -> Trigger | None:
+    """The request, as the render's webhook events name it (its X-Request-Id when it has one)."""
+    request_id: bytes | None = request.scope.get(SCOPE_ID)
+    if request_id is None:
+        return None
+    return Trigger(request_id.decode("ascii"), request.headers.get("user-agent", ""))

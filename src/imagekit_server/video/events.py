@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -14,6 +15,15 @@ from imagekit_server.context import ServerContext
 from imagekit_server.webhooks.outbox import enqueue_event
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """The request that started a render, for its events' ``request`` field: the id its
+    response and access-log line carry (X-Request-Id), and its user agent."""
+
+    request_id: str
+    user_agent: str = ""
 
 
 async def send_video_event(context: ServerContext, account_id: str, event: dict[str, Any]) -> None:
@@ -27,16 +37,28 @@ async def send_video_event(context: ServerContext, account_id: str, event: dict[
 
 
 def video_event(
-    kind: str, url: str, asset_url: str, options: dict[str, Any], **extra: Any
+    kind: str,
+    url: str,
+    asset_url: str,
+    options: dict[str, Any],
+    trigger: Trigger | None = None,
+    **extra: Any,
 ) -> dict[str, Any]:
     """``kind``: accepted, ready or error. ``extra`` goes into ``data.transformation``
-    (``output`` when ready, ``error`` when failed); ``timings`` to the top level."""
+    (``output`` when ready, ``error`` when failed); ``timings`` to the top level. Without a
+    ``trigger`` (a render after an upload) the request id is a new one."""
     timings = extra.pop("timings", None)
+    if trigger is None:
+        trigger = Trigger(str(uuid.uuid4()))
     event: dict[str, Any] = {
         "type": f"video.transformation.{kind}",
         "id": str(uuid.uuid4()),
         "created_at": datetime.now(timezone.utc).isoformat(timespec="milliseconds")[:-6] + "Z",
-        "request": {"x_request_id": str(uuid.uuid4()), "url": url, "user_agent": ""},
+        "request": {
+            "x_request_id": trigger.request_id,
+            "url": url,
+            "user_agent": trigger.user_agent,
+        },
         "data": {
             "asset": {"url": asset_url},
             "transformation": {"type": "video-transformation", "options": options, **extra},

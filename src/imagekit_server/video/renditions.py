@@ -27,7 +27,7 @@ from imagekit_server.renditions.derived_ledger import derived_ledger
 from imagekit_server.renditions.file_lookup import FileRow
 from imagekit_server.runtime.single_flight import SingleFlight
 from imagekit_server.storage import BlobNotFound
-from imagekit_server.video.events import send_video_event, video_event
+from imagekit_server.video.events import Trigger, send_video_event, video_event
 from imagekit_server.video.leases import claim_or_wait, release
 from imagekit_server.video.outputs import (
     Outcome,
@@ -66,9 +66,11 @@ async def ensure_rendition(
     signed: bool,
     url: str,
     wait: float | None,
+    trigger: Trigger | None = None,
 ) -> Stored | None:
     """The stored rendition, rendered first if needed; None when it is not ready within
-    ``wait`` seconds (the render goes on). Raises ``TransformationError``."""
+    ``wait`` seconds (the render goes on). ``trigger``: the request asking, named in the
+    render's webhook events. Raises ``TransformationError``."""
     plan = await decided(context, row, plan)
     if wanted.kind == "thumbnail":
         suffix = thumbnail_format(plan.extra)
@@ -82,7 +84,9 @@ async def ensure_rendition(
     key = derived_key(account.id, row.file_id, blob)
     found = await to_thread.run_sync(context.store.stat, key)
     if found is None:
-        work = _inflight.start(key, lambda: _produce(url, context, account, row, plan, wanted, key))
+        work = _inflight.start(
+            key, lambda: _produce(url, context, account, row, plan, wanted, key, trigger)
+        )
         if not await finished_within(work, wait):
             return None
         found = await to_thread.run_sync(context.store.stat, key)
@@ -111,6 +115,7 @@ async def _produce(
     plan: VideoPlan,
     wanted: VideoRequest,
     key: str,
+    trigger: Trigger | None,
 ) -> Outcome:
     settings = context.settings
     asset = f"{settings.url_endpoint(account.id)}{quote(wanted.file_path, safe='/')}"
@@ -119,7 +124,8 @@ async def _produce(
     options = _event_options(plan)
     notify = wanted.kind == "video"  # ImageKit's video events are for video outputs
     if notify:
-        await send_video_event(context, account.id, video_event("accepted", url, asset, options))
+        accepted = video_event("accepted", url, asset, options, trigger)
+        await send_video_event(context, account.id, accepted)
     began = time.monotonic()
     try:
         outcome = await _render_and_store(context, account, row, plan, wanted, key)
@@ -131,13 +137,12 @@ async def _produce(
         output = {"url": url, "video_metadata": {**metadata, "bitrate": done["bit_rate"]}}
         encoding = round((time.monotonic() - began) * 1000)
         timings = {"download_duration": 0, "encoding_duration": encoding}
-        ready = video_event("ready", url, asset, options, output=output, timings=timings)
+        ready = video_event("ready", url, asset, options, trigger, output=output, timings=timings)
         await send_video_event(context, account.id, ready)
     elif notify:
         error = {"reason": "encoding_failed", "message": outcome[1][2]}
-        await send_video_event(
-            context, account.id, video_event("error", url, asset, options, error=error)
-        )
+        failed = video_event("error", url, asset, options, trigger, error=error)
+        await send_video_event(context, account.id, failed)
     return outcome
 
 
