@@ -34,7 +34,6 @@ from imagekit_server.delivery.transformed import deliver_transformed
 from imagekit_server.delivery.variant_response import attachment_header
 from imagekit_server.delivery.video_source import deliver_video
 from imagekit_server.header_values import header_text, http_date
-from imagekit_server.video.requests import video_request
 
 CACHE_CONTROL = "public, s-maxage=15552000, max-age=15552000, must-revalidate"
 
@@ -78,7 +77,7 @@ async def deliver(
     refused = refusal(account, signature, target.transformation)
     if refused is not None:  # the account's security settings (access_policy.py)
         return refused
-    wanted = video_request(target)  # a few string tests; None for images and originals
+    wanted = target.video  # None for images and originals
     if wanted is not None:
         answered = await deliver_video(request, context, account, target, signature, wanted)
         if answered is not None:

@@ -34,7 +34,7 @@ from imagekit_server.origins.rewriters import RewriteError, rewrite_target
 from imagekit_server.origins.routing import Route, route_table
 from imagekit_server.renditions.chain import Chain, parsed_chain
 from imagekit_server.renditions.file_lookup import FileRow, find_file
-from imagekit_server.video.requests import VideoRequest, video_request
+from imagekit_server.video.requests import VideoRequest
 
 SIGNATURE_PARAMS = ("ik-s=", "ik-t=")
 _SCHEME = re.compile(r"(https?):/+", re.IGNORECASE)
@@ -114,7 +114,7 @@ async def _deliver(
     target: DeliveryTarget,
     signed: bool,
 ) -> ASGIApp:
-    wanted = video_request(target)  # a few string tests; None for images and originals
+    wanted = target.video  # None for images and originals
     if wanted is not None:
         answered = await _deliver_video(request, context, account, route, target, signed, wanted)
         if answered is not None:

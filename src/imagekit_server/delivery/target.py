@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from urllib.parse import unquote
 
+from imagekit_server.video.requests import VideoRequest, video_request
+
 
 class TargetError(ValueError):
     """The URL cannot be a delivery URL; the message goes into ``ik-error``."""
@@ -20,6 +22,12 @@ class DeliveryTarget:
     file_path: str  # decoded, with a leading "/"
     transformation: str | None  # raw path `tr:` segment or `tr` query value(s)
     query: Mapping[str, str]  # decoded, first value wins (read-only: targets are shared)
+
+    @functools.cached_property
+    def video(self) -> VideoRequest | None:
+        """The video URL this is (a rendition, thumbnail, streaming file), or None: worked out
+        once per target, which ``parse_target`` keeps for a popular URL."""
+        return video_request(self)
 
 
 def _query_pairs(raw_query: str) -> list[tuple[str, str]]:

@@ -100,7 +100,7 @@ class Variant:
     vary: str | None
     defaults: OutputDefaults = IMAGEKIT_DEFAULTS
 
-    @property
+    @functools.cached_property
     def name(self) -> str:
         hints = self.hints
         width, dpr = (None, None) if hints is None else (hints.width, hints.dpr)
@@ -135,24 +135,32 @@ _ACCEPT_CLASSES = {
 }
 
 
+# The variants of chains without client hints, by Accept class (a handful): made once, so a
+# cache hit neither builds a frozen dataclass nor its name. The defaults are checked by
+# identity: a process serving another context's settings makes its own.
+_BY_ACCEPT_CLASS: dict[str | None, Variant] = {}
+
+
 def choose_variant(
     chain: Chain, headers: Mapping[str, str], defaults: OutputDefaults = IMAGEKIT_DEFAULTS
 ) -> Variant:
     """Reduce the request headers to the few values the output depends on, so every browser
     that accepts WebP shares one cached rendering."""
     accept: str | None = None
-    vary: list[str] = []
     if chain.negotiated:
         accept = _ACCEPT_CLASSES[defaults.auto_avif](headers.get("accept") or "")
-        vary.append("Accept")
-    hints = None
-    if chain.uses_client_hints:
-        hints = ClientHints(
-            width=_number(headers.get("sec-ch-width") or headers.get("width")),
-            dpr=_number(headers.get("sec-ch-dpr") or headers.get("dpr")),
-        )
-        vary += ["Sec-CH-Width", "Sec-CH-DPR"]
-    return Variant(accept, hints, ", ".join(vary) or None, defaults)
+    if not chain.uses_client_hints:  # most chains: one variant per Accept class
+        found = _BY_ACCEPT_CLASS.get(accept)
+        if found is None or found.defaults is not defaults:
+            found = Variant(accept, None, None if accept is None else "Accept", defaults)
+            _BY_ACCEPT_CLASS[accept] = found
+        return found
+    hints = ClientHints(
+        width=_number(headers.get("sec-ch-width") or headers.get("width")),
+        dpr=_number(headers.get("sec-ch-dpr") or headers.get("dpr")),
+    )
+    vary = "Sec-CH-Width, Sec-CH-DPR" if accept is None else "Accept, Sec-CH-Width, Sec-CH-DPR"
+    return Variant(accept, hints, vary, defaults)
 
 
 def _number(text: str | None) -> float | None:

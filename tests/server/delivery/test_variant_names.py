@@ -31,3 +31,24 @@ def test_changed_settings_name_new_variants(tmp_path: Path) -> None:
     name = choose_variant(CHAIN, ACCEPT, changed).name
     assert "|q=70," in name
     assert name.startswith(choose_variant(CHAIN, ACCEPT, IMAGEKIT_DEFAULTS).name + "|")
+
+
+def test_a_variant_is_made_once_per_accept_class_and_settings(tmp_path: Path) -> None:
+    webp = {"accept": "image/webp,*/*"}
+    first = choose_variant(CHAIN, webp, IMAGEKIT_DEFAULTS)
+    assert choose_variant(CHAIN, {"accept": "image/webp,image/png"}, IMAGEKIT_DEFAULTS) is first
+    assert first.vary == "Accept"
+    changed = output_defaults(Settings(data_dir=tmp_path, default_quality=70))
+    other = choose_variant(CHAIN, webp, changed)
+    assert other is not first and other.defaults is changed and other.name != first.name
+    assert choose_variant(CHAIN, webp, IMAGEKIT_DEFAULTS).defaults is IMAGEKIT_DEFAULTS
+    fixed = Chain.of(parse_transformation("w-100,f-png"))
+    assert choose_variant(fixed, webp, IMAGEKIT_DEFAULTS).vary is None
+
+
+def test_client_hints_vary_by_their_values() -> None:
+    hinted = Chain.of(parse_transformation("w-auto"))
+    small = choose_variant(hinted, {"accept": "*/*", "sec-ch-width": "300"}, IMAGEKIT_DEFAULTS)
+    large = choose_variant(hinted, {"accept": "*/*", "sec-ch-width": "900"}, IMAGEKIT_DEFAULTS)
+    assert small.vary == "Accept, Sec-CH-Width, Sec-CH-DPR"
+    assert small.name != large.name
