@@ -23,7 +23,7 @@ from imagekit_server.accounts import Account, is_valid_account_id
 from imagekit_server.context import ServerContext
 from imagekit_server.delivery.endpoint import deliver
 from imagekit_server.delivery.variant_response import BytesResponse, error_response
-from imagekit_server.observability.answered import asked, asked_slowly
+from imagekit_server.observability.answered import asked_slowly
 from imagekit_server.observability.observer import Observer, observed_send
 from imagekit_server.observability.request_context import (
     NO_VALUE,
@@ -152,28 +152,42 @@ async def _deliver(
         if sent:
             bandwidth_counter(context).add(account_id, sent)
         if answered is not None:
-            ended = perf_counter()
+            # the fields of observability/answered.py, in its order, flat; read from the
+            # scope right in the tuple (no names bound, no itemgetter tuple unpacked): a
+            # third fewer bytecodes a hit
             try:
-                raw_path, query, client = asked(scope)
-                host = client[0]
-            except (KeyError, TypeError):  # no raw_path or no client in the scope
-                _, raw_path, query, host = asked_slowly(scope)
-            # the fields of observability/answered.py, in its order, flat
-            answered(
-                (
-                    ended,
-                    started,
-                    request_id,
-                    method,
-                    raw_path,
-                    query,
-                    host,
-                    500 if status is None else status,
-                    sent,
-                    scope.get(SCOPE_CACHE, NO_VALUE),
-                    account_id,
+                answered(
+                    (
+                        perf_counter(),
+                        started,
+                        request_id,
+                        method,
+                        scope["raw_path"],
+                        scope["query_string"],
+                        scope["client"][0],
+                        500 if status is None else status,
+                        sent,
+                        scope.get(SCOPE_CACHE, NO_VALUE),
+                        account_id,
+                    )
                 )
-            )
+            except (KeyError, TypeError):  # no raw_path or no client in the scope (ASGI allows it)
+                _, raw_path, query, host = asked_slowly(scope)
+                answered(
+                    (
+                        perf_counter(),
+                        started,
+                        request_id,
+                        method,
+                        raw_path,
+                        query,
+                        host,
+                        500 if status is None else status,
+                        sent,
+                        scope.get(SCOPE_CACHE, NO_VALUE),
+                        account_id,
+                    )
+                )
 
 
 def _content_length(headers: Iterable[tuple[bytes, bytes]]) -> int:

@@ -112,18 +112,27 @@ class _Format:
             self.duration = b"] %.3fms "
             self.request = _Pieces(_text_request)
         # made now (a few ms), not in the first batch, which would wait for it
-        self._durations = _each(self.duration, [n / 1000 for n in range(_TABULATED_MICROS)])
+        self._durations = _Durations(self.duration)
 
     def durations(self, seconds: list[float]) -> list[bytes]:
         """The duration pieces of ``seconds``, to the microsecond."""
         # float.__round__, not round: round looks the method up and binds it for every value
-        micros = list(map(float.__round__, map(mul, seconds, repeat(1e6))))
-        table = self._durations
-        if max(micros) < _TABULATED_MICROS:
-            return list(map(table.__getitem__, micros))
-        return [
-            table[n] if 0 <= n < _TABULATED_MICROS else self.duration % (n / 1000) for n in micros
-        ]
+        micros = map(float.__round__, map(mul, seconds, repeat(1e6)))
+        return list(map(self._durations.__getitem__, micros))
+
+
+class _Durations(dict[int, bytes]):
+    """Duration pieces by whole microseconds: those under ``_TABULATED_MICROS`` made once
+    (one formatting call), longer ones formatted when asked and not kept (they rarely
+    repeat). A dict, not a list, so one slow request does not send its whole batch through
+    a Python loop."""
+
+    def __init__(self, piece: bytes) -> None:
+        super().__init__(enumerate(_each(piece, [n / 1000 for n in range(_TABULATED_MICROS)])))
+        self._piece = piece
+
+    def __missing__(self, micros: int) -> bytes:
+        return self._piece % (micros / 1000)
 
 
 class AccessLog:

@@ -7,28 +7,20 @@ throughput (bench/README.md, "Cost of the access log and metrics")."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from operator import itemgetter, sub
+from collections.abc import Iterator
+from operator import sub
 from typing import Any, NamedTuple
 
 from starlette.types import Scope
 
 from imagekit_server.observability.request_context import NO_VALUE
 
-# What was asked, from the ASGI scope: raw path, raw query, client (host, port). ASGI allows a
-# None client: taking its host then raises TypeError, and ``asked_slowly`` runs.
-Asked = tuple[bytes, bytes, tuple[str, int | str]]
 # What the access line shows of a request besides its time, id and duration: method, raw
 # path, raw query, client host, status, body bytes, cache layer, account. One flat tuple, so
 # the access log looks its text up in one step (it repeats under load); made of objects that
 # live on (the server's method, the account's id) where possible, because hashing and
 # comparing fresh objects is most of that step's cost.
 Request = tuple[str, bytes, bytes, str, int, int, str, str]
-
-# ``asked(scope)`` in one C call; raises KeyError where the server leaves out the optional
-# ``raw_path`` or ``client`` (granian and uvicorn give both): then ``asked_slowly``. The
-# method is not in it: the delivery path has its lasting copy (delivery/fast_path.py).
-asked: Callable[[Scope], Asked] = itemgetter("raw_path", "query_string", "client")
 
 
 def asked_slowly(scope: Scope) -> tuple[str, bytes, bytes, str]:

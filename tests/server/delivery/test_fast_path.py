@@ -27,8 +27,11 @@ def context(tmp_path: Path) -> Iterator[ServerContext]:
     context.close()
 
 
-def _call(app: Any, method: str, path: str) -> tuple[int, dict[bytes, bytes], bytes]:
-    """One request through the ASGI interface, as the HTTP server (cli/http_server.py) makes it."""
+def _call(
+    app: Any, method: str, path: str, without: tuple[str, ...] = ()
+) -> tuple[int, dict[bytes, bytes], bytes]:
+    """One request through the ASGI interface, as the HTTP server (cli/http_server.py) makes
+    it, less the ``without`` keys (ASGI lets a server leave ``raw_path`` and ``client`` out)."""
     messages: list[dict[str, Any]] = []
 
     async def receive() -> dict[str, Any]:
@@ -50,6 +53,8 @@ def _call(app: Any, method: str, path: str) -> tuple[int, dict[bytes, bytes], by
         "client": ("127.0.0.1", 5000),
         "server": ("127.0.0.1", 80),
     }
+    for key in without:
+        del scope[key]
     asyncio.run(app(scope, receive, send))
     start = next(m for m in messages if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
@@ -98,3 +103,19 @@ def test_a_bug_in_delivery_is_a_logged_500(
     assert body == b"Internal Server Error"
     assert "a bug" in caplog.text
     assert bandwidth_counter(context).drain() == {}
+
+
+@pytest.mark.parametrize("without", [(), ("raw_path",), ("client",), ("raw_path", "client")])
+def test_the_access_line_of_a_delivery_request(
+    context: ServerContext, capfd: pytest.CaptureFixture[str], without: tuple[str, ...]
+) -> None:
+    """The fast path reads what was asked from the scope; a server that leaves out the
+    optional keys still gets a whole line (the path from ``path``, client "-")."""
+    app = create_app(context.settings, context)
+    status, headers, _ = _call(app, "GET", "/demo/missing.jpg", without)
+    assert status == 404
+    app.observer.flush()
+    line = capfd.readouterr().err.strip().splitlines()[-1]
+    client = "-" if "client" in without else "127.0.0.1"
+    assert f"[{headers[b'x-request-id'].decode()}]" in line
+    assert line.endswith(f"GET /demo/missing.jpg 404 9B cache=- account=demo client={client}")
