@@ -54,10 +54,26 @@ class ObjectModel:
     classes: tuple[str, ...]  # as written in URLs: spaces become "_"
 
 
-@lru_cache(maxsize=2)
 def object_model(path: Path) -> ObjectModel:
-    """The model at ``path``, loaded once per process; a file that is not such a model is
-    the operator's error, reported as a failed render (and in the server's log)."""
+    """The model at ``path``, loaded once per process and version of the file (replacing
+    the file loads the new one, no restart); a file that is not such a model is the
+    operator's error, reported as a failed render and logged once, not on every request
+    that asks for object focus."""
+    try:
+        stat = path.stat()
+        version: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        version = None  # missing or unreadable: onnxruntime says which, once
+    loaded = _loaded(path, version)
+    if isinstance(loaded, str):
+        raise processing_failed(loaded)
+    return loaded
+
+
+@lru_cache(maxsize=2)
+def _loaded(path: Path, version: tuple[int, int] | None) -> ObjectModel | str:
+    """The model, or why it could not be loaded (kept like a model: a broken file is not
+    read again until it changes)."""
     try:
         import onnxruntime
 
@@ -69,7 +85,7 @@ def object_model(path: Path) -> ObjectModel:
         )
     except Exception:  # onnxruntime raises its own exception types
         logger.exception("the object model %s could not be loaded", path)
-        raise processing_failed("the object detection model could not be loaded") from None
+        return "the object detection model could not be loaded"
     first = session.get_inputs()[0]
     height, width = (side if isinstance(side, int) else DEFAULT_SIZE for side in first.shape[2:4])
     names = _names(session.get_modelmeta().custom_metadata_map.get("names"))

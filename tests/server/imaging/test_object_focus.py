@@ -173,6 +173,21 @@ def test_a_broken_model_fails_the_render_without_showing_its_path(tmp_path: Path
     assert raised.value.status == 500 and str(tmp_path) not in raised.value.message
 
 
+def test_a_broken_model_is_read_and_logged_once_until_the_file_changes(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "later.onnx"
+    path.write_bytes(b"not a model yet")
+    for _ in range(3):
+        with pytest.raises(TransformationError) as raised:
+            render("w-100,h-100,fo-car", path)
+        assert raised.value.status == 500
+    assert caplog.text.count("could not be loaded") == 1
+    yolo_model(path, ["person", "car", "dog"], {"car": "red"})  # the operator fixes it
+    image = decode(render("w-60,h-60,cm-extract,fo-car,f-png", path))
+    assert share(image, "red") > 0.3  # loaded without a restart
+
+
 def test_a_model_of_another_shape_is_reported(tmp_path: Path) -> None:
     """Names metadata for two classes on a three-class output: not YOLO's layout."""
     path = yolo_model(tmp_path / "odd.onnx", ["person", "car", "dog"], {"car": "red"})
