@@ -5,14 +5,14 @@ Requests only leave their fields (observability/answered.py); ``write`` turns a 
 lines a few times a second, from the server's flush task, in a few C calls per batch: a line
 is four pieces joined, ``b"".join`` over the whole batch. The time is the wall-clock second
 the request was answered in (as nginx's and Apache's access logs have it; the duration
-carries the precision), made once per second of the batch. The durations are formatted in
-one ``%`` call for the batch. The rest of a line (method, target, status, size, cache,
-account, client) repeats under load, so it is made once and looked up: formatting each line,
-even with one ``%`` operation, cost more instructions than the rest of the access log and
-metrics together (bench/README.md, "Cost of the access log and metrics"). Signed URLs'
-signatures and secret-looking query values are written as ``***``, control characters as
-``?``. Lines the stream refuses (a full disk, a closed pipe) are kept, up to
-``MAX_UNWRITTEN`` bytes, and written first at the next flush.
+carries the precision), made once per second of the batch. The durations come from a table
+of pieces made once (those under 5 ms), longer ones formatted as they come. The rest of a
+line (method, target, status, size, cache, account, client) repeats under load, so it is made
+once and looked up: formatting each line, even with one ``%`` operation, cost more
+instructions than the rest of the access log and metrics together (bench/README.md, "Cost of
+the access log and metrics"). Signed URLs' signatures and secret-looking query values are
+written as ``***``, control characters as ``?``. Lines the stream refuses (a full disk, a
+closed pipe) are kept, up to ``MAX_UNWRITTEN`` bytes, and written first at the next flush.
 """
 
 from __future__ import annotations
