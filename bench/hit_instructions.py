@@ -6,7 +6,8 @@ counted by callgrind per thread: with the access log and metrics on, and with bo
     .venv/bin/python bench/hit_instructions.py --variants on off log metrics
 
 The server runs under ``valgrind --tool=callgrind`` with counting off until it is warm (a
-2 MP JPEG uploaded, its ``w-400,q-80`` variant asked 50 times); then the hits come one after
+2 MP JPEG uploaded, its ``w-400,q-80`` variant asked 50 times, their lines flushed, so the
+measured batch holds cache hits only); then the hits come one after
 another over one keep-alive connection from this process (outside valgrind), counting on,
 and the count is dumped after the flush that writes their lines. The flush interval is
 raised to 10 s in the measured process (``--flush-seconds``), so the batch is one or two
