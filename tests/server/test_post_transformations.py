@@ -174,9 +174,11 @@ def test_webhook_receives_one_event_per_post_transformation(
     url, events = hook
     server = live_server_factory(env={"IMAGEKIT_FETCH_ALLOWLIST": "127.0.0.1"})
     # An unknown named transformation parses, but fails when it is expanded.
-    body = uploaded(
+    response = upload(
         server, SOURCE, "hooked.png", webhookUrl=url, transformation=_post("w-20", "n-missing")
     )
+    assert response.status_code == 200, response.text
+    body = response.json()
     received = [events.get(timeout=WARM_DEADLINE) for _ in range(3)]
     by_type = {event["type"]: event for event in received}
     assert set(by_type) == {
@@ -195,3 +197,6 @@ def test_webhook_receives_one_event_per_post_transformation(
     assert error["request"]["transformation"]["value"] == "n-missing"
     assert error["data"]["transformation"]["error"]["reason"]
     assert len(local_derived_blobs(server, body["fileId"])) >= 1
+    # each names the upload that asked (ImageKit: "the originating request")
+    for event in (success, error):
+        assert event["request"]["x_request_id"] == response.headers["x-request-id"]

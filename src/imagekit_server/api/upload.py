@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,7 @@ from imagekit_server.files.post_transformations import (
 from imagekit_server.files.pre_transformation import apply_upload_pre_transformation
 from imagekit_server.files.upload_checks import parse_upload_checks
 from imagekit_server.files.upload_form import parse_client_auth, parse_upload_options
+from imagekit_server.observability.request_context import current_request_id
 from imagekit_server.webhooks import upload_events
 
 router = APIRouter()
@@ -121,7 +123,9 @@ def _process(
                 context, account.id, options.pre_transformation, source, options.file_name
             )
         except BadRequest as error:
-            upload_events.pre_transform_failed(context, account.id, options, error.message)
+            upload_events.pre_transform_failed(
+                context, account.id, options, error.message, _request_id()
+            )
             raise
         spooled.discard()
         spooled.file_path = source = transformed
@@ -135,10 +139,20 @@ def _process(
     body = upload_response(row, endpoint, options.response_fields, ingested.facts.orientation)
     if extensions:
         body["extensionStatus"] = statuses
-    upload_events.upload_finished(context, account.id, options, body)
-    uploaded = UploadedFile(account.id, str(row.id), row.name, row.file_path, row.etag, endpoint)
+    request_id = _request_id()
+    upload_events.upload_finished(context, account.id, options, body, request_id)
+    uploaded = UploadedFile(
+        account.id, str(row.id), row.name, row.file_path, row.etag, endpoint, request_id
+    )
     schedule_post_transformations(context, uploaded, posts, options.webhook_url)
     return body
+
+
+def _request_id() -> str:
+    """This upload's X-Request-Id (anyio runs ``_process`` in the request's context), or a
+    fresh one where nothing gave it an id (a direct call)."""
+    request_id = current_request_id()
+    return request_id if request_id != "-" else str(uuid.uuid4())
 
 
 def _authenticate(

@@ -32,6 +32,7 @@ from imagekit_server.renditions.hot_cache import delivery_caches
 from imagekit_server.renditions.named_lookup import expand_named
 from imagekit_server.renditions.variants import choose_variant, warm_variant
 from imagekit_server.video.eager import VideoPost, applies_to, parse_video_post, warm_video_post
+from imagekit_server.video.events import Trigger
 from imagekit_server.webhooks.outbox import enqueue_event
 
 log = logging.getLogger("imagekit_server.post_transformations")
@@ -61,6 +62,7 @@ class UploadedFile:
     file_path: str
     etag: str
     endpoint: str  # the account's URL endpoint, for the event URLs
+    request_id: str  # the upload's (X-Request-Id): its events' ``x_request_id``
 
 
 def parse_post_transformations(post: list[dict[str, Any]]) -> list[PostTransformation]:
@@ -150,7 +152,10 @@ async def _run(
             try:
                 if post.video is not None and applies_to(row, post.video):
                     url = transformed_url(uploaded, post.value)
-                    await warm_video_post(context, uploaded.account_id, row, post.video, url)
+                    trigger = Trigger(uploaded.request_id)
+                    await warm_video_post(
+                        context, uploaded.account_id, row, post.video, url, trigger
+                    )
                 elif post.chain is not None:
                     await _warm(context, uploaded.account_id, row, post.chain)
                 else:
@@ -198,7 +203,7 @@ def _event(kind: str, uploaded: UploadedFile, post: PostTransformation) -> dict[
         "id": str(uuid.uuid4()),
         "created_at": datetime.now(timezone.utc).isoformat().replace("+00:00", "Z"),
         "request": {
-            "x_request_id": str(uuid.uuid4()),
+            "x_request_id": uploaded.request_id,
             "transformation": {"type": post.type, "value": post.value},
         },
     }

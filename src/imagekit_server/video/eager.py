@@ -11,6 +11,7 @@ from imagekit_server.context import ServerContext
 from imagekit_server.imaging import parse_transformation
 from imagekit_server.imaging.errors import TransformationError
 from imagekit_server.renditions.file_lookup import FileRow
+from imagekit_server.video.events import Trigger
 from imagekit_server.video.plan import VideoPlan, named_in, parse_video_plan
 from imagekit_server.video.renditions import ensure_rendition, resolved_format
 from imagekit_server.video.requests import VideoRequest
@@ -57,9 +58,15 @@ def applies_to(row: FileRow, post: VideoPost) -> bool:
 
 
 async def warm_video_post(
-    context: ServerContext, account_id: str, row: FileRow, post: VideoPost, url: str
+    context: ServerContext,
+    account_id: str,
+    row: FileRow,
+    post: VideoPost,
+    url: str,
+    trigger: Trigger | None = None,
 ) -> None:
-    """Render (or find) the rendition; raises ``TransformationError``."""
+    """Render (or find) the rendition; raises ``TransformationError``. ``trigger``: the
+    upload that asked for it, named in the rendition's video events."""
     account = context.accounts.by_id(account_id)
     if account is None:
         return
@@ -71,4 +78,6 @@ async def warm_video_post(
         plan = replace(plan, format="mp4")
     plan = resolved_format(plan, row)
     wanted = VideoRequest(row.name, POST_KINDS[post.type])
-    await ensure_rendition(context, account, row, plan, wanted, signed=True, url=url, wait=None)
+    await ensure_rendition(
+        context, account, row, plan, wanted, signed=True, url=url, wait=None, trigger=trigger
+    )

@@ -4,7 +4,6 @@ for uploads without a pre-transformation; docs/webhooks.md)."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from imagekit_server.context import ServerContext
@@ -18,14 +17,19 @@ from imagekit_server.webhooks.events import (
 from imagekit_server.webhooks.outbox import enqueue
 
 
-def _request(options: UploadOptions) -> dict[str, Any]:
-    return {"transformation": options.pre_transformation, "x_request_id": str(uuid.uuid4())}
+def _request(options: UploadOptions, request_id: str) -> dict[str, Any]:
+    """The event's ``request``: ``x_request_id`` is the upload's own (its X-Request-Id)."""
+    return {"transformation": options.pre_transformation, "x_request_id": request_id}
 
 
 def upload_finished(
-    context: ServerContext, account_id: str, options: UploadOptions, body: dict[str, Any]
+    context: ServerContext,
+    account_id: str,
+    options: UploadOptions,
+    body: dict[str, Any],
+    request_id: str,
 ) -> None:
-    """After the upload committed; ``body`` is its response."""
+    """After the upload committed; ``body`` is its response, ``request_id`` the upload's."""
     if options.pre_transformation:
         enqueue(
             context,
@@ -33,7 +37,7 @@ def upload_finished(
             UPLOAD_PRE_TRANSFORM_SUCCESS,
             body,
             webhook_url=options.webhook_url,
-            request=_request(options),
+            request=_request(options, request_id),
         )
     elif options.webhook_url:
         enqueue(
@@ -47,7 +51,7 @@ def upload_finished(
 
 
 def pre_transform_failed(
-    context: ServerContext, account_id: str, options: UploadOptions, reason: str
+    context: ServerContext, account_id: str, options: UploadOptions, reason: str, request_id: str
 ) -> None:
     """The pre-transformation could not be applied (the upload is refused)."""
     folder = normalise_folder(options.folder)
@@ -62,5 +66,5 @@ def pre_transform_failed(
         UPLOAD_PRE_TRANSFORM_ERROR,
         data,
         webhook_url=options.webhook_url,
-        request=_request(options),
+        request=_request(options, request_id),
     )

@@ -5,11 +5,13 @@ agent."""
 
 from __future__ import annotations
 
+import json
+
 import requests
 
 from tests.fixtures.live_server import StartServer
 from tests.fixtures.recording_server import RecordingServer
-from tests.server.uploads import TIMEOUT, uploaded
+from tests.server.uploads import TIMEOUT, upload, uploaded
 from tests.server.video.media import make_video
 from tests.server.webhooks.hooks import create_endpoint, eventually, received, verify
 
@@ -39,3 +41,25 @@ def test_a_render_names_the_request_that_asked(
         }
     ready = next(event for event in events if event["type"].endswith("ready"))
     assert ready["data"]["transformation"]["output"]["video_metadata"]["width"] == 64
+
+
+def test_a_post_transformation_names_the_upload(
+    live_server_factory: StartServer, recording_server: RecordingServer
+) -> None:
+    """A rendition made eagerly after an upload: its events carry the upload's X-Request-Id
+    and the rendition's URL (no user agent: no client asked for that URL)."""
+    server = live_server_factory(env={"IMAGEKIT_FETCH_ALLOWLIST": "127.0.0.1"})
+    endpoint = create_endpoint(server, f"{recording_server.base_url}/v", events=VIDEO_EVENTS)
+    post = json.dumps({"post": [{"type": "transformation", "value": "w-48"}]})
+    response = upload(
+        server, make_video(seconds=1), "posted.mp4", useUniqueFileName="false", transformation=post
+    )
+    assert response.status_code == 200, response.text
+    events = [verify(request, endpoint["secret"]) for request in received(recording_server, 2)]
+    assert sorted(event["type"] for event in events) == VIDEO_EVENTS
+    for event in events:
+        assert event["request"] == {
+            "x_request_id": response.headers["x-request-id"],
+            "url": f"{server.url_endpoint}/tr:w-48/posted.mp4",
+            "user_agent": "",
+        }

@@ -233,7 +233,8 @@ def test_upload_events_reach_the_endpoint_and_the_request_url(
         server, IMAGE, "bad.png", folder="/in", webhookUrl=hook, transformation='{"pre": "w-abc"}'
     )
     assert_error(failed, 400)
-    stored = uploaded(server, IMAGE, "ok.png", webhookUrl=hook, transformation='{"pre": "w-4"}')
+    response = upload(server, IMAGE, "ok.png", webhookUrl=hook, transformation='{"pre": "w-4"}')
+    stored = response.json()
     events = {(r.path, r.json()["type"]): r.json() for r in received(recording_server, 4)}
     assert sorted(events) == [
         ("/endpoint", "upload.pre-transform.error"),
@@ -248,6 +249,9 @@ def test_upload_events_reach_the_endpoint_and_the_request_url(
     success = events[("/endpoint", "upload.pre-transform.success")]
     assert success["data"]["fileId"] == stored["fileId"] and success["data"]["width"] == 4
     assert success["request"]["transformation"] == "w-4"
+    # both name the upload request that caused them (its X-Request-Id)
+    assert error["request"]["x_request_id"] == failed.headers["x-request-id"]
+    assert success["request"]["x_request_id"] == response.headers["x-request-id"]
 
 
 def test_deleting_a_folder_tree_sends_its_file_and_folder_events(
