@@ -83,7 +83,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
         owned = context is None
         app.state.context = context or open_context(settings)
         if isinstance(app, DeliveryFirstApp):
-            app.serving_context = app.state.context
+            app.serve(app.state.context)
         app.state.job_runner = JobRunner(app.state.context)
         app.state.job_runner.start()
         webhook_dispatcher = start_dispatcher(app.state.context)
@@ -121,7 +121,7 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
             if guard is not None:  # its Redis connections
                 await guard.aclose()
             if isinstance(app, DeliveryFirstApp):
-                app.serving_context = None
+                app.serve(None)
             if owned:
                 app.state.context.close()
 
@@ -135,7 +135,8 @@ def create_app(settings: Settings, context: ServerContext | None = None) -> Fast
         openapi_url=None,
     )
     if context is not None:
-        app.state.context = app.serving_context = context
+        app.state.context = context
+        app.serve(context)
     app.add_exception_handler(ApiError, api_error_handler)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -100,3 +100,67 @@ def test_a_reader_that_flushes_sees_counts_a_background_flush_is_writing(
     flush_bandwidth(context)  # what the usage API does before reading
     assert bandwidth_bytes(context, account, day, date(2031, 6, 2)) == 42
     background.join()
+
+
+def test_a_response_counts_for_the_day_it_was_sent_across_midnight(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Pairs wait to be summed (once a second); those of just before midnight still count
+    for that day, those of just after for the next."""
+    clock = [datetime(2031, 5, 1, 23, 59, 59, 500_000, tzinfo=timezone.utc).timestamp()]
+    monkeypatch.setattr(usage, "time", lambda: clock[0])
+    counter = BandwidthCounter()
+    counter.delivered("a", 5)
+    counter.delivered("b", 1)
+    clock[0] += 0.4  # 23:59:59.9: within the second, not summed yet
+    counter.delivered("a", 6)
+    clock[0] += 0.3  # 00:00:00.2
+    counter.delivered("a", 7)
+    assert counter.drain() == {
+        ("a", date(2031, 5, 1)): 11,
+        ("b", date(2031, 5, 1)): 1,
+        ("a", date(2031, 5, 2)): 7,
+    }
+
+
+def test_counts_survive_drains_racing_the_writers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Writers on several threads, drains racing them, the GIL handed over every few
+    microseconds (so a switch lands between any two steps): every byte counted once."""
+    import random
+    import sys
+    import threading
+    import time
+
+    monkeypatch.setattr(sys, "setswitchinterval", sys.setswitchinterval)  # restored after
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    counter = BandwidthCounter()
+    accounts = ["a", "b", "c"]
+    written: dict[str, int] = dict.fromkeys(accounts, 0)
+    lock = threading.Lock()
+
+    def write(seed: int) -> None:
+        pick = random.Random(seed)
+        mine = dict.fromkeys(accounts, 0)
+        for _ in range(20_000):
+            account, size = pick.choice(accounts), pick.randint(1, 100)
+            counter.delivered(account, size)
+            mine[account] += size
+        with lock:
+            for account, size in mine.items():
+                written[account] += size
+
+    writers = [threading.Thread(target=write, args=(seed,)) for seed in range(4)]
+    drained: dict[str, int] = dict.fromkeys(accounts, 0)
+    for writer in writers:
+        writer.start()
+    while any(writer.is_alive() for writer in writers):
+        for (account, _), size in counter.drain().items():
+            drained[account] += size
+        time.sleep(0.0001)
+    for writer in writers:
+        writer.join()
+    for (account, _), size in counter.drain().items():
+        drained[account] += size
+    sys.setswitchinterval(previous)
+    assert drained == written
