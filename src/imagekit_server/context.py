@@ -38,25 +38,27 @@ class ServerContext:
     # State other modules create on first use, one instance per class (see `component`): the
     # URL endpoint's in-process caches among them (renditions/hot_cache.py), so commands that
     # never deliver (fsck, keys, migrate) do not build them.
-    # (values typed Any: each is an instance of its key, checked when it is made, so reading
-    # one, five times a cache hit, is a bare dict lookup)
-    _components: dict[type, Any] = field(default_factory=dict, repr=False)
+    # (values typed Any: each is an instance of its key, checked when it is made). The hot
+    # path's accessors read it directly (``components.get(kind)``, one C call) and call
+    # ``component`` only the first time: a method call per accessor, four on every cache hit,
+    # cost about 1.3k instructions each (bench/README.md, "Seventh pass").
+    components: dict[type, Any] = field(default_factory=dict, repr=False)
 
     def component(self, kind: type[T], make: Callable[[Unpack[Args]], T], *args: Unpack[Args]) -> T:
         """This context's instance of ``kind`` (a cache, counter or runner of some module),
         made by ``make(*args)`` on first use; it lives and dies with the context,
         never in a global. Arguments rather than a closure: the hot path asks on every
         request and should not make a function object each time."""
-        found: T | None = self._components.get(kind)
+        found: T | None = self.components.get(kind)
         if found is None:
             made = make(*args)
             assert isinstance(made, kind)
-            found = self._components.setdefault(kind, made)
+            found = self.components.setdefault(kind, made)
         return found
 
     def existing_component(self, kind: type[T]) -> T | None:
         """This context's instance of ``kind`` if some module made one, else None."""
-        found = self._components.get(kind)
+        found = self.components.get(kind)
         assert found is None or isinstance(found, kind)
         return found
 

@@ -63,12 +63,14 @@ class DeliveryFirstApp(FastAPI):
         if scope["type"] == "http" and (method := DELIVERY_METHODS.get(scope["method"])):
             account_id, separator, rest = scope["path"][1:].partition("/")
             context = self.serving_context
-            if (
-                separator
-                and is_valid_account_id(account_id)  # API paths skip the account lookup
-                and context is not None
-                and (account := context.accounts.by_id(account_id))
-            ):
+            account = None
+            if separator and context is not None:
+                # a known account (every delivery request, mostly): one dict lookup; else
+                # the directory is asked, but not for API paths
+                account = context.accounts.known(account_id)
+                if account is None and is_valid_account_id(account_id):
+                    account = context.accounts.by_id(account_id)
+            if account is not None and context is not None:
                 scope["app"] = self
                 scope["path_params"] = {"account_id": account_id, "path": rest}
                 await _deliver(

@@ -38,7 +38,9 @@ class _RouteTables:
 
 
 def _memo(context: ServerContext) -> TtlMemo[str, RouteTable]:
-    return context.component(_RouteTables, _route_tables, context).memo
+    found = context.components.get(_RouteTables)  # every delivery request: no method call
+    tables = found if found is not None else context.component(_RouteTables, _route_tables, context)
+    return tables.memo
 
 
 def _route_tables(context: ServerContext) -> _RouteTables:

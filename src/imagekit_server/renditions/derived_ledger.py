@@ -62,4 +62,5 @@ class DerivedLedger:
 
 
 def derived_ledger(context: ServerContext) -> DerivedLedger:
-    return context.component(DerivedLedger, DerivedLedger)
+    found = context.components.get(DerivedLedger)  # every hit of a stored variant
+    return found if found is not None else context.component(DerivedLedger, DerivedLedger)

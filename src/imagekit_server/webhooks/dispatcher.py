@@ -179,7 +179,7 @@ class _EndpointGone(Exception):
 def start_dispatcher(context: ServerContext) -> Dispatcher:
     """A started dispatcher, registered as this context's (``outbox.wake`` finds it)."""
     dispatcher = Dispatcher(context)
-    context._components[Dispatcher] = dispatcher
-    context._components[outbox.Doorbell] = outbox.Doorbell(dispatcher.wake)
+    context.components[Dispatcher] = dispatcher
+    context.components[outbox.Doorbell] = outbox.Doorbell(dispatcher.wake)
     dispatcher.start()
     return dispatcher

@@ -170,7 +170,7 @@ class Doorbell:
 def wake(context: ServerContext) -> None:
     """Start this process's dispatcher on a just-committed delivery (else it finds it at its
     next poll)."""
-    doorbell = context._components.get(Doorbell)
+    doorbell = context.components.get(Doorbell)
     if isinstance(doorbell, Doorbell):
         doorbell.ring()
 

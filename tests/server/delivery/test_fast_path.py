@@ -74,7 +74,30 @@ def test_api_requests_skip_the_account_lookup(
     assert status in {401, 403}  # the API answered (no key given)
     assert looked_up == []
     status, _, _ = _call(app, "GET", "/demo/missing.jpg")
-    assert status == 404 and set(looked_up) == {"demo"}
+    assert status == 404 and set(looked_up) == {"demo"}  # the directory's first load
+    looked_up.clear()
+    status, _, _ = _call(app, "GET", "/demo/missing.jpg")
+    assert status == 404 and looked_up == []  # then a known account: no lookup
+
+
+def test_a_reserved_id_is_never_taken_for_a_known_account(context: ServerContext) -> None:
+    """An account named before its name became an API path (here, made by hand) does not
+    take that path from the API."""
+    from imagekit_server.db.engine import write_transaction
+    from imagekit_server.db.tables import accounts
+
+    with write_transaction(context.engine) as conn:
+        row = conn.execute(accounts.select().where(accounts.c.id == "demo")).mappings().one()
+        conn.execute(
+            accounts.insert().values(
+                {**row, "id": "v1", "private_key": "p_v1", "public_key": "pub_v1"}
+            )
+        )
+    context.accounts.by_id("v1")  # a reload, which sees it
+    assert context.accounts.known("v1") is None
+    app = create_app(context.settings, context)
+    status, headers, _ = _call(app, "GET", "/v1/files")
+    assert status in {401, 403} and b"ik-error" not in headers  # the API answered
 
 
 def test_no_api_path_can_be_taken_for_an_account(context: ServerContext) -> None:
