@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import random
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,8 +19,6 @@ from imagekit_server.imaging.geometry import Resize
 from imagekit_server.imaging.jpeg_decode import decode_scaled
 from imagekit_server.imaging.jpeg_scans import dc_only_stream
 from imagekit_server.imaging.loading import draft_shrink, inspect_source
-
-PHOTOS = Path(__file__).resolve().parents[3] / "bench/.data/extracted/usr/share/backgrounds"
 
 
 def _photo_like(width: int, height: int, mode: str = "RGB") -> Image.Image:
@@ -227,16 +224,6 @@ def test_decode_scaled_of_tiny_images(
     assert pruned is not None and full is not None
     assert (pruned.width, pruned.height) == (full.width, full.height)
     assert (pruned - full).abs().max() == 0
-
-
-@pytest.mark.skipif(not PHOTOS.exists(), reason="bench/transform/photos.py fetches the photos")
-def test_the_benchmark_photo_is_baseline_and_its_progressive_copy_is_exact() -> None:
-    data = (PHOTOS / "mate/nature/Blinds.jpg").read_bytes()
-    assert dc_only_stream(data) is None  # baseline: every scan holds all coefficients
-    with Image.open(io.BytesIO(data)) as picture:
-        out = io.BytesIO()
-        picture.save(out, "JPEG", quality=90, progressive=True)
-    _assert_same_pixels_at_eighth(out.getvalue())
 
 
 @pytest.mark.parametrize("chain", ["w-100", "w-100,h-60,c-maintain_ratio,q-80", "w-90,md-true"])
