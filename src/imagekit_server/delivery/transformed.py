@@ -204,7 +204,7 @@ async def respond_with_variant(
         extra += tuple(extra_headers)
     return variant_response(
         headers,
-        method=request.method,
+        method=scope["method"],  # not ``request.method``: a property and a typing.cast call
         body=cached.data,
         content_type=cached.content_type,
         etag=cached.etag,
